@@ -1,0 +1,171 @@
+#include "storage/record_writer.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace chasqui::storage {
+
+namespace {
+
+struct EntityTable {
+    std::string_view entity;
+    std::string_view table;
+};
+
+constexpr std::array<EntityTable, 10> kTables{{{"office", "offices"},
+                                               {"staff", "staff"},
+                                               {"person", "persons"},
+                                               {"household", "households"},
+                                               {"case", "cases"},
+                                               {"assistance", "assistance"},
+                                               {"referral", "referrals"},
+                                               {"referral_status", "referral_status"},
+                                               {"note", "notes"},
+                                               {"conflict", "conflicts"}}};
+
+void bindValue(Stmt& stmt, int index, const FieldValue& value) {
+    std::visit(
+        [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>) stmt.bindNull(index);
+            else stmt.bind(index, v);
+        },
+        value);
+}
+
+nlohmann::json toJson(const FieldValue& value) {
+    return std::visit(
+        [](const auto& v) -> nlohmann::json {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>) return nullptr;
+            else return v;
+        },
+        value);
+}
+
+FieldValue columnValue(const Stmt& stmt, int column) {
+    switch (stmt.columnType(column)) {
+    case SQLITE_INTEGER: return stmt.integer(column);
+    case SQLITE_FLOAT: return stmt.real(column);
+    case SQLITE_NULL: return nullptr;
+    default: return stmt.text(column);
+    }
+}
+
+Error unknownEntity(std::string_view entity) {
+    return Error{ErrorCode::Internal, fmt::format("unknown entity '{}'", entity), {}};
+}
+
+}  // namespace
+
+std::string_view tableOf(std::string_view entity) {
+    for (const auto& e : kTables)
+        if (e.entity == entity) return e.table;
+    return {};
+}
+
+Result<std::string> RecordWriter::insert(std::string_view entity, const Fields& fields, std::string id) {
+    const std::string_view table = tableOf(entity);
+    if (table.empty()) return std::unexpected(unknownEntity(entity));
+    if (id.empty()) id = m_ctx.ids->next();
+    const std::int64_t now = m_ctx.clock->nowMs();
+    std::string columns = "id, created_at, updated_at, author, device";
+    std::string marks = "?, ?, ?, ?, ?";
+    for (const auto& [name, value] : fields) {
+        columns += ", " + name;
+        marks += ", ?";
+    }
+    auto stmt = m_ctx.db->prepare(fmt::format("INSERT INTO {} ({}) VALUES ({})", table, columns, marks));
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->bind(1, id).bind(2, now).bind(3, now).bind(4, m_ctx.staffId).bind(5, m_ctx.deviceId);
+    int index = 6;
+    for (const auto& [name, value] : fields) bindValue(*stmt, index++, value);
+    if (auto r = stmt->run(); !r) return std::unexpected(r.error());
+    if (auto r = recordChange(entity, id, "put", fields, now); !r) return std::unexpected(r.error());
+    if (auto r = m_audit.append(now, m_ctx.staffId, m_ctx.deviceId, "create", std::string(entity), id); !r)
+        return std::unexpected(r.error());
+    return id;
+}
+
+Result<Fields> RecordWriter::read(std::string_view entity, const std::string& id,
+                                  const std::vector<std::string>& columns) {
+    const std::string_view table = tableOf(entity);
+    if (table.empty()) return std::unexpected(unknownEntity(entity));
+    std::string list;
+    for (const auto& c : columns) list += (list.empty() ? "" : ", ") + c;
+    auto stmt = m_ctx.db->prepare(fmt::format("SELECT {} FROM {} WHERE id = ? AND deleted = 0", list, table));
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->bind(1, id);
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(ErrorCode::NotFound, fmt::format("no {} with id {}", entity, id));
+    Fields out;
+    for (std::size_t i = 0; i < columns.size(); ++i) out.emplace_back(columns[i], columnValue(*stmt, static_cast<int>(i)));
+    stmt->reset();
+    return out;
+}
+
+Result<bool> RecordWriter::update(std::string_view entity, const std::string& id, const Fields& fields) {
+    std::vector<std::string> names;
+    for (const auto& [name, value] : fields) names.push_back(name);
+    auto current = read(entity, id, names);
+    if (!current) return std::unexpected(current.error());
+    Fields changed;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (!(fields[i].second == (*current)[i].second)) changed.push_back(fields[i]);
+    }
+    if (changed.empty()) return false;
+    const std::int64_t now = m_ctx.clock->nowMs();
+    std::string sets = "updated_at = ?, author = ?, device = ?";
+    for (const auto& [name, value] : changed) sets += ", " + name + " = ?";
+    auto stmt = m_ctx.db->prepare(fmt::format("UPDATE {} SET {} WHERE id = ?", tableOf(entity), sets));
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->bind(1, now).bind(2, m_ctx.staffId).bind(3, m_ctx.deviceId);
+    int index = 4;
+    for (const auto& [name, value] : changed) bindValue(*stmt, index++, value);
+    stmt->bind(index, id);
+    if (auto r = stmt->run(); !r) return std::unexpected(r.error());
+    if (auto r = recordChange(entity, id, "put", changed, now); !r) return std::unexpected(r.error());
+    if (auto r = m_audit.append(now, m_ctx.staffId, m_ctx.deviceId, "update", std::string(entity), id); !r)
+        return std::unexpected(r.error());
+    return true;
+}
+
+Result<void> RecordWriter::remove(std::string_view entity, const std::string& id) {
+    const std::string_view table = tableOf(entity);
+    if (table.empty()) return std::unexpected(unknownEntity(entity));
+    const std::int64_t now = m_ctx.clock->nowMs();
+    auto stmt = m_ctx.db->prepare(fmt::format(
+        "UPDATE {} SET deleted = 1, updated_at = ?, author = ?, device = ? WHERE id = ? AND deleted = 0", table));
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->bind(1, now).bind(2, m_ctx.staffId).bind(3, m_ctx.deviceId).bind(4, id);
+    if (auto r = stmt->run(); !r) return r;
+    if (m_ctx.db->changes() == 0) return fail(ErrorCode::NotFound, fmt::format("no {} with id {}", entity, id));
+    if (auto r = recordChange(entity, id, "delete", {}, now); !r) return r;
+    return m_audit.append(now, m_ctx.staffId, m_ctx.deviceId, "delete", std::string(entity), id);
+}
+
+Result<void> RecordWriter::audit(std::string_view action, std::string_view entity, const std::string& recordId) {
+    return m_audit.append(m_ctx.clock->nowMs(), m_ctx.staffId, m_ctx.deviceId, std::string(action),
+                          std::string(entity), recordId);
+}
+
+Result<void> RecordWriter::recordChange(std::string_view entity, const std::string& id, std::string_view op,
+                                        const Fields& fields, std::int64_t now) {
+    nlohmann::json values = nlohmann::json::object();
+    for (const auto& [name, value] : fields) values[name] = toJson(value);
+    auto stmt = m_ctx.db->prepare(
+        "INSERT INTO changes(change_id, entity, record_id, op, fields, hlc, device, author, created_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?)");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->bind(1, m_ctx.ids->next()).bind(2, entity).bind(3, id).bind(4, op);
+    stmt->bind(5, values.dump()).bind(6, m_ctx.hlc->now().encode()).bind(7, m_ctx.deviceId);
+    stmt->bind(8, m_ctx.staffId).bind(9, now);
+    return stmt->run();
+}
+
+}  // namespace chasqui::storage

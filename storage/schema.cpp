@@ -1,0 +1,118 @@
+#include "storage/schema.hpp"
+
+#include <array>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace chasqui::storage {
+
+namespace {
+
+// Every synced table carries the same record columns (spec section 4).
+#define CHASQUI_RECORD_COLUMNS                                                                 \
+    "rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, "          \
+    "updated_at INTEGER NOT NULL, author TEXT NOT NULL, device TEXT NOT NULL, "                 \
+    "deleted INTEGER NOT NULL DEFAULT 0"
+
+// Migration 1: the data model, the audit chain and the sync change log.
+constexpr std::string_view kMigration1 =
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE offices (" CHASQUI_RECORD_COLUMNS ", code TEXT NOT NULL, name TEXT NOT NULL, district TEXT NOT NULL);"
+    "CREATE TABLE staff (" CHASQUI_RECORD_COLUMNS ", login TEXT NOT NULL UNIQUE, name TEXT NOT NULL, "
+    "  role TEXT NOT NULL, office_id TEXT NOT NULL, active INTEGER NOT NULL);"
+    "CREATE TABLE persons (" CHASQUI_RECORD_COLUMNS ", case_code TEXT NOT NULL UNIQUE, given_names TEXT NOT NULL, "
+    "  family_name_1 TEXT NOT NULL, family_name_2 TEXT NOT NULL, sex TEXT NOT NULL, gender_identity TEXT NOT NULL, "
+    "  birth_date TEXT NOT NULL, birth_date_estimated INTEGER NOT NULL, nationality TEXT NOT NULL, "
+    "  doc_type TEXT NOT NULL, doc_number TEXT NOT NULL, phone TEXT NOT NULL, languages TEXT NOT NULL, "
+    "  population_type TEXT NOT NULL, migration_status TEXT NOT NULL, arrival_date TEXT NOT NULL, "
+    "  disability TEXT NOT NULL, household_id TEXT NOT NULL, relation_to_head TEXT NOT NULL);"
+    "CREATE TABLE households (" CHASQUI_RECORD_COLUMNS ", head_person_id TEXT NOT NULL, district TEXT NOT NULL);"
+    "CREATE TABLE cases (" CHASQUI_RECORD_COLUMNS ", person_id TEXT NOT NULL, household_id TEXT NOT NULL, "
+    "  office_id TEXT NOT NULL, status TEXT NOT NULL, priority TEXT NOT NULL, vulnerabilities TEXT NOT NULL, "
+    "  needs TEXT NOT NULL, consent_given INTEGER NOT NULL, consent_date TEXT NOT NULL, consent_scope TEXT NOT NULL, "
+    "  opened_date TEXT NOT NULL, closed_date TEXT NOT NULL);"
+    "CREATE TABLE assistance (" CHASQUI_RECORD_COLUMNS ", case_id TEXT NOT NULL, date TEXT NOT NULL, "
+    "  sector TEXT NOT NULL, type TEXT NOT NULL, quantity REAL NOT NULL, unit TEXT NOT NULL, "
+    "  office_id TEXT NOT NULL, staff_id TEXT NOT NULL);"
+    "CREATE TABLE referrals (" CHASQUI_RECORD_COLUMNS ", case_id TEXT NOT NULL, service_id TEXT NOT NULL, "
+    "  reason TEXT NOT NULL, urgency TEXT NOT NULL, consent_to_share INTEGER NOT NULL, status TEXT NOT NULL, "
+    "  follow_up_date TEXT NOT NULL, outcome TEXT NOT NULL);"
+    "CREATE TABLE referral_status (" CHASQUI_RECORD_COLUMNS ", referral_id TEXT NOT NULL, status TEXT NOT NULL, "
+    "  date TEXT NOT NULL, staff_id TEXT NOT NULL, comment TEXT NOT NULL);"
+    "CREATE TABLE notes (" CHASQUI_RECORD_COLUMNS ", case_id TEXT NOT NULL, text TEXT NOT NULL);"
+    "CREATE INDEX cases_person ON cases(person_id);"
+    "CREATE INDEX cases_household ON cases(household_id);"
+    "CREATE INDEX persons_household ON persons(household_id);"
+    "CREATE INDEX assistance_case ON assistance(case_id);"
+    "CREATE INDEX assistance_date ON assistance(date);"
+    "CREATE INDEX referrals_case ON referrals(case_id);"
+    "CREATE INDEX referral_status_referral ON referral_status(referral_id);"
+    "CREATE INDEX notes_case ON notes(case_id);"
+    // Tamper-evident audit trail: each entry's hash covers the previous hash.
+    "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, staff_id TEXT NOT NULL, "
+    "  device TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL, record_id TEXT NOT NULL, "
+    "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+    // Outbox for sync: one row per write, with the per-field values it set.
+    "CREATE TABLE changes (seq INTEGER PRIMARY KEY, change_id TEXT NOT NULL UNIQUE, entity TEXT NOT NULL, "
+    "  record_id TEXT NOT NULL, op TEXT NOT NULL, fields TEXT NOT NULL, hlc TEXT NOT NULL, device TEXT NOT NULL, "
+    "  author TEXT NOT NULL, created_at INTEGER NOT NULL, pushed_at INTEGER);"
+    "CREATE INDEX changes_unpushed ON changes(pushed_at, seq);";
+
+// Migration 2: search-as-you-type and duplicate blocking. FTS4 with the
+// unicode61 tokenizer (FTS5 is not in SQLite 3.15); docid = persons.rid. The
+// 2- and 3-character prefix indexes make "mar*" a lookup instead of a scan.
+// A column for the normalized document number lets any document type match.
+constexpr std::string_view kMigration2 =
+    "CREATE VIRTUAL TABLE person_search USING fts4(words, tokenize=unicode61, prefix=\"2,3\");"
+    "ALTER TABLE persons ADD COLUMN doc_number_norm TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX persons_doc_norm ON persons(doc_number_norm) WHERE doc_number_norm <> '';";
+
+// Migration 3: conflicts kept for a supervisor (a field two devices changed
+// concurrently: the losing value is never dropped), and indexes for the
+// monthly report.
+constexpr std::string_view kMigration3 =
+    "CREATE TABLE conflicts (" CHASQUI_RECORD_COLUMNS ", entity TEXT NOT NULL, record_id TEXT NOT NULL, "
+    "  field TEXT NOT NULL, kept_value TEXT NOT NULL, kept_hlc TEXT NOT NULL, kept_device TEXT NOT NULL, "
+    "  lost_value TEXT NOT NULL, lost_hlc TEXT NOT NULL, lost_device TEXT NOT NULL, lost_author TEXT NOT NULL, "
+    "  resolved INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX conflicts_open ON conflicts(resolved, record_id);"
+    "CREATE INDEX cases_office ON cases(office_id);";
+
+#undef CHASQUI_RECORD_COLUMNS
+
+constexpr std::array<std::string_view, 3> kMigrations{kMigration1, kMigration2, kMigration3};
+
+}  // namespace
+
+int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Result<int> schemaVersion(Db& db) {
+    auto v = db.scalarInt("PRAGMA user_version");
+    if (!v) return std::unexpected(v.error());
+    return static_cast<int>(*v);
+}
+
+Result<int> migrate(Db& db, int target) {
+    if (target < 0) target = latestSchemaVersion();
+    auto current = schemaVersion(db);
+    if (!current) return std::unexpected(current.error());
+    if (*current > latestSchemaVersion()) {
+        return fail(ErrorCode::Damaged,
+                    fmt::format("the data directory was written by a newer Chasqui (schema {} > {}); "
+                                "update this program before opening it",
+                                *current, latestSchemaVersion()));
+    }
+    for (int version = *current + 1; version <= target; ++version) {
+        Transaction tx(db);
+        if (auto r = tx.begin(); !r) return std::unexpected(r.error());
+        if (auto r = db.exec(kMigrations[static_cast<std::size_t>(version - 1)]); !r) {
+            return fail(ErrorCode::Internal, fmt::format("schema migration {} failed: {}", version, r.error().message));
+        }
+        if (auto r = db.exec(fmt::format("PRAGMA user_version = {}", version)); !r) return std::unexpected(r.error());
+        if (auto r = tx.commit(); !r) return std::unexpected(r.error());
+    }
+    return *current;
+}
+
+}  // namespace chasqui::storage

@@ -1,0 +1,100 @@
+#pragma once
+// Thin RAII wrapper over a SQLCipher connection and its prepared statements.
+// One Db is used by one thread at a time. Statements are cached by SQL text.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/error.hpp"
+#include "storage/secret.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace chasqui::storage {
+
+struct OpenOptions {
+    const SecretBytes* rawKey = nullptr;  // 32-byte data key; nullptr opens a plain SQLite file
+    int cachePages = 4000;                 // page cache, in 4 KiB pages (~16 MiB)
+    bool durable = true;                   // synchronous=FULL: survives power loss, not only crashes
+    bool readOnly = false;
+};
+
+class Stmt {
+public:
+    Stmt(sqlite3* db, sqlite3_stmt* stmt) : m_db(db), m_stmt(stmt) {}
+    Stmt& bind(int index, std::string_view text);
+    Stmt& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+    Stmt& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+    Stmt& bind(int index, std::int64_t value);
+    Stmt& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+    Stmt& bind(int index, double value);
+    Stmt& bindNull(int index);
+    Stmt& bindOptional(int index, const std::optional<std::string>& text);
+    // Steps once: true while a row is available. Errors become Result failures.
+    Result<bool> step();
+    Result<void> run();  // steps to completion (for writes)
+    std::string text(int column) const;
+    std::optional<std::string> optionalText(int column) const;
+    std::int64_t integer(int column) const;
+    double real(int column) const;
+    bool isNull(int column) const;
+    int columnType(int column) const;  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_NULL...
+    int columnCount() const;
+    void reset();
+
+private:
+    sqlite3* m_db;
+    sqlite3_stmt* m_stmt;
+};
+
+class Db {
+public:
+    static Result<Db> open(const std::string& path, const OpenOptions& options);
+    Db(Db&& other) noexcept;
+    Db& operator=(Db&& other) noexcept;
+    Db(const Db&) = delete;
+    Db& operator=(const Db&) = delete;
+    ~Db();
+
+    Result<void> exec(std::string_view sql);
+    // Returns a cached, reset statement; valid until the next prepare of the same SQL.
+    Result<Stmt> prepare(const std::string& sql);
+    Result<std::int64_t> scalarInt(const std::string& sql);
+    std::int64_t lastInsertRowid() const;
+    int changes() const;
+    Result<void> begin();  // BEGIN IMMEDIATE: take the write lock up front
+    Result<void> commit();
+    void rollback() noexcept;
+    bool inTransaction() const;
+    void close();
+    sqlite3* handle() { return m_db; }
+
+private:
+    Db() = default;
+    sqlite3* m_db = nullptr;
+    std::map<std::string, sqlite3_stmt*, std::less<>> m_cache;
+};
+
+// Converts a SQLite error into an Error with an actionable message.
+Error sqliteError(sqlite3* db, int rc, std::string_view what);
+
+// RAII transaction: rolls back unless commit() succeeded.
+class Transaction {
+public:
+    explicit Transaction(Db& db) : m_db(db) {}
+    Result<void> begin();
+    Result<void> commit();
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+private:
+    Db& m_db;
+    bool m_open = false;
+};
+
+}  // namespace chasqui::storage

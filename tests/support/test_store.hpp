@@ -1,0 +1,57 @@
+#pragma once
+// Shared fixtures: a fresh data directory under the system temp folder that is
+// removed afterwards, and a signed-in store on it. Key derivation uses the
+// smallest libsodium parameters so that suites stay fast; the kiosk and CLI
+// always use KdfParams::kiosk().
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "storage/clock.hpp"
+#include "storage/data_dir.hpp"
+#include "storage/model.hpp"
+#include "storage/personal_store.hpp"
+
+namespace chasqui::test {
+
+constexpr const char* kAdminLogin = "ana.admin";
+constexpr const char* kAdminPin = "24681357";
+
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+// Number from an environment variable, or `fallback` (iteration counts).
+int envInt(const char* name, int fallback);
+
+// 2025-06-15T12:00:00Z: a fixed "now" so dates in tests are stable.
+constexpr std::int64_t kTestNowMs = 1749988800000;
+
+struct TestStore {
+    TempDir dir;
+    storage::ManualClock clock{kTestNowMs};
+    storage::DataDir dataDir{dir.path() / "kiosk"};
+    std::unique_ptr<storage::PersonalStore> store;
+
+    TestStore();  // creates the directory (office TUM) and signs in as the admin
+    void reopen();
+    storage::PersonalStore& operator*() { return *store; }
+    storage::PersonalStore* operator->() { return store.get(); }
+};
+
+// A valid person; tests change one field at a time.
+storage::Person samplePerson();
+
+// Reads a whole file as bytes.
+std::string readBytes(const std::filesystem::path& path);
+
+}  // namespace chasqui::test
