@@ -1,0 +1,27 @@
+#pragma once
+// Each file cmd_*.cpp registers one command (with its subcommands) on the
+// CLI11 app. The handler runs after parsing and stores its exit code.
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_support.hpp"
+
+namespace chasqui::cli {
+
+struct CommandContext {
+    const storage::Clock& clock;
+    int exitCode = kOk;
+};
+
+void addInitCommand(CLI::App& app, CommandContext& ctx);
+void addStaffCommand(CLI::App& app, CommandContext& ctx);
+void addCatalogCommand(CLI::App& app, CommandContext& ctx);
+void addDemoCommand(CLI::App& app, CommandContext& ctx);
+void addReportCommand(CLI::App& app, CommandContext& ctx);
+void addVerifyCommand(CLI::App& app, CommandContext& ctx);
+void addStatusCommand(CLI::App& app, CommandContext& ctx);
+void addSearchCommand(CLI::App& app, CommandContext& ctx);
+
+// Adds --data, --user and --pin-file to a command that needs a signed-in staff member.
+void addCredentialOptions(CLI::App& command, Credentials& credentials);
+
+}  // namespace chasqui::cli
