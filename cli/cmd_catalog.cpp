@@ -12,15 +12,14 @@ storage::Result<storage::CatalogInfo> importCatalog(storage::PersonalStore& stor
     if (!store.session().isSupervisor())
         return storage::fail(storage::ErrorCode::PermissionDenied,
                              "only a supervisor or administrator may import the service catalog");
-    auto imported = storage::loadCatalogFile(file);
-    if (!imported) return std::unexpected(imported.error());
     auto catalog = storage::CatalogStore::open(store.dataDir(), store.clock());
     if (!catalog) return std::unexpected(catalog.error());
-    if (auto r = catalog->replaceAll(imported->services, imported->version); !r) return std::unexpected(r.error());
-    if (auto r = store.writeVoid([&](storage::RecordWriter& w) { return w.audit("catalog_import", "catalog", imported->version); });
+    auto info = storage::importCatalogFile(*catalog, file);
+    if (!info) return std::unexpected(info.error());
+    if (auto r = store.writeVoid([&](storage::RecordWriter& w) { return w.audit("catalog_import", "catalog", info->version); });
         !r)
         return std::unexpected(r.error());
-    return catalog->info();
+    return info;
 }
 
 void addCatalogCommand(CLI::App& app, CommandContext& ctx) {

@@ -55,7 +55,7 @@ void addStatusCommand(CLI::App& app, CommandContext& ctx) {
             {"Assistance entries", "SELECT count(*) FROM assistance WHERE deleted = 0"},
             {"Referrals", "SELECT count(*) FROM referrals WHERE deleted = 0"},
             {"Notes", "SELECT count(*) FROM notes WHERE deleted = 0"},
-            {"Changes waiting to sync", "SELECT count(*) FROM changes WHERE pushed_at IS NULL"},
+            {"Changes waiting to sync", "SELECT count(*) FROM changes WHERE seq > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_acked_seq')"},
             {"Audit entries", "SELECT count(*) FROM audit"},
         }};
         fmt::print("Signed in as {} ({})\n", (*store)->session().login, (*store)->session().role);

@@ -68,12 +68,21 @@ bool HlcStamp::decode(const std::string& text, HlcStamp& out) {
     return true;
 }
 
+namespace {
+// The encoding has four hex digits for the counter; past them the stamp moves
+// to the next millisecond so that string order stays causal order.
+HlcStamp carry(HlcStamp stamp) {
+    if (stamp.counter > 0xFFFF) return {stamp.wallMs + 1, 0};
+    return stamp;
+}
+}  // namespace
+
 HlcStamp HybridLogicalClock::now() {
     const std::int64_t physical = m_clock.nowMs();
     if (physical > m_last.wallMs) {
         m_last = {physical, 0};
     } else {
-        ++m_last.counter;
+        m_last = carry({m_last.wallMs, m_last.counter + 1});
     }
     return m_last;
 }
@@ -85,7 +94,7 @@ void HybridLogicalClock::observe(const HlcStamp& remote) {
     if (wall == m_last.wallMs && wall == remote.wallMs) counter = std::max(m_last.counter, remote.counter) + 1;
     else if (wall == m_last.wallMs) counter = m_last.counter + 1;
     else if (wall == remote.wallMs) counter = remote.counter + 1;
-    m_last = {wall, counter};
+    m_last = carry({wall, counter});
 }
 
 }  // namespace chasqui::storage

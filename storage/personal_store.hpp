@@ -55,8 +55,10 @@ std::string loginFromName(std::string_view name);
 
 class PersonalStore {
 public:
-    // Creates a new data directory with its first administrator.
-    static Result<void> create(const DataDir& dir, const InitOptions& options, const Clock& clock);
+    // Creates a new data directory with its first administrator. `tuning` is
+    // for the benchmark's plain-SQLite baseline only; kiosks use the default.
+    static Result<void> create(const DataDir& dir, const InitOptions& options, const Clock& clock,
+                               StoreTuning tuning = {});
     // Throttled sign-in: WrongCredential, Throttled or AccountLocked on failure,
     // with the attempt counted on disk before the PIN is even checked.
     static Result<std::unique_ptr<PersonalStore>> signIn(const DataDir& dir, const std::string& login,

@@ -54,30 +54,33 @@ constexpr std::string_view kMigration1 =
     "  device TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL, record_id TEXT NOT NULL, "
     "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
     // Outbox for sync: one row per write, with the per-field values it set.
+    // Pushes go in seq order, so what is still to push is "seq > the
+    // acknowledged seq" kept in meta ('outbox_acked_seq'): no per-row flag and
+    // no extra index page to rewrite on every write.
     "CREATE TABLE changes (seq INTEGER PRIMARY KEY, change_id TEXT NOT NULL UNIQUE, entity TEXT NOT NULL, "
     "  record_id TEXT NOT NULL, op TEXT NOT NULL, fields TEXT NOT NULL, hlc TEXT NOT NULL, device TEXT NOT NULL, "
-    "  author TEXT NOT NULL, created_at INTEGER NOT NULL, pushed_at INTEGER);"
-    "CREATE INDEX changes_unpushed ON changes(pushed_at, seq);";
+    "  author TEXT NOT NULL, created_at INTEGER NOT NULL);"
+    "INSERT INTO meta(key, value) VALUES ('outbox_acked_seq', '0');";
 
 // Migration 2: search-as-you-type and duplicate blocking. FTS4 with the
 // unicode61 tokenizer (FTS5 is not in SQLite 3.15); docid = persons.rid. The
-// 2- and 3-character prefix indexes make "mar*" a lookup instead of a scan.
+// 2- and 3-character prefix indexes make "mar*" a lookup instead of a scan;
+// matchinfo=fts3 skips the per-document size table we never rank with (one
+// page less to encrypt on every write).
 // A column for the normalized document number lets any document type match.
 constexpr std::string_view kMigration2 =
-    "CREATE VIRTUAL TABLE person_search USING fts4(words, tokenize=unicode61, prefix=\"2,3\");"
+    "CREATE VIRTUAL TABLE person_search USING fts4(words, tokenize=unicode61, prefix=\"2,3\", matchinfo=fts3);"
     "ALTER TABLE persons ADD COLUMN doc_number_norm TEXT NOT NULL DEFAULT '';"
     "CREATE INDEX persons_doc_norm ON persons(doc_number_norm) WHERE doc_number_norm <> '';";
 
 // Migration 3: conflicts kept for a supervisor (a field two devices changed
-// concurrently: the losing value is never dropped), and indexes for the
-// monthly report.
+// concurrently: the losing value is never dropped).
 constexpr std::string_view kMigration3 =
     "CREATE TABLE conflicts (" CHASQUI_RECORD_COLUMNS ", entity TEXT NOT NULL, record_id TEXT NOT NULL, "
     "  field TEXT NOT NULL, kept_value TEXT NOT NULL, kept_hlc TEXT NOT NULL, kept_device TEXT NOT NULL, "
     "  lost_value TEXT NOT NULL, lost_hlc TEXT NOT NULL, lost_device TEXT NOT NULL, lost_author TEXT NOT NULL, "
     "  resolved INTEGER NOT NULL DEFAULT 0);"
-    "CREATE INDEX conflicts_open ON conflicts(resolved, record_id);"
-    "CREATE INDEX cases_office ON cases(office_id);";
+    "CREATE INDEX conflicts_open ON conflicts(resolved, record_id);";
 
 #undef CHASQUI_RECORD_COLUMNS
 

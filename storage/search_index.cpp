@@ -30,7 +30,13 @@ std::string indexWords(const std::string& given, const std::string& f1, const st
     std::string doc = docNorm;
     std::transform(doc.begin(), doc.end(), doc.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
     words += " " + code;
-    if (!doc.empty()) words += " " + doc;
+    if (!doc.empty()) {
+        words += " " + doc;
+        // A cédula "V12345678" is quoted by its digits alone as often as not.
+        const std::size_t firstDigit = doc.find_first_of("0123456789");
+        if (firstDigit != std::string::npos && firstDigit > 0 && digitsOnly(doc).size() == doc.size() - firstDigit)
+            words += " " + doc.substr(firstDigit);
+    }
     const std::string digits = digitsOnly(phone);
     if (!digits.empty()) {
         words += " " + digits;
@@ -125,7 +131,9 @@ std::vector<std::string> searchTerms(std::string_view query) {
         return {code};
     }
     std::vector<std::string> terms;
-    // Document numbers and phones are typed with separators: "V-12.345.678", "987 654 321".
+    // Document numbers and phones are typed with separators: "V-12.345.678",
+    // "AB-123456", "987 654 321". Names have no digits, so anything with a
+    // digit and no letters-only word is taken as one identifier.
     const std::string digits = digitsOnly(query);
     const bool numeric = !digits.empty() && std::all_of(query.begin(), query.end(), [](char c) {
         return std::isdigit(static_cast<unsigned char>(c)) || c == ' ' || c == '-' || c == '.' || c == '+';
@@ -133,6 +141,11 @@ std::vector<std::string> searchTerms(std::string_view query) {
     if (numeric) {
         terms.push_back(digits);
         return terms;
+    }
+    if (!digits.empty() && query.find(' ') == std::string_view::npos) {
+        std::string id = compact;
+        std::transform(id.begin(), id.end(), id.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
+        if (!id.empty()) return {id};
     }
     for (auto& word : splitWords(foldForSearch(query))) {
         if (terms.size() == 6) break;
@@ -169,15 +182,10 @@ Result<std::vector<PersonMatch>> searchPersons(Db& db, std::string_view query, s
         double score = 0;
         for (const auto& t : terms) {
             if (ids.find(t) != std::string::npos) score += 10;
-            for (const auto& n : names) {
-                if (n == t) {
-                    score += 3;
-                    break;
-                }
-                if (n.starts_with(t)) {
-                    score += 2;
-                    break;
-                }
+            if (std::find(names.begin(), names.end(), t) != names.end()) {
+                score += 3;
+            } else if (std::any_of(names.begin(), names.end(), [&](const std::string& n) { return n.starts_with(t); })) {
+                score += 2;
             }
             if (family1.starts_with(t)) score += 0.5;  // people are usually looked up by first family name
         }

@@ -41,7 +41,8 @@ std::string loginFromName(std::string_view name) {
     return login;
 }
 
-Result<void> PersonalStore::create(const DataDir& dir, const InitOptions& opt, const Clock& clock) {
+Result<void> PersonalStore::create(const DataDir& dir, const InitOptions& opt, const Clock& clock,
+                                   StoreTuning tuning) {
     if (dir.initialized()) {
         return fail(ErrorCode::AlreadyExists, fmt::format("{} already holds a Chasqui data directory; choose another "
                                                           "directory or remove this one first",
@@ -73,7 +74,7 @@ Result<void> PersonalStore::create(const DataDir& dir, const InitOptions& opt, c
     auto wrap = wrapDataKey(dataKey, opt.adminPin, *secret, adminId, opt.kdf);
     if (!wrap) return std::unexpected(wrap.error());
 
-    auto store = openWithKey(dir, std::move(dataKey), {}, clock, StoreTuning{});
+    auto store = openWithKey(dir, std::move(dataKey), {}, clock, tuning);
     if (!store) return std::unexpected(store.error());
     PersonalStore& s = **store;
     s.m_session.staffId = adminId;

@@ -74,6 +74,34 @@ const char* foldLatin(char32_t cp) {
 
 }  // namespace
 
+bool isUnicodeSpace(char32_t cp) {
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x0B || cp == 0x0C || cp == 0x85 ||
+           cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+}
+
+bool isBlank(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        char32_t cp = 0;
+        const std::size_t len = decode(text, i, cp);
+        if (len == 0 || !isUnicodeSpace(cp)) return false;
+        i += len;
+    }
+    return true;
+}
+
+bool hasEdgeSpace(std::string_view text) {
+    if (text.empty()) return false;
+    char32_t first = 0;
+    if (decode(text, 0, first) != 0 && isUnicodeSpace(first)) return true;
+    // Walk back to the start of the last code point.
+    std::size_t start = text.size() - 1;
+    while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+    char32_t last = 0;
+    return decode(text, start, last) != 0 && isUnicodeSpace(last);
+}
+
 bool isValidUtf8(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {

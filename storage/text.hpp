@@ -15,6 +15,13 @@ std::size_t codePointCount(std::string_view text);
 // True when the text holds a control character other than tab/newline (or any at all when !allowNewlines).
 bool hasControlChars(std::string_view text, bool allowNewlines);
 
+// Unicode white space (ASCII blanks, no-break, en/em/thin spaces, ideographic...).
+bool isUnicodeSpace(char32_t cp);
+// True when every code point is white space (or the text is empty).
+bool isBlank(std::string_view text);
+// True when the first or last code point is white space.
+bool hasEdgeSpace(std::string_view text);
+
 // Search key of a name: lower case, accents removed (á->a, ñ->n, ç->c, ß->ss...),
 // every run of other characters (spaces, hyphens, apostrophes) as one space.
 // "Pérez-Gómez  D'Ávila" -> "perez gomez d avila".

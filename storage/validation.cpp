@@ -60,13 +60,13 @@ Result<void> checkText(std::string_view field, std::string_view value, std::size
     if (!isValidUtf8(value)) return invalid(f, fmt::format("{} is not valid UTF-8 text; re-type it", field));
     if (hasControlChars(value, allowNewlines))
         return invalid(f, fmt::format("{} contains control characters; remove them", field));
-    const std::size_t len = codePointCount(value);
+    const std::size_t len = isBlank(value) ? 0 : codePointCount(value);
     if (len < minLen) {
         return invalid(f, minLen == 1 ? fmt::format("{} is required", field)
                                       : fmt::format("{} needs at least {} characters", field, minLen));
     }
     if (len > maxLen) return invalid(f, fmt::format("{} is too long: at most {} characters", field, maxLen));
-    if (!value.empty() && (value.front() == ' ' || value.back() == ' '))
+    if (hasEdgeSpace(value))
         return invalid(f, fmt::format("{} has leading or trailing spaces", field));
     return {};
 }
@@ -141,6 +141,14 @@ Result<void> checkDocument(std::string_view type, std::string_view number) {
     }
     if (number.size() > 40 || !isValidUtf8(number))
         return invalid("doc_number", "document number is too long or not valid text");
+    // Only what documents print: letters A-Z, digits and the separators people type.
+    const bool plain = std::all_of(number.begin(), number.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == ' ' || c == '/';
+    });
+    if (!plain) {
+        return invalid("doc_number", "document number: use only the letters A-Z, digits, spaces, '-', '.' or '/' "
+                                     "as printed on the document");
+    }
     const std::string n = compactIdentifier(number);
     const auto bad = [](std::string_view what) { return invalid("doc_number", fmt::format("document number: {}", what)); };
     if (type == "dni") {

@@ -134,7 +134,7 @@ bool referralTransitionAllowed(std::string_view from, std::string_view to) {
     if (closed) return false;
     if (to == "rejected" || to == "cancelled") return true;
     if (from == "sent") return to == "accepted";
-    if (from == "accepted") return to == "in_progress" || to == "completed";
+    if (from == "accepted") return to == "in_progress";
     if (from == "in_progress") return to == "completed";
     return false;
 }

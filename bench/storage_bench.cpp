@@ -1,0 +1,262 @@
+// chasqui-bench storage: encrypted vs plain write throughput (same run,
+// alternating rounds, medians), search-as-you-type latency and duplicate-check
+// latency on a generated population.
+#include "bench/storage_bench.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "bench/stats.hpp"
+#include "storage/case_repository.hpp"
+#include "storage/demo/demo_population.hpp"
+#include "storage/duplicate_finder.hpp"
+#include "storage/person_repository.hpp"
+#include "storage/search_index.hpp"
+#include "storage/text.hpp"
+
+namespace chasqui::bench {
+
+namespace fs = std::filesystem;
+using namespace chasqui::storage;
+
+namespace {
+
+constexpr const char* kPin = "24681357";
+int g_cachePages = StoreTuning{}.cachePages;
+
+std::unique_ptr<PersonalStore> makeStore(const fs::path& root, bool encrypted, const Clock& clock, bool durable = true) {
+    std::error_code ec;
+    fs::remove_all(root, ec);
+    DataDir dir(root);
+    InitOptions init;
+    init.officeCode = "TUM";
+    init.adminName = "Bench Admin";
+    init.adminLogin = "bench";
+    init.adminPin = kPin;
+    init.kdf = KdfParams::minimumForTests();  // sign-in cost is not what is measured here
+    StoreTuning tuning;
+    tuning.encrypted = encrypted;
+    tuning.durable = durable;
+    tuning.cachePages = g_cachePages;
+    if (auto r = PersonalStore::create(dir, init, clock, tuning); !r) {
+        fmt::print(stderr, "bench: cannot create store: {}\n", r.error().message);
+        std::exit(1);
+    }
+    auto store = PersonalStore::signIn(dir, "bench", kPin, clock, tuning);
+    if (!store) {
+        fmt::print(stderr, "bench: cannot sign in: {}\n", store.error().message);
+        std::exit(1);
+    }
+    return std::move(*store);
+}
+
+// One registration as the kiosk does it: person + case + assistance, one transaction each call.
+double timedRegistrations(PersonalStore& store, int count, std::uint64_t seed) {
+    demo::PersonGenerator people(seed, store.today());
+    PersonRepository persons(store);
+    CaseRepository cases(store);
+    const auto start = Stopwatch::now();
+    for (int i = 0; i < count; ++i) {
+        auto r = store.writeVoid([&](RecordWriter& w) -> Result<void> {
+            auto p = persons.add(w, people.next());
+            if (!p) return std::unexpected(p.error());
+            Case c;
+            c.personId = p->id;
+            c.officeId = store.session().officeId;
+            c.openedDate = store.today();
+            auto id = cases.open(w, c);
+            if (!id) return std::unexpected(id.error());
+            return {};
+        });
+        if (!r) {
+            fmt::print(stderr, "bench: write failed: {}\n", r.error().message);
+            std::exit(1);
+        }
+    }
+    return msSince(start);
+}
+
+void loadPopulation(PersonalStore& store, int count, std::vector<Person>& sample, int batch = 2000) {
+    demo::PersonGenerator people(424242, store.today());
+    PersonRepository persons(store);
+    for (int done = 0; done < count;) {
+        const int end = std::min(count, done + batch);
+        auto r = store.writeVoid([&](RecordWriter& w) -> Result<void> {
+            for (; done < end; ++done) {
+                Person p = people.next();
+                auto added = persons.add(w, p);
+                if (!added) return std::unexpected(added.error());
+                if (done % std::max(1, count / 2000) == 0) {
+                    p.caseCode = added->caseCode;
+                    sample.push_back(std::move(p));
+                }
+            }
+            return {};
+        });
+        if (!r) {
+            fmt::print(stderr, "bench: population load failed: {}\n", r.error().message);
+            std::exit(1);
+        }
+        if (count >= 50000 && !sample.empty()) fmt::print(stderr, "\r  loading population {}/{}", done, count);
+    }
+    if (count >= 50000) fmt::print(stderr, "\n");
+}
+
+// What staff type: 2-6 letters of a name part, two partial words, a document
+// number, a phone, a case code.
+std::vector<std::string> makeQueries(const std::vector<Person>& sample, int n, std::mt19937_64& rng) {
+    std::vector<std::string> out;
+    std::uniform_int_distribution<std::size_t> pick(0, sample.size() - 1);
+    for (int i = 0; i < n; ++i) {
+        const Person& p = sample[pick(rng)];
+        const auto family = splitWords(foldForSearch(p.familyName1));
+        const auto given = splitWords(foldForSearch(p.givenNames));
+        switch (i % 6) {
+        case 0: out.push_back(family.front().substr(0, 2 + static_cast<std::size_t>(i % 4))); break;
+        case 1: out.push_back(given.front().substr(0, 3) + " " + family.front().substr(0, 3)); break;
+        case 2: out.push_back(p.docNumber.empty() ? family.front() : p.docNumber); break;
+        case 3: out.push_back(p.caseCode); break;
+        case 4: out.push_back(p.phone.empty() ? given.front() : p.phone.substr(4)); break;
+        default: out.push_back(foldForSearch(p.familyName1 + " " + p.familyName2)); break;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+int runStorageBench(const StorageBenchOptions& o) {
+    if (o.cachePages > 0) g_cachePages = o.cachePages;
+    SystemClock clock;
+    const bool ownDir = o.workDir.empty();
+    const fs::path work = ownDir ? fs::temp_directory_path() / fmt::format("chasqui-bench-{}", ::getpid()) : fs::path(o.workDir);
+    fs::create_directories(work);
+
+    // 1. Writes: encrypted and plain, alternating rounds so that machine noise
+    //    hits both alike; each round on a fresh store. Medians reported. Twice:
+    //    with the kiosk's durable setting (synchronous=FULL, an fsync per
+    //    commit) and CPU-bound (synchronous=NORMAL), which exposes the cipher cost.
+    struct WriteFigures {
+        double encPerS = 0, plainPerS = 0, ratio = 0, spread = 0;
+    };
+    auto measureWrites = [&](bool durable) {
+        std::vector<double> encMs, plainMs, ratios;
+        for (int round = 0; round < o.rounds; ++round) {
+            for (const bool encrypted : {true, false}) {
+                auto s = makeStore(work / (encrypted ? "enc" : "plain"), encrypted, clock, durable);
+                const double ms = timedRegistrations(*s, o.insertSample, 1000 + static_cast<std::uint64_t>(round));
+                (encrypted ? encMs : plainMs).push_back(ms);
+            }
+            ratios.push_back(encMs.back() / plainMs.back());
+        }
+        return WriteFigures{o.insertSample / (median(encMs) / 1000.0), o.insertSample / (median(plainMs) / 1000.0),
+                            median(ratios), percentile(ratios, 100) - percentile(ratios, 0)};
+    };
+    const WriteFigures durableW = measureWrites(true);
+    const WriteFigures cpuW = measureWrites(false);
+    // Bulk: 1000 persons per transaction (imports, demo data, sync batches).
+    std::vector<double> bulkEnc, bulkPlain, bulkRatios;
+    const int bulkCount = o.insertSample * 5;
+    for (int round = 0; round < o.rounds; ++round) {
+        for (const bool encrypted : {true, false}) {
+            auto s = makeStore(work / (encrypted ? "enc" : "plain"), encrypted, clock, true);
+            std::vector<Person> ignored;
+            const auto start = Stopwatch::now();
+            loadPopulation(*s, bulkCount, ignored, 1000);
+            (encrypted ? bulkEnc : bulkPlain).push_back(msSince(start));
+        }
+        bulkRatios.push_back(bulkEnc.back() / bulkPlain.back());
+    }
+    const WriteFigures bulkW{bulkCount / (median(bulkEnc) / 1000.0), bulkCount / (median(bulkPlain) / 1000.0),
+                             median(bulkRatios), percentile(bulkRatios, 100) - percentile(bulkRatios, 0)};
+    const double encPerS = durableW.encPerS, plainPerS = durableW.plainPerS;
+    const double ratio = durableW.ratio, ratioSpread = durableW.spread;
+
+    // 2. Search and duplicate checks on the encrypted store at full population.
+    auto store = makeStore(work / "population", true, clock);
+    std::vector<Person> sample;
+    const auto loadStart = Stopwatch::now();
+    loadPopulation(*store, o.persons, sample);
+    const double loadS = msSince(loadStart) / 1000.0;
+    std::mt19937_64 rng(99);
+    const auto queries = makeQueries(sample, o.queries, rng);
+    std::vector<double> searchMs;
+    std::size_t emptyResults = 0;
+    for (const auto& q : queries) {
+        const auto start = Stopwatch::now();
+        auto found = searchPersons(store->db(), q, 20);
+        searchMs.push_back(msSince(start));
+        if (!found || found->empty()) ++emptyResults;
+    }
+    demo::PersonGenerator probes(77, store->today());
+    std::vector<double> dupMs;
+    std::uniform_int_distribution<std::size_t> pick(0, sample.size() - 1);
+    for (int i = 0; i < o.dupChecks; ++i) {
+        const Person probe = i % 2 == 0 ? probes.nearDuplicate(sample[pick(rng)], i % 5) : probes.next();
+        const auto start = Stopwatch::now();
+        auto found = findDuplicates(store->db(), probe);
+        dupMs.push_back(msSince(start));
+        if (!found) return 1;
+    }
+    store.reset();
+    if (ownDir) fs::remove_all(work);
+
+    const double searchP50 = percentile(searchMs, 50), searchP95 = percentile(searchMs, 95);
+    const double dupP50 = percentile(dupMs, 50), dupP95 = percentile(dupMs, 95);
+    if (o.json) {
+        nlohmann::json j = {{"persons", o.persons},
+                            {"insert_sample", o.insertSample},
+                            {"rounds", o.rounds},
+                            {"encrypted_insert_per_s", encPerS},
+                            {"plain_insert_per_s", plainPerS},
+                            {"encrypted_over_plain", ratio},
+                            {"encrypted_over_plain_spread", ratioSpread},
+                            {"cpu_bound_encrypted_insert_per_s", cpuW.encPerS},
+                            {"cpu_bound_plain_insert_per_s", cpuW.plainPerS},
+                            {"cpu_bound_encrypted_over_plain", cpuW.ratio},
+                            {"bulk_encrypted_insert_per_s", bulkW.encPerS},
+                            {"bulk_plain_insert_per_s", bulkW.plainPerS},
+                            {"bulk_encrypted_over_plain", bulkW.ratio},
+                            {"search_p50_ms", searchP50},
+                            {"search_p95_ms", searchP95},
+                            {"search_queries", o.queries},
+                            {"search_empty_results", emptyResults},
+                            {"dup_check_p50_ms", dupP50},
+                            {"dup_check_p95_ms", dupP95},
+                            {"population_load_s", loadS},
+                            {"cpus", std::thread::hardware_concurrency()}};
+        fmt::print("{}\n", j.dump());
+        return 0;
+    }
+    fmt::print("chasqui-bench storage  ({} persons, {} CPUs; writes: {} rounds x {} registrations (person + case, "
+               "one transaction each), encrypted and plain alternating, medians)\n\n",
+               o.persons, std::thread::hardware_concurrency(), o.rounds, o.insertSample);
+    fmt::print("{:<44} {:>12} {:>12}\n", "measure", "value", "target");
+    fmt::print("{:<44} {:>12.0f} {:>12}\n", "registrations/s, encrypted, durable", encPerS, "");
+    fmt::print("{:<44} {:>12.0f} {:>12}\n", "registrations/s, plain SQLite, durable", plainPerS, "");
+    fmt::print("{:<44} {:>12.3f} {:>12}\n", "encrypted / plain time, durable", ratio, "<= 1.15");
+    fmt::print("{:<44} {:>12.3f} {:>12}\n", "  noise: spread of that ratio (max - min)", ratioSpread, "");
+    fmt::print("{:<44} {:>12.0f} {:>12}\n", "registrations/s, encrypted, CPU-bound", cpuW.encPerS, "");
+    fmt::print("{:<44} {:>12.0f} {:>12}\n", "registrations/s, plain SQLite, CPU-bound", cpuW.plainPerS, "");
+    fmt::print("{:<44} {:>12.3f} {:>12}\n", "encrypted / plain time, CPU-bound", cpuW.ratio, "<= 1.15");
+    fmt::print("{:<44} {:>12.3f} {:>12}\n", "  noise: spread of that ratio (max - min)", cpuW.spread, "");
+    fmt::print("{:<44} {:>12.0f} {:>12}\n", "persons/s, encrypted, bulk (1000 per tx)", bulkW.encPerS, "");
+    fmt::print("{:<44} {:>12.0f} {:>12}\n", "persons/s, plain SQLite, bulk (1000 per tx)", bulkW.plainPerS, "");
+    fmt::print("{:<44} {:>12.3f} {:>12}\n", "encrypted / plain time, bulk", bulkW.ratio, "<= 1.15");
+    fmt::print("{:<44} {:>12.3f} {:>12}\n", "  noise: spread of that ratio (max - min)", bulkW.spread, "");
+    fmt::print("{:<44} {:>12.2f} {:>12}\n", "search p50 ms", searchP50, "");
+    fmt::print("{:<44} {:>12.2f} {:>12}\n", "search p95 ms", searchP95, o.persons >= 1000000 ? "< 50" : "< 10");
+    fmt::print("{:<44} {:>12.2f} {:>12}\n", "duplicate check p50 ms", dupP50, "");
+    fmt::print("{:<44} {:>12.2f} {:>12}\n", "duplicate check p95 ms", dupP95, "< 50");
+    fmt::print("{:<44} {:>12.1f} {:>12}\n", "population load s (2000 per transaction)", loadS, "");
+    fmt::print("\n{} of {} queries found nothing (expected: a few phone fragments)\n", emptyResults, o.queries);
+    return 0;
+}
+
+}  // namespace chasqui::bench
