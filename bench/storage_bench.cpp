@@ -210,16 +210,19 @@ int runStorageBench(const StorageBenchOptions& o) {
     const double searchP50 = percentile(searchMs, 50), searchP95 = percentile(searchMs, 95);
     const double dupP50 = percentile(dupMs, 50), dupP95 = percentile(dupMs, 95);
     if (o.json) {
+        // The headline ratio is the CPU-bound one: with an fsync per commit
+        // (durable) the disk's latency hides most of the cipher's cost.
         nlohmann::json j = {{"persons", o.persons},
                             {"insert_sample", o.insertSample},
                             {"rounds", o.rounds},
-                            {"encrypted_insert_per_s", encPerS},
-                            {"plain_insert_per_s", plainPerS},
-                            {"encrypted_over_plain", ratio},
-                            {"encrypted_over_plain_spread", ratioSpread},
-                            {"cpu_bound_encrypted_insert_per_s", cpuW.encPerS},
-                            {"cpu_bound_plain_insert_per_s", cpuW.plainPerS},
-                            {"cpu_bound_encrypted_over_plain", cpuW.ratio},
+                            {"encrypted_insert_per_s", cpuW.encPerS},
+                            {"plain_insert_per_s", cpuW.plainPerS},
+                            {"encrypted_over_plain", cpuW.ratio},
+                            {"encrypted_over_plain_spread", cpuW.spread},
+                            {"durable_encrypted_insert_per_s", encPerS},
+                            {"durable_plain_insert_per_s", plainPerS},
+                            {"durable_encrypted_over_plain", ratio},
+                            {"durable_encrypted_over_plain_spread", ratioSpread},
                             {"bulk_encrypted_insert_per_s", bulkW.encPerS},
                             {"bulk_plain_insert_per_s", bulkW.plainPerS},
                             {"bulk_encrypted_over_plain", bulkW.ratio},

@@ -2,30 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "storage/text.hpp"
 #include "storage/validation.hpp"
 #include "storage/vocabulary.hpp"
 
 namespace chasqui::storage {
 
 namespace {
-
-std::string joinList(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-    return out;
-}
-
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t end = text.find(',', start);
-        if (end == std::string::npos) end = text.size();
-        if (end > start) out.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
-}
 
 RecordMeta metaFrom(const Stmt& s) {
     return {s.text(0), s.integer(1), s.integer(2), s.text(3), s.text(4), s.integer(5) != 0};
@@ -39,11 +22,11 @@ Fields caseFields(const Case& c) {
             {"office_id", c.officeId},
             {"status", c.status},
             {"priority", c.priority},
-            {"vulnerabilities", joinList(c.vulnerabilities)},
-            {"needs", joinList(c.needs)},
+            {"vulnerabilities", joinCodes(c.vulnerabilities)},
+            {"needs", joinCodes(c.needs)},
             {"consent_given", std::int64_t{c.consent.given ? 1 : 0}},
             {"consent_date", c.consent.date},
-            {"consent_scope", joinList(c.consent.scope)},
+            {"consent_scope", joinCodes(c.consent.scope)},
             {"opened_date", c.openedDate},
             {"closed_date", c.closedDate}};
 }
@@ -56,11 +39,11 @@ Case caseFromRow(const Stmt& s) {
     c.officeId = s.text(8);
     c.status = s.text(9);
     c.priority = s.text(10);
-    c.vulnerabilities = splitList(s.text(11));
-    c.needs = splitList(s.text(12));
+    c.vulnerabilities = splitCodes(s.text(11));
+    c.needs = splitCodes(s.text(12));
     c.consent.given = s.integer(13) != 0;
     c.consent.date = s.text(14);
-    c.consent.scope = splitList(s.text(15));
+    c.consent.scope = splitCodes(s.text(15));
     c.openedDate = s.text(16);
     c.closedDate = s.text(17);
     return c;

@@ -9,6 +9,7 @@
 
 #include "storage/catalog_import.hpp"
 #include "storage/catalog_import_detail.hpp"
+#include "storage/text.hpp"
 #include "storage/csv.hpp"
 #include "storage/vocabulary.hpp"
 
@@ -30,22 +31,6 @@ constexpr std::array<std::string_view, kColumnCount> kColumnNames{
     "phone"sv,       "whatsapp"sv,     "email"sv,       "languages_spoken"sv, "populations"sv, "last_verified"sv,
     "lang"sv,        "name"sv,         "description"sv, "hours"sv,       "requirements"sv,  "cost"sv};
 constexpr std::size_t kFirstTextColumn = kLang;
-
-// "es; en" -> {"es", "en"}: spreadsheet users add spaces.
-std::vector<std::string> splitCodes(std::string_view text) {
-    std::vector<std::string> codes;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t end = text.find(';', start);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view code = text.substr(start, end - start);
-        while (!code.empty() && code.front() == ' ') code.remove_prefix(1);
-        while (!code.empty() && code.back() == ' ') code.remove_suffix(1);
-        if (!code.empty()) codes.emplace_back(code);
-        start = end + 1;
-    }
-    return codes;
-}
 
 // Position of each column in the file, or the problems with the header.
 bool mapHeader(const CsvRecord& header, std::array<std::size_t, kColumnCount>& at, Problems& problems) {
@@ -115,8 +100,8 @@ private:
         s.phone = field(row, kPhone);
         s.whatsapp = field(row, kWhatsapp);
         s.email = field(row, kEmail);
-        s.languagesSpoken = splitCodes(field(row, kLanguagesSpoken));
-        s.populations = splitCodes(field(row, kPopulations));
+        s.languagesSpoken = splitCodes(field(row, kLanguagesSpoken), ';');
+        s.populations = splitCodes(field(row, kPopulations), ';');
         s.lastVerified = field(row, kLastVerified);
         return s;
     }

@@ -51,27 +51,6 @@ Result<void> migrateCatalog(Db& db) {
     return {};
 }
 
-std::string joinCodes(const std::vector<std::string>& codes) {
-    std::string out;
-    for (const auto& code : codes) {
-        if (!out.empty()) out += ';';
-        out += code;
-    }
-    return out;
-}
-
-std::vector<std::string> splitCodes(std::string_view joined) {
-    std::vector<std::string> codes;
-    std::size_t start = 0;
-    while (start < joined.size()) {
-        std::size_t end = joined.find(';', start);
-        if (end == std::string_view::npos) end = joined.size();
-        codes.emplace_back(joined.substr(start, end - start));
-        start = end + 1;
-    }
-    return codes;
-}
-
 // A deferred read transaction: reads that take several statements see one
 // catalog even when an import commits in between. Ended (rolled back, nothing
 // was written) on destruction.
@@ -157,7 +136,7 @@ Result<void> CatalogStore::insertService(const Service& s, int position) {
     if (!row) return std::unexpected(row.error());
     row->bind(1, s.id).bind(2, position).bind(3, s.organization).bind(4, s.category).bind(5, s.district);
     row->bind(6, s.districtName).bind(7, s.address).bind(8, s.phone).bind(9, s.whatsapp).bind(10, s.email);
-    row->bind(11, joinCodes(s.languagesSpoken)).bind(12, joinCodes(s.populations)).bind(13, s.lastVerified);
+    row->bind(11, joinCodes(s.languagesSpoken, ';')).bind(12, joinCodes(s.populations, ';')).bind(13, s.lastVerified);
     if (auto r = row->run(); !r) return r;
     auto text = m_db.prepare(
         "INSERT INTO service_texts (service_id, lang, name, description, requirements, hours, cost) "
@@ -220,8 +199,8 @@ Result<std::optional<Service>> CatalogStore::get(std::string_view id) {
     s.phone = stmt->text(6);
     s.whatsapp = stmt->text(7);
     s.email = stmt->text(8);
-    s.languagesSpoken = splitCodes(stmt->text(9));
-    s.populations = splitCodes(stmt->text(10));
+    s.languagesSpoken = splitCodes(stmt->text(9), ';');
+    s.populations = splitCodes(stmt->text(10), ';');
     s.lastVerified = stmt->text(11);
     stmt->reset();
 

@@ -3,30 +3,13 @@
 #include <fmt/format.h>
 
 #include "storage/search_index.hpp"
+#include "storage/text.hpp"
 #include "storage/validation.hpp"
 #include "storage/vocabulary.hpp"
 
 namespace chasqui::storage {
 
 namespace {
-
-std::string joinList(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-    return out;
-}
-
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t end = text.find(',', start);
-        if (end == std::string::npos) end = text.size();
-        if (end > start) out.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
-}
 
 constexpr const char* kPersonColumns =
     "id, created_at, updated_at, author, device, deleted, case_code, given_names, family_name_1, family_name_2, sex, "
@@ -48,7 +31,7 @@ Person personFromRow(const Stmt& s) {
     p.docType = s.text(15);
     p.docNumber = s.text(16);
     p.phone = s.text(17);
-    p.languages = splitList(s.text(18));
+    p.languages = splitCodes(s.text(18));
     p.populationType = s.text(19);
     p.migrationStatus = s.text(20);
     p.arrivalDate = s.text(21);
@@ -72,7 +55,7 @@ Fields personFields(const Person& p) {
             {"doc_type", p.docType},
             {"doc_number", p.docType == "none" ? std::string() : normalizeDocumentNumber(p.docType, p.docNumber)},
             {"phone", p.phone},
-            {"languages", joinList(p.languages)},
+            {"languages", joinCodes(p.languages)},
             {"population_type", p.populationType},
             {"migration_status", p.migrationStatus},
             {"arrival_date", p.arrivalDate},

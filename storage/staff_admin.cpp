@@ -50,12 +50,9 @@ Result<std::string> StaffAdmin::add(const std::string& name, const std::string& 
 }
 
 Result<void> StaffAdmin::resetPin(const std::string& login, std::string_view pin) {
-    auto members = list();
-    if (!members) return std::unexpected(members.error());
-    const StaffSummary* member = nullptr;
-    for (const auto& m : *members)
-        if (m.login == login) member = &m;
-    if (member == nullptr) return fail(ErrorCode::NotFound, fmt::format("no staff member with login '{}'", login));
+    auto found = find(login);
+    if (!found) return std::unexpected(found.error());
+    const StaffSummary* member = &*found;
     if (!member->active) return fail(ErrorCode::AccountLocked, fmt::format("'{}' is disabled; add a new account instead", login));
     if (auto r = requireManager(member->role); !r) return r;
     if (auto r = checkPinPolicy(pin, member->role); !r) return r;
@@ -78,12 +75,9 @@ Result<void> StaffAdmin::resetPin(const std::string& login, std::string_view pin
 }
 
 Result<void> StaffAdmin::disable(const std::string& login) {
-    auto members = list();
-    if (!members) return std::unexpected(members.error());
-    const StaffSummary* member = nullptr;
-    for (const auto& m : *members)
-        if (m.login == login) member = &m;
-    if (member == nullptr) return fail(ErrorCode::NotFound, fmt::format("no staff member with login '{}'", login));
+    auto found = find(login);
+    if (!found) return std::unexpected(found.error());
+    const StaffSummary* member = &*found;
     if (auto r = requireManager(member->role); !r) return r;
     if (member->id == m_store.session().staffId)
         return fail(ErrorCode::PermissionDenied, "you cannot disable your own account; ask another administrator");
@@ -97,6 +91,14 @@ Result<void> StaffAdmin::disable(const std::string& login) {
         if (!r) return std::unexpected(r.error());
         return {};
     });
+}
+
+Result<StaffSummary> StaffAdmin::find(const std::string& login) {
+    auto members = list();
+    if (!members) return std::unexpected(members.error());
+    for (auto& m : *members)
+        if (m.login == login) return std::move(m);
+    return fail(ErrorCode::NotFound, fmt::format("no staff member with login '{}'; see `chasqui staff list`", login));
 }
 
 Result<std::vector<StaffSummary>> StaffAdmin::list() {

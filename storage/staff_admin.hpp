@@ -34,6 +34,7 @@ public:
     // Marks the member inactive (synced) and removes their wrap from this kiosk.
     Result<void> disable(const std::string& login);
     Result<std::vector<StaffSummary>> list();
+    Result<StaffSummary> find(const std::string& login);
 
 private:
     Result<void> requireManager(const std::string& targetRole) const;

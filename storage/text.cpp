@@ -198,6 +198,30 @@ std::string digitsOnly(std::string_view text) {
     return out;
 }
 
+std::string joinCodes(const std::vector<std::string>& codes, char separator) {
+    std::string out;
+    for (const auto& c : codes) {
+        if (!out.empty()) out.push_back(separator);
+        out += c;
+    }
+    return out;
+}
+
+std::vector<std::string> splitCodes(std::string_view text, char separator) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find(separator, start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view code = text.substr(start, end - start);
+        while (!code.empty() && code.front() == ' ') code.remove_prefix(1);
+        while (!code.empty() && code.back() == ' ') code.remove_suffix(1);
+        if (!code.empty()) out.emplace_back(code);
+        start = end + 1;
+    }
+    return out;
+}
+
 double jaroWinkler(std::string_view a, std::string_view b) {
     if (a.empty() && b.empty()) return 1.0;
     if (a.empty() || b.empty()) return 0.0;

@@ -33,6 +33,11 @@ std::string compactIdentifier(std::string_view text);
 // Digits only: "+51 987-654-321" -> "51987654321".
 std::string digitsOnly(std::string_view text);
 
+// Lists of codes (needs, languages...) are stored as "a,b,c" (the catalog
+// uses ';'). Splitting drops spaces around codes and empty items.
+std::string joinCodes(const std::vector<std::string>& codes, char separator = ',');
+std::vector<std::string> splitCodes(std::string_view text, char separator = ',');
+
 // Jaro-Winkler similarity in [0,1] of two ASCII strings (use folded text).
 double jaroWinkler(std::string_view a, std::string_view b);
 

@@ -1,7 +1,7 @@
 // A writer process killed with SIGKILL at random points, many times: the store
 // always opens, passes its integrity check, and every write the writer had
 // reported committed is there with its audit entry and change record.
-// Iterations: CHASQUI_CRASH_ITERATIONS (default 100).
+// Iterations: CHASQUI_CRASH_ITERATIONS (default 200).
 #include <doctest/doctest.h>
 
 #include <signal.h>
@@ -65,7 +65,7 @@ std::int64_t count(PersonalStore& s, const char* sql) {
 }  // namespace
 
 TEST_CASE("kill -9 at random points while writing never loses or half-writes a transaction") {
-    const int iterations = test::envInt("CHASQUI_CRASH_ITERATIONS", 100);
+    const int iterations = test::envInt("CHASQUI_CRASH_ITERATIONS", 200);
     test::TestStore t;
     t.store.reset();
     std::mt19937_64 rng(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));

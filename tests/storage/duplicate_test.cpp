@@ -43,8 +43,8 @@ TEST_CASE("scoring: the kinds of near-duplicates registrars make score high, dif
 }
 
 TEST_CASE("duplicate detection on a generated population: precision and recall") {
-    const int population = test::envInt("CHASQUI_DUP_POPULATION", 4000);
-    const int injected = test::envInt("CHASQUI_DUP_INJECTED", 200);
+    const int population = test::envInt("CHASQUI_DUP_POPULATION", 10000);
+    const int injected = test::envInt("CHASQUI_DUP_INJECTED", 300);
     test::TestStore t;
     demo::PersonGenerator people(7, t->today());
     PersonRepository persons(*t.store);
