@@ -48,7 +48,7 @@ double birthSimilarity(const Person& p, const std::string& other) {
         p.birthDate.substr(8, 2) == other.substr(5, 2))
         return 0.9;
     if (gap <= 31) return 0.8;
-    if (gap <= 366) return p.birthDateEstimated ? 0.7 : 0.5;
+    if (gap <= 366) return p.birthDateEstimated ? 0.7 : 0.35;
     if (gap <= 3 * 366 && p.birthDateEstimated) return 0.4;
     return 0;
 }

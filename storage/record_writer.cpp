@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "storage/record_clocks.hpp"
+
 namespace chasqui::storage {
 
 namespace {
@@ -85,7 +87,10 @@ Result<std::string> RecordWriter::insert(std::string_view entity, const Fields& 
     int index = 6;
     for (const auto& [name, value] : fields) bindValue(*stmt, index++, value);
     if (auto r = stmt->run(); !r) return std::unexpected(r.error());
-    if (auto r = recordChange(entity, id, "put", fields, now); !r) return std::unexpected(r.error());
+    const std::string hlc = m_ctx.hlc->now().encode();
+    if (auto r = RecordClocks::created(entity, id, makeClock(hlc, m_ctx.deviceId)).save(*m_ctx.db); !r)
+        return std::unexpected(r.error());
+    if (auto r = recordChange(entity, id, "put", fields, {}, hlc, now); !r) return std::unexpected(r.error());
     if (auto r = m_audit.append(now, m_ctx.staffId, m_ctx.deviceId, "create", std::string(entity), id); !r)
         return std::unexpected(r.error());
     return id;
@@ -129,7 +134,10 @@ Result<bool> RecordWriter::update(std::string_view entity, const std::string& id
     for (const auto& [name, value] : changed) bindValue(*stmt, index++, value);
     stmt->bind(index, id);
     if (auto r = stmt->run(); !r) return std::unexpected(r.error());
-    if (auto r = recordChange(entity, id, "put", changed, now); !r) return std::unexpected(r.error());
+    auto base = advanceClocks(entity, id, changed);
+    if (!base) return std::unexpected(base.error());
+    if (auto r = recordChange(entity, id, "put", changed, base->first, base->second, now); !r)
+        return std::unexpected(r.error());
     if (auto r = m_audit.append(now, m_ctx.staffId, m_ctx.deviceId, "update", std::string(entity), id); !r)
         return std::unexpected(r.error());
     return true;
@@ -145,7 +153,10 @@ Result<void> RecordWriter::remove(std::string_view entity, const std::string& id
     stmt->bind(1, now).bind(2, m_ctx.staffId).bind(3, m_ctx.deviceId).bind(4, id);
     if (auto r = stmt->run(); !r) return r;
     if (m_ctx.db->changes() == 0) return fail(ErrorCode::NotFound, fmt::format("no {} with id {}", entity, id));
-    if (auto r = recordChange(entity, id, "delete", {}, now); !r) return r;
+    const Fields tombstone{{"deleted", std::int64_t{1}}};
+    auto base = advanceClocks(entity, id, tombstone);
+    if (!base) return std::unexpected(base.error());
+    if (auto r = recordChange(entity, id, "delete", {}, base->first, base->second, now); !r) return r;
     return m_audit.append(now, m_ctx.staffId, m_ctx.deviceId, "delete", std::string(entity), id);
 }
 
@@ -154,17 +165,37 @@ Result<void> RecordWriter::audit(std::string_view action, std::string_view entit
                           std::string(entity), recordId);
 }
 
+Result<std::pair<Fields, std::string>> RecordWriter::advanceClocks(std::string_view entity, const std::string& id,
+                                                                   const Fields& changed) {
+    auto clocks = RecordClocks::load(*m_ctx.db, entity, id);
+    if (!clocks) return std::unexpected(clocks.error());
+    const std::string hlc = m_ctx.hlc->now().encode();
+    const std::string clock = makeClock(hlc, m_ctx.deviceId);
+    RecordClocks current = *clocks ? std::move(**clocks) : RecordClocks::created(entity, id, std::string());
+    Fields bases;
+    for (const auto& [name, value] : changed) {
+        const std::string base = current.field(name).clock;
+        if (!base.empty()) bases.emplace_back(name, base);
+        current.set(name, clock, base);
+    }
+    if (auto r = current.save(*m_ctx.db); !r) return std::unexpected(r.error());
+    return std::make_pair(std::move(bases), hlc);
+}
+
 Result<void> RecordWriter::recordChange(std::string_view entity, const std::string& id, std::string_view op,
-                                        const Fields& fields, std::int64_t now) {
+                                        const Fields& fields, const Fields& bases, const std::string& hlc,
+                                        std::int64_t now) {
     nlohmann::json values = nlohmann::json::object();
     for (const auto& [name, value] : fields) values[name] = toJson(value);
+    nlohmann::json baseJson = nlohmann::json::object();
+    for (const auto& [name, value] : bases) baseJson[name] = toJson(value);
     auto stmt = m_ctx.db->prepare(
-        "INSERT INTO changes(change_id, entity, record_id, op, fields, hlc, device, author, created_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?)");
+        "INSERT INTO changes(change_id, entity, record_id, op, fields, hlc, device, author, created_at, base) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?)");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->bind(1, m_ctx.ids->next()).bind(2, entity).bind(3, id).bind(4, op);
-    stmt->bind(5, values.dump()).bind(6, m_ctx.hlc->now().encode()).bind(7, m_ctx.deviceId);
-    stmt->bind(8, m_ctx.staffId).bind(9, now);
+    stmt->bind(5, values.dump()).bind(6, hlc).bind(7, m_ctx.deviceId);
+    stmt->bind(8, m_ctx.staffId).bind(9, now).bind(10, baseJson.dump());
     return stmt->run();
 }
 

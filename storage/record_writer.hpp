@@ -52,8 +52,12 @@ public:
     const WriterContext& context() const { return m_ctx; }
 
 private:
+    // Moves the merge clocks of `changed` fields to a new stamp; returns the
+    // bases (clocks of the replaced values) and the stamp.
+    Result<std::pair<Fields, std::string>> advanceClocks(std::string_view entity, const std::string& id,
+                                                         const Fields& changed);
     Result<void> recordChange(std::string_view entity, const std::string& id, std::string_view op,
-                              const Fields& fields, std::int64_t now);
+                              const Fields& fields, const Fields& bases, const std::string& hlc, std::int64_t now);
     WriterContext m_ctx;
     AuditLog m_audit;
 };

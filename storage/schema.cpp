@@ -82,9 +82,21 @@ constexpr std::string_view kMigration3 =
     "  resolved INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX conflicts_open ON conflicts(resolved, record_id);";
 
+// Migration 4: what the merge needs (sync/PROTOCOL.md section 3). Per record,
+// the clock ("<hlc>@<device>") of its last full write, and per field written
+// since, that field's clock and the clock of the value it replaced ("base"),
+// as JSON {"field": {"c": clock, "b": base}}. One row per record keeps writes
+// cheap. Change records carry the bases of the fields they overwrote.
+constexpr std::string_view kMigration4 =
+    "CREATE TABLE record_clocks (entity TEXT NOT NULL, record_id TEXT NOT NULL, clock TEXT NOT NULL, "
+    "  fields TEXT NOT NULL, PRIMARY KEY (entity, record_id)) WITHOUT ROWID;"
+    "ALTER TABLE changes ADD COLUMN base TEXT NOT NULL DEFAULT '{}';"
+    "INSERT INTO record_clocks (entity, record_id, clock, fields) "
+    "  SELECT entity, record_id, max(hlc || '@' || device), '{}' FROM changes GROUP BY entity, record_id;";
+
 #undef CHASQUI_RECORD_COLUMNS
 
-constexpr std::array<std::string_view, 3> kMigrations{kMigration1, kMigration2, kMigration3};
+constexpr std::array<std::string_view, 4> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4};
 
 }  // namespace
 

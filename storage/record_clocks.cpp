@@ -1,0 +1,50 @@
+#include "storage/record_clocks.hpp"
+
+namespace chasqui::storage {
+
+std::string makeClock(const std::string& hlc, const std::string& device) { return hlc + "@" + device; }
+
+Result<std::optional<RecordClocks>> RecordClocks::load(Db& db, std::string_view entity, const std::string& recordId) {
+    auto stmt = db.prepare("SELECT clock, fields FROM record_clocks WHERE entity = ? AND record_id = ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->bind(1, entity).bind(2, recordId);
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return std::optional<RecordClocks>{};
+    RecordClocks c;
+    c.m_entity = std::string(entity);
+    c.m_recordId = recordId;
+    c.m_clock = stmt->text(0);
+    c.m_fields = nlohmann::json::parse(stmt->text(1), nullptr, false);
+    stmt->reset();
+    if (c.m_fields.is_discarded() || !c.m_fields.is_object())
+        return fail(ErrorCode::Damaged, "the merge clocks of a record are damaged; run `chasqui verify`");
+    return std::optional<RecordClocks>(std::move(c));
+}
+
+RecordClocks RecordClocks::created(std::string_view entity, const std::string& recordId, const std::string& clock) {
+    RecordClocks c;
+    c.m_entity = std::string(entity);
+    c.m_recordId = recordId;
+    c.m_clock = clock;
+    return c;
+}
+
+FieldClock RecordClocks::field(const std::string& name) const {
+    if (auto it = m_fields.find(name); it != m_fields.end() && it->is_object())
+        return {it->value("c", std::string()), it->value("b", std::string())};
+    return {m_clock, {}};
+}
+
+void RecordClocks::set(const std::string& name, const std::string& clock, const std::string& base) {
+    m_fields[name] = {{"c", clock}, {"b", base}};
+}
+
+Result<void> RecordClocks::save(Db& db) const {
+    auto stmt = db.prepare("INSERT OR REPLACE INTO record_clocks (entity, record_id, clock, fields) VALUES (?, ?, ?, ?)");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->bind(1, m_entity).bind(2, m_recordId).bind(3, m_clock).bind(4, m_fields.dump());
+    return stmt->run();
+}
+
+}  // namespace chasqui::storage
