@@ -85,6 +85,10 @@ public:
     // Must be called inside write().
     Result<std::string> nextCaseCode();
 
+    // Moves this device's hybrid logical clock past a stamp seen in a change
+    // from another device, so that any later local edit orders after it.
+    void observeClock(const HlcStamp& remote) { m_hlc.observe(remote); }
+
     // Closes the database and wipes the key; every later call fails.
     void lock();
 

@@ -1,0 +1,61 @@
+#pragma once
+// Change records on the wire (sync/PROTOCOL.md section 2): reading them from
+// the local outbox, encoding them as JSON, and decoding JSON from the network
+// with every field validated. Decoding never throws; a bad record yields a
+// CodecError with a stable code and a message, so it can be quarantined alone.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/error.hpp"
+#include "storage/sqlite_db.hpp"
+
+namespace chasqui::sync {
+
+struct ChangeRecord {
+    std::string id;      // UUIDv7 of the change
+    std::string entity;  // "person", ...
+    std::string record;  // UUID of the record
+    std::string op;      // "put" | "delete"
+    nlohmann::json fields = nlohmann::json::object();  // column -> value
+    nlohmann::json base = nlohmann::json::object();    // column -> clock of the replaced value
+    std::string hlc;
+    std::string device;
+    std::string author;
+    std::string office;
+
+    std::string clock() const { return hlc + "@" + device; }
+};
+
+struct CodecError {
+    std::string code;  // bad_request | invalid_utf8 | too_large | unknown_entity | unknown_field | ...
+    std::string message;
+};
+
+enum class ColumnType { Text, Integer, Real };
+
+struct ColumnSpec {
+    std::string_view name;
+    ColumnType type;
+    std::size_t maxBytes;  // for text
+};
+
+// Columns a change may set for an entity (empty span for an unknown entity).
+// "deleted" is allowed for every entity (tombstones).
+std::vector<ColumnSpec> columnsOf(std::string_view entity);
+bool isAppendOnly(std::string_view entity);
+bool isSyncedEntity(std::string_view entity);
+
+nlohmann::json encodeChange(const ChangeRecord& change);
+std::expected<ChangeRecord, CodecError> decodeChange(const nlohmann::json& json);
+
+// Local changes with seq > afterSeq, oldest first, at most `limit`, stamped
+// with `office`. `lastSeq` receives the seq of the last one returned.
+storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
+                                                      const std::string& office, std::int64_t& lastSeq);
+
+}  // namespace chasqui::sync

@@ -1,0 +1,44 @@
+#pragma once
+// One sync of a kiosk's personal-data store with the server, while a staff
+// member is signed in: push the outbox in bounded sealed batches (the acked
+// position saved only after the server answered), then pull sealed pages and
+// merge each in one transaction together with its cursor. Every step is
+// idempotent, so a cut at any point is healed by simply syncing again.
+// Runs on the caller's thread; the kiosk calls it from its sync worker.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "storage/personal_store.hpp"
+#include "storage/secret.hpp"
+#include "sync/server_channel.hpp"
+
+namespace chasqui::sync {
+
+struct SyncLimits {
+    std::size_t pushBatch = 200;  // changes per sealed batch
+    std::size_t pullPage = 200;   // changes per page
+    int maxRounds = 1000;         // safety stop
+};
+
+struct SyncSummary {
+    int pushed = 0;       // accepted by the server now
+    int duplicates = 0;   // already there (a retry after a lost answer)
+    int quarantined = 0;  // refused one by one; see `problems`
+    int pulled = 0;
+    int applied = 0;
+    int ignored = 0;
+    int rejected = 0;
+    std::vector<PushItem> problems;  // ids and codes only, no personal data
+    std::vector<std::string> disabledStaff;
+};
+
+// The device's X25519 key pair, made on first use and kept inside the encrypted store.
+storage::Result<std::string> devicePublicKey(storage::PersonalStore& store);
+storage::Result<void> setServerPublicKey(storage::PersonalStore& store, const std::string& publicKey);
+// Changes not yet acknowledged by the server.
+storage::Result<std::int64_t> pendingChanges(storage::PersonalStore& store);
+
+SyncResult<SyncSummary> syncNow(storage::PersonalStore& store, ServerChannel& channel, const SyncLimits& limits = {});
+
+}  // namespace chasqui::sync

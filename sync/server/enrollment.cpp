@@ -1,0 +1,145 @@
+// Enrollment codes, device credentials and revocation.
+#include <sodium.h>
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "storage/ids.hpp"
+#include "sync/server/server_store.hpp"
+
+namespace chasqui::sync {
+
+namespace {
+
+// Unambiguous when read aloud or typed on a touch keyboard: no 0/O, 1/I/L.
+constexpr std::string_view kCodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+std::string hashSecret(std::string_view secret) {
+    std::array<unsigned char, 32> digest{};
+    crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(secret.data()),
+                       secret.size(), nullptr, 0);
+    std::array<char, 65> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    return {hex.data(), 64};
+}
+
+std::string normalizeCode(std::string_view code) {
+    std::string out;
+    for (char c : code) {
+        if (c == '-' || c == ' ') continue;
+        out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    }
+    return out;
+}
+
+}  // namespace
+
+ApiResult<std::string> ServerStore::issueEnrollCode(const std::string& office, std::int64_t validForMs) {
+    if (office.size() != 3 || !std::all_of(office.begin(), office.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+        return apiFail(400, "bad_request", "office must be a 3-letter code such as TUM");
+    storage::ensureSodium();
+    std::string code;
+    for (int i = 0; i < 10; ++i) code.push_back(kCodeAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kCodeAlphabet.size()))]);
+    auto stmt = m_db->prepare("INSERT INTO enroll_codes (code_hash, office, expires_at) VALUES (?, ?, ?)");
+    if (!stmt) return std::unexpected(fromStorage(stmt.error()));
+    stmt->bind(1, hashSecret(code)).bind(2, office).bind(3, m_clock.nowMs() + validForMs);
+    if (auto r = stmt->run(); !r) return std::unexpected(fromStorage(r.error()));
+    return code.substr(0, 5) + "-" + code.substr(5);
+}
+
+ApiResult<Enrollment> ServerStore::enroll(const std::string& code, const std::string& deviceId,
+                                          const std::string& publicKey) {
+    if (!storage::isUuid(deviceId)) return apiFail(400, "bad_request", "device_id must be a lower-case UUID");
+    if (publicKey.size() != crypto_box_PUBLICKEYBYTES) return apiFail(400, "bad_request", "device_public_key must be 32 bytes");
+    const std::string normalized = normalizeCode(code);
+    if (normalized.size() != 10) return apiFail(403, "enroll_code_invalid", "the enrollment code is not valid; ask for a new one");
+    storage::Transaction tx(*m_db);
+    if (auto r = tx.begin(); !r) return std::unexpected(fromStorage(r.error()));
+    auto find = m_db->prepare("SELECT office, expires_at, used_at FROM enroll_codes WHERE code_hash = ?");
+    if (!find) return std::unexpected(fromStorage(find.error()));
+    find->bind(1, hashSecret(normalized));
+    auto row = find->step();
+    if (!row) return std::unexpected(fromStorage(row.error()));
+    if (!*row) return apiFail(403, "enroll_code_invalid", "the enrollment code is not valid; ask for a new one");
+    const std::string office = find->text(0);
+    const std::int64_t expires = find->integer(1);
+    const bool used = !find->isNull(2);
+    find->reset();
+    if (used || expires < m_clock.nowMs())
+        return apiFail(403, "enroll_code_invalid", "the enrollment code was already used or has expired; ask for a new one");
+    auto existing = m_db->prepare("SELECT count(*) FROM devices WHERE id = ?");
+    if (!existing) return std::unexpected(fromStorage(existing.error()));
+    existing->bind(1, deviceId);
+    auto exists = existing->step();
+    if (!exists) return std::unexpected(fromStorage(exists.error()));
+    const bool known = existing->integer(0) > 0;
+    existing->reset();
+    if (known) return apiFail(409, "already_enrolled", "this device is already enrolled; revoke it first to enroll again");
+    auto number = m_db->scalarInt(fmt::format("SELECT coalesce(max(number), 0) + 1 FROM devices WHERE office = '{}'", office));
+    if (!number) return std::unexpected(fromStorage(number.error()));
+    std::array<unsigned char, 32> raw{};
+    randombytes_buf(raw.data(), raw.size());
+    std::string token(sodium_base64_encoded_len(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(token.data(), token.size(), raw.data(), raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    token.resize(token.size() - 1);
+    auto insert = m_db->prepare(
+        "INSERT INTO devices (id, office, number, token_hash, public_key, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)");
+    if (!insert) return std::unexpected(fromStorage(insert.error()));
+    insert->bind(1, deviceId).bind(2, office).bind(3, *number).bind(4, hashSecret(token)).bind(5, publicKey);
+    insert->bind(6, m_clock.nowMs());
+    if (auto r = insert->run(); !r) return std::unexpected(fromStorage(r.error()));
+    auto mark = m_db->prepare("UPDATE enroll_codes SET used_at = ?, device_id = ? WHERE code_hash = ?");
+    if (!mark) return std::unexpected(fromStorage(mark.error()));
+    mark->bind(1, m_clock.nowMs()).bind(2, deviceId).bind(3, hashSecret(normalized));
+    if (auto r = mark->run(); !r) return std::unexpected(fromStorage(r.error()));
+    if (auto r = tx.commit(); !r) return std::unexpected(fromStorage(r.error()));
+    return Enrollment{deviceId, office, static_cast<int>(*number), token};
+}
+
+ApiResult<DeviceInfo> ServerStore::authenticate(const std::string& token) {
+    if (token.empty() || token.size() > 128) return apiFail(401, "unauthorized", "this device is not enrolled; enroll it with a code");
+    auto stmt = m_db->prepare(
+        "SELECT id, office, number, public_key, revoked, enrolled_at, last_seen_at FROM devices WHERE token_hash = ?");
+    if (!stmt) return std::unexpected(fromStorage(stmt.error()));
+    stmt->bind(1, hashSecret(token));
+    auto row = stmt->step();
+    if (!row) return std::unexpected(fromStorage(row.error()));
+    if (!*row) return apiFail(401, "unauthorized", "this device is not enrolled; enroll it with a code");
+    DeviceInfo d{stmt->text(0), stmt->text(1), static_cast<int>(stmt->integer(2)), stmt->text(3),
+                 stmt->integer(4) != 0, stmt->integer(5), stmt->integer(6)};
+    stmt->reset();
+    if (d.revoked) return apiFail(403, "revoked", "this device was revoked: its sync queue and personal data must be wiped");
+    auto seen = m_db->prepare("UPDATE devices SET last_seen_at = ? WHERE id = ?");
+    if (seen) {
+        seen->bind(1, m_clock.nowMs()).bind(2, d.id);
+        (void)seen->run();
+    }
+    return d;
+}
+
+ApiResult<std::vector<DeviceInfo>> ServerStore::devices() {
+    auto stmt = m_db->prepare(
+        "SELECT id, office, number, public_key, revoked, enrolled_at, last_seen_at FROM devices ORDER BY office, number");
+    if (!stmt) return std::unexpected(fromStorage(stmt.error()));
+    std::vector<DeviceInfo> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return std::unexpected(fromStorage(row.error()));
+        if (!*row) break;
+        out.push_back(DeviceInfo{stmt->text(0), stmt->text(1), static_cast<int>(stmt->integer(2)), stmt->text(3),
+                                 stmt->integer(4) != 0, stmt->integer(5), stmt->integer(6)});
+    }
+    return out;
+}
+
+ApiResult<void> ServerStore::revoke(const std::string& deviceId) {
+    auto stmt = m_db->prepare("UPDATE devices SET revoked = 1 WHERE id = ?");
+    if (!stmt) return std::unexpected(fromStorage(stmt.error()));
+    stmt->bind(1, deviceId);
+    if (auto r = stmt->run(); !r) return std::unexpected(fromStorage(r.error()));
+    if (m_db->changes() == 0) return apiFail(404, "not_found", "no device with that id");
+    return {};
+}
+
+}  // namespace chasqui::sync

@@ -1,0 +1,207 @@
+#include "sync/server/server_store.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "storage/data_dir.hpp"
+
+namespace chasqui::sync {
+
+namespace fs = std::filesystem;
+using storage::Db;
+
+namespace {
+
+constexpr std::string_view kSchema =
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, office TEXT NOT NULL, number INTEGER NOT NULL, "
+    "  token_hash TEXT NOT NULL UNIQUE, public_key BLOB NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, "
+    "  enrolled_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS enroll_codes (code_hash TEXT PRIMARY KEY, office TEXT NOT NULL, "
+    "  expires_at INTEGER NOT NULL, used_at INTEGER, device_id TEXT);"
+    "CREATE TABLE IF NOT EXISTS change_log (seq INTEGER PRIMARY KEY, change_id TEXT NOT NULL UNIQUE, "
+    "  payload_hash TEXT NOT NULL, office TEXT NOT NULL, origin_device TEXT NOT NULL, entity TEXT NOT NULL, "
+    "  record_id TEXT NOT NULL, payload TEXT NOT NULL, received_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS change_log_office ON change_log(office, seq);"
+    "CREATE TABLE IF NOT EXISTS field_state (entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, "
+    "  value TEXT NOT NULL, clock TEXT NOT NULL, base TEXT NOT NULL, author TEXT NOT NULL, "
+    "  PRIMARY KEY (entity, record_id, field)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS record_office (entity TEXT NOT NULL, record_id TEXT NOT NULL, office TEXT NOT NULL, "
+    "  PRIMARY KEY (entity, record_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS quarantine (id INTEGER PRIMARY KEY, change_id TEXT NOT NULL, device_id TEXT NOT NULL, "
+    "  code TEXT NOT NULL, message TEXT NOT NULL, payload TEXT NOT NULL, received_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS catalog (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL, "
+    "  body TEXT NOT NULL, published_at INTEGER NOT NULL);";
+
+// Reads a 32-byte secret file, creating it with random bytes on first use.
+ApiResult<storage::SecretBytes> secretFile(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        storage::SecretBytes fresh = storage::SecretBytes::random(32);
+        if (auto r = storage::writeFileAtomically(
+                path, std::string_view(reinterpret_cast<const char*>(fresh.data()), fresh.size()));
+            !r)
+            return std::unexpected(fromStorage(r.error()));
+    }
+    auto content = storage::readSmallFile(path, 64);
+    if (!content || content->size() != 32)
+        return apiFail(500, "server_error", fmt::format("{} is missing or damaged; restore it from a backup", path.string()));
+    storage::SecretBytes secret(32);
+    std::memcpy(secret.data(), content->data(), 32);
+    storage::wipeString(*content);
+    return secret;
+}
+
+ApiResult<std::string> metaValue(Db& db, const std::string& key, const std::string& fallback) {
+    auto read = db.prepare("SELECT value FROM meta WHERE key = ?");
+    if (!read) return std::unexpected(fromStorage(read.error()));
+    read->bind(1, key);
+    auto row = read->step();
+    if (!row) return std::unexpected(fromStorage(row.error()));
+    if (*row) {
+        std::string value = read->text(0);
+        read->reset();
+        return value;
+    }
+    auto write = db.prepare("INSERT INTO meta(key, value) VALUES (?, ?)");
+    if (!write) return std::unexpected(fromStorage(write.error()));
+    write->bind(1, key).bind(2, fallback);
+    if (auto r = write->run(); !r) return std::unexpected(fromStorage(r.error()));
+    return fallback;
+}
+
+}  // namespace
+
+ApiError fromStorage(const storage::Error& error) {
+    return ApiError{500, "server_error", error.message};
+}
+
+ApiResult<std::unique_ptr<ServerStore>> ServerStore::open(const fs::path& dir, const storage::Clock& clock) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return apiFail(500, "server_error", fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    std::unique_ptr<ServerStore> store(new ServerStore(clock));
+    auto key = secretFile(dir / "server.db.key");
+    if (!key) return std::unexpected(key.error());
+    store->m_dbKey = std::move(*key);
+    auto box = secretFile(dir / "server.box");
+    if (!box) return std::unexpected(box.error());
+    store->m_boxSecret = std::move(*box);
+    store->m_boxPublic.resize(crypto_box_PUBLICKEYBYTES);
+    crypto_scalarmult_base(reinterpret_cast<unsigned char*>(store->m_boxPublic.data()), store->m_boxSecret.data());
+
+    storage::OpenOptions options;
+    options.rawKey = &store->m_dbKey;
+    options.cachePages = 8000;
+    auto db = Db::open((dir / "server.db").string(), options);
+    if (!db) return std::unexpected(fromStorage(db.error()));
+    store->m_db = std::make_unique<Db>(std::move(*db));
+    if (auto r = store->m_db->exec(kSchema); !r) return std::unexpected(fromStorage(r.error()));
+    auto epoch = metaValue(*store->m_db, "epoch", store->m_ids.next().substr(0, 8));
+    if (!epoch) return std::unexpected(epoch.error());
+    store->m_epoch = *epoch;
+    auto serverId = metaValue(*store->m_db, "server_device_id", store->m_ids.next());
+    if (!serverId) return std::unexpected(serverId.error());
+    store->m_serverId = *serverId;
+    // Never reuse a clock stamp after a restart (the push processor keeps it current).
+    auto hlc = metaValue(*store->m_db, "last_hlc", "000000000000-0000");
+    if (!hlc) return std::unexpected(hlc.error());
+    storage::HlcStamp stamp;
+    if (storage::HlcStamp::decode(*hlc, stamp)) store->m_hlc.restore(stamp);
+    return store;
+}
+
+ApiResult<PullPage> ServerStore::pull(const DeviceInfo& device, const std::string& cursor, std::size_t limit) {
+    std::int64_t after = 0;
+    if (!cursor.empty()) {
+        const auto dot = cursor.find('.');
+        if (dot == std::string::npos || cursor.substr(0, dot) != m_epoch)
+            return apiFail(410, "cursor_expired", "the sync cursor is from another server database; resync from the start");
+        try {
+            after = std::stoll(cursor.substr(dot + 1));
+        } catch (...) {
+            return apiFail(400, "bad_request", "the cursor is malformed");
+        }
+    }
+    limit = std::clamp<std::size_t>(limit, 1, 500);
+    Db& db = *m_db;
+    // One read transaction: the page and the newest seq come from one snapshot.
+    if (auto r = db.exec("BEGIN"); !r) return std::unexpected(fromStorage(r.error()));
+    auto rows = db.prepare(
+        "SELECT seq, payload FROM change_log WHERE office = ? AND seq > ? AND origin_device <> ? ORDER BY seq LIMIT ?");
+    if (!rows) {
+        db.rollback();
+        return std::unexpected(fromStorage(rows.error()));
+    }
+    rows->bind(1, device.office).bind(2, after).bind(3, device.id).bind(4, static_cast<std::int64_t>(limit));
+    PullPage page;
+    std::int64_t last = after;
+    std::size_t bytes = 0;
+    for (;;) {
+        auto row = rows->step();
+        if (!row) {
+            db.rollback();
+            return std::unexpected(fromStorage(row.error()));
+        }
+        if (!*row) break;
+        last = rows->integer(0);
+        const std::string payload = rows->text(1);
+        bytes += payload.size();
+        page.changes.push_back(nlohmann::json::parse(payload));
+        if (bytes > 256 * 1024) break;  // pages stay small enough for a 2G link
+    }
+    rows->reset();
+    auto newest = db.scalarInt("SELECT coalesce(max(seq), 0) FROM change_log");
+    db.rollback();
+    if (!newest) return std::unexpected(fromStorage(newest.error()));
+    page.more = last < *newest && (page.changes.size() == limit || bytes > 256 * 1024);
+    // With nothing left for this office, skip ahead so the next pull starts at the end.
+    if (!page.more) last = std::max(last, *newest);
+    page.nextCursor = fmt::format("{}.{}", m_epoch, last);
+    return page;
+}
+
+ApiResult<void> ServerStore::publishCatalog(const std::string& version, const std::string& json) {
+    auto stmt = m_db->prepare("INSERT OR REPLACE INTO catalog (id, version, body, published_at) VALUES (1, ?, ?, ?)");
+    if (!stmt) return std::unexpected(fromStorage(stmt.error()));
+    stmt->bind(1, version).bind(2, json).bind(3, m_clock.nowMs());
+    if (auto r = stmt->run(); !r) return std::unexpected(fromStorage(r.error()));
+    return {};
+}
+
+ApiResult<std::pair<std::string, std::string>> ServerStore::catalog() {
+    auto stmt = m_db->prepare("SELECT version, body FROM catalog WHERE id = 1");
+    if (!stmt) return std::unexpected(fromStorage(stmt.error()));
+    auto row = stmt->step();
+    if (!row) return std::unexpected(fromStorage(row.error()));
+    std::pair<std::string, std::string> out;
+    if (*row) out = {stmt->text(0), stmt->text(1)};
+    stmt->reset();
+    return out;
+}
+
+ApiResult<ServerStatus> ServerStore::status() {
+    ServerStatus s;
+    const std::pair<const char*, std::int64_t*> counts[] = {
+        {"SELECT count(*) FROM devices", &s.devices},
+        {"SELECT count(*) FROM devices WHERE revoked = 1", &s.revokedDevices},
+        {"SELECT count(*) FROM change_log", &s.changes},
+        {"SELECT count(*) FROM quarantine", &s.quarantined},
+        {"SELECT count(*) FROM change_log WHERE entity = 'conflict'", &s.conflicts}};
+    for (const auto& [sql, out] : counts) {
+        auto n = m_db->scalarInt(sql);
+        if (!n) return std::unexpected(fromStorage(n.error()));
+        *out = *n;
+    }
+    auto c = catalog();
+    if (!c) return std::unexpected(c.error());
+    s.catalogVersion = c->first;
+    return s;
+}
+
+}  // namespace chasqui::sync

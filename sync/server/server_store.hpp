@@ -1,0 +1,108 @@
+#pragma once
+// The central server's embedded store: an SQLCipher database in the server's
+// data directory holding enrolled devices, one-time enrollment codes, the log
+// of every accepted change (what kiosks pull), the merged state per field
+// (what conflicts are detected against), quarantined changes, and the
+// published service catalog. One ServerStore is used by one thread at a time;
+// the HTTP layer serializes access.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/clock.hpp"
+#include "storage/ids.hpp"
+#include "storage/secret.hpp"
+#include "storage/sqlite_db.hpp"
+#include "sync/server/api_error.hpp"
+
+namespace chasqui::sync {
+
+struct DeviceInfo {
+    std::string id;
+    std::string office;
+    int number = 0;
+    std::string publicKey;  // raw 32-byte X25519 key
+    bool revoked = false;
+    std::int64_t enrolledAt = 0;
+    std::int64_t lastSeenAt = 0;
+};
+
+struct Enrollment {
+    std::string deviceId;
+    std::string office;
+    int deviceNumber = 0;
+    std::string token;  // bearer credential, shown once
+};
+
+struct PushItemResult {
+    std::string id;
+    std::string status;  // applied | duplicate | quarantined
+    std::string code;
+    std::string message;
+};
+
+struct PullPage {
+    std::vector<nlohmann::json> changes;
+    std::string nextCursor;
+    bool more = false;
+};
+
+struct ServerStatus {
+    std::int64_t devices = 0;
+    std::int64_t revokedDevices = 0;
+    std::int64_t changes = 0;
+    std::int64_t quarantined = 0;
+    std::int64_t conflicts = 0;
+    std::string catalogVersion;
+};
+
+class ServerStore {
+public:
+    // Opens (creating on first use) DIR/server.db with the key in DIR/server.db.key
+    // and the box key pair in DIR/server.box (both 0600, made on first use).
+    static ApiResult<std::unique_ptr<ServerStore>> open(const std::filesystem::path& dir, const storage::Clock& clock);
+
+    const std::string& publicKey() const { return m_boxPublic; }
+    const storage::SecretBytes& secretKey() const { return m_boxSecret; }
+    std::int64_t nowMs() const { return m_clock.nowMs(); }
+
+    // Enrollment and devices (enrollment.cpp).
+    ApiResult<std::string> issueEnrollCode(const std::string& office, std::int64_t validForMs = 24LL * 3600 * 1000);
+    ApiResult<Enrollment> enroll(const std::string& code, const std::string& deviceId, const std::string& publicKey);
+    // Unauthorized for an unknown token, Revoked (403 "revoked") for a revoked device.
+    ApiResult<DeviceInfo> authenticate(const std::string& token);
+    ApiResult<std::vector<DeviceInfo>> devices();
+    ApiResult<void> revoke(const std::string& deviceId);
+
+    // Changes (push_processor.cpp and server_store.cpp).
+    ApiResult<std::vector<PushItemResult>> push(const DeviceInfo& device, const std::vector<nlohmann::json>& changes);
+    ApiResult<PullPage> pull(const DeviceInfo& device, const std::string& cursor, std::size_t limit);
+
+    // Catalog (published JSON as imported; validated by the caller).
+    ApiResult<void> publishCatalog(const std::string& version, const std::string& json);
+    ApiResult<std::pair<std::string, std::string>> catalog();  // version, json; empty when none
+
+    ApiResult<ServerStatus> status();
+    storage::Db& db() { return *m_db; }
+
+private:
+    ServerStore(const storage::Clock& clock) : m_clock(clock), m_ids(clock), m_hlc(clock) {}
+    friend class PushProcessor;
+    const storage::Clock& m_clock;
+    std::unique_ptr<storage::Db> m_db;
+    storage::SecretBytes m_dbKey;
+    std::string m_boxPublic;
+    storage::SecretBytes m_boxSecret;
+    std::string m_epoch;     // changes when the store is recreated: old cursors expire
+    std::string m_serverId;  // device id the server signs its own changes (conflicts) with
+    storage::UuidV7Generator m_ids;
+    storage::HybridLogicalClock m_hlc;
+};
+
+ApiError fromStorage(const storage::Error& error);
+
+}  // namespace chasqui::sync

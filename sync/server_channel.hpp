@@ -1,0 +1,34 @@
+#pragma once
+// What the kiosk's sync engine needs from the server: push one sealed batch,
+// pull one sealed page. Behind an interface so the engine runs against the
+// real HTTP server (HttpServerChannel), or in process against a ServerStore
+// with injected faults in tests.
+#include <string>
+#include <vector>
+
+#include "sync/sync_error.hpp"
+
+namespace chasqui::sync {
+
+struct PushItem {
+    std::string id;
+    std::string status;  // applied | duplicate | quarantined
+    std::string code;
+    std::string message;
+};
+
+struct PulledPage {
+    std::string sealed;  // sealed to this device's key
+    std::string nextCursor;
+    bool more = false;
+};
+
+class ServerChannel {
+public:
+    virtual ~ServerChannel() = default;
+    virtual SyncResult<std::vector<PushItem>> push(const std::string& sealedBatch) = 0;
+    // serverCode "cursor_expired" when the cursor must be dropped.
+    virtual SyncResult<PulledPage> pull(const std::string& cursor, std::size_t limit) = 0;
+};
+
+}  // namespace chasqui::sync

@@ -1,0 +1,411 @@
+// Property-based convergence: kiosks of two offices make random creates,
+// edits, deletes and assistance, sync in random order through a server that
+// loses requests and answers, receives duplicates and restarts, and kiosks
+// that "crash" (close without warning). After healing and two sync rounds:
+// every kiosk's data equals the server's for its office, no acknowledged
+// change is lost, nothing is duplicated, no record leaves its office, and
+// every concurrent losing value is kept as exactly one conflict record.
+// Cases: RapidCheck's RC_PARAMS (max_success, default 100).
+#include <doctest/doctest.h>
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <map>
+#include <ostream>
+#include <set>
+
+#include <fmt/core.h>
+
+#include "storage/case_repository.hpp"
+#include "storage/person_repository.hpp"
+#include "sync/kiosk_sync.hpp"
+#include "tests/support/test_store.hpp"
+#include "tests/sync/in_process_channel.hpp"
+
+using namespace chasqui;
+using namespace chasqui::storage;
+using chasqui::test::ChannelFault;
+
+namespace {
+
+struct Op {
+    enum Kind { Register, Edit, Delete, Assist, Sync, RestartServer, CrashKiosk } kind = Register;
+    int device = 0;
+    int target = 0;  // which known person
+    int field = 0;   // 0 given_names, 1 phone, 2 family_name_1
+    int value = 0;
+    ChannelFault fault = ChannelFault::None;
+};
+
+// For RapidCheck's counterexamples.
+void showValue(const Op& op, std::ostream& os) {
+    static const char* kinds[] = {"Register", "Edit", "Delete", "Assist", "Sync", "RestartServer", "CrashKiosk"};
+    static const char* faults[] = {"none", "lose-request", "lose-answer", "duplicate"};
+    os << kinds[op.kind] << "(device " << op.device << ", target " << op.target << ", field " << op.field << ", value "
+       << op.value << ", fault " << faults[static_cast<int>(op.fault)] << ")";
+}
+
+constexpr int kDevices = 4;  // 0-2 in TUM, 3 in LIM
+const char* officeOf(int device) { return device < 3 ? "TUM" : "LIM"; }
+
+struct Kiosk {
+    std::unique_ptr<test::TempDir> dir;
+    std::unique_ptr<ManualClock> clock;
+    std::unique_ptr<DataDir> data;
+    std::unique_ptr<PersonalStore> store;
+    std::unique_ptr<test::InProcessChannel> channel;
+    std::string login;
+};
+
+class World {
+public:
+    explicit World(std::int64_t startMs) {
+        m_serverClock = std::make_unique<ManualClock>(startMs);
+        reopenServer();
+        for (int d = 0; d < kDevices; ++d) {
+            Kiosk k;
+            k.dir = std::make_unique<test::TempDir>();
+            k.clock = std::make_unique<ManualClock>(startMs + d * 7);
+            k.data = std::make_unique<DataDir>(k.dir->path() / "kiosk");
+            k.login = fmt::format("admin{}", d);
+            InitOptions init;
+            init.officeCode = officeOf(d);
+            init.adminName = fmt::format("Admin {}", d);
+            init.adminLogin = k.login;
+            init.adminPin = test::kAdminPin;
+            init.deviceNumber = d + 1;
+            init.kdf = KdfParams::minimumForTests();
+            RC_ASSERT(PersonalStore::create(*k.data, init, *k.clock).has_value());
+            signIn(k);
+            auto code = m_server->issueEnrollCode(officeOf(d));
+            RC_ASSERT(code.has_value());
+            auto pk = sync::devicePublicKey(*k.store);
+            RC_ASSERT(pk.has_value());
+            auto enrolled = m_server->enroll(*code, k.store->session().deviceId, *pk);
+            RC_ASSERT(enrolled.has_value());
+            RC_ASSERT(sync::setServerPublicKey(*k.store, m_server->publicKey()).has_value());
+            auto device = m_server->authenticate(enrolled->token);
+            RC_ASSERT(device.has_value());
+            k.channel = std::make_unique<test::InProcessChannel>(m_serverPtr, *device);
+            m_kiosks.push_back(std::move(k));
+        }
+    }
+
+    void signIn(Kiosk& k) {
+        k.store.reset();
+        // Not durable (no fsync per commit): crash safety is the crash suite's job; this one is about merging.
+        StoreTuning tuning;
+        tuning.durable = false;
+        auto s = PersonalStore::signIn(*k.data, k.login, test::kAdminPin, *k.clock, tuning);
+        RC_ASSERT(s.has_value());
+        k.store = std::move(*s);
+    }
+
+    void reopenServer() {
+        m_server.reset();
+        auto s = sync::ServerStore::open(m_serverDir.path() / "server", *m_serverClock);
+        RC_ASSERT(s.has_value());
+        m_server = std::move(*s);
+        m_serverPtr = m_server.get();
+    }
+
+    std::vector<std::string> livePersons(Kiosk& k) {
+        std::vector<std::string> ids;
+        auto stmt = k.store->db().prepare("SELECT id FROM persons WHERE deleted = 0 ORDER BY id");
+        RC_ASSERT(stmt.has_value());
+        while (true) {
+            auto row = stmt->step();
+            RC_ASSERT(row.has_value());
+            if (!*row) break;
+            ids.push_back(stmt->text(0));
+        }
+        return ids;
+    }
+
+    void apply(const Op& op) {
+        Kiosk& k = m_kiosks[static_cast<std::size_t>(op.device)];
+        for (auto& other : m_kiosks) other.clock->advance(3);  // time passes everywhere, a little unevenly
+        m_serverClock->advance(3);
+        static const char* kNames[] = {"Ana", "Luisa", "Carmen", "Yusmary"};
+        static const char* kPhones[] = {"+51 900 000 001", "+51 900 000 002", "+51 900 000 003"};
+        static const char* kFamilies[] = {"Pérez", "Quispe", "Jean-Baptiste"};
+        PersonRepository persons(*k.store);
+        CaseRepository cases(*k.store);
+        switch (op.kind) {
+        case Op::Register: {
+            Person p = test::samplePerson();
+            p.givenNames = kNames[op.value % 4];
+            p.docType = "none";
+            p.docNumber.clear();
+            auto r = k.store->writeVoid([&](RecordWriter& w) -> Result<void> {
+                auto added = persons.add(w, p);
+                if (!added) return std::unexpected(added.error());
+                Case c;
+                c.personId = added->id;
+                c.officeId = k.store->session().officeId;
+                c.openedDate = k.store->today();
+                auto id = cases.open(w, c);
+                if (!id) return std::unexpected(id.error());
+                return {};
+            });
+            RC_ASSERT(r.has_value());
+            ++m_registered[officeOf(op.device)];
+            break;
+        }
+        case Op::Edit:
+        case Op::Delete:
+        case Op::Assist: {
+            const auto ids = livePersons(k);
+            if (ids.empty()) return;
+            const std::string& id = ids[static_cast<std::size_t>(op.target) % ids.size()];
+            if (op.kind == Op::Delete) {
+                RC_ASSERT(persons.remove(id).has_value());
+            } else if (op.kind == Op::Edit) {
+                auto r = k.store->writeVoid([&](RecordWriter& w) -> Result<void> {
+                    Fields f;
+                    if (op.field == 0) f = {{"given_names", std::string(kNames[op.value % 4])}};
+                    else if (op.field == 1) f = {{"phone", std::string(kPhones[op.value % 3])}};
+                    else f = {{"family_name_1", std::string(kFamilies[op.value % 3])}};
+                    auto changed = w.update("person", id, f);
+                    if (!changed) return std::unexpected(changed.error());
+                    return {};
+                });
+                RC_ASSERT(r.has_value());
+            } else {
+                auto list = cases.casesOfPerson(id);
+                RC_ASSERT(list.has_value());
+                if (list->empty()) return;
+                Assistance a{{}, list->front().meta.id, k.store->today(), "food_security", "food_kit", 1, "kit",
+                             k.store->session().officeId, k.store->session().staffId};
+                RC_ASSERT(cases.recordAssistance(a).has_value());
+            }
+            break;
+        }
+        case Op::Sync: {
+            k.channel->setFault(op.fault);
+            (void)sync::syncNow(*k.store, *k.channel);  // faults make it fail; that is the point
+            break;
+        }
+        case Op::RestartServer: reopenServer(); break;
+        case Op::CrashKiosk: signIn(k); break;
+        }
+    }
+
+    void heal() {
+        for (int round = 0; round < 2; ++round) {
+            for (auto& k : m_kiosks) {
+                auto r = sync::syncNow(*k.store, *k.channel);
+                RC_ASSERT(r.has_value());
+                RC_ASSERT(r->quarantined == 0);
+            }
+        }
+    }
+
+    sync::ServerStore& server() { return *m_server; }
+    std::vector<Kiosk>& kiosks() { return m_kiosks; }
+    int registered(const std::string& office) { return m_registered[office]; }
+
+private:
+    test::TempDir m_serverDir;
+    std::unique_ptr<ManualClock> m_serverClock;
+    std::unique_ptr<sync::ServerStore> m_server;
+    sync::ServerStore* m_serverPtr = nullptr;
+    std::vector<Kiosk> m_kiosks;
+    std::map<std::string, int> m_registered;
+};
+
+// Server's merged state for an office: (entity, record, field) -> JSON value text.
+std::map<std::tuple<std::string, std::string, std::string>, std::string> serverState(sync::ServerStore& s,
+                                                                                     const std::string& office) {
+    std::map<std::tuple<std::string, std::string, std::string>, std::string> out;
+    auto stmt = s.db().prepare(
+        "SELECT f.entity, f.record_id, f.field, f.value FROM field_state f JOIN record_office o "
+        "ON o.entity = f.entity AND o.record_id = f.record_id WHERE o.office = ?");
+    RC_ASSERT(stmt.has_value());
+    stmt->bind(1, office);
+    while (true) {
+        auto row = stmt->step();
+        RC_ASSERT(row.has_value());
+        if (!*row) break;
+        out[{stmt->text(0), stmt->text(1), stmt->text(2)}] = stmt->text(3);
+    }
+    return out;
+}
+
+std::string columnAsJson(Db& db, std::string_view table, const std::string& id, const std::string& column) {
+    auto stmt = db.prepare(fmt::format("SELECT typeof({0}), {0} FROM {1} WHERE id = ?", column, table));
+    RC_ASSERT(stmt.has_value());
+    stmt->bind(1, id);
+    auto row = stmt->step();
+    RC_ASSERT(row.has_value());
+    if (!*row) return "<missing record>";
+    const std::string type = stmt->text(0);
+    std::string out;
+    if (type == "integer") out = nlohmann::json(stmt->integer(1)).dump();
+    else if (type == "real") out = nlohmann::json(stmt->real(1)).dump();
+    else if (type == "null") out = "null";
+    else out = nlohmann::json(stmt->text(1)).dump();
+    stmt->reset();
+    return out;
+}
+
+void checkConverged(World& world) {
+    auto& server = world.server();
+    std::set<std::string> serverChanges;
+    {
+        auto stmt = server.db().prepare("SELECT change_id FROM change_log");
+        RC_ASSERT(stmt.has_value());
+        while (true) {
+            auto row = stmt->step();
+            RC_ASSERT(row.has_value());
+            if (!*row) break;
+            serverChanges.insert(stmt->text(0));
+        }
+    }
+    for (auto& k : world.kiosks()) {
+        const std::string office = k.store->session().officeCode;
+        Db& db = k.store->db();
+        // Nothing acknowledged (here: nothing at all, after healing) is missing on the server.
+        auto pending = sync::pendingChanges(*k.store);
+        RC_ASSERT(pending.has_value());
+        RC_ASSERT(*pending == 0);
+        auto ids = db.prepare("SELECT change_id FROM changes");
+        RC_ASSERT(ids.has_value());
+        while (true) {
+            auto row = ids->step();
+            RC_ASSERT(row.has_value());
+            if (!*row) break;
+            RC_ASSERT(serverChanges.count(ids->text(0)) == 1u);
+        }
+        // Every field the server holds for this office is on the kiosk with the same value...
+        const auto state = serverState(server, office);
+        std::set<std::pair<std::string, std::string>> serverRecords;
+        for (const auto& [key, value] : state) {
+            const auto& [entity, record, field] = key;
+            serverRecords.insert({entity, record});
+            const std::string local = columnAsJson(db, tableOf(entity), record, field);
+            if (local != value) RC_FAIL(fmt::format("{} {} {}: kiosk {} has {}, server {}", entity, record, field, office, local, value));
+        }
+        // ...and the kiosk holds no record the server does not have for its office.
+        for (const char* entity : {"office", "staff", "person", "household", "case", "assistance", "referral",
+                                   "referral_status", "note", "conflict"}) {
+            auto stmt = db.prepare(fmt::format("SELECT id FROM {}", tableOf(entity)));
+            RC_ASSERT(stmt.has_value());
+            while (true) {
+                auto row = stmt->step();
+                RC_ASSERT(row.has_value());
+                if (!*row) break;
+                if (serverRecords.count({entity, stmt->text(0)}) != 1u)
+                    RC_FAIL(fmt::format("kiosk of {} holds {} {} that is not in its office's scope", office, entity, stmt->text(0)));
+            }
+        }
+    }
+    // No duplicates: each registration is exactly one person on the server.
+    for (const char* office : {"TUM", "LIM"}) {
+        auto n = server.db().prepare(
+            "SELECT count(*) FROM record_office WHERE entity = 'person' AND office = ?");
+        RC_ASSERT(n.has_value());
+        n->bind(1, std::string(office));
+        RC_ASSERT(*n->step());
+        RC_ASSERT(n->integer(0) == world.registered(office));
+        n->reset();
+    }
+    // Every value that lost to a concurrent edit is kept as a conflict, once.
+    struct Write {
+        std::string clock, base, value;
+    };
+    std::map<std::tuple<std::string, std::string, std::string>, std::vector<Write>> writes;
+    std::set<std::string> baseClocks;
+    auto log = server.db().prepare("SELECT payload FROM change_log WHERE entity <> 'conflict'");
+    RC_ASSERT(log.has_value());
+    while (true) {
+        auto row = log->step();
+        RC_ASSERT(row.has_value());
+        if (!*row) break;
+        const auto c = nlohmann::json::parse(log->text(0));
+        const std::string clock = c["hlc"].get<std::string>() + "@" + c["device"].get<std::string>();
+        nlohmann::json fields = c["op"] == "delete" ? nlohmann::json{{"deleted", 1}} : c["fields"];
+        const nlohmann::json base = c.value("base", nlohmann::json::object());
+        for (const auto& [name, value] : fields.items()) {
+            const std::string b = base.value(name, std::string());
+            writes[{c["entity"], c["record"], name}].push_back({clock, b, value.dump()});
+            if (!b.empty()) baseClocks.insert(c["entity"].get<std::string>() + c["record"].get<std::string>() + name + b);
+        }
+    }
+    std::multiset<std::string> lostClocks;
+    auto conflicts = server.db().prepare("SELECT payload FROM change_log WHERE entity = 'conflict'");
+    RC_ASSERT(conflicts.has_value());
+    while (true) {
+        auto row = conflicts->step();
+        RC_ASSERT(row.has_value());
+        if (!*row) break;
+        const auto f = nlohmann::json::parse(conflicts->text(0))["fields"];
+        RC_ASSERT(f["lost_value"] != f["kept_value"]);
+        lostClocks.insert(f["entity"].get<std::string>() + f["record_id"].get<std::string>() + f["field"].get<std::string>() +
+                          f["lost_hlc"].get<std::string>() + "@" + f["lost_device"].get<std::string>());
+    }
+    for (const auto& lost : lostClocks) RC_ASSERT(lostClocks.count(lost) == 1u);
+    for (const auto& [key, list] : writes) {
+        const auto& [entity, record, field] = key;
+        const Write* winner = &list.front();
+        for (const auto& w : list)
+            if (w.clock > winner->clock) winner = &w;
+        const std::string fieldKey = entity + record + field;
+        // A value is accounted for when someone replaced it knowingly or it is kept as a conflict.
+        const auto accounted = [&](const Write& w) {
+            return baseClocks.count(fieldKey + w.clock) > 0 || lostClocks.count(fieldKey + w.clock) > 0;
+        };
+        for (const auto& w : list) {
+            if (&w == winner || w.value == winner->value || accounted(w)) continue;
+            // Concurrent writes of the same value merge into one; it is enough that one of them is accounted for.
+            const bool sameValueAccounted = std::any_of(list.begin(), list.end(), [&](const Write& other) {
+                return other.value == w.value && accounted(other);
+            });
+            if (!sameValueAccounted)
+                RC_FAIL(fmt::format("{} {} {}: the value written at {} was dropped without a conflict", entity, record, field, w.clock));
+        }
+    }
+}
+
+rc::Gen<Op> genOp() {
+    return rc::gen::apply(
+        [](int kind, int device, int target, int field, int value, int fault) {
+            Op op;
+            // Weighted: many writes and syncs, some restarts and crashes.
+            static const Op::Kind kinds[] = {Op::Register, Op::Register, Op::Edit,  Op::Edit,          Op::Edit,
+                                             Op::Delete,   Op::Assist,   Op::Sync,  Op::Sync,          Op::Sync,
+                                             Op::Sync,     Op::RestartServer, Op::CrashKiosk};
+            op.kind = kinds[kind];
+            op.device = device;
+            op.target = target;
+            op.field = field;
+            op.value = value;
+            static const ChannelFault faults[] = {ChannelFault::None, ChannelFault::None, ChannelFault::LoseRequest,
+                                                  ChannelFault::LoseAnswer, ChannelFault::Duplicate};
+            op.fault = faults[fault];
+            return op;
+        },
+        rc::gen::inRange(0, 13), rc::gen::inRange(0, kDevices), rc::gen::inRange(0, 3), rc::gen::inRange(0, 3),
+        rc::gen::inRange(0, 12), rc::gen::inRange(0, 5));
+}
+
+}  // namespace
+
+TEST_CASE("kiosks converge through the server under lost, duplicated and cut syncs") {
+    const bool ok = rc::check(
+        "convergence",
+        [](void) {
+            const auto ops = *rc::gen::resize(40, rc::gen::container<std::vector<Op>>(genOp()));
+            World world(test::kTestNowMs);
+            // Shared records first, so that random edits often touch the same fields concurrently.
+            for (const Op& setup : {Op{Op::Register, 0, 0, 0, 0, ChannelFault::None},
+                                    Op{Op::Register, 1, 0, 0, 1, ChannelFault::None},
+                                    Op{Op::Register, 3, 0, 0, 2, ChannelFault::None}})
+                world.apply(setup);
+            world.heal();
+            for (const auto& op : ops) world.apply(op);
+            world.heal();
+            checkConverged(world);
+        });
+    CHECK(ok);
+}

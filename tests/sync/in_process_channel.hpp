@@ -1,0 +1,66 @@
+#pragma once
+// A ServerChannel that calls a ServerStore in this process, sealing and
+// opening exactly as the HTTP server does, with one-shot faults: the request
+// lost before the server saw it, the answer lost after the server applied it,
+// or the request delivered twice.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sync/sealed_box.hpp"
+#include "sync/server/server_store.hpp"
+#include "sync/server_channel.hpp"
+
+namespace chasqui::test {
+
+enum class ChannelFault { None, LoseRequest, LoseAnswer, Duplicate };
+
+class InProcessChannel final : public sync::ServerChannel {
+public:
+    InProcessChannel(sync::ServerStore*& server, sync::DeviceInfo device) : m_server(server), m_device(std::move(device)) {}
+    void setFault(ChannelFault fault) { m_fault = fault; }
+
+    sync::SyncResult<std::vector<sync::PushItem>> push(const std::string& sealed) override {
+        const ChannelFault fault = take();
+        if (fault == ChannelFault::LoseRequest) return lost();
+        auto opened = sync::openCompressed(sealed, m_server->publicKey(), m_server->secretKey());
+        if (!opened) return sync::syncFail(sync::SyncErrorCode::HttpError, opened.error().message, 400, "bad_request");
+        const auto body = nlohmann::json::parse(*opened);
+        std::vector<nlohmann::json> changes(body["changes"].begin(), body["changes"].end());
+        auto results = m_server->push(m_device, changes);
+        if (fault == ChannelFault::Duplicate) results = m_server->push(m_device, changes);
+        if (!results) return sync::syncFail(sync::SyncErrorCode::HttpError, results.error().message, results.error().httpStatus, results.error().code);
+        if (fault == ChannelFault::LoseAnswer) return lost();
+        std::vector<sync::PushItem> out;
+        for (const auto& r : *results) out.push_back({r.id, r.status, r.code, r.message});
+        return out;
+    }
+
+    sync::SyncResult<sync::PulledPage> pull(const std::string& cursor, std::size_t limit) override {
+        const ChannelFault fault = take();
+        if (fault == ChannelFault::LoseRequest) return lost();
+        auto page = m_server->pull(m_device, cursor, limit);
+        if (!page) return sync::syncFail(sync::SyncErrorCode::HttpError, page.error().message, page.error().httpStatus, page.error().code);
+        nlohmann::json body = {{"changes", page->changes}};
+        auto sealed = sync::sealCompressed(body.dump(), m_device.publicKey);
+        if (!sealed) return sync::syncFail(sync::SyncErrorCode::Internal, sealed.error().message);
+        if (fault == ChannelFault::LoseAnswer) return lost();
+        return sync::PulledPage{*sealed, page->nextCursor, page->more};
+    }
+
+private:
+    ChannelFault take() {
+        const ChannelFault f = m_fault;
+        m_fault = ChannelFault::None;
+        return f;
+    }
+    static std::unexpected<sync::SyncError> lost() {
+        return sync::syncFail(sync::SyncErrorCode::Offline, "the link dropped (injected fault)");
+    }
+    sync::ServerStore*& m_server;  // reopened by "server restarts"
+    sync::DeviceInfo m_device;
+    ChannelFault m_fault = ChannelFault::None;
+};
+
+}  // namespace chasqui::test
