@@ -20,6 +20,7 @@ void addReportCommand(CLI::App& app, CommandContext& ctx);
 void addVerifyCommand(CLI::App& app, CommandContext& ctx);
 void addStatusCommand(CLI::App& app, CommandContext& ctx);
 void addSearchCommand(CLI::App& app, CommandContext& ctx);
+void addSyncCommands(CLI::App& app, CommandContext& ctx);  // enroll, sync
 
 // Adds --data, --user and --pin-file to a command that needs a signed-in staff member.
 void addCredentialOptions(CLI::App& command, Credentials& credentials);

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     addVerifyCommand(app, ctx);
     addStatusCommand(app, ctx);
     addSearchCommand(app, ctx);
+    addSyncCommands(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -49,7 +49,7 @@ ApiResult<std::string> ServerStore::issueEnrollCode(const std::string& office, s
 }
 
 ApiResult<Enrollment> ServerStore::enroll(const std::string& code, const std::string& deviceId,
-                                          const std::string& publicKey) {
+                                          const std::string& publicKey, const std::string& expectedOffice) {
     if (!storage::isUuid(deviceId)) return apiFail(400, "bad_request", "device_id must be a lower-case UUID");
     if (publicKey.size() != crypto_box_PUBLICKEYBYTES) return apiFail(400, "bad_request", "device_public_key must be 32 bytes");
     const std::string normalized = normalizeCode(code);
@@ -68,6 +68,10 @@ ApiResult<Enrollment> ServerStore::enroll(const std::string& code, const std::st
     find->reset();
     if (used || expires < m_clock.nowMs())
         return apiFail(403, "enroll_code_invalid", "the enrollment code was already used or has expired; ask for a new one");
+    if (!expectedOffice.empty() && expectedOffice != office)
+        return apiFail(403, "enroll_code_invalid",
+                       fmt::format("this code is for office {}, but the kiosk belongs to {}; ask for a code for {}", office,
+                                   expectedOffice, expectedOffice));
     auto existing = m_db->prepare("SELECT count(*) FROM devices WHERE id = ?");
     if (!existing) return std::unexpected(fromStorage(existing.error()));
     existing->bind(1, deviceId);

@@ -113,7 +113,7 @@ private:
 
     ApiResult<PushItemResult> quarantine(PushItemResult r, const nlohmann::json& raw, std::string code, std::string message) {
         auto stmt = m_db.prepare(
-            "INSERT INTO quarantine (change_id, device_id, code, message, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)");
+            "INSERT OR IGNORE INTO quarantine (change_id, device_id, code, message, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)");
         if (!stmt) return std::unexpected(fromStorage(stmt.error()));
         std::string payload = raw.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         if (payload.size() > 64 * 1024) payload.resize(64 * 1024);

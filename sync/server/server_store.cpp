@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -33,7 +34,8 @@ constexpr std::string_view kSchema =
     "CREATE TABLE IF NOT EXISTS record_office (entity TEXT NOT NULL, record_id TEXT NOT NULL, office TEXT NOT NULL, "
     "  PRIMARY KEY (entity, record_id)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS quarantine (id INTEGER PRIMARY KEY, change_id TEXT NOT NULL, device_id TEXT NOT NULL, "
-    "  code TEXT NOT NULL, message TEXT NOT NULL, payload TEXT NOT NULL, received_at INTEGER NOT NULL);"
+    "  code TEXT NOT NULL, message TEXT NOT NULL, payload TEXT NOT NULL, received_at INTEGER NOT NULL, "
+    "  UNIQUE (change_id, device_id, code));"
     "CREATE TABLE IF NOT EXISTS catalog (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL, "
     "  body TEXT NOT NULL, published_at INTEGER NOT NULL);";
 
@@ -102,7 +104,13 @@ ApiResult<std::unique_ptr<ServerStore>> ServerStore::open(const fs::path& dir, c
     if (!db) return std::unexpected(fromStorage(db.error()));
     store->m_db = std::make_unique<Db>(std::move(*db));
     if (auto r = store->m_db->exec(kSchema); !r) return std::unexpected(fromStorage(r.error()));
-    auto epoch = metaValue(*store->m_db, "epoch", store->m_ids.next().substr(0, 8));
+    // Random, so that a recreated database never accepts an old cursor. Restoring
+    // a backup must also set a new epoch (see sync/PROTOCOL.md).
+    std::array<unsigned char, 8> epochBytes{};
+    randombytes_buf(epochBytes.data(), epochBytes.size());
+    std::array<char, 17> epochHex{};
+    sodium_bin2hex(epochHex.data(), epochHex.size(), epochBytes.data(), epochBytes.size());
+    auto epoch = metaValue(*store->m_db, "epoch", std::string(epochHex.data(), 16));
     if (!epoch) return std::unexpected(epoch.error());
     store->m_epoch = *epoch;
     auto serverId = metaValue(*store->m_db, "server_device_id", store->m_ids.next());
@@ -122,11 +130,10 @@ ApiResult<PullPage> ServerStore::pull(const DeviceInfo& device, const std::strin
         const auto dot = cursor.find('.');
         if (dot == std::string::npos || cursor.substr(0, dot) != m_epoch)
             return apiFail(410, "cursor_expired", "the sync cursor is from another server database; resync from the start");
-        try {
-            after = std::stoll(cursor.substr(dot + 1));
-        } catch (...) {
+        const std::string digits = cursor.substr(dot + 1);
+        if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
             return apiFail(400, "bad_request", "the cursor is malformed");
-        }
+        after = std::stoll(digits);
     }
     limit = std::clamp<std::size_t>(limit, 1, 500);
     Db& db = *m_db;

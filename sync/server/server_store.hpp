@@ -72,7 +72,10 @@ public:
 
     // Enrollment and devices (enrollment.cpp).
     ApiResult<std::string> issueEnrollCode(const std::string& office, std::int64_t validForMs = 24LL * 3600 * 1000);
-    ApiResult<Enrollment> enroll(const std::string& code, const std::string& deviceId, const std::string& publicKey);
+    // `expectedOffice`, when given, must be the code's office: a kiosk of another
+    // office is refused before the code is used up.
+    ApiResult<Enrollment> enroll(const std::string& code, const std::string& deviceId, const std::string& publicKey,
+                                 const std::string& expectedOffice = {});
     // Unauthorized for an unknown token, Revoked (403 "revoked") for a revoked device.
     ApiResult<DeviceInfo> authenticate(const std::string& token);
     ApiResult<std::vector<DeviceInfo>> devices();

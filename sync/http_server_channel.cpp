@@ -1,0 +1,119 @@
+#include "sync/http_server_channel.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "storage/key_wrap.hpp"
+#include "sync/health_check.hpp"
+
+namespace chasqui::sync {
+
+namespace {
+
+// The server's error object, turned into an error a supervisor can act on.
+SyncError fromResponse(const HttpResponse& r) {
+    const auto body = nlohmann::json::parse(r.body, nullptr, false);
+    std::string code, message;
+    if (body.is_object() && body.contains("error") && body["error"].is_object()) {
+        code = body["error"].value("code", std::string());
+        message = body["error"].value("message", std::string());
+    }
+    if (message.empty()) message = fmt::format("the server answered HTTP {}", r.status);
+    SyncErrorCode kind = SyncErrorCode::HttpError;
+    if (r.status == 401) kind = SyncErrorCode::Unauthorized;
+    if (code == "revoked") kind = SyncErrorCode::Revoked;
+    if (r.status == 413) kind = SyncErrorCode::TooLarge;
+    return SyncError{kind, message, r.status, code};
+}
+
+std::string decodeKey(const std::string& base64) {
+    std::string raw;
+    if (!storage::fromBase64(base64, raw)) return {};
+    return raw;
+}
+
+}  // namespace
+
+HttpServerChannel::HttpServerChannel(HttpTransport& transport, std::string baseUrl, std::string deviceToken)
+    : m_transport(transport), m_base(std::move(baseUrl)), m_token(std::move(deviceToken)) {
+    while (!m_base.empty() && m_base.back() == '/') m_base.pop_back();
+}
+
+SyncResult<HttpResponse> HttpServerChannel::exchange(HttpRequest request) {
+    request.headers.emplace_back("Chasqui-Protocol", "1");
+    if (!m_token.empty()) request.headers.emplace_back("Authorization", "Bearer " + m_token);
+    auto response = m_transport.send(request);
+    if (!response) return response;
+    m_sent += response->bytesSent;
+    m_received += response->bytesReceived;
+    if (response->status >= 400) return std::unexpected(fromResponse(*response));
+    return response;
+}
+
+SyncResult<HealthInfo> HttpServerChannel::health() {
+    auto r = exchange({"GET", m_base + "/v1/health", {}, {}});
+    if (!r) return std::unexpected(r.error());
+    if (r->status != 200 || !looksLikeChasquiHealth(r->body))
+        return syncFail(SyncErrorCode::CaptivePortal,
+                        "Something answered, but it is not the Chasqui server (a Wi-Fi login page?). "
+                        "Open the network's login page or use another connection.");
+    const auto j = nlohmann::json::parse(r->body);
+    HealthInfo info;
+    info.serverTimeMs = j.value("server_time_ms", std::int64_t{0});
+    info.serverPublicKey = decodeKey(j.value("server_public_key", std::string()));
+    if (info.serverPublicKey.size() != 32) return syncFail(SyncErrorCode::BadResponse, "the server sent no valid public key");
+    return info;
+}
+
+SyncResult<EnrollmentAnswer> HttpServerChannel::enroll(const std::string& code, const std::string& deviceId,
+                                                       const std::string& devicePublicKey, const std::string& office) {
+    const nlohmann::json body = {
+        {"code", code},
+        {"office", office},
+        {"device_id", deviceId},
+        {"device_public_key",
+         storage::toBase64(reinterpret_cast<const unsigned char*>(devicePublicKey.data()), devicePublicKey.size())}};
+    auto r = exchange({"POST", m_base + "/v1/enroll", {{"Content-Type", "application/json"}}, body.dump()});
+    if (!r) return std::unexpected(r.error());
+    const auto j = nlohmann::json::parse(r->body, nullptr, false);
+    if (!j.is_object() || !j.contains("device_token") || !j["device_token"].is_string() ||
+        !j.contains("device_number") || !j["device_number"].is_number_integer())
+        return syncFail(SyncErrorCode::BadResponse, "the server's enrollment answer is incomplete");
+    EnrollmentAnswer a;
+    a.deviceNumber = j["device_number"].get<int>();
+    a.office = j.value("office", std::string());
+    a.deviceToken = j["device_token"].get<std::string>();
+    a.serverPublicKey = decodeKey(j.value("server_public_key", std::string()));
+    if (a.serverPublicKey.size() != 32) return syncFail(SyncErrorCode::BadResponse, "the server sent no valid public key");
+    return a;
+}
+
+SyncResult<std::vector<PushItem>> HttpServerChannel::push(const std::string& sealedBatch) {
+    auto r = exchange({"POST", m_base + "/v1/push", {{"Content-Type", "application/octet-stream"}}, sealedBatch});
+    if (!r) return std::unexpected(r.error());
+    const auto j = nlohmann::json::parse(r->body, nullptr, false);
+    if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
+        return syncFail(SyncErrorCode::BadResponse, "the server's answer to a push is not valid");
+    std::vector<PushItem> out;
+    for (const auto& item : j["results"]) {
+        if (!item.is_object()) return syncFail(SyncErrorCode::BadResponse, "the server's answer to a push is not valid");
+        out.push_back({item.value("id", std::string()), item.value("status", std::string()),
+                       item.value("code", std::string()), item.value("message", std::string())});
+    }
+    return out;
+}
+
+SyncResult<PulledPage> HttpServerChannel::pull(const std::string& cursor, std::size_t limit) {
+    std::string url = fmt::format("{}/v1/pull?limit={}", m_base, limit);
+    if (!cursor.empty()) url += "&cursor=" + cursor;  // cursors are [0-9a-f.] only
+    auto r = exchange({"GET", url, {}, {}});
+    if (!r) return std::unexpected(r.error());
+    PulledPage page;
+    page.sealed = std::move(r->body);
+    page.nextCursor = r->header("Chasqui-Next-Cursor");
+    page.more = r->header("Chasqui-More") == "1";
+    if (page.nextCursor.empty()) return syncFail(SyncErrorCode::BadResponse, "the server sent a page without a cursor");
+    return page;
+}
+
+}  // namespace chasqui::sync

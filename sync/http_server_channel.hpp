@@ -1,0 +1,48 @@
+#pragma once
+// The kiosk's side of the HTTP API (sync/PROTOCOL.md section 4) over an
+// HttpTransport: health, enrollment, and the ServerChannel used by syncNow.
+// Not thread-safe (the transport is not); owned by the sync worker.
+#include <string>
+
+#include "sync/http_transport.hpp"
+#include "sync/server_channel.hpp"
+
+namespace chasqui::sync {
+
+struct HealthInfo {
+    std::int64_t serverTimeMs = 0;
+    std::string serverPublicKey;  // raw 32 bytes
+};
+
+struct EnrollmentAnswer {
+    int deviceNumber = 0;
+    std::string office;
+    std::string deviceToken;
+    std::string serverPublicKey;  // raw 32 bytes
+};
+
+class HttpServerChannel final : public ServerChannel {
+public:
+    HttpServerChannel(HttpTransport& transport, std::string baseUrl, std::string deviceToken = {});
+    void setDeviceToken(std::string token) { m_token = std::move(token); }
+
+    // CaptivePortal when something answered 200 that is not a Chasqui server.
+    SyncResult<HealthInfo> health();
+    SyncResult<EnrollmentAnswer> enroll(const std::string& code, const std::string& deviceId,
+                                        const std::string& devicePublicKey, const std::string& office);
+    SyncResult<std::vector<PushItem>> push(const std::string& sealedBatch) override;
+    SyncResult<PulledPage> pull(const std::string& cursor, std::size_t limit) override;
+
+    std::uint64_t bytesSent() const { return m_sent; }
+    std::uint64_t bytesReceived() const { return m_received; }
+
+private:
+    SyncResult<HttpResponse> exchange(HttpRequest request);
+    HttpTransport& m_transport;
+    std::string m_base;
+    std::string m_token;
+    std::uint64_t m_sent = 0;
+    std::uint64_t m_received = 0;
+};
+
+}  // namespace chasqui::sync

@@ -1,0 +1,487 @@
+// Routes of chasqui-server. Every handler validates its input completely
+// before the store is called, so a bad request changes nothing; the store's
+// own checks (per change, in push_processor.cpp) come on top.
+#include "sync/server/http_api.hpp"
+
+#include <httplib.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "storage/clock.hpp"
+#include "storage/ids.hpp"
+#include "storage/text.hpp"
+#include "sync/sealed_box.hpp"
+
+namespace chasqui::sync {
+
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+using json = nlohmann::json;
+using Reply = HttpApi::Reply;
+
+constexpr int kMaxJsonDepth = 16;  // the protocol's messages need 3
+constexpr std::size_t kDefaultPullLimit = 100;
+constexpr std::size_t kMaxPullLimit = 500;
+constexpr std::size_t kMaxCursorBytes = 64;
+
+// httplib's logger callback is told neither when a request started nor which
+// device made it. A request is handled start to finish on one pool thread, so
+// the pre-routing handler and the handlers leave both here for the logger,
+// which clears them.
+struct RequestTrace {
+    std::optional<std::chrono::steady_clock::time_point> start;
+    std::string device;
+};
+thread_local RequestTrace t_trace;
+
+std::string dumpJson(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Reply jsonReply(const json& body) {
+    Reply reply;
+    reply.body = dumpJson(body);
+    return reply;
+}
+
+void sendError(Response& res, const ApiError& e) {
+    res.status = e.httpStatus;
+    res.set_content(dumpJson({{"error", {{"code", e.code}, {"message", e.message}}}}), "application/json");
+}
+
+void send(Response& res, const ApiResult<Reply>& reply) {
+    if (!reply) return sendError(res, reply.error());
+    res.status = reply->status;
+    for (const auto& [name, value] : reply->headers) res.set_header(name, value);
+    if (reply->status != 304) res.set_content(reply->body, reply->contentType);
+}
+
+ApiError tooLarge() {
+    return {413, "too_large", "the request body is over 4 MiB; send smaller batches"};
+}
+
+// For answers httplib makes itself (unknown path, body over the limit,
+// unparsable request line...), which come without a body.
+ApiError defaultError(int status) {
+    if (status == 404) return {404, "not_found", "no such endpoint; the API is described in sync/PROTOCOL.md"};
+    if (status == 413) return tooLarge();
+    if (status == 414) return {414, "too_large", "the request line or a header is too long"};
+    if (status >= 500) return {status, "server_error", "the server failed on this request; retry later"};
+    return {status, "bad_request", "the request is malformed"};
+}
+
+// Printable ASCII only, cut short: what a client sends must not forge log lines.
+std::string printable(std::string_view text, std::size_t maxBytes) {
+    std::string out(text.substr(0, maxBytes));
+    for (char& c : out) {
+        if (c < 0x21 || c > 0x7e) c = '?';
+    }
+    return out;
+}
+
+bool allDigits(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string loggedPath(const Request& req) {
+    std::string path = printable(req.path, 120);
+    if (req.has_param("limit")) {
+        const std::string limit = req.get_param_value("limit");
+        path += "?limit=" + (allDigits(limit) && limit.size() <= 6 ? limit : std::string("?"));
+    }
+    return path;
+}
+
+// Deepest nesting of objects and arrays, strings skipped. Cheap, and keeps
+// pathological input away from the parser.
+int nestingDepth(std::string_view text) {
+    int depth = 0;
+    int deepest = 0;
+    bool inString = false;
+    bool escaped = false;
+    for (const char c : text) {
+        if (inString) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                inString = false;
+            }
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+// nlohmann refuses invalid UTF-8 with a generic parse error, so it is looked
+// for first to answer with its own code.
+ApiResult<json> parseObject(std::string_view text, std::string_view what) {
+    if (!storage::isValidUtf8(text)) return apiFail(400, "invalid_utf8", fmt::format("{} is not valid UTF-8", what));
+    if (nestingDepth(text) > kMaxJsonDepth)
+        return apiFail(400, "bad_request", fmt::format("{} is nested too deeply", what));
+    json parsed = json::parse(text, nullptr, false);
+    if (parsed.is_discarded()) return apiFail(400, "bad_request", fmt::format("{} is not valid JSON", what));
+    if (!parsed.is_object()) return apiFail(400, "bad_request", fmt::format("{} must be a JSON object {{...}}", what));
+    return parsed;
+}
+
+// Reads the string fields of a request object, keeping the first problem.
+class FieldReader {
+public:
+    explicit FieldReader(const json& object) : m_object(object) {}
+
+    std::string text(const char* key, std::size_t maxBytes) {
+        const auto it = m_object.find(key);
+        if (it == m_object.end() || it->is_null()) return problem(fmt::format("\"{}\" is missing", key));
+        return check(key, *it, maxBytes);
+    }
+    std::optional<std::string> optionalText(const char* key, std::size_t maxBytes) {
+        const auto it = m_object.find(key);
+        if (it == m_object.end() || it->is_null()) return std::nullopt;
+        return check(key, *it, maxBytes);
+    }
+    const std::optional<ApiError>& error() const { return m_error; }
+
+private:
+    std::string check(const char* key, const json& value, std::size_t maxBytes) {
+        if (!value.is_string()) return problem(fmt::format("\"{}\" must be a string, not {}", key, value.type_name()));
+        const auto& text = value.get_ref<const std::string&>();
+        if (text.empty() || text.size() > maxBytes)
+            return problem(fmt::format("\"{}\" must hold 1 to {} bytes", key, maxBytes));
+        return text;
+    }
+    std::string problem(const std::string& message) {
+        if (!m_error) m_error = ApiError{400, "bad_request", message};
+        return {};
+    }
+
+    const json& m_object;
+    std::optional<ApiError> m_error;
+};
+
+std::string toBase64(std::string_view raw) {
+    std::string out(sodium_base64_encoded_len(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    out.resize(out.size() - 1);  // the terminating NUL
+    return out;
+}
+
+// Exactly `size` bytes of standard base64, or nothing.
+std::optional<std::string> fromBase64(std::string_view text, std::size_t size) {
+    if (text.size() > 4 * ((size + 2) / 3)) return std::nullopt;
+    std::string out(text.size(), '\0');
+    std::size_t length = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                          &length, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != text.data() + text.size() || length != size)
+        return std::nullopt;
+    out.resize(length);
+    return out;
+}
+
+std::optional<std::string> bearerToken(const Request& req) {
+    const std::string header = req.get_header_value("Authorization");
+    constexpr std::string_view kScheme = "bearer ";
+    if (header.size() <= kScheme.size() || header.size() > 512) return std::nullopt;
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+        const char c = header[i];
+        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kScheme[i]) return std::nullopt;
+    }
+    std::string token = header.substr(kScheme.size());
+    while (!token.empty() && token.front() == ' ') token.erase(token.begin());
+    while (!token.empty() && token.back() == ' ') token.pop_back();
+    if (token.empty()) return std::nullopt;
+    return token;
+}
+
+// Compares hashes so the time taken says nothing about the admin token.
+bool sameSecret(std::string_view a, std::string_view b) {
+    std::array<unsigned char, 32> ha{};
+    std::array<unsigned char, 32> hb{};
+    crypto_generichash(ha.data(), ha.size(), reinterpret_cast<const unsigned char*>(a.data()), a.size(), nullptr, 0);
+    crypto_generichash(hb.data(), hb.size(), reinterpret_cast<const unsigned char*>(b.data()), b.size(), nullptr, 0);
+    return sodium_memcmp(ha.data(), hb.data(), ha.size()) == 0;
+}
+
+ApiResult<void> checkProtocol(const Request& req) {
+    const std::string version = req.get_header_value("Chasqui-Protocol");
+    if (version == std::to_string(kProtocolVersion)) return {};
+    if (version.empty()) return apiFail(426, "unsupported_protocol", "send the header Chasqui-Protocol: 1");
+    return apiFail(426, "unsupported_protocol", "this server speaks Chasqui protocol 1; update the kiosk software");
+}
+
+ApiResult<std::size_t> pullLimit(const Request& req) {
+    if (!req.has_param("limit")) return kDefaultPullLimit;
+    const std::string text = req.get_param_value("limit");
+    std::size_t limit = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || limit == 0)
+        return apiFail(400, "bad_request", "limit must be a whole number from 1 to 500");
+    return std::min(limit, kMaxPullLimit);
+}
+
+json deviceJson(const DeviceInfo& d) {
+    return {{"device_id", d.id},
+            {"office", d.office},
+            {"device_number", d.number},
+            {"revoked", d.revoked},
+            {"enrolled_at_ms", d.enrolledAt},
+            {"last_seen_at_ms", d.lastSeenAt}};
+}
+
+}  // namespace
+
+HttpApi::HttpApi(ServerStore& store, std::string adminToken, LogSink log)
+    : m_store(store),
+      m_adminToken(std::move(adminToken)),
+      m_serverKeyBase64(toBase64(store.publicKey())),
+      m_log(std::move(log)) {}
+
+void HttpApi::install(httplib::Server& server) {
+    server.set_payload_max_length(kMaxRequestBytes);
+    // A 2G link is slow, not dead: allow a whole 4 MiB body to trickle in.
+    server.set_read_timeout(60);
+    server.set_write_timeout(60);
+    server.set_pre_routing_handler([](const Request&, Response&) {
+        t_trace = {std::chrono::steady_clock::now(), {}};
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    server.set_error_handler([](const Request&, Response& res) {
+        if (res.body.empty()) sendError(res, defaultError(res.status));
+    });
+    server.set_exception_handler([](const Request&, Response& res, const std::exception_ptr&) {
+        sendError(res, ApiError{500, "server_error", "the server failed on this request; retry later"});
+    });
+    server.set_logger([this](const Request& req, const Response& res) {
+        std::string took = "-";
+        if (t_trace.start) {
+            const auto elapsed = std::chrono::steady_clock::now() - *t_trace.start;
+            took = fmt::format("{}ms", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
+        }
+        m_log(fmt::format("{} {} {} {} {}B device={} {}", storage::isoDateTime(m_store.nowMs()),
+                          req.method.empty() ? "-" : printable(req.method, 16), loggedPath(req), res.status,
+                          res.body.size(), t_trace.device.empty() ? "-" : t_trace.device, took));
+        t_trace = {};
+    });
+
+    using GetHandler = ApiResult<Reply> (HttpApi::*)(const Request&);
+    using PostHandler = ApiResult<Reply> (HttpApi::*)(const Request&, const std::string&);
+    const auto get = [&](const char* pattern, GetHandler handler, bool needsProtocol = true) {
+        server.Get(pattern, [this, handler, needsProtocol](const Request& req, Response& res) {
+            if (needsProtocol) {
+                if (auto ok = checkProtocol(req); !ok) return sendError(res, ok.error());
+            }
+            send(res, (this->*handler)(req));
+        });
+    };
+    // Bodies are read through a receiver so that a chunked upload (which
+    // httplib's payload limit does not cover) stops at the limit as well.
+    const auto post = [&](const char* pattern, PostHandler handler) {
+        server.Post(pattern, [this, handler](const Request& req, Response& res, const httplib::ContentReader& reader) {
+            std::string body;
+            bool overLimit = false;
+            const bool complete = reader([&](const char* data, std::size_t size) {
+                if (body.size() + size > kMaxRequestBytes) {
+                    overLimit = true;
+                    return false;
+                }
+                body.append(data, size);
+                return true;
+            });
+            // httplib refuses a Content-Length over its payload limit itself, with 413.
+            overLimit = overLimit || res.status == 413;
+            if (overLimit || !complete) {
+                // The rest of the body is still on the connection: the client
+                // is told not to reuse it, and httplib drops it when it fails
+                // to read that rest as the next request.
+                res.set_header("Connection", "close");
+                return sendError(res,
+                                 overLimit ? tooLarge() : ApiError{400, "bad_request", "the request body was cut off"});
+            }
+            if (auto ok = checkProtocol(req); !ok) return sendError(res, ok.error());
+            send(res, (this->*handler)(req, body));
+        });
+    };
+    get("/v1/health", &HttpApi::health, false);
+    post("/v1/enroll", &HttpApi::enroll);
+    post("/v1/push", &HttpApi::push);
+    get("/v1/pull", &HttpApi::pull);
+    get("/v1/catalog", &HttpApi::catalog);
+    post("/v1/admin/enroll-codes", &HttpApi::adminEnrollCode);
+    get("/v1/admin/devices", &HttpApi::adminDevices);
+    post(R"(/v1/admin/devices/([^/]+)/revoke)", &HttpApi::adminRevoke);
+    get("/v1/admin/status", &HttpApi::adminStatus);
+}
+
+ApiResult<DeviceInfo> HttpApi::authenticateDevice(const Request& req) {
+    const auto token = bearerToken(req);
+    if (!token) return apiFail(401, "unauthorized", "send the device token as Authorization: Bearer TOKEN");
+    auto device = withStore([&](ServerStore& s) { return s.authenticate(*token); });
+    if (device) t_trace.device = device->id;
+    return device;
+}
+
+ApiResult<void> HttpApi::authenticateAdmin(const Request& req) const {
+    const auto token = bearerToken(req);
+    if (!token || !sameSecret(*token, m_adminToken))
+        return apiFail(401, "unauthorized",
+                       "send the token printed by `chasqui-server admin-token` as Authorization: Bearer TOKEN");
+    t_trace.device = "admin";
+    return {};
+}
+
+ApiResult<Reply> HttpApi::health(const Request&) {
+    return jsonReply({{"service", "chasqui"},
+                      {"protocol", kProtocolVersion},
+                      {"server_time_ms", m_store.nowMs()},
+                      {"server_public_key", m_serverKeyBase64}});
+}
+
+ApiResult<Reply> HttpApi::enroll(const Request&, const std::string& body) {
+    auto request = parseObject(body, "the enrollment request");
+    if (!request) return std::unexpected(request.error());
+    FieldReader fields(*request);
+    const std::string code = fields.text("code", 32);
+    const std::string deviceId = fields.text("device_id", 64);
+    const std::string keyText = fields.text("device_public_key", 64);
+    // The office comes from the code; a client may name the one it expects.
+    const std::string expectedOffice = fields.optionalText("office", 8).value_or("");
+    if (fields.error()) return std::unexpected(*fields.error());
+    const auto key = fromBase64(keyText, crypto_box_PUBLICKEYBYTES);
+    if (!key) return apiFail(400, "bad_request", "device_public_key must be the base64 of a 32-byte X25519 public key");
+    auto enrolled = withStore([&](ServerStore& s) { return s.enroll(code, deviceId, *key, expectedOffice); });
+    if (!enrolled) return std::unexpected(enrolled.error());
+    t_trace.device = enrolled->deviceId;
+    return jsonReply({{"device_id", enrolled->deviceId},
+                      {"device_number", enrolled->deviceNumber},
+                      {"office", enrolled->office},
+                      {"device_token", enrolled->token},
+                      {"server_public_key", m_serverKeyBase64}});
+}
+
+ApiResult<Reply> HttpApi::push(const Request& req, const std::string& body) {
+    auto device = authenticateDevice(req);
+    if (!device) return std::unexpected(device.error());
+    // The key pair never changes while serving, so opening needs no lock.
+    auto opened = openCompressed(body, m_store.publicKey(), m_store.secretKey());
+    if (!opened)
+        return apiFail(400, "bad_request",
+                       "the batch does not open: seal it to the server_public_key of /v1/health and send it whole");
+    auto batch = parseObject(*opened, "the batch");
+    if (!batch) return std::unexpected(batch.error());
+    FieldReader fields(*batch);
+    const std::string batchId = fields.text("batch", 64);
+    if (fields.error()) return std::unexpected(*fields.error());
+    if (!storage::isUuid(batchId)) return apiFail(400, "bad_request", "\"batch\" must be a lower-case UUID");
+    auto changes = batch->find("changes");
+    if (changes == batch->end() || !changes->is_array())
+        return apiFail(400, "bad_request", "\"changes\" must be a list of change records");
+    std::vector<json> items(std::make_move_iterator(changes->begin()), std::make_move_iterator(changes->end()));
+    auto results = withStore([&](ServerStore& s) { return s.push(*device, items); });
+    if (!results) return std::unexpected(results.error());
+    json out = json::array();
+    for (const auto& r : *results) {
+        json item = {{"id", r.id}, {"status", r.status}};
+        if (!r.code.empty()) item["code"] = r.code;
+        if (!r.message.empty()) item["message"] = r.message;
+        out.push_back(std::move(item));
+    }
+    return jsonReply({{"results", std::move(out)}});
+}
+
+ApiResult<Reply> HttpApi::pull(const Request& req) {
+    auto device = authenticateDevice(req);
+    if (!device) return std::unexpected(device.error());
+    const std::string cursor = req.has_param("cursor") ? req.get_param_value("cursor") : std::string();
+    if (cursor.size() > kMaxCursorBytes || printable(cursor, kMaxCursorBytes) != cursor)
+        return apiFail(400, "bad_request", "the cursor is malformed; resync from the start");
+    auto limit = pullLimit(req);
+    if (!limit) return std::unexpected(limit.error());
+    auto page = withStore([&](ServerStore& s) { return s.pull(*device, cursor, *limit); });
+    if (!page) return std::unexpected(page.error());
+    auto sealed = sealCompressed(dumpJson({{"changes", page->changes}}), device->publicKey);
+    if (!sealed) return apiFail(500, "server_error", "the page could not be sealed to this device's key");
+    Reply reply;
+    reply.body = std::move(*sealed);
+    reply.contentType = "application/octet-stream";
+    reply.headers = {{"Chasqui-Next-Cursor", page->nextCursor}, {"Chasqui-More", page->more ? "1" : "0"}};
+    return reply;
+}
+
+// Public information: no credential. httplib gzips application/json by
+// itself when the client accepts it.
+ApiResult<Reply> HttpApi::catalog(const Request& req) {
+    auto current = withStore([](ServerStore& s) { return s.catalog(); });
+    if (!current) return std::unexpected(current.error());
+    auto& [version, body] = *current;
+    if (version.empty()) return apiFail(404, "not_found", "no catalog was published yet; try again later");
+    Reply reply;
+    reply.headers = {{"Chasqui-Catalog-Version", version}};
+    if (req.has_param("version") && req.get_param_value("version") == version) {
+        reply.status = 304;
+        return reply;
+    }
+    reply.body = std::move(body);
+    return reply;
+}
+
+ApiResult<Reply> HttpApi::adminEnrollCode(const Request& req, const std::string& body) {
+    if (auto ok = authenticateAdmin(req); !ok) return std::unexpected(ok.error());
+    auto request = parseObject(body, "the request");
+    if (!request) return std::unexpected(request.error());
+    FieldReader fields(*request);
+    const std::string office = fields.text("office", 8);
+    if (fields.error()) return std::unexpected(*fields.error());
+    auto code = withStore([&](ServerStore& s) { return s.issueEnrollCode(office); });
+    if (!code) return std::unexpected(code.error());
+    return jsonReply({{"code", *code}, {"office", office}});
+}
+
+ApiResult<Reply> HttpApi::adminDevices(const Request& req) {
+    if (auto ok = authenticateAdmin(req); !ok) return std::unexpected(ok.error());
+    auto devices = withStore([](ServerStore& s) { return s.devices(); });
+    if (!devices) return std::unexpected(devices.error());
+    json list = json::array();
+    for (const auto& d : *devices) list.push_back(deviceJson(d));
+    return jsonReply({{"devices", std::move(list)}});
+}
+
+ApiResult<Reply> HttpApi::adminRevoke(const Request& req, const std::string&) {
+    if (auto ok = authenticateAdmin(req); !ok) return std::unexpected(ok.error());
+    const std::string id = req.matches.size() > 1 ? req.matches[1].str() : std::string();
+    if (id.size() > 36 || !storage::isUuid(id))
+        return apiFail(400, "bad_request", "the device id must be a lower-case UUID");
+    if (auto r = withStore([&](ServerStore& s) { return s.revoke(id); }); !r) return std::unexpected(r.error());
+    return jsonReply({{"device_id", id}, {"revoked", true}});
+}
+
+ApiResult<Reply> HttpApi::adminStatus(const Request& req) {
+    if (auto ok = authenticateAdmin(req); !ok) return std::unexpected(ok.error());
+    auto status = withStore([](ServerStore& s) { return s.status(); });
+    if (!status) return std::unexpected(status.error());
+    return jsonReply({{"devices", status->devices},
+                      {"revoked_devices", status->revokedDevices},
+                      {"changes", status->changes},
+                      {"quarantined", status->quarantined},
+                      {"conflicts", status->conflicts},
+                      {"catalog_version", status->catalogVersion}});
+}
+
+}  // namespace chasqui::sync

@@ -1,0 +1,276 @@
+#include "tests/server/server_harness.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sodium.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "storage/clock.hpp"
+#include "storage/ids.hpp"
+
+extern char** environ;
+
+namespace chasqui::test {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+const std::string kServerBin = CHASQUI_BIN_DIR "/chasqui-server";
+
+// fork and exec rather than system(): no shell, so no quoting of paths; and
+// the child is killed with the test process, so a crashed or timed-out suite
+// leaves no server behind. Everything is prepared before fork: the child only
+// makes async-signal-safe calls.
+pid_t spawnServer(const std::vector<std::string>& args, int stdoutFd, const std::string& stdoutPath,
+                  const std::string& stderrPath, bool appendStderr) {
+    std::vector<std::string> argv{kServerBin};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargs;
+    for (auto& a : argv) cargs.push_back(a.data());
+    cargs.push_back(nullptr);
+    const pid_t parent = ::getpid();
+    const int stderrFlags = O_WRONLY | O_CREAT | (appendStderr ? O_APPEND : O_TRUNC);
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("cannot start " + kServerBin);
+    if (pid == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(127);
+        const int in = ::open("/dev/null", O_RDONLY);
+        const int out = stdoutFd >= 0 ? stdoutFd : ::open(stdoutPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        const int err = ::open(stderrPath.c_str(), stderrFlags, 0600);
+        if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
+        ::execve(kServerBin.c_str(), cargs.data(), environ);
+        ::_exit(127);
+    }
+    return pid;
+}
+
+int waitExit(pid_t pid) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+storage::SystemClock g_clock;
+storage::UuidV7Generator g_ids(g_clock);
+
+}  // namespace
+
+CommandResult runServer(const std::vector<std::string>& args) {
+    TempDir tmp;
+    const std::string out = (tmp.path() / "out").string();
+    const std::string err = (tmp.path() / "err").string();
+    CommandResult r;
+    r.exitCode = waitExit(spawnServer(args, -1, out, err, false));
+    r.out = readBytes(out);
+    r.err = readBytes(err);
+    return r;
+}
+
+ServerProcess::ServerProcess(fs::path dataDir, std::vector<std::string> extraArgs)
+    : m_logPath(dataDir.string() + ".log") {
+    // httplib's client writes without MSG_NOSIGNAL: a server closing a
+    // connection mid-upload (over the size limit) must not kill the tests.
+    (void)std::signal(SIGPIPE, SIG_IGN);
+    std::vector<std::string> args{"--data", dataDir.string(), "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    m_pid = spawnServer(args, fds[1], {}, m_logPath.string(), true);
+    ::close(fds[1]);
+    std::string line;
+    for (;;) {
+        pollfd p{fds[0], POLLIN, 0};
+        if (::poll(&p, 1, 60000) <= 0) break;  // a minute of silence: give up
+        char c = 0;
+        if (::read(fds[0], &c, 1) != 1 || c == '\n') break;
+        line.push_back(c);
+    }
+    ::close(fds[0]);
+    constexpr std::string_view kPrefix = "listening on 127.0.0.1:";
+    if (line.rfind(kPrefix, 0) == 0) m_port = std::atoi(line.c_str() + kPrefix.size());
+    if (m_port <= 0) {
+        stop(SIGKILL);
+        throw std::runtime_error("chasqui-server did not start listening: " + line + "\n" + log());
+    }
+}
+
+ServerProcess::~ServerProcess() {
+    if (m_pid > 0) stop(SIGKILL);
+}
+
+httplib::Client ServerProcess::client() const {
+    httplib::Client client("127.0.0.1", m_port);
+    client.set_default_headers({{"Chasqui-Protocol", "1"}});
+    client.set_read_timeout(60);
+    return client;
+}
+
+int ServerProcess::stop(int signal) {
+    if (m_pid <= 0) return -1;
+    ::kill(m_pid, signal);
+    const int code = waitExit(m_pid);
+    m_pid = -1;
+    return code;
+}
+
+std::string ServerProcess::log() const {
+    return readBytes(m_logPath);
+}
+
+std::string base64(std::string_view raw) {
+    std::string out(sodium_base64_encoded_len(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    out.pop_back();
+    return out;
+}
+
+std::string newId() {
+    return g_ids.next();
+}
+
+std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+Device enrollDevice(httplib::Client& client, const fs::path& dataDir, const std::string& office) {
+    const CommandResult code = runServer({"enroll-code", "--data", dataDir.string(), "--office", office});
+    if (code.exitCode != 0) throw std::runtime_error("enroll-code failed: " + code.err);
+    Device d;
+    d.id = newId();
+    d.code = trimmed(code.out);
+    d.keys = sync::BoxKeyPair::generate();
+    const json request = {{"code", d.code}, {"device_id", d.id}, {"device_public_key", base64(d.keys.publicKey)}};
+    auto r = client.Post("/v1/enroll", request.dump(), "application/json");
+    if (!r || r->status != 200)
+        throw std::runtime_error("enrollment failed: " + (r ? r->body : std::string("no answer")));
+    const json body = json::parse(r->body);
+    d.office = body.at("office").get<std::string>();
+    d.token = body.at("device_token").get<std::string>();
+    d.number = body.at("device_number").get<int>();
+    return d;
+}
+
+std::string serverPublicKey(httplib::Client& client) {
+    auto r = client.Get("/v1/health");
+    if (!r || r->status != 200) throw std::runtime_error("health failed");
+    const std::string text = json::parse(r->body).at("server_public_key").get<std::string>();
+    std::string raw(text.size(), '\0');
+    std::size_t length = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), text.data(), text.size(), nullptr,
+                          &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+        throw std::runtime_error("server_public_key is not base64");
+    raw.resize(length);
+    return raw;
+}
+
+std::string adminToken(const fs::path& dataDir) {
+    const CommandResult r = runServer({"admin-token", "--data", dataDir.string()});
+    if (r.exitCode != 0) throw std::runtime_error("admin-token failed: " + r.err);
+    return trimmed(r.out);
+}
+
+httplib::Headers bearer(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+}
+
+sync::ChangeRecord personPut(const Device& device, const std::string& givenNames, std::int64_t clockOffsetMs) {
+    sync::ChangeRecord c;
+    c.id = newId();
+    c.entity = "person";
+    c.record = newId();
+    c.op = "put";
+    c.fields = {{"given_names", givenNames}, {"family_name_1", "Quispe"}, {"nationality", "VEN"}};
+    c.hlc = storage::HlcStamp{g_clock.nowMs() + clockOffsetMs, 0}.encode();
+    c.device = device.id;
+    c.author = newId();
+    c.office = device.office;
+    return c;
+}
+
+std::string sealText(const std::string& plaintext, const std::string& key) {
+    auto sealed = sync::sealCompressed(plaintext, key);
+    if (!sealed) throw std::runtime_error(sealed.error().message);
+    return *sealed;
+}
+
+std::string sealBatch(const std::vector<json>& changes, const std::string& key) {
+    return sealText(json{{"batch", newId()}, {"changes", changes}}.dump(), key);
+}
+
+std::string sealBatch(const std::vector<sync::ChangeRecord>& changes, const std::string& key) {
+    std::vector<json> encoded;
+    for (const auto& c : changes) encoded.push_back(sync::encodeChange(c));
+    return sealBatch(encoded, key);
+}
+
+std::vector<std::string> PushOutcome::statuses() const {
+    std::vector<std::string> out;
+    for (const auto& r : body.value("results", json::array())) out.push_back(r.value("status", ""));
+    return out;
+}
+
+std::vector<std::string> PushOutcome::codes() const {
+    std::vector<std::string> out;
+    for (const auto& r : body.value("results", json::array())) out.push_back(r.value("code", ""));
+    return out;
+}
+
+PushOutcome push(httplib::Client& client, const Device& device, const std::string& sealed) {
+    auto r = client.Post("/v1/push", bearer(device.token), sealed, "application/octet-stream");
+    if (!r) throw std::runtime_error("push got no answer: " + httplib::to_string(r.error()));
+    return {r->status, json::parse(r->body, nullptr, false)};
+}
+
+PulledPage pull(httplib::Client& client, const Device& device, const std::string& cursor, int limit) {
+    httplib::Params params{{"limit", std::to_string(limit)}};
+    if (!cursor.empty()) params.emplace("cursor", cursor);
+    auto r = client.Get("/v1/pull", params, bearer(device.token));
+    if (!r) throw std::runtime_error("pull got no answer: " + httplib::to_string(r.error()));
+    PulledPage page;
+    page.status = r->status;
+    if (r->status != 200) {
+        page.errorCode = errorCode(r);
+        return page;
+    }
+    auto opened = sync::openCompressed(r->body, device.keys.publicKey, device.keys.secretKey);
+    if (!opened) throw std::runtime_error("the pulled page does not open: " + opened.error().message);
+    json body = json::parse(*opened);
+    for (auto& c : body.at("changes")) page.changes.push_back(std::move(c));
+    page.nextCursor = r->get_header_value("Chasqui-Next-Cursor");
+    page.more = r->get_header_value("Chasqui-More") == "1";
+    return page;
+}
+
+std::int64_t cursorPosition(const std::string& cursor) {
+    const auto dot = cursor.find('.');
+    return dot == std::string::npos ? -1 : std::stoll(cursor.substr(dot + 1));
+}
+
+json adminStatus(httplib::Client& client, const std::string& token) {
+    auto r = client.Get("/v1/admin/status", bearer(token));
+    if (!r || r->status != 200) throw std::runtime_error("admin status failed");
+    return json::parse(r->body);
+}
+
+std::string errorCode(const httplib::Result& result) {
+    if (!result) return {};
+    const json body = json::parse(result->body, nullptr, false);
+    if (!body.is_object() || !body.contains("error") || !body["error"].is_object()) return {};
+    return body["error"].value("code", "");
+}
+
+}  // namespace chasqui::test
