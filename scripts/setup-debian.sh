@@ -8,7 +8,7 @@ packages=(
   libsqlcipher-dev libsodium-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev
   doctest-dev librapidcheck-dev
-  libcurl4-openssl-dev libcpp-httplib-dev libzstd-dev zlib1g-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libzstd-dev zlib1g-dev libssl-dev openssl
 )
 
 missing=()
