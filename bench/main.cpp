@@ -1,8 +1,9 @@
 // chasqui-bench: performance figures for spec section 8, printed as a table
-// (or one JSON object with --json). Scenarios: storage (more come with sync and the kiosk).
+// (or one JSON object with --json). Scenarios: storage, sync (the kiosk comes later).
 #include <CLI/CLI.hpp>
 
 #include "bench/storage_bench.hpp"
+#include "bench/sync_bench.hpp"
 #include "storage/secret.hpp"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,20 @@ int main(int argc, char** argv) {
     s->add_flag("--json", storage.json, "Print one JSON object instead of a table");
     int exitCode = 0;
     s->callback([&] { exitCode = chasqui::bench::runStorageBench(storage); });
+    chasqui::bench::SyncBenchOptions sync;
+    CLI::App* y = app.add_subcommand("sync", "Sync against a real chasqui-server: bytes per case, a 2G link, 100 devices");
+    y->add_option("--cases", sync.cases, "Case records pushed (default 10000 on loopback, 2000 shaped)");
+    y->add_option("--kbit", sync.kbit, "Shaped run: bandwidth cap per direction in kbit/s (2G: 64)");
+    y->add_option("--latency-ms", sync.latencyMs, "Shaped run: one-way latency in ms (default 300)");
+    y->add_option("--devices", sync.devices, "Concurrent run: kiosks pushing at once (100 in the spec)");
+    y->add_option("--device-cases", sync.deviceCases, "Concurrent run: cases per kiosk and round (default 20)");
+    y->add_option("--repeat", sync.repeat, "Runs per scenario; medians reported (default 3 when short, else 1)");
+    y->add_option("--push-batch", sync.pushBatch, "Changes per sealed batch (default 1000, the protocol's maximum)");
+    y->add_option("--pull-page", sync.pullPage, "Changes per pulled page (default 500, the server's maximum)");
+    y->add_flag("--all", sync.all, "Run the loopback, shaped (64 kbit/s, 300 ms) and 100-device scenarios");
+    y->add_option("--work-dir", sync.workDir, "Where to put the stores (default: a temporary directory)");
+    y->add_flag("--json", sync.json, "Print one JSON object instead of a table");
+    y->callback([&] { exitCode = chasqui::bench::runSyncBench(sync); });
     CLI11_PARSE(app, argc, argv);
     return exitCode;
 }

@@ -94,9 +94,38 @@ constexpr std::string_view kMigration4 =
     "INSERT INTO record_clocks (entity, record_id, clock, fields) "
     "  SELECT entity, record_id, max(hlc || '@' || device), '{}' FROM changes GROUP BY entity, record_id;";
 
+// Migration 5: case codes and staff logins are unique per kiosk but cannot be
+// guaranteed unique across kiosks that made them before enrollment (two new
+// kiosks both start as device 1; two offices' first admins may share a login).
+// A UNIQUE constraint would make sync drop the second record; a plain index
+// keeps both and lets search show them side by side. SQLite cannot drop a
+// constraint, so the two tables are rebuilt with the same rids (the search
+// index refers to persons by rid).
+constexpr std::string_view kMigration5 =
+    "CREATE TABLE persons_v5 (" CHASQUI_RECORD_COLUMNS ", case_code TEXT NOT NULL, given_names TEXT NOT NULL, "
+    "  family_name_1 TEXT NOT NULL, family_name_2 TEXT NOT NULL, sex TEXT NOT NULL, gender_identity TEXT NOT NULL, "
+    "  birth_date TEXT NOT NULL, birth_date_estimated INTEGER NOT NULL, nationality TEXT NOT NULL, "
+    "  doc_type TEXT NOT NULL, doc_number TEXT NOT NULL, phone TEXT NOT NULL, languages TEXT NOT NULL, "
+    "  population_type TEXT NOT NULL, migration_status TEXT NOT NULL, arrival_date TEXT NOT NULL, "
+    "  disability TEXT NOT NULL, household_id TEXT NOT NULL, relation_to_head TEXT NOT NULL, "
+    "  doc_number_norm TEXT NOT NULL DEFAULT '');"
+    "INSERT INTO persons_v5 SELECT * FROM persons;"
+    "DROP TABLE persons;"
+    "ALTER TABLE persons_v5 RENAME TO persons;"
+    "CREATE INDEX persons_household ON persons(household_id);"
+    "CREATE INDEX persons_doc_norm ON persons(doc_number_norm) WHERE doc_number_norm <> '';"
+    "CREATE INDEX persons_case_code ON persons(case_code);"
+    "CREATE TABLE staff_v5 (" CHASQUI_RECORD_COLUMNS ", login TEXT NOT NULL, name TEXT NOT NULL, "
+    "  role TEXT NOT NULL, office_id TEXT NOT NULL, active INTEGER NOT NULL);"
+    "INSERT INTO staff_v5 SELECT * FROM staff;"
+    "DROP TABLE staff;"
+    "ALTER TABLE staff_v5 RENAME TO staff;"
+    "CREATE INDEX staff_login ON staff(login);";
+
 #undef CHASQUI_RECORD_COLUMNS
 
-constexpr std::array<std::string_view, 4> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4};
+constexpr std::array<std::string_view, 5> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4,
+                                                      kMigration5};
 
 }  // namespace
 

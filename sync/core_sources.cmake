@@ -8,6 +8,7 @@ set(CHASQUI_SYNC_CORE_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/kiosk_sync.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/http_server_channel.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/device_link.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/spool.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/server/server_store.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/server/push_processor.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/server/enrollment.cpp

@@ -9,6 +9,7 @@
 #include "sync/change_applier.hpp"
 #include "sync/change_codec.hpp"
 #include "sync/sealed_box.hpp"
+#include "sync/spool.hpp"
 
 namespace chasqui::sync {
 
@@ -72,89 +73,6 @@ Result<DeviceKeys> deviceKeys(storage::PersonalStore& store) {
     return keys;
 }
 
-SyncResult<void> pushAll(storage::PersonalStore& store, ServerChannel& channel, const SyncLimits& limits,
-                         const std::string& serverKey, SyncSummary& summary) {
-    Db& db = store.db();
-    for (int round = 0; round < limits.maxRounds; ++round) {
-        auto acked = meta(db, "outbox_acked_seq");
-        if (!acked) return std::unexpected(internal(acked.error()));
-        std::int64_t lastSeq = 0;
-        auto changes = readOutbox(db, acked->empty() ? 0 : std::stoll(*acked), limits.pushBatch,
-                                  store.session().officeCode, lastSeq);
-        if (!changes) return std::unexpected(internal(changes.error()));
-        if (changes->empty()) return {};
-        nlohmann::json batch = {{"batch", changes->front().id}, {"changes", nlohmann::json::array()}};
-        for (const auto& c : *changes) batch["changes"].push_back(encodeChange(c));
-        auto sealed = sealCompressed(batch.dump(), serverKey);
-        if (!sealed) return std::unexpected(internal(sealed.error()));
-        auto results = channel.push(*sealed);
-        if (!results) return std::unexpected(results.error());
-        if (results->size() != changes->size())
-            return syncFail(SyncErrorCode::BadResponse, "the server answered for a different number of changes");
-        for (const auto& item : *results) {
-            if (item.status == "applied") ++summary.pushed;
-            else if (item.status == "duplicate") ++summary.duplicates;
-            else {
-                ++summary.quarantined;
-                summary.problems.push_back(item);
-            }
-        }
-        // Only now, with the server's answer in hand, is the batch done here.
-        auto saved = store.writeVoid([&](storage::RecordWriter& w) -> Result<void> {
-            if (auto r = setMeta(db, "outbox_acked_seq", std::to_string(lastSeq)); !r) return r;
-            return w.audit("sync_push", "sync", "");
-        });
-        if (!saved) return std::unexpected(internal(saved.error()));
-    }
-    return {};
-}
-
-SyncResult<void> pullAll(storage::PersonalStore& store, ServerChannel& channel, const SyncLimits& limits,
-                         SyncSummary& summary) {
-    auto keys = deviceKeys(store);
-    if (!keys) return std::unexpected(internal(keys.error()));
-    for (int round = 0; round < limits.maxRounds; ++round) {
-        auto cursor = meta(store.db(), "pull_cursor");
-        if (!cursor) return std::unexpected(internal(cursor.error()));
-        auto page = channel.pull(*cursor, limits.pullPage);
-        if (!page && page.error().serverCode == "cursor_expired") {
-            // The server's database was replaced: start over; merging is idempotent.
-            if (auto r = store.writeVoid([&](storage::RecordWriter&) { return setMeta(store.db(), "pull_cursor", ""); }); !r)
-                return std::unexpected(internal(r.error()));
-            continue;
-        }
-        if (!page) return std::unexpected(page.error());
-        auto opened = openCompressed(page->sealed, keys->publicKey, keys->secretKey);
-        if (!opened) return syncFail(SyncErrorCode::BadResponse, "a page from the server could not be opened: " + opened.error().message);
-        const nlohmann::json body = nlohmann::json::parse(*opened, nullptr, false);
-        if (body.is_discarded() || !body.is_object() || !body.contains("changes") || !body["changes"].is_array())
-            return syncFail(SyncErrorCode::BadResponse, "a page from the server is not valid JSON");
-        std::vector<ChangeRecord> changes;
-        for (const auto& raw : body["changes"]) {
-            auto c = decodeChange(raw);
-            if (c) changes.push_back(std::move(*c));
-            else ++summary.rejected;
-        }
-        ApplyReport report;
-        auto merged = store.writeVoid([&](storage::RecordWriter& w) -> Result<void> {
-            auto applied = applyRemoteChanges(store, changes);
-            if (!applied) return std::unexpected(applied.error());
-            report = std::move(*applied);
-            // The cursor moves in the same transaction as the merged changes.
-            if (auto r = setMeta(store.db(), "pull_cursor", page->nextCursor); !r) return r;
-            return w.audit("sync_pull", "sync", "");
-        });
-        if (!merged) return std::unexpected(internal(merged.error()));
-        summary.pulled += static_cast<int>(changes.size());
-        summary.applied += report.applied;
-        summary.ignored += report.ignored;
-        summary.rejected += static_cast<int>(report.rejected.size());
-        summary.disabledStaff.insert(summary.disabledStaff.end(), report.disabledStaff.begin(), report.disabledStaff.end());
-        if (!page->more) return {};
-    }
-    return {};
-}
-
 }  // namespace
 
 Result<std::string> devicePublicKey(storage::PersonalStore& store) {
@@ -176,14 +94,36 @@ Result<std::int64_t> pendingChanges(storage::PersonalStore& store) {
 }
 
 SyncResult<SyncSummary> syncNow(storage::PersonalStore& store, ServerChannel& channel, const SyncLimits& limits) {
-    auto encodedKey = meta(store.db(), "server_public_key");
-    if (!encodedKey) return std::unexpected(internal(encodedKey.error()));
-    std::string serverKey;
-    if (encodedKey->empty() || !storage::fromBase64(*encodedKey, serverKey) || serverKey.size() != crypto_box_PUBLICKEYBYTES)
-        return syncFail(SyncErrorCode::Unauthorized, "this kiosk is not enrolled with a server yet; enroll it with a code");
+    // The same path a locked kiosk takes, with the merges done right away:
+    // settle what an earlier locked sync left, seal new changes, exchange, merge.
+    const SpoolLimits spoolLimits{limits.pushBatch, limits.pullPage, limits.maxRounds};
     SyncSummary summary;
-    if (auto r = pushAll(store, channel, limits, serverKey, summary); !r) return std::unexpected(r.error());
-    if (auto r = pullAll(store, channel, limits, summary); !r) return std::unexpected(r.error());
+    const auto addMerge = [&](const MergeSummary& m) {
+        summary.pulled += m.pulled;
+        summary.applied += m.applied;
+        summary.ignored += m.ignored;
+        summary.rejected += m.rejected;
+        summary.disabledStaff.insert(summary.disabledStaff.end(), m.disabledStaff.begin(), m.disabledStaff.end());
+    };
+    auto before = mergeSpool(store);
+    if (!before) return std::unexpected(internal(before.error()));
+    addMerge(*before);
+    auto spooled = spoolOutbox(store, spoolLimits);
+    if (!spooled) {
+        if (spooled.error().code == storage::ErrorCode::NotFound)
+            return syncFail(SyncErrorCode::Unauthorized, "this kiosk is not enrolled with a server yet; enroll it with a code");
+        return std::unexpected(internal(spooled.error()));
+    }
+    auto exchanged = syncSpool(store.dataDir(), channel, spoolLimits);
+    // Whatever arrived before a failure is merged now rather than at the next sign-in.
+    auto after = mergeSpool(store);
+    if (!exchanged) return std::unexpected(exchanged.error());
+    if (!after) return std::unexpected(internal(after.error()));
+    addMerge(*after);
+    summary.pushed = exchanged->pushed;
+    summary.duplicates = exchanged->duplicates;
+    summary.quarantined = exchanged->quarantined;
+    summary.problems = exchanged->problems;
     // A staff member disabled elsewhere loses their credential on this kiosk too.
     if (!summary.disabledStaff.empty()) {
         auto keyring = storage::loadKeyring(store.dataDir().keyring());
