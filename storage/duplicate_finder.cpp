@@ -92,15 +92,31 @@ DuplicateCandidate scoreCandidate(const Person& p, const PersonMatch& c) {
 
 Result<std::vector<DuplicateCandidate>> findDuplicates(Db& db, const Person& p, DuplicateOptions options) {
     const auto given = prefixes(splitWords(foldForSearch(p.givenNames)));
-    const auto family = prefixes(splitWords(foldForSearch(p.familyName1 + " " + p.familyName2)));
-    std::vector<std::string> queries;
-    for (const auto& f : family)
-        for (const auto& g : given) queries.push_back(fmt::format("{}* {}*", f, g));
+    const auto familyWords = splitWords(foldForSearch(p.familyName1 + " " + p.familyName2));
+    const auto family = prefixes(familyWords);
+    // Blocking keys, each selective enough to stay fast at a million persons:
+    // name prefixes with the birth year, a whole family name with a given-name
+    // prefix (any birth date), and one name prefix with the birth year (a typo
+    // in the other name).
+    std::vector<std::string> years;
     if (p.birthDate.size() >= 4) {
-        // Catches a typo in the first letters of one name part.
         const int year = std::atoi(p.birthDate.substr(0, 4).c_str());
-        for (const auto& f : family) queries.push_back(fmt::format("{}* y{}", f, year));
-        for (const auto& g : given) queries.push_back(fmt::format("{}* y{}", g, year));
+        years.push_back(fmt::format("y{}", year));
+        if (p.birthDateEstimated) {
+            years.push_back(fmt::format("y{}", year - 1));
+            years.push_back(fmt::format("y{}", year + 1));
+        }
+    }
+    std::vector<std::string> queries;
+    for (const auto& y : years) {
+        for (const auto& f : family)
+            for (const auto& g : given) queries.push_back(fmt::format("{}* {}* {}", f, g, y));
+        for (const auto& f : family) queries.push_back(fmt::format("{}* {}", f, y));
+        for (const auto& g : given) queries.push_back(fmt::format("{}* {}", g, y));
+    }
+    for (const auto& word : familyWords) {
+        if (word.size() < 3) continue;
+        for (const auto& g : given) queries.push_back(fmt::format("{} {}*", word, g));
     }
     std::set<std::int64_t> seen;
     std::vector<DuplicateCandidate> scored;
@@ -112,7 +128,7 @@ Result<std::vector<DuplicateCandidate>> findDuplicates(Db& db, const Person& p, 
         }
     };
     for (const auto& q : queries) {
-        auto found = personsMatching(db, q, 400);
+        auto found = personsMatching(db, q, 300);
         if (!found) return std::unexpected(found.error());
         consider(*found);
     }
@@ -122,7 +138,7 @@ Result<std::vector<DuplicateCandidate>> findDuplicates(Db& db, const Person& p, 
         auto stmt = db.prepare(
             "SELECT p.id, p.case_code, p.given_names, p.family_name_1, p.family_name_2, p.birth_date, p.doc_type, "
             "p.doc_number, p.nationality, p.sex, p.phone, p.rid FROM persons p "
-            "WHERE p.doc_number_norm = ? AND p.deleted = 0 LIMIT 50");
+            "WHERE p.doc_number_norm = ? AND p.doc_number_norm <> '' AND p.deleted = 0 LIMIT 50");
         if (!stmt) return std::unexpected(stmt.error());
         stmt->bind(1, doc);
         std::vector<PersonMatch> found;

@@ -315,9 +315,10 @@ struct CutReport {
 // How N is drawn. The proxy counts a threshold per connection, and a clean
 // exchange is measured first (the first kRequestsPerConnection rounds, one
 // kept-alive connection's worth):
-// - downstream: N uniform over the bytes of one kept-alive connection's
-//   answers, so the cut lands anywhere in them, often after the server has
-//   applied a batch whose answer is then lost;
+// - downstream: N uniform over the answers a kept-alive connection carries
+//   (all but the last, so that N cannot exceed every connection and let a
+//   whole attempt through uncut): the cut lands anywhere in them, often after
+//   the server has applied a batch whose answer is then lost;
 // - upstream: N uniform over one request. libcurl silently resends a request
 //   whose reused connection died before any answer byte (push and pull are
 //   idempotent, so that is fine), so an upstream cut in a later request would
@@ -337,7 +338,7 @@ CutReport syncThroughCuts(Kiosk& kiosk, const Server& server, FaultProxy& proxy,
                                    {.pushBatch = limits.pushBatch, .pullPage = limits.pullPage, .maxRounds = kRequestsPerConnection});
         REQUIRE_MESSAGE(clean.has_value(), (clean ? std::string() : clean.error().message));
         report.spanUp = upperMedian(metered.up);
-        report.spanDown = static_cast<std::uint64_t>(kRequestsPerConnection) * upperMedian(metered.down);
+        report.spanDown = static_cast<std::uint64_t>(kRequestsPerConnection - 1) * upperMedian(metered.down);
         REQUIRE(report.spanUp > 0);
         REQUIRE(report.spanDown > 0);
     }
