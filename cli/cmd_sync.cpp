@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "storage/keyring.hpp"
+#include "storage/meta_table.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/device_link.hpp"
 #include "sync/http_server_channel.hpp"
@@ -22,12 +23,8 @@ int reportSync(const sync::SyncError& error) {
 
 // Device number assigned by the server: case codes made from now on use it.
 storage::Result<void> adoptDeviceNumber(storage::PersonalStore& store, int number) {
-    auto saved = store.writeVoid([&](storage::RecordWriter&) -> storage::Result<void> {
-        auto stmt = store.db().prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('device_number', ?)");
-        if (!stmt) return std::unexpected(stmt.error());
-        stmt->bind(1, std::to_string(number));
-        return stmt->run();
-    });
+    auto saved = store.writeVoid(
+        [&](storage::RecordWriter&) { return storage::writeMeta(store.db(), "device_number", std::to_string(number)); });
     if (!saved) return saved;
     auto keyring = storage::loadKeyring(store.dataDir().keyring());
     if (!keyring) return std::unexpected(keyring.error());

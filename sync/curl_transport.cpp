@@ -161,6 +161,7 @@ HeaderList buildHeaders(const HttpRequest& request, bool& ok) {
 
 // What the callbacks collect during one exchange.
 struct Transfer {
+    bool headersComplete = false;  // the blank line ending the final response's headers arrived
     std::size_t maxBodyBytes = 0;
     std::string body;
     HttpHeaders headers;
@@ -201,6 +202,9 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user
     // only the final response's headers are kept.
     if (line.starts_with("HTTP/")) {
         transfer->headers.clear();
+        transfer->headersComplete = false;
+    } else if (trim(line).empty()) {
+        transfer->headersComplete = true;
     } else if (const auto colon = line.find(':'); colon != std::string_view::npos && colon > 0) {
         transfer->headers.emplace_back(std::string(trim(line.substr(0, colon))),
                                        std::string(trim(line.substr(colon + 1))));
@@ -396,6 +400,13 @@ SyncResult<HttpResponse> CurlTransport::send(const HttpRequest& request) {
             errorText[0] != '\0' ? std::string_view(errorText.data()) : curl_easy_strerror(result);
         return std::unexpected(
             curlFailure(result, transfer, detail, urlPart(url->get(), CURLUPART_HOST), m_options.maxResponseBytes));
+    }
+    // libcurl reports success when a connection drops inside the response
+    // headers before any Content-Length: that is a cut, not an answer.
+    if (!transfer.headersComplete) {
+        return syncFail(SyncErrorCode::Offline,
+                        "The connection to the server broke off during the transfer. The kiosk keeps working "
+                        "offline and will retry.");
     }
 
     HttpResponse response;

@@ -113,6 +113,8 @@ SyncResult<PulledPage> HttpServerChannel::pull(const std::string& cursor, std::s
     page.nextCursor = r->header("Chasqui-Next-Cursor");
     page.more = r->header("Chasqui-More") == "1";
     if (page.nextCursor.empty()) return syncFail(SyncErrorCode::BadResponse, "the server sent a page without a cursor");
+    // Smaller than an empty sealed box: cut short on the way.
+    if (page.sealed.size() < 48) return syncFail(SyncErrorCode::Offline, "the page from the server arrived incomplete; retrying will fetch it again");
     return page;
 }
 

@@ -6,6 +6,7 @@
 
 #include "storage/key_wrap.hpp"
 #include "storage/keyring.hpp"
+#include "storage/meta_table.hpp"
 #include "sync/change_applier.hpp"
 #include "sync/change_codec.hpp"
 #include "sync/sealed_box.hpp"
@@ -18,24 +19,6 @@ namespace {
 using storage::Db;
 using storage::Result;
 
-Result<std::string> meta(Db& db, const std::string& key) {
-    auto stmt = db.prepare("SELECT value FROM meta WHERE key = ?");
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->bind(1, key);
-    auto row = stmt->step();
-    if (!row) return std::unexpected(row.error());
-    std::string value = *row ? stmt->text(0) : std::string();
-    stmt->reset();
-    return value;
-}
-
-Result<void> setMeta(Db& db, const std::string& key, const std::string& value) {
-    auto stmt = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->bind(1, key).bind(2, value);
-    return stmt->run();
-}
-
 SyncError internal(const storage::Error& e) {
     return SyncError{SyncErrorCode::Internal, "the kiosk's store failed during sync: " + e.message, 0, {}};
 }
@@ -46,9 +29,9 @@ struct DeviceKeys {
 };
 
 Result<DeviceKeys> deviceKeys(storage::PersonalStore& store) {
-    auto pub = meta(store.db(), "device_box_public");
+    auto pub = storage::readMeta(store.db(), "device_box_public");
     if (!pub) return std::unexpected(pub.error());
-    auto sec = meta(store.db(), "device_box_secret");
+    auto sec = storage::readMeta(store.db(), "device_box_secret");
     if (!sec) return std::unexpected(sec.error());
     DeviceKeys keys;
     if (pub->empty()) {
@@ -56,10 +39,10 @@ Result<DeviceKeys> deviceKeys(storage::PersonalStore& store) {
         keys.publicKey = pair.publicKey;
         keys.secretKey = std::move(pair.secretKey);
         auto saved = store.writeVoid([&](storage::RecordWriter&) -> Result<void> {
-            if (auto r = setMeta(store.db(), "device_box_public", storage::toBase64(
+            if (auto r = storage::writeMeta(store.db(), "device_box_public", storage::toBase64(
                     reinterpret_cast<const unsigned char*>(keys.publicKey.data()), keys.publicKey.size())); !r)
                 return r;
-            return setMeta(store.db(), "device_box_secret", storage::toBase64(keys.secretKey.data(), keys.secretKey.size()));
+            return storage::writeMeta(store.db(), "device_box_secret", storage::toBase64(keys.secretKey.data(), keys.secretKey.size()));
         });
         if (!saved) return std::unexpected(saved.error());
         return keys;
@@ -83,7 +66,7 @@ Result<std::string> devicePublicKey(storage::PersonalStore& store) {
 
 Result<void> setServerPublicKey(storage::PersonalStore& store, const std::string& publicKey) {
     return store.writeVoid([&](storage::RecordWriter&) {
-        return setMeta(store.db(), "server_public_key",
+        return storage::writeMeta(store.db(), "server_public_key",
                        storage::toBase64(reinterpret_cast<const unsigned char*>(publicKey.data()), publicKey.size()));
     });
 }

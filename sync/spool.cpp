@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/key_wrap.hpp"
+#include "storage/meta_table.hpp"
 #include "sync/change_applier.hpp"
 #include "sync/change_codec.hpp"
 #include "sync/sealed_box.hpp"
@@ -51,24 +52,6 @@ std::int64_t readNumber(const fs::path& path) {
     return std::stoll(text);
 }
 
-Result<std::string> meta(storage::Db& db, const std::string& key) {
-    auto stmt = db.prepare("SELECT value FROM meta WHERE key = ?");
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->bind(1, key);
-    auto row = stmt->step();
-    if (!row) return std::unexpected(row.error());
-    std::string value = *row ? stmt->text(0) : std::string();
-    stmt->reset();
-    return value;
-}
-
-Result<void> setMeta(storage::Db& db, const std::string& key, const std::string& value) {
-    auto stmt = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->bind(1, key).bind(2, value);
-    return stmt->run();
-}
-
 std::int64_t asNumber(const std::string& text) {
     return text.empty() || text.find_first_not_of("0123456789") != std::string::npos ? 0 : std::stoll(text);
 }
@@ -82,13 +65,13 @@ SyncError storageError(const storage::Error& e) {
 Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits) {
     if (auto r = ensureDirs(store.dataDir()); !r) return std::unexpected(r.error());
     storage::Db& db = store.db();
-    auto keyText = meta(db, "server_public_key");
+    auto keyText = storage::readMeta(db, "server_public_key");
     if (!keyText) return std::unexpected(keyText.error());
     std::string serverKey;
     if (keyText->empty() || !storage::fromBase64(*keyText, serverKey))
         return storage::fail(storage::ErrorCode::NotFound, "this kiosk is not enrolled with a server yet");
-    auto acked = meta(db, "outbox_acked_seq");
-    auto spooled = meta(db, "outbox_spooled_seq");
+    auto acked = storage::readMeta(db, "outbox_acked_seq");
+    auto spooled = storage::readMeta(db, "outbox_spooled_seq");
     if (!acked || !spooled) return std::unexpected(!acked ? acked.error() : spooled.error());
     std::int64_t after = std::max(asNumber(*acked), asNumber(*spooled));
     int batches = 0;
@@ -105,7 +88,7 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
         // changes into the same file name, and the server deduplicates anyway.
         const fs::path file = spoolDir(store.dataDir()) / "outbox" / fmt::format("{:020}.sealed", lastSeq);
         if (auto r = storage::writeFileAtomically(file, *sealed); !r) return std::unexpected(r.error());
-        auto saved = store.writeVoid([&](storage::RecordWriter&) { return setMeta(db, "outbox_spooled_seq", std::to_string(lastSeq)); });
+        auto saved = store.writeVoid([&](storage::RecordWriter&) { return storage::writeMeta(db, "outbox_spooled_seq", std::to_string(lastSeq)); });
         if (!saved) return std::unexpected(saved.error());
         after = lastSeq;
         ++batches;
@@ -168,17 +151,17 @@ Result<MergeSummary> mergeSpool(storage::PersonalStore& store) {
     const fs::path root = spoolDir(store.dataDir());
     storage::Db& db = store.db();
     const std::int64_t ackedByServer = readNumber(root / "acked_seq");
-    auto acked = meta(db, "outbox_acked_seq");
+    auto acked = storage::readMeta(db, "outbox_acked_seq");
     if (!acked) return std::unexpected(acked.error());
     if (ackedByServer > asNumber(*acked)) {
         auto saved = store.writeVoid([&](storage::RecordWriter& w) -> Result<void> {
-            if (auto r = setMeta(db, "outbox_acked_seq", std::to_string(ackedByServer)); !r) return r;
+            if (auto r = storage::writeMeta(db, "outbox_acked_seq", std::to_string(ackedByServer)); !r) return r;
             return w.audit("sync_push", "sync", "");
         });
         if (!saved) return std::unexpected(saved.error());
     }
-    auto pub = meta(db, "device_box_public");
-    auto sec = meta(db, "device_box_secret");
+    auto pub = storage::readMeta(db, "device_box_public");
+    auto sec = storage::readMeta(db, "device_box_secret");
     if (!pub || !sec) return std::unexpected(!pub ? pub.error() : sec.error());
     std::string publicKey, secretText;
     if (!storage::fromBase64(*pub, publicKey) || !storage::fromBase64(*sec, secretText) || secretText.size() != 32) {
@@ -218,7 +201,7 @@ Result<MergeSummary> mergeSpool(storage::PersonalStore& store) {
             report = std::move(*applied);
             // The cursor moves in the same transaction as the merged changes.
             if (!cursor.empty()) {
-                if (auto r = setMeta(db, "pull_cursor", cursor); !r) return r;
+                if (auto r = storage::writeMeta(db, "pull_cursor", cursor); !r) return r;
             }
             return w.audit("sync_pull", "sync", "");
         });
