@@ -9,6 +9,10 @@ packages=(
   nlohmann-json3-dev libfmt-dev libcli11-dev
   doctest-dev librapidcheck-dev
   libcurl4-openssl-dev libcpp-httplib-dev libzstd-dev zlib1g-dev libssl-dev openssl
+  # the kiosk window: Dear ImGui 1.86 (backends inside libimgui.a), GLFW, OpenGL, QR codes, fonts
+  libimgui-dev libglfw3-dev libgl1-mesa-dev libqrencode-dev fonts-noto-core fonts-font-awesome
+  # headless end-to-end tests of the real window
+  xvfb xdotool imagemagick x11-utils
 )
 
 missing=()

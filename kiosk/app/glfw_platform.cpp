@@ -1,0 +1,114 @@
+#include "kiosk/app/glfw_platform.hpp"
+
+#include <chrono>
+
+#include <fmt/core.h>
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <GL/gl.h>
+
+namespace chasqui::kiosk {
+
+storage::Result<std::unique_ptr<GlfwPlatform>> GlfwPlatform::open(const WindowOptions& options, const FontFiles& fonts) {
+    if (!glfwInit())
+        return storage::fail(storage::ErrorCode::Io, "cannot open a window: no display (is DISPLAY set, or Xvfb running?)");
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    GLFWmonitor* monitor = nullptr;
+    int width = options.width;
+    int height = options.height;
+    if (options.fullscreen) {
+        monitor = glfwGetPrimaryMonitor();
+        if (const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr) {
+            width = mode->width;
+            height = mode->height;
+        }
+        glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
+    }
+    GLFWwindow* window = glfwCreateWindow(width, height, "Chasqui", monitor, nullptr);
+    if (window == nullptr) {
+        glfwTerminate();
+        return storage::fail(storage::ErrorCode::Io, "cannot open a window with OpenGL 3.3; check the graphics driver (Mesa)");
+    }
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(1);
+    if (options.fullscreen) glfwSetInputMode(window, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // a kiosk keeps no window layout on disk
+    io.LogFilename = nullptr;
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    return std::unique_ptr<GlfwPlatform>(new GlfwPlatform(window, fonts));
+}
+
+GlfwPlatform::~GlfwPlatform() {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(m_window);
+    glfwTerminate();
+}
+
+void GlfwPlatform::wake() { glfwPostEmptyEvent(); }
+
+bool GlfwPlatform::rebuildFonts(KioskApp& app) {
+    auto set = loadFonts(*ImGui::GetIO().Fonts, m_fontFiles, app.theme().bodyPx, app.textScale());
+    if (!set) {
+        fmt::print(stderr, "chasqui-kiosk: {}\n", set.error().message);
+        return false;
+    }
+    ImGui::GetIO().Fonts->Build();
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    app.setFonts(*set);
+    return true;
+}
+
+void GlfwPlatform::run(KioskApp& app) {
+    using Clock = std::chrono::steady_clock;
+    if (!rebuildFonts(app)) return;
+    auto last = Clock::now();
+    bool first = true;
+    const auto started = last;
+    while (!glfwWindowShouldClose(m_window)) {
+        if (!first) {
+            const std::int64_t ms = app.msUntilNextFrame();
+            if (ms < 0) glfwWaitEvents();
+            else if (ms == 0) glfwPollEvents();
+            else glfwWaitEventsTimeout(static_cast<double>(ms) / 1000.0);
+        } else {
+            glfwPollEvents();
+        }
+        if (app.takeFontsChanged()) rebuildFonts(app);
+        const auto now = Clock::now();
+        const float dt = std::chrono::duration<float>(now - last).count();
+        last = now;
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        app.frame(dt > 0.f ? dt : 1.f / 60.f);
+        ImGui::Render();
+        int width = 0, height = 0;
+        glfwGetFramebufferSize(m_window, &width, &height);
+        glViewport(0, 0, width, height);
+        const ImVec4 bg = app.theme().background;
+        glClearColor(bg.x, bg.y, bg.z, 1.f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        glfwSwapBuffers(m_window);
+        if (first) {
+            first = false;
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+            fmt::print(stderr, "chasqui-kiosk: first frame after {} ms\n", ms);
+        }
+    }
+}
+
+}  // namespace chasqui::kiosk

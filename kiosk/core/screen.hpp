@@ -1,0 +1,58 @@
+#pragma once
+// One screen of the kiosk: a small unit with its own state. The frame (top
+// bar, back button, keyboard, countdown) is drawn around it by the app;
+// drawContent() draws the screen's content and only records what the person
+// asked for; afterDraw() then acts on it (navigation, posting work to the
+// worker). Screens that show personal data drop it in dropPersonalData(),
+// which the app calls on sign-out and on the inactivity lock.
+
+namespace chasqui::kiosk {
+
+struct Ui;
+
+enum class ScreenId {
+    Welcome,
+    Categories,
+    ServiceList,
+    ServiceDetail,
+    SignIn,
+    StaffHome,
+    Register,
+    CaseView,
+    Assistance,
+    Referral,
+    SupervisorHome,
+    SyncPanel,
+    Conflicts,
+    Report,
+    StaffAccounts,
+    Enrollment,
+};
+
+// ASCII name of a screen, for tests and logs.
+const char* screenName(ScreenId id);
+
+class Screen {
+public:
+    virtual ~Screen() = default;
+    virtual ScreenId id() const = 0;
+    virtual const char* titleKey() const = 0;
+    // Staff screens need a signed-in session; the app never shows them without one.
+    virtual bool needsSession() const { return false; }
+    virtual void onEnter() {}
+    virtual void drawContent(Ui& ui) = 0;
+    virtual void afterDraw() {}
+    virtual void dropPersonalData() {}
+};
+
+// Where screens ask to go. Changes take effect after the current frame.
+class Navigator {
+public:
+    virtual ~Navigator() = default;
+    virtual void go(ScreenId id) = 0;
+    virtual void back() = 0;
+    virtual void home() = 0;     // the welcome screen, keeping the session
+    virtual void signOut() = 0;  // drop personal data, lock, welcome screen
+};
+
+}  // namespace chasqui::kiosk

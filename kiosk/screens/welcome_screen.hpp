@@ -1,0 +1,26 @@
+#pragma once
+// The first screen: choose a language, then service information (no sign-in)
+// or the staff area. Also the text-size setting.
+
+#include "kiosk/core/kiosk_context.hpp"
+
+namespace chasqui::kiosk {
+
+class WelcomeScreen final : public Screen {
+public:
+    WelcomeScreen(SelfServiceContext& ctx, const SessionView& session) : m_ctx(ctx), m_session(session) {}
+    ScreenId id() const override { return ScreenId::Welcome; }
+    const char* titleKey() const override { return "welcome.title"; }
+    void drawContent(Ui& ui) override;
+    void afterDraw() override;
+
+private:
+    enum class Intent { None, Services, Staff };
+    SelfServiceContext& m_ctx;
+    const SessionView& m_session;
+    Intent m_intent = Intent::None;
+    std::string m_language;  // tapped this frame
+    float m_textScale = 0.f; // tapped this frame
+};
+
+}  // namespace chasqui::kiosk

@@ -1,0 +1,121 @@
+#include "tests/kiosk/support/headless_kiosk.hpp"
+
+#include <stdexcept>
+
+#include <imgui.h>
+
+#include "kiosk/ui/fonts.hpp"
+
+namespace chasqui::test {
+
+namespace {
+constexpr float kDt = 1.f / 60.f;
+}
+
+HeadlessKiosk::HeadlessKiosk(const std::filesystem::path& dataDir, storage::ManualClock& clock, kiosk::KioskConfig config)
+    : m_clock(clock) {
+    ImGuiContext* context = ImGui::CreateContext();
+    m_context = context;
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+    io.DisplaySize = ImVec2(1920.f, 1080.f);
+    io.KeyMap[ImGuiKey_Backspace] = 1;
+    io.KeyMap[ImGuiKey_Enter] = 2;
+    io.KeyMap[ImGuiKey_Escape] = 3;
+    config.dataDir = dataDir;
+    auto app = kiosk::KioskApp::create(config, m_clock, {}, kiosk::AppOptions{.startSyncWorker = false});
+    if (!app) throw std::runtime_error("kiosk did not start: " + app.error().message);
+    m_app = std::move(*app);
+    auto files = kiosk::findFontFiles();
+    if (!files) throw std::runtime_error(files.error().message);
+    auto fonts = kiosk::loadFonts(*io.Fonts, *files, m_app->theme().bodyPx, m_app->textScale());
+    if (!fonts) throw std::runtime_error(fonts.error().message);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    m_app->setFonts(*fonts);
+    frame();
+}
+
+HeadlessKiosk::~HeadlessKiosk() {
+    m_app.reset();
+    ImGui::DestroyContext(static_cast<ImGuiContext*>(m_context));
+}
+
+void HeadlessKiosk::frame() {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DeltaTime = kDt;
+    if (m_app->takeFontsChanged()) {
+        auto files = kiosk::findFontFiles();
+        auto fonts = kiosk::loadFonts(*io.Fonts, *files, m_app->theme().bodyPx, m_app->textScale());
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+        m_app->setFonts(*fonts);
+    }
+    ImGui::NewFrame();
+    m_app->frame(kDt);
+    ImGui::Render();
+}
+
+void HeadlessKiosk::settle() {
+    for (int round = 0; round < 50; ++round) {
+        m_app->tasks().waitIdle();
+        frame();
+        if (!m_app->tasks().busy()) {
+            frame();
+            return;
+        }
+    }
+}
+
+bool HeadlessKiosk::tap(std::string_view key) {
+    auto item = probe().find(key);
+    if (!item) return false;
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2((item->min.x + item->max.x) * 0.5f, (item->min.y + item->max.y) * 0.5f);
+    frame();  // hover
+    io.MouseDown[0] = true;
+    frame();
+    io.MouseDown[0] = false;
+    frame();
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    settle();
+    return true;
+}
+
+bool HeadlessKiosk::drag(std::string_view key, float dy) {
+    auto item = probe().find(key);
+    if (!item) return false;
+    ImGuiIO& io = ImGui::GetIO();
+    ImVec2 pos((item->min.x + item->max.x) * 0.5f, (item->min.y + item->max.y) * 0.5f);
+    io.MousePos = pos;
+    frame();
+    io.MouseDown[0] = true;
+    frame();
+    for (int i = 1; i <= 10; ++i) {
+        io.MousePos = ImVec2(pos.x, pos.y + dy * static_cast<float>(i) / 10.f);
+        frame();
+    }
+    io.MouseDown[0] = false;
+    frame();
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    settle();
+    return true;
+}
+
+void HeadlessKiosk::type(std::string_view utf8) {
+    ImGui::GetIO().AddInputCharactersUTF8(std::string(utf8).c_str());
+    frame();
+    settle();
+}
+
+std::vector<std::string> HeadlessKiosk::smallTargets() {
+    std::vector<std::string> out;
+    for (const auto& item : probe().items())
+        if (item.width() < 47.5f || item.height() < 47.5f) out.push_back(item.key);
+    return out;
+}
+
+}  // namespace chasqui::test

@@ -1,0 +1,38 @@
+#include "tests/kiosk/support/kiosk_fixture.hpp"
+
+#include <doctest/doctest.h>
+
+#include "storage/catalog_import.hpp"
+#include "storage/catalog_store.hpp"
+#include "storage/staff_admin.hpp"
+
+namespace chasqui::test {
+
+KioskFixture::KioskFixture(kiosk::KioskConfig config) {
+    auto catalog = storage::CatalogStore::open(setup.dataDir);
+    REQUIRE(catalog.has_value());
+    REQUIRE(storage::importCatalogFile(*catalog, std::filesystem::path(CHASQUI_ASSETS_DIR) / "catalog/demo_catalog.json"));
+    storage::StaffAdmin admin(*setup.store, storage::KdfParams::minimumForTests());
+    REQUIRE(admin.add("Luis Staff", kStaffLogin, "staff", kStaffPin).has_value());
+    REQUIRE(admin.add("Rosa Supervisora", kSupervisorLogin, "supervisor", kSupervisorPin).has_value());
+    setup.store.reset();
+    kiosk = std::make_unique<HeadlessKiosk>(setup.dataDir.root, setup.clock, config);
+}
+
+void KioskFixture::signIn(const char* login, const char* pin) {
+    if (kiosk->screen() != kiosk::ScreenId::SignIn) {
+        REQUIRE(kiosk->tap("welcome.staff"));
+    }
+    REQUIRE(kiosk->screen() == kiosk::ScreenId::SignIn);
+    REQUIRE(kiosk->tap("signin.login"));
+    kiosk->type(login);
+    REQUIRE(kiosk->tap("signin.pin"));
+    for (const char* d = pin; *d != '\0'; ++d) {
+        const std::string key = std::string("signin.pad.") + *d;
+        REQUIRE(kiosk->tap(key));
+    }
+    REQUIRE(kiosk->tap("signin.pad.ok"));
+    kiosk->settle();
+}
+
+}  // namespace chasqui::test

@@ -1,0 +1,28 @@
+#pragma once
+// A kiosk data directory like `chasqui init` makes (office TUM, administrator
+// ana.admin), with the demo service catalog, a staff member and a
+// supervisor, opened by a HeadlessKiosk. The store the fixture used to set
+// things up is closed before the kiosk starts.
+
+#include <memory>
+
+#include "tests/kiosk/support/headless_kiosk.hpp"
+#include "tests/support/test_store.hpp"
+
+namespace chasqui::test {
+
+constexpr const char* kStaffLogin = "luis.staff";
+constexpr const char* kStaffPin = "13572468";
+constexpr const char* kSupervisorLogin = "rosa.super";
+constexpr const char* kSupervisorPin = "97531864";
+
+struct KioskFixture {
+    explicit KioskFixture(kiosk::KioskConfig config = {});
+    TestStore setup;  // setup.store is closed once the fixture is ready
+    std::unique_ptr<HeadlessKiosk> kiosk;
+
+    // Signs in through the real sign-in screen (login field, PIN pad).
+    void signIn(const char* login, const char* pin);
+};
+
+}  // namespace chasqui::test
