@@ -1,8 +1,10 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "storage/catalog_store.hpp"
 #include "storage/keyring.hpp"
 #include "storage/meta_table.hpp"
+#include "sync/catalog_pull.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/device_link.hpp"
 #include "sync/http_server_channel.hpp"
@@ -30,6 +32,24 @@ storage::Result<void> adoptDeviceNumber(storage::PersonalStore& store, int numbe
     if (!keyring) return std::unexpected(keyring.error());
     keyring->deviceNumber = number;
     return storage::saveKeyring(store.dataDir().keyring(), *keyring);
+}
+
+// The service catalog after the data: it is public and needs no key, but the
+// CLI is signed in anyway, so the import is stamped with the store's clock.
+// A refused catalog is reported without undoing the data sync.
+int pullServiceCatalog(storage::PersonalStore& store, sync::CatalogChannel& channel) {
+    auto catalog = storage::CatalogStore::open(store.dataDir(), store.clock());
+    if (!catalog) return report(catalog.error());
+    auto pulled = sync::pullCatalog(*catalog, channel);
+    if (!pulled) return reportSync(pulled.error());
+    if (pulled->changed) {
+        fmt::print("Catalog: version {} ({} services)\n", pulled->version, pulled->count);
+    } else if (pulled->version.empty()) {
+        fmt::print("Catalog: the server has not published one yet\n");
+    } else {
+        fmt::print("Catalog: up to date\n");
+    }
+    return kOk;
 }
 
 }  // namespace
@@ -123,6 +143,7 @@ void addSyncCommands(CLI::App& app, CommandContext& ctx) {
                    channel.bytesSent(), channel.bytesReceived());
         for (const auto& p : summary->problems) fmt::print("  refused {}: {} ({})\n", p.id, p.code, p.message);
         if (summary->quarantined > 0) ctx.exitCode = kInvalidInput;
+        if (const int rc = pullServiceCatalog(**store, channel); rc != kOk) ctx.exitCode = rc;
     });
 }
 

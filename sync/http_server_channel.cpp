@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "storage/catalog_import.hpp"
 #include "storage/key_wrap.hpp"
 #include "sync/health_check.hpp"
 
@@ -30,6 +31,21 @@ std::string decodeKey(const std::string& base64) {
     std::string raw;
     if (!storage::fromBase64(base64, raw)) return {};
     return raw;
+}
+
+// RFC 3986 query value: a catalog version is free text ("2026-10", "oct 2026").
+std::string percentEncoded(const std::string& value) {
+    std::string out;
+    for (const char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || c == '-' || c == '.' ||
+            c == '_' || c == '~') {
+            out += c;
+        } else {
+            out += fmt::format("%{:02X}", u);
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -116,6 +132,31 @@ SyncResult<PulledPage> HttpServerChannel::pull(const std::string& cursor, std::s
     // Smaller than an empty sealed box: cut short on the way.
     if (page.sealed.size() < 48) return syncFail(SyncErrorCode::Offline, "the page from the server arrived incomplete; retrying will fetch it again");
     return page;
+}
+
+SyncResult<std::optional<FetchedCatalog>> HttpServerChannel::fetchCatalog(const std::string& knownVersion) {
+    std::string url = m_base + "/v1/catalog";
+    if (!knownVersion.empty()) url += "?version=" + percentEncoded(knownVersion);
+    auto r = exchange({"GET", url, {}, {}});
+    if (!r) {
+        const SyncError& e = r.error();
+        if (e.httpStatus == 404 && e.serverCode == "not_found") return std::nullopt;  // nothing published yet
+        return std::unexpected(e);
+    }
+    if (r->status == 304) return std::nullopt;
+    if (r->status != 200)
+        return syncFail(SyncErrorCode::BadResponse, fmt::format("the server answered HTTP {} to a catalog request", r->status),
+                        r->status);
+    if (r->body.size() > storage::kMaxCatalogBytes)
+        return syncFail(SyncErrorCode::TooLarge,
+                        fmt::format("the server's service catalog is larger than {} MiB; the kiosk keeps the one it has",
+                                    storage::kMaxCatalogBytes / (1024 * 1024)));
+    FetchedCatalog catalog;
+    catalog.version = r->header("Chasqui-Catalog-Version");
+    if (catalog.version.empty())
+        return syncFail(SyncErrorCode::BadResponse, "the server sent a service catalog without its version");
+    catalog.json = std::move(r->body);
+    return catalog;
 }
 
 }  // namespace chasqui::sync

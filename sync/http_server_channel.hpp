@@ -1,9 +1,12 @@
 #pragma once
 // The kiosk's side of the HTTP API (sync/PROTOCOL.md section 4) over an
-// HttpTransport: health, enrollment, and the ServerChannel used by syncNow.
+// HttpTransport: health, enrollment, the ServerChannel used by syncNow and
+// the CatalogChannel used by pullCatalog.
 // Not thread-safe (the transport is not); owned by the sync worker.
+#include <optional>
 #include <string>
 
+#include "sync/catalog_pull.hpp"
 #include "sync/http_transport.hpp"
 #include "sync/server_channel.hpp"
 
@@ -21,7 +24,7 @@ struct EnrollmentAnswer {
     std::string serverPublicKey;  // raw 32 bytes
 };
 
-class HttpServerChannel final : public ServerChannel {
+class HttpServerChannel final : public ServerChannel, public CatalogChannel {
 public:
     HttpServerChannel(HttpTransport& transport, std::string baseUrl, std::string deviceToken = {});
     void setDeviceToken(std::string token) { m_token = std::move(token); }
@@ -32,6 +35,10 @@ public:
                                         const std::string& devicePublicKey, const std::string& office);
     SyncResult<std::vector<PushItem>> push(const std::string& sealedBatch) override;
     SyncResult<PulledPage> pull(const std::string& cursor, std::size_t limit) override;
+    // GET /v1/catalog?version=V (public: works before enrollment too). nullopt
+    // on 304 and on 404 `not_found` (nothing published). TooLarge over
+    // storage::kMaxCatalogBytes; BadResponse when the answer names no version.
+    SyncResult<std::optional<FetchedCatalog>> fetchCatalog(const std::string& knownVersion) override;
 
     std::uint64_t bytesSent() const { return m_sent; }
     std::uint64_t bytesReceived() const { return m_received; }
