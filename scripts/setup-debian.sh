@@ -12,7 +12,7 @@ packages=(
   # the kiosk window: Dear ImGui 1.86 (backends inside libimgui.a), GLFW, OpenGL, QR codes, fonts
   libimgui-dev libglfw3-dev libgl1-mesa-dev libqrencode-dev fonts-noto-core fonts-font-awesome
   # headless end-to-end tests of the real window
-  xvfb xdotool imagemagick x11-utils
+  xvfb xdotool imagemagick x11-utils python3 curl
 )
 
 missing=()

@@ -1,4 +1,6 @@
 // chasqui-kiosk: wires the services and the window, then runs the loop.
+#include <cstdlib>
+
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -34,6 +36,7 @@ int main(int argc, char** argv) {
     config.dataDir = data;
     config.idleTimeoutMs = idleSeconds * 1000LL;
     config.idleWarningMs = warningSeconds * 1000LL;
+    if (const char* probe = std::getenv("CHASQUI_UI_PROBE_FILE")) config.probeFile = probe;
     if (config.exportDir.empty()) config.exportDir = config.dataDir / "exports";
 
     auto fonts = kiosk::findFontFiles();

@@ -38,7 +38,8 @@ KioskApp::KioskApp(const KioskConfig& config, const storage::Clock& clock, Trans
       m_idle(config.idleTimeoutMs, config.idleWarningMs),
       m_catalog(storage::DataDir(config.dataDir)),
       m_staff(storage::DataDir(config.dataDir), clock),
-      m_tasks(std::make_unique<TaskRunner>(std::move(wake))) {
+      m_tasks(std::make_unique<TaskRunner>(std::move(wake))),
+      m_probeFile(config.probeFile) {
     m_idle.touch(m_clock.nowMs());
     m_selfContext = std::make_unique<SelfServiceContext>(
         SelfServiceContext{*this, *m_tasks, m_catalog, m_i18n, m_selfService, m_prefs});
@@ -132,6 +133,8 @@ void KioskApp::frame(float dtSeconds) {
     drawKeyboard(ui);
     if (m_router.currentId() != ScreenId::Welcome && m_idle.phase(now) == IdlePhase::Warning) drawCountdown(ui);
     m_animating = ui.animate;
+    if (ImGui::IsMouseReleased(0)) ++m_taps;
+    m_probeFile.update(screenName(m_router.currentId()), m_probe, m_entry.isOpen(), m_taps);
 
     screen.afterDraw();
     // A staff screen with nobody signed in (after a lock) goes to the sign-in.

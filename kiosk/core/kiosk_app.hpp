@@ -10,6 +10,7 @@
 
 #include "kiosk/core/inactivity.hpp"
 #include "kiosk/core/kiosk_context.hpp"
+#include "kiosk/core/probe_file.hpp"
 #include "kiosk/core/router.hpp"
 #include "kiosk/ui/drag_scroll.hpp"
 #include "kiosk/ui/fonts.hpp"
@@ -81,6 +82,8 @@ private:
     std::unique_ptr<TaskRunner> m_tasks;  // last member: its thread stops before the services it uses go
     std::unique_ptr<SelfServiceContext> m_selfContext;
     std::unique_ptr<StaffContext> m_staffContext;
+    ProbeFile m_probeFile;
+    std::uint64_t m_taps = 0;
     int m_extraFrames = 0;
     bool m_animating = false;
 };

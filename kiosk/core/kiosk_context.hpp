@@ -28,6 +28,7 @@ struct KioskConfig {
     std::filesystem::path exportDir;        // default folder offered for CSV exports
     std::int64_t idleTimeoutMs = 120'000;   // spec: 2 minutes
     std::int64_t idleWarningMs = 30'000;    // spec: 30 s of warning
+    std::filesystem::path probeFile;        // end-to-end tests only (CHASQUI_UI_PROBE_FILE)
 };
 
 struct Preferences {

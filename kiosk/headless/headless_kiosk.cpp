@@ -1,4 +1,4 @@
-#include "tests/kiosk/support/headless_kiosk.hpp"
+#include "kiosk/headless/headless_kiosk.hpp"
 
 #include <stdexcept>
 
@@ -6,13 +6,13 @@
 
 #include "kiosk/ui/fonts.hpp"
 
-namespace chasqui::test {
+namespace chasqui::kiosk {
 
 namespace {
 constexpr float kDt = 1.f / 60.f;
 }
 
-HeadlessKiosk::HeadlessKiosk(const std::filesystem::path& dataDir, storage::ManualClock& clock, kiosk::KioskConfig config)
+HeadlessKiosk::HeadlessKiosk(const std::filesystem::path& dataDir, storage::ManualClock& clock, KioskConfig config)
     : m_clock(clock) {
     ImGuiContext* context = ImGui::CreateContext();
     m_context = context;
@@ -24,12 +24,12 @@ HeadlessKiosk::HeadlessKiosk(const std::filesystem::path& dataDir, storage::Manu
     io.KeyMap[ImGuiKey_Enter] = 2;
     io.KeyMap[ImGuiKey_Escape] = 3;
     config.dataDir = dataDir;
-    auto app = kiosk::KioskApp::create(config, m_clock, {}, kiosk::AppOptions{.startSyncWorker = false});
+    auto app = KioskApp::create(config, m_clock, {}, AppOptions{.startSyncWorker = false});
     if (!app) throw std::runtime_error("kiosk did not start: " + app.error().message);
     m_app = std::move(*app);
-    auto files = kiosk::findFontFiles();
+    auto files = findFontFiles();
     if (!files) throw std::runtime_error(files.error().message);
-    auto fonts = kiosk::loadFonts(*io.Fonts, *files, m_app->theme().bodyPx, m_app->textScale());
+    auto fonts = loadFonts(*io.Fonts, *files, m_app->theme().bodyPx, m_app->textScale());
     if (!fonts) throw std::runtime_error(fonts.error().message);
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
@@ -47,8 +47,8 @@ void HeadlessKiosk::frame() {
     ImGuiIO& io = ImGui::GetIO();
     io.DeltaTime = kDt;
     if (m_app->takeFontsChanged()) {
-        auto files = kiosk::findFontFiles();
-        auto fonts = kiosk::loadFonts(*io.Fonts, *files, m_app->theme().bodyPx, m_app->textScale());
+        auto files = findFontFiles();
+        auto fonts = loadFonts(*io.Fonts, *files, m_app->theme().bodyPx, m_app->textScale());
         unsigned char* pixels = nullptr;
         int w = 0, h = 0;
         io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
@@ -118,4 +118,4 @@ std::vector<std::string> HeadlessKiosk::smallTargets() {
     return out;
 }
 
-}  // namespace chasqui::test
+}  // namespace chasqui::kiosk

@@ -2,8 +2,8 @@
 // The real kiosk (KioskApp with its real screens, services and stores) in an
 // ImGui context with no window: only a font atlas (the real Debian fonts) and
 // a 1920x1080 DisplaySize. Input is injected through ImGuiIO; time comes from
-// a ManualClock the test moves. Each test owns one HeadlessKiosk (it owns the
-// ImGui context, so they must not overlap).
+// a ManualClock the caller moves. Used by the headless UI tests and by
+// `chasqui-bench ui`. One HeadlessKiosk at a time: it owns the ImGui context.
 
 #include <filesystem>
 #include <string>
@@ -13,18 +13,18 @@
 #include "kiosk/core/kiosk_app.hpp"
 #include "storage/clock.hpp"
 
-namespace chasqui::test {
+namespace chasqui::kiosk {
 
 class HeadlessKiosk {
 public:
-    HeadlessKiosk(const std::filesystem::path& dataDir, storage::ManualClock& clock, kiosk::KioskConfig config = {});
+    HeadlessKiosk(const std::filesystem::path& dataDir, storage::ManualClock& clock, KioskConfig config = {});
     ~HeadlessKiosk();
     HeadlessKiosk(const HeadlessKiosk&) = delete;
     HeadlessKiosk& operator=(const HeadlessKiosk&) = delete;
 
-    kiosk::KioskApp& app() { return *m_app; }
-    const kiosk::UiProbe& probe() { return m_app->probe(); }
-    kiosk::ScreenId screen() { return m_app->router().currentId(); }
+    KioskApp& app() { return *m_app; }
+    const UiProbe& probe() { return m_app->probe(); }
+    ScreenId screen() { return m_app->router().currentId(); }
 
     void frame();  // one frame of 1/60 s (the clock is not moved)
     // Waits for the worker to finish everything queued, drawing frames until
@@ -46,8 +46,8 @@ public:
 
 private:
     storage::ManualClock& m_clock;
-    std::unique_ptr<kiosk::KioskApp> m_app;
+    std::unique_ptr<KioskApp> m_app;
     void* m_context = nullptr;  // ImGuiContext*
 };
 
-}  // namespace chasqui::test
+}  // namespace chasqui::kiosk

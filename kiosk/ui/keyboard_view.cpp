@@ -1,6 +1,7 @@
 #include "kiosk/ui/keyboard_view.hpp"
 
 #include <array>
+#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,11 +35,21 @@ constexpr float kRowHeight = 76.f;
 
 float keyHeight(const Ui& ui) { return std::max(ui.theme.minTouch, ui.px(kRowHeight)); }
 
-void keyRow(Ui& ui, const Row& row, float keyWidth, int rowIndex) {
+// "kb.a" for ASCII letters and digits, "kb.u<hex>" for anything else: names
+// an end-to-end script can compute from the text it wants to type.
+std::string keyName(std::string_view character) {
+    const unsigned char c = static_cast<unsigned char>(character[0]);
+    if (character.size() == 1 && std::isalnum(c)) return fmt::format("kb.{}", character);
+    unsigned int codepoint = 0;
+    ImTextCharFromUtf8(&codepoint, character.data(), character.data() + character.size());
+    return fmt::format("kb.u{:x}", codepoint);
+}
+
+void keyRow(Ui& ui, const Row& row, float keyWidth) {
     for (std::size_t i = 0; i < row.size(); ++i) {
         if (i > 0) ImGui::SameLine();
         const std::string shown = ui.entry.shift() ? upperOf(row[i]) : std::string(row[i]);
-        const std::string key = fmt::format("kb.{}.{}", rowIndex, i);
+        const std::string key = keyName(row[i]);
         if (button(ui, shown, key.c_str(), ImVec2(keyWidth, keyHeight(ui)), Tone::Secondary)) ui.entry.type(row[i]);
     }
 }
@@ -102,7 +113,7 @@ void drawKeyboard(Ui& ui) {
     } else {
         const float keyWidth = (avail - spacing * 11.f) / 12.f;
         const auto& rows = ui.entry.symbols() ? kSymbols : kLetters;
-        for (std::size_t r = 0; r < rows.size(); ++r) keyRow(ui, rows[r], keyWidth, static_cast<int>(r));
+        for (const Row& row : rows) keyRow(ui, row, keyWidth);
         const float h = keyHeight(ui);
         if (button(ui, ui.entry.symbols() ? ui.tr("keyboard.letters") : ui.tr("keyboard.symbols"), "kb.page",
                    ImVec2(keyWidth * 2.f + spacing, h), Tone::Secondary))
