@@ -63,7 +63,7 @@ std::vector<std::string> literalsOf(const std::string& line) {
 // A literal is fine when it is a key or an id ([a-z0-9_.#]), has no letters
 // at all (format strings, icons, punctuation), or the line says why it is not UI text.
 bool allowedLiteral(const std::string& literal) {
-    static const std::regex kKey(R"(^[a-z0-9_.#%{}]*$)");
+    static const std::regex kKey(R"(^[a-z0-9_.#%{}:]*$)");
     if (std::regex_match(literal, kKey)) return true;
     return std::none_of(literal.begin(), literal.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
