@@ -2,11 +2,10 @@
 
 #include "cli/commands.hpp"
 #include "storage/catalog_store.hpp"
-#include "storage/keyring.hpp"
-#include "storage/meta_table.hpp"
 #include "sync/catalog_pull.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/device_link.hpp"
+#include "sync/enrollment_client.hpp"
 #include "sync/http_server_channel.hpp"
 #include "sync/kiosk_sync.hpp"
 
@@ -21,17 +20,6 @@ int reportSync(const sync::SyncError& error) {
     case sync::SyncErrorCode::Revoked: return kCredentials;
     default: return kFailure;
     }
-}
-
-// Device number assigned by the server: case codes made from now on use it.
-storage::Result<void> adoptDeviceNumber(storage::PersonalStore& store, int number) {
-    auto saved = store.writeVoid(
-        [&](storage::RecordWriter&) { return storage::writeMeta(store.db(), "device_number", std::to_string(number)); });
-    if (!saved) return saved;
-    auto keyring = storage::loadKeyring(store.dataDir().keyring());
-    if (!keyring) return std::unexpected(keyring.error());
-    keyring->deviceNumber = number;
-    return storage::saveKeyring(store.dataDir().keyring(), *keyring);
 }
 
 // The service catalog after the data: it is public and needs no key, but the
@@ -71,38 +59,13 @@ void addSyncCommands(CLI::App& app, CommandContext& ctx) {
             ctx.exitCode = report(store.error());
             return;
         }
-        if (!(*store)->session().isSupervisor()) {
-            ctx.exitCode = report({storage::ErrorCode::PermissionDenied, "only a supervisor or administrator may enroll the kiosk", {}});
+        auto enrolled = sync::enrollDevice(**store, opts->server, opts->code, opts->pin);
+        if (!enrolled) {
+            const sync::EnrollmentError& e = enrolled.error();
+            ctx.exitCode = e.kind == sync::EnrollmentError::Kind::Sync ? reportSync(e.sync) : report(e.storage);
             return;
         }
-        sync::CurlTransport transport(sync::CurlOptions{.caFile = {}, .pinnedPublicKey = opts->pin});
-        sync::HttpServerChannel channel(transport, opts->server);
-        auto devicePk = sync::devicePublicKey(**store);
-        if (!devicePk) {
-            ctx.exitCode = report(devicePk.error());
-            return;
-        }
-        auto answer = channel.enroll(opts->code, (*store)->session().deviceId, *devicePk, (*store)->session().officeCode);
-        if (!answer) {
-            ctx.exitCode = reportSync(answer.error());
-            return;
-        }
-        if (answer->office != (*store)->session().officeCode) {
-            ctx.exitCode = report({storage::ErrorCode::InvalidInput,
-                                   fmt::format("the code is for office {}, but this kiosk belongs to {}; ask for a code "
-                                               "for the right office",
-                                               answer->office, (*store)->session().officeCode),
-                                   {}});
-            return;
-        }
-        for (auto r : {sync::setServerPublicKey(**store, answer->serverPublicKey), adoptDeviceNumber(**store, answer->deviceNumber),
-                       sync::saveDeviceLink((*store)->dataDir(), {opts->server, answer->deviceToken, answer->deviceNumber, answer->office})}) {
-            if (!r) {
-                ctx.exitCode = report(r.error());
-                return;
-            }
-        }
-        fmt::print("Enrolled as device {} of office {}\n", answer->deviceNumber, answer->office);
+        fmt::print("Enrolled as device {} of office {}\n", enrolled->deviceNumber, enrolled->office);
     });
 
     CLI::App* syncCmd = app.add_subcommand("sync", "Send this kiosk's changes to the server and receive the office's");

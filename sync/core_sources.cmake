@@ -9,6 +9,7 @@ set(CHASQUI_SYNC_CORE_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/http_server_channel.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/catalog_pull.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/device_link.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/enrollment_client.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/spool.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/sync_worker.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/server/server_store.cpp
