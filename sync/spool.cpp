@@ -56,6 +56,19 @@ std::int64_t asNumber(const std::string& text) {
     return text.empty() || text.find_first_not_of("0123456789") != std::string::npos ? 0 : std::stoll(text);
 }
 
+// outbox/<lastSeq>-<changes>.sealed; a legacy <lastSeq>.sealed has changes = -1.
+struct OutboxName {
+    std::int64_t lastSeq = 0;
+    std::int64_t changes = -1;
+};
+
+OutboxName outboxName(const fs::path& file) {
+    const std::string stem = file.stem().string();
+    const auto dash = stem.find('-');
+    if (dash == std::string::npos) return {asNumber(stem), -1};
+    return {asNumber(stem.substr(0, dash)), asNumber(stem.substr(dash + 1))};
+}
+
 SyncError storageError(const storage::Error& e) {
     return SyncError{SyncErrorCode::Internal, "the sync spool could not be written: " + e.message, 0, {}};
 }
@@ -86,7 +99,9 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
         if (!sealed) return std::unexpected(sealed.error());
         // File first, then the position: a crash in between re-spools the same
         // changes into the same file name, and the server deduplicates anyway.
-        const fs::path file = spoolDir(store.dataDir()) / "outbox" / fmt::format("{:020}.sealed", lastSeq);
+        // The count in the name lets a locked kiosk show what waits without opening the batch.
+        const fs::path file =
+            spoolDir(store.dataDir()) / "outbox" / fmt::format("{:020}-{}.sealed", lastSeq, changes->size());
         if (auto r = storage::writeFileAtomically(file, *sealed); !r) return std::unexpected(r.error());
         auto saved = store.writeVoid([&](storage::RecordWriter&) { return storage::writeMeta(db, "outbox_spooled_seq", std::to_string(lastSeq)); });
         if (!saved) return std::unexpected(saved.error());
@@ -96,11 +111,28 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
     return batches;
 }
 
-SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChannel& channel, const SpoolLimits& limits) {
+SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChannel& channel, const SpoolLimits& limits,
+                                        const SpoolProgressFn& onProgress) {
     if (auto r = ensureDirs(dir); !r) return std::unexpected(storageError(r.error()));
     LockedSyncSummary summary;
     const fs::path root = spoolDir(dir);
-    for (const fs::path& file : filesIn(root / "outbox", ".sealed")) {
+    const std::vector<fs::path> outbox = filesIn(root / "outbox", ".sealed");
+    SpoolProgress progress;
+    progress.batchesToSend = static_cast<int>(outbox.size());
+    // False when the caller asked to stop.
+    const auto report = [&] {
+        progress.batchesSent = summary.batchesSent;
+        progress.pushed = summary.pushed;
+        progress.duplicates = summary.duplicates;
+        progress.quarantined = summary.quarantined;
+        progress.pagesReceived = summary.pagesReceived;
+        return !onProgress || onProgress(progress);
+    };
+    if (!outbox.empty() && !report()) {
+        summary.more = true;
+        return summary;
+    }
+    for (const fs::path& file : outbox) {
         auto results = channel.push(readText(file));
         if (!results) return std::unexpected(results.error());
         for (const auto& item : *results) {
@@ -111,7 +143,7 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
                 summary.problems.push_back(item);
             }
         }
-        const std::int64_t lastSeq = asNumber(file.stem().string());
+        const std::int64_t lastSeq = outboxName(file).lastSeq;
         if (lastSeq > readNumber(root / "acked_seq")) {
             if (auto r = storage::writeFileAtomically(root / "acked_seq", std::to_string(lastSeq)); !r)
                 return std::unexpected(storageError(r.error()));
@@ -119,6 +151,15 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
         std::error_code ec;
         fs::remove(file, ec);
         ++summary.batchesSent;
+        if (!report()) {
+            summary.more = true;
+            return summary;
+        }
+    }
+    progress.receiving = true;
+    if (!report()) {
+        summary.more = true;
+        return summary;
     }
     std::int64_t next = 1;
     if (auto pages = filesIn(root / "inbox", ".page"); !pages.empty()) next = asNumber(pages.back().stem().string()) + 1;
@@ -139,10 +180,29 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
         if (auto r = storage::writeFileAtomically(root / "cursor", page->nextCursor); !r)
             return std::unexpected(storageError(r.error()));
         ++summary.pagesReceived;
+        progress.morePages = page->more;
+        const bool goOn = report();
         if (!page->more) return summary;
+        if (!goOn) break;
     }
     summary.more = true;
     return summary;
+}
+
+SpoolCounts countSpool(const storage::DataDir& dir) {
+    SpoolCounts counts;
+    const fs::path root = spoolDir(dir);
+    std::int64_t previous = readNumber(root / "acked_seq");
+    for (const fs::path& file : filesIn(root / "outbox", ".sealed")) {
+        const OutboxName name = outboxName(file);
+        // A legacy name has no count: outbox seqs have no gaps, so the distance
+        // to the previous batch is its size (at most).
+        counts.pendingUp += name.changes >= 0 ? name.changes : std::max<std::int64_t>(0, name.lastSeq - previous);
+        previous = std::max(previous, name.lastSeq);
+        ++counts.outboxFiles;
+    }
+    counts.inboxPages = static_cast<int>(filesIn(root / "inbox", ".page").size());
+    return counts;
 }
 
 Result<MergeSummary> mergeSpool(storage::PersonalStore& store) {

@@ -1,13 +1,16 @@
 #pragma once
 // The sync spool: plain files in DIR/sync/ that let a kiosk sync while no
 // staff member is signed in and its personal-data store is locked.
-//   outbox/<lastSeq>.sealed  batches sealed to the server's key while a session was open
-//   acked_seq                the highest outbox seq the server acknowledged
-//   inbox/<n>.page           pages sealed to this device's key, with the cursor they end at
-//   cursor                   the newest cursor received
+//   outbox/<lastSeq>-<n>.sealed  batches of n changes sealed to the server's key while a
+//                                session was open (older <lastSeq>.sealed names still work)
+//   acked_seq                    the highest outbox seq the server acknowledged
+//   inbox/<n>.page               pages sealed to this device's key, with the cursor they end at
+//   cursor                       the newest cursor received
 // Nothing in it is readable without the server's or this device's secret key.
 // Every file is replaced atomically, so a cut or a crash at any point leaves a
 // state from which the next sync simply goes on.
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "storage/data_dir.hpp"
@@ -29,7 +32,32 @@ struct LockedSyncSummary {
     int quarantined = 0;
     std::vector<PushItem> problems;
     int pagesReceived = 0;
-    bool more = false;  // stopped at maxRounds
+    bool more = false;  // stopped at maxRounds, or stopped early by the progress callback
+};
+
+// Where a syncSpool run is, reported after each batch sent and each page stored.
+struct SpoolProgress {
+    bool receiving = false;  // false while sending outbox batches, true while pulling pages
+    int batchesToSend = 0;   // outbox files found when the run started
+    int batchesSent = 0;
+    int pushed = 0;
+    int duplicates = 0;
+    int quarantined = 0;
+    int pagesReceived = 0;
+    bool morePages = true;  // the server said more pages follow the last one stored
+};
+// Called on syncSpool's thread; return false to stop after the current step
+// (everything done so far is durable; the summary then says `more`).
+using SpoolProgressFn = std::function<bool(const SpoolProgress&)>;
+
+// What waits in the spool, read from file names alone (no key needed).
+struct SpoolCounts {
+    // Changes in outbox files not yet acknowledged. A crash between writing a
+    // batch file and recording it can leave two files that overlap until they
+    // are sent (the server deduplicates), so this may briefly count a change twice.
+    std::int64_t pendingUp = 0;
+    int outboxFiles = 0;
+    int inboxPages = 0;  // received, not yet merged at sign-in
 };
 
 struct MergeSummary {
@@ -44,7 +72,9 @@ struct MergeSummary {
 storage::Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits = {});
 // Needs no key: sends spooled batches, stores pulled pages in the inbox.
 SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChannel& channel,
-                                        const SpoolLimits& limits = {});
+                                        const SpoolLimits& limits = {}, const SpoolProgressFn& onProgress = {});
+// Needs no key and no network; safe while another thread runs syncSpool.
+SpoolCounts countSpool(const storage::DataDir& dir);
 // At sign-in: records what the server acknowledged and merges inbox pages, each
 // page in one transaction with its cursor; a merged page's file is then removed.
 storage::Result<MergeSummary> mergeSpool(storage::PersonalStore& store);
