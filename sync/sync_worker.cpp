@@ -36,6 +36,7 @@ public:
     }
     std::uint64_t bytesSent() const override { return m_channel.bytesSent(); }
     std::uint64_t bytesReceived() const override { return m_channel.bytesReceived(); }
+    CatalogChannel* catalog() override { return &m_channel; }
 
 private:
     CurlTransport m_transport;  // before m_channel, which holds a reference to it
@@ -241,7 +242,7 @@ SyncWorker::Next SyncWorker::attempt(Backoff& backoff) {
                 return syncFail(SyncErrorCode::Internal, "the sync connection could not be set up; please report this");
             if (auto healthy = connection->health(); !healthy) return std::unexpected(healthy.error());
             update([](SyncStatus& s) { s.connectivity = Connectivity::Online; });
-            return syncSpool(m_dir, *connection, m_options.limits, [&](const SpoolProgress& p) {
+            auto spooled = syncSpool(m_dir, *connection, m_options.limits, [&](const SpoolProgress& p) {
                 const SpoolCounts now = countSpool(m_dir);
                 update([&](SyncStatus& s) {
                     s.state = p.receiving ? SyncState::Receiving : SyncState::Sending;
@@ -259,6 +260,11 @@ SyncWorker::Next SyncWorker::attempt(Backoff& backoff) {
                 });
                 return !stopping();
             });
+            // The public catalog needs no key either: a new version published
+            // by the administrator reaches the kiosk in the same run.
+            if (spooled && connection->catalog() != nullptr)
+                if (auto pulled = pullCatalog(m_dir, *connection->catalog()); !pulled) return std::unexpected(pulled.error());
+            return spooled;
         } catch (const std::exception& e) {
             return syncFail(SyncErrorCode::Internal,
                             std::string("the sync stopped on an unexpected error: ") + e.what());

@@ -36,6 +36,7 @@
 #include "storage/clock.hpp"
 #include "storage/data_dir.hpp"
 #include "sync/backoff.hpp"
+#include "sync/catalog_pull.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/device_link.hpp"
 #include "sync/server_channel.hpp"
@@ -53,6 +54,9 @@ public:
     // On the wire since this connection was made.
     virtual std::uint64_t bytesSent() const { return 0; }
     virtual std::uint64_t bytesReceived() const { return 0; }
+    // Where the public service catalog comes from; nullptr when this
+    // connection has none (then the run does not pull the catalog).
+    virtual CatalogChannel* catalog() { return nullptr; }
 };
 
 // Makes a fresh connection for each run from the enrollment's URL and token.

@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <condition_variable>
+#include <mutex>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "sync/catalog_pull.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/http_server_channel.hpp"
+#include "sync/sync_worker.hpp"
 #include "tests/server/server_harness.hpp"
 
 extern char** environ;
@@ -213,4 +216,40 @@ TEST_CASE("chasqui sync also brings the catalog and then says it is up to date")
     const CommandResult second = runChasqui({"sync", "--data", kiosk.string(), "--pin-file", pin.string()});
     REQUIRE_MESSAGE(second.exitCode == 0, describe(second));
     CHECK_MESSAGE(has(second.out, "Catalog: up to date"), describe(second));
+}
+
+TEST_CASE("the background sync worker brings a newly published catalog to a locked kiosk") {
+    Server server;
+    server.publish(demoCatalog("2026-03", 2));
+    httplib::Client http = server.process.client();
+    const Device device = enrollDevice(http, server.data, "TUM");
+    TempDir kioskTmp;
+    const storage::DataDir kiosk(kioskTmp.path() / "kiosk");
+    REQUIRE(sync::saveDeviceLink(kiosk, {server.url(), device.token, device.number, "TUM"}));
+
+    storage::SystemClock clock;
+    sync::SyncWorker worker(kiosk, sync::httpConnectionFactory(), clock);
+    std::mutex mutex;
+    std::condition_variable changed;
+    worker.setOnChange([&] {
+        std::lock_guard lock(mutex);
+        changed.notify_all();
+    });
+    worker.start();
+    {
+        std::unique_lock lock(mutex);
+        const bool done = changed.wait_for(lock, std::chrono::seconds(60), [&] {
+            const auto s = worker.status();
+            return s.lastSuccessMs > 0 || s.lastError.has_value();
+        });
+        REQUIRE(done);
+    }
+    const sync::SyncStatus status = worker.status();
+    worker.stop();
+    INFO(status.lastErrorMessage);
+    CHECK(status.lastSuccessMs > 0);
+    const auto info = infoOf(kiosk);
+    CHECK(info.version == "2026-03");
+    CHECK(static_cast<std::size_t>(info.count) == demoCatalog("x")["services"].size() - 2);
+    CHECK_FALSE(fs::exists(kiosk.personalDb()));
 }
