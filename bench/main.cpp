@@ -1,9 +1,10 @@
 // chasqui-bench: performance figures for spec section 8, printed as a table
-// (or one JSON object with --json). Scenarios: storage, sync (the kiosk comes later).
+// (or one JSON object with --json). Scenarios: storage, sync, ui.
 #include <CLI/CLI.hpp>
 
 #include "bench/storage_bench.hpp"
 #include "bench/sync_bench.hpp"
+#include "bench/ui_bench.hpp"
 #include "storage/secret.hpp"
 
 int main(int argc, char** argv) {
@@ -36,6 +37,19 @@ int main(int argc, char** argv) {
     y->add_option("--work-dir", sync.workDir, "Where to put the stores (default: a temporary directory)");
     y->add_flag("--json", sync.json, "Print one JSON object instead of a table");
     y->callback([&] { exitCode = chasqui::bench::runSyncBench(sync); });
+    chasqui::bench::UiBenchOptions ui;
+    CLI::App* u = app.add_subcommand("ui", "Kiosk frame times on the heaviest screens, idle CPU and first frame");
+    u->add_option("--persons", ui.persons, "Demo population (default 100000)");
+    u->add_option("--frames", ui.frames, "Frames measured per screen (default 240)");
+    u->add_option("--idle-seconds", ui.idleSeconds, "Idle CPU interval of the real window (default 10)");
+    bool noWindow = false;
+    u->add_flag("--no-window", noWindow, "Headless frames only (no chasqui-kiosk window)");
+    u->add_option("--work-dir", ui.workDir, "Where to put the data (default: a temporary directory)");
+    u->add_flag("--json", ui.json, "Print one JSON object instead of a table");
+    u->callback([&] {
+        ui.window = !noWindow;
+        exitCode = chasqui::bench::runUiBench(ui);
+    });
     CLI11_PARSE(app, argc, argv);
     return exitCode;
 }

@@ -9,6 +9,8 @@
 #include "kiosk/ui/ui_context.hpp"
 #include "kiosk/ui/widgets.hpp"
 #include "storage/data_dir.hpp"
+#include "sync/device_link.hpp"
+#include "sync/sync_worker.hpp"
 
 namespace chasqui::kiosk {
 
@@ -27,7 +29,7 @@ storage::Result<std::unique_ptr<KioskApp>> KioskApp::create(const KioskConfig& c
     auto i18n = Translations::load(config.assetsDir / "i18n");
     if (!i18n) return std::unexpected(i18n.error());
     std::unique_ptr<KioskApp> app(new KioskApp(config, clock, std::move(*i18n), std::move(wake)));
-    (void)options;
+    if (options.startSyncWorker) app->startSync();
     return app;
 }
 
@@ -38,6 +40,7 @@ KioskApp::KioskApp(const KioskConfig& config, const storage::Clock& clock, Trans
       m_idle(config.idleTimeoutMs, config.idleWarningMs),
       m_catalog(storage::DataDir(config.dataDir)),
       m_staff(storage::DataDir(config.dataDir), clock),
+      m_wake(wake),
       m_tasks(std::make_unique<TaskRunner>(std::move(wake))),
       m_probeFile(config.probeFile) {
     m_idle.touch(m_clock.nowMs());
@@ -56,6 +59,43 @@ KioskApp::~KioskApp() {
         return TaskRunner::Continuation{};
     });
     m_tasks->waitIdle();
+    if (m_syncWorker) m_syncWorker->stop();
+}
+
+void KioskApp::startSync() {
+    sync::CurlOptions curl;
+    curl.pinnedPublicKey = m_config.pinnedPublicKey;
+    auto http = sync::httpConnectionFactory(curl);
+    // --server overrides the URL saved at enrollment (a server that moved).
+    const std::string url = m_config.serverUrl;
+    auto factory = [http, url](const sync::DeviceLink& link) {
+        sync::DeviceLink copy = link;
+        if (!url.empty()) copy.serverUrl = url;
+        return http(copy);
+    };
+    setSyncWorker(std::make_unique<sync::SyncWorker>(storage::DataDir(m_config.dataDir), factory, m_clock));
+}
+
+void KioskApp::setSyncWorker(std::unique_ptr<sync::SyncWorker> worker) {
+    if (m_syncWorker) m_syncWorker->stop();
+    m_syncWorker = std::move(worker);
+    m_staffContext->syncWorker = m_syncWorker.get();
+    if (!m_syncWorker) return;
+    m_syncWorker->setOnChange(m_wake);
+    m_syncWorker->start();
+}
+
+// The server revoked this device (lost or stolen): close the session, erase
+// the personal data and the sync queue. The public catalog stays.
+void KioskApp::checkRevoked() {
+    if (!m_syncWorker || m_revokedHandled || m_syncWorker->status().state != sync::SyncState::Revoked) return;
+    m_revokedHandled = true;
+    signOut();
+    m_tasks->post([this] {
+        m_staff.signOut();
+        (void)sync::wipeRevokedDevice(m_staff.dataDir());
+        return TaskRunner::Continuation{};
+    });
 }
 
 bool KioskApp::takeFontsChanged() {
@@ -76,8 +116,13 @@ void KioskApp::signOut() {
     m_session = SessionView{};
     m_entry.close();
     m_tasks->post([this] {
-        m_staff.signOut();
-        return TaskRunner::Continuation{};
+        m_staff.signOut();  // seals the outbox first: it goes up while nobody is signed in
+        return TaskRunner::Continuation{[this] {
+            if (m_syncWorker) {
+                m_syncWorker->spoolChanged();
+                m_syncWorker->requestSync();
+            }
+        }};
     });
     m_router.requestHome();
 }
@@ -94,6 +139,10 @@ void KioskApp::noteActivity() {
 
 void KioskApp::frame(float dtSeconds) {
     m_tasks->drain();
+    checkRevoked();
+    // Sign-in merged the pages the worker had received: let it recount.
+    if (m_session.signedIn && !m_wasSignedIn && m_syncWorker) m_syncWorker->spoolChanged();
+    m_wasSignedIn = m_session.signedIn;
     if (m_extraFrames > 0) --m_extraFrames;
     if (m_appliedScale != m_prefs.textScale) {
         if (m_appliedScale != 0.f) m_fontsChanged = true;

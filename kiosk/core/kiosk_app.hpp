@@ -50,6 +50,9 @@ public:
     const KioskConfig& config() const { return m_config; }
     StaffSelection& selection() { return m_selection; }
     bool personalDataInMemory() const;
+    sync::SyncWorker* syncWorker() { return m_syncWorker.get(); }
+    // Tests give the app a worker of their own (an in-process server).
+    void setSyncWorker(std::unique_ptr<sync::SyncWorker> worker);
 
 private:
     KioskApp(const KioskConfig& config, const storage::Clock& clock, Translations i18n, std::function<void()> wake);
@@ -60,6 +63,8 @@ private:
     void drawTopBar(Ui& ui);
     void drawCountdown(Ui& ui);
     void noteActivity();
+    void startSync();
+    void checkRevoked();
 
     KioskConfig m_config;
     const storage::Clock& m_clock;
@@ -79,6 +84,10 @@ private:
     SelfServiceState m_selfService;
     CatalogService m_catalog;
     StaffSession m_staff;
+    std::unique_ptr<sync::SyncWorker> m_syncWorker;  // the thread that talks to the server
+    bool m_revokedHandled = false;
+    bool m_wasSignedIn = false;
+    std::function<void()> m_wake;
     std::unique_ptr<TaskRunner> m_tasks;  // last member: its thread stops before the services it uses go
     std::unique_ptr<SelfServiceContext> m_selfContext;
     std::unique_ptr<StaffContext> m_staffContext;
