@@ -1,11 +1,23 @@
 #include "kiosk/screens/screen_registry.hpp"
 
+#include "kiosk/screens/conflicts_screen.hpp"
+#include "kiosk/screens/enrollment_screen.hpp"
+#include "kiosk/screens/report_screen.hpp"
+#include "kiosk/screens/staff_accounts_screen.hpp"
+#include "kiosk/screens/supervisor_home_screen.hpp"
+#include "kiosk/screens/sync_panel_screen.hpp"
 #include "kiosk/screens/welcome_screen.hpp"
 
 namespace chasqui::kiosk {
 
 void registerScreens(Router& router, SelfServiceContext& self, StaffContext& staff) {
     router.add(std::make_unique<WelcomeScreen>(self, staff.session));
+    router.add(std::make_unique<SupervisorHomeScreen>(staff));
+    router.add(std::make_unique<SyncPanelScreen>(staff));
+    router.add(std::make_unique<ConflictsScreen>(staff));
+    router.add(std::make_unique<ReportScreen>(staff));
+    router.add(std::make_unique<StaffAccountsScreen>(staff));
+    router.add(std::make_unique<EnrollmentScreen>(staff));
 }
 
 }  // namespace chasqui::kiosk

@@ -1,0 +1,159 @@
+#include "kiosk/screens/enrollment_screen.hpp"
+
+#include <fmt/format.h>
+
+#include "kiosk/screens/supervisor_common.hpp"
+#include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/widgets.hpp"
+#include "sync/sync_worker.hpp"
+
+namespace chasqui::kiosk {
+
+namespace {
+constexpr std::size_t kMaxUrl = 200;
+constexpr std::size_t kMaxCode = 40;
+
+std::string trimmed(const std::string& text) {
+    const auto begin = text.find_first_not_of(' ');
+    if (begin == std::string::npos) return {};
+    return text.substr(begin, text.find_last_not_of(' ') - begin + 1);
+}
+}  // namespace
+
+void EnrollmentScreen::onEnter() {
+    m_done.reset();
+    m_error.reset();
+    m_localError.clear();
+    m_code.clear();
+    if (m_server.empty()) m_server = m_ctx.config.serverUrl;
+    loadLink();
+}
+
+void EnrollmentScreen::dropPersonalData() {
+    ++m_generation;
+    m_code.clear();
+    m_done.reset();
+    m_error.reset();
+    m_working = false;
+}
+
+void EnrollmentScreen::loadLink() {
+    const std::uint64_t generation = ++m_generation;
+    const storage::DataDir& dir = m_ctx.staff.dataDir();
+    m_ctx.tasks.post([this, &dir, generation]() -> TaskRunner::Continuation {
+        auto link = sync::loadDeviceLink(dir);
+        return [this, generation, link = std::move(link)] {
+            if (generation != m_generation) return;
+            m_linkLoaded = true;
+            if (link) {
+                m_link = *link;
+                if (m_server.empty()) m_server = link->serverUrl;
+            } else {
+                m_link.reset();
+            }
+        };
+    });
+}
+
+void EnrollmentScreen::submit() {
+    m_done.reset();
+    m_error.reset();
+    m_localError.clear();
+    const std::string server = trimmed(m_server);
+    const std::string code = trimmed(m_code);
+    if (server.empty()) m_localError = "enroll.error.no_server";
+    else if (code.empty()) m_localError = "enroll.error.no_code";
+    if (!m_localError.empty()) return;
+    m_working = true;
+    const std::uint64_t generation = ++m_generation;
+    StaffSession& staff = m_ctx.staff;
+    const std::string pin = m_ctx.config.pinnedPublicKey;
+    sync::SyncWorker* worker = m_ctx.syncWorker;
+    m_ctx.tasks.post([this, &staff, generation, server, code, pin, worker]() -> TaskRunner::Continuation {
+        sync::EnrollmentOutcome<sync::EnrollmentResult> result = std::unexpected(sync::EnrollmentError{
+            sync::EnrollmentError::Kind::Storage, {storage::ErrorCode::PermissionDenied, {}, {}}, {}, {}});
+        if (storage::PersonalStore* store = staff.store()) result = sync::enrollDevice(*store, server, code, pin);
+        // The sync worker looks for the new link at once instead of at its next interval.
+        if (result && worker != nullptr) worker->requestSync();
+        return [this, generation, result = std::move(result)] {
+            if (generation != m_generation) return;
+            m_working = false;
+            if (result) {
+                m_done = *result;
+                m_code.clear();
+            } else {
+                m_error = result.error();
+            }
+            loadLink();
+        };
+    });
+}
+
+std::string EnrollmentScreen::errorText(const Ui& ui) const {
+    if (!m_localError.empty()) return ui.tr(m_localError);
+    if (!m_error) return {};
+    const sync::EnrollmentError& e = *m_error;
+    switch (e.kind) {
+    case sync::EnrollmentError::Kind::WrongOffice:
+        return fill(ui.tr("enroll.error.wrong_office"), {e.codeOffice, m_ctx.session.officeCode});
+    case sync::EnrollmentError::Kind::Storage:
+        if (e.storage.code == storage::ErrorCode::PermissionDenied) return ui.tr("enroll.error.permission");
+        return super::errorText(ui, e.storage);
+    case sync::EnrollmentError::Kind::Sync:
+        if (e.sync.serverCode == "enroll_code_invalid") return ui.tr("enroll.error.code_invalid");
+        if (e.sync.serverCode == "already_enrolled") return ui.tr("enroll.error.already_enrolled");
+        return super::syncErrorText(ui, e.sync.code, e.sync.serverCode);
+    }
+    return {};
+}
+
+void EnrollmentScreen::drawContent(Ui& ui) {
+    if (super::drawRefusal(ui, m_ctx.session, m_back)) return;
+    const float pad = ui.px(ui.theme.spacing);
+    const float width = std::min(ImGui::GetContentRegionAvail().x, ui.px(1200.f));
+    beginScrollArea(ui, "enroll.area", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    // Where this kiosk stands now.
+    if (!m_linkLoaded) {
+        super::workingBanner(ui, ui.tr("enroll.status.loading"));
+    } else if (m_link) {
+        banner(ui, icon::kCheck,
+               fill(ui.tr("enroll.status.enrolled"),
+                    {std::to_string(m_link->deviceNumber), m_link->office, m_link->serverUrl}));
+    } else {
+        banner(ui, icon::kInfo, ui.tr("enroll.status.not_enrolled"), Tone::Danger);
+    }
+    ImGui::Dummy(ImVec2(0.f, pad));
+    heading(ui, fmt::format("{}  {}", icon::kTablet, ui.tr(m_link ? "enroll.heading_again" : "enroll.heading")));
+    muted(ui, fill(ui.tr("enroll.intro"), {m_ctx.session.officeCode}));
+    ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
+    textField(ui, ui.tr("enroll.server_label"), "enroll.server", m_server, EntryMode::Text, kMaxUrl, {}, width);
+    muted(ui, ui.tr("enroll.server_hint"));
+    ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
+    textField(ui, ui.tr("enroll.code_label"), "enroll.code", m_code, EntryMode::Text, kMaxCode, {}, width);
+    ImGui::Dummy(ImVec2(0.f, pad));
+    if (m_working) {
+        super::workingBanner(ui, ui.tr("enroll.working"));
+    } else {
+        if (button(ui, fmt::format("{}  {}", icon::kKey, ui.tr("enroll.submit")), "enroll.submit",
+                   ImVec2(std::min(width, ui.px(520.f)), ui.px(88.f))))
+            m_submit = true;
+    }
+    ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
+    if (m_done)
+        successText(ui, fmt::format("{}  {}", icon::kCheck,
+                                    fill(ui.tr("enroll.done"), {std::to_string(m_done->deviceNumber), m_done->office})));
+    if (const std::string error = errorText(ui); !error.empty()) banner(ui, icon::kWarning, error, Tone::Danger);
+    ImGui::PopTextWrapPos();
+    endScrollArea(ui);
+    if (m_submit || m_working) ui.entry.close();
+}
+
+void EnrollmentScreen::afterDraw() {
+    if (m_back) m_ctx.nav.back();
+    m_back = false;
+    if (m_submit && !m_working) submit();
+    m_submit = false;
+}
+
+}  // namespace chasqui::kiosk

@@ -1,0 +1,302 @@
+#include "kiosk/screens/report_screen.hpp"
+
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+
+#include "kiosk/screens/supervisor_common.hpp"
+#include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/widgets.hpp"
+#include "storage/data_dir.hpp"
+
+namespace chasqui::kiosk {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A mount point sits on another device than the folder that holds it.
+bool isMountPoint(const fs::path& dir) {
+    struct stat self {};
+    struct stat parent {};
+    if (::stat(dir.c_str(), &self) != 0 || ::stat(dir.parent_path().c_str(), &parent) != 0) return false;
+    return S_ISDIR(self.st_mode) && self.st_dev != parent.st_dev;
+}
+
+std::vector<fs::path> subfolders(const fs::path& dir) {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec)) out.push_back(it->path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+std::vector<fs::path> exportTargets(const fs::path& exportDir) {
+    std::vector<fs::path> out;
+    if (!exportDir.empty()) out.push_back(exportDir);
+    // Debian mounts a drive at /media/<user>/<label> (udisks2) or /media/<label>
+    // (usbmount); other systems at /run/media/<user>/<label>.
+    for (const auto& media : subfolders("/media")) {  // i18n: not UI
+        if (isMountPoint(media)) {
+            out.push_back(media);
+            continue;
+        }
+        for (const auto& drive : subfolders(media))
+            if (isMountPoint(drive)) out.push_back(drive);
+    }
+    for (const auto& user : subfolders("/run/media"))  // i18n: not UI
+        for (const auto& drive : subfolders(user)) out.push_back(drive);
+    return out;
+}
+
+std::string shiftMonth(const std::string& month, int delta) {
+    if (month.size() != 7) return month;
+    int year = std::stoi(month.substr(0, 4));
+    int m = std::stoi(month.substr(5, 2)) - 1 + delta;
+    year += m >= 0 ? m / 12 : -((11 - m) / 12);
+    m = ((m % 12) + 12) % 12;
+    return fmt::format("{:04}-{:02}", year, m + 1);
+}
+
+void ReportScreen::onEnter() {
+    m_currentMonth = storage::isoDate(m_ctx.clock.nowMs()).substr(0, 7);
+    if (m_month.empty()) m_month = m_currentMonth;
+    m_exportedPath.clear();
+    m_exportError.reset();
+    load();
+}
+
+void ReportScreen::dropPersonalData() {
+    // The report holds counts only, but it is case data: it goes with the session.
+    ++m_generation;
+    m_report.reset();
+    m_error.reset();
+    m_month.clear();
+    m_targets.clear();
+    m_exportedPath.clear();
+    m_exportError.reset();
+    m_loading = m_exporting = false;
+}
+
+void ReportScreen::load() {
+    if (!m_ctx.session.isSupervisor()) return;
+    m_loading = true;
+    m_error.reset();
+    const std::uint64_t generation = ++m_generation;
+    const std::string month = m_month;
+    const fs::path exportDir = m_ctx.config.exportDir;
+    StaffSession& staff = m_ctx.staff;
+    m_ctx.tasks.post([this, &staff, generation, month, exportDir]() -> TaskRunner::Continuation {
+        storage::Result<storage::Report5W> report =
+            staff.store() ? storage::buildReport5W(*staff.store(), month)
+                          : storage::fail(storage::ErrorCode::PermissionDenied, "signed out");  // i18n: not UI
+        auto targets = exportTargets(exportDir);
+        return [this, generation, report = std::move(report), targets = std::move(targets)]() mutable {
+            if (generation != m_generation) return;
+            m_loading = false;
+            m_targets = std::move(targets);
+            if (report) {
+                m_report = std::move(*report);
+            } else {
+                m_report.reset();
+                m_error = report.error();
+            }
+        };
+    });
+}
+
+void ReportScreen::exportTo(std::size_t target) {
+    if (target >= m_targets.size() || m_exporting) return;
+    m_exporting = true;
+    m_exportedPath.clear();
+    m_exportError.reset();
+    const std::uint64_t generation = m_generation;
+    const std::string month = m_month;
+    const fs::path dir = m_targets[target];
+    const bool configured = target == 0 && dir == m_ctx.config.exportDir;
+    StaffSession& staff = m_ctx.staff;
+    m_ctx.tasks.post([this, &staff, generation, month, dir, configured]() -> TaskRunner::Continuation {
+        fs::path path;
+        storage::Result<void> written;
+        if (!staff.store()) {
+            written = storage::fail(storage::ErrorCode::PermissionDenied, "signed out");  // i18n: not UI
+        } else if (auto report = storage::buildReport5W(*staff.store(), month); !report) {
+            written = std::unexpected(report.error());
+        } else {
+            path = dir / fmt::format("chasqui-5w-{}-{}.csv", report->officeCode, month);  // i18n: not UI
+            std::error_code ec;
+            if (configured) fs::create_directories(dir, ec);
+            written = storage::writeFileAtomically(path, storage::reportToCsv(*report));
+        }
+        return [this, generation, path, dir, written = std::move(written)] {
+            if (generation != m_generation) return;
+            m_exporting = false;
+            if (written) {
+                m_exportedPath = path.string();
+            } else {
+                m_exportError = written.error();
+                m_exportFailedPath = dir.string();
+            }
+        };
+    });
+}
+
+void ReportScreen::drawContent(Ui& ui) {
+    if (super::drawRefusal(ui, m_ctx.session, m_back)) return;
+    const float pad = ui.px(ui.theme.spacing);
+    const float big = ui.px(88.f);
+    if (button(ui, fmt::format("{}  {}", icon::kBack, ui.tr("report.prev")), "report.prev", ImVec2(0.f, big),
+               Tone::Secondary, !m_loading))
+        m_shift = -1;
+    ImGui::SameLine(0.f, pad * 2.f);
+    ImGui::PushFont(ui.fonts.heading);
+    const std::string month = fmt::format("{}  {}", icon::kCalendar, super::monthLabel(ui, m_month));
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (big - ui.fonts.heading->FontSize) * 0.5f);
+    ImGui::TextUnformatted(month.c_str());
+    ui.probe.text(month);
+    ImGui::PopFont();
+    ImGui::SameLine(0.f, pad * 2.f);
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() - (big - ui.fonts.heading->FontSize) * 0.5f);
+    if (button(ui, fmt::format("{}  {}", ui.tr("report.next"), icon::kNext), "report.next", ImVec2(0.f, big),
+               Tone::Secondary, !m_loading && m_month < m_currentMonth))
+        m_shift = 1;
+    ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
+
+    if (m_loading) {
+        super::workingBanner(ui, ui.tr("report.loading"));
+        return;
+    }
+    if (m_error) {
+        banner(ui, icon::kWarning, super::errorText(ui, *m_error), Tone::Danger);
+        return;
+    }
+    if (!m_report) return;
+    drawExport(ui);
+    ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
+    if (m_report->assistanceCount == 0) {
+        banner(ui, icon::kInfo, fill(ui.tr("report.empty"), {super::monthLabel(ui, m_month)}));
+        return;
+    }
+    drawTables(ui);
+}
+
+void ReportScreen::drawExport(Ui& ui) {
+    const float pad = ui.px(ui.theme.spacing);
+    label(ui, fmt::format("{}  {}", icon::kDownload, ui.tr("report.export_title")));
+    if (m_targets.empty()) {
+        muted(ui, ui.tr("report.no_targets"));
+    } else {
+        for (std::size_t i = 0; i < m_targets.size(); ++i) {
+            if (i > 0) ImGui::SameLine(0.f, pad);
+            const std::string key = fmt::format("report.export.{}", i);
+            const bool removable = !(i == 0 && m_targets[0] == m_ctx.config.exportDir);
+            const std::string word = fill(ui.tr(removable ? "report.export_to_drive" : "report.export_to_folder"),
+                                          {m_targets[i].filename().string()});
+            if (button(ui, fmt::format("{}  {}", removable ? icon::kUpload : icon::kFile, word), key.c_str(),
+                       ImVec2(0.f, ui.px(80.f)), Tone::Primary, !m_exporting))
+                m_exportTap = i;
+        }
+    }
+    if (m_exporting) super::workingBanner(ui, ui.tr("report.exporting"));
+    if (!m_exportedPath.empty())
+        successText(ui, fmt::format("{}  {}", icon::kCheck, fill(ui.tr("report.exported"), {m_exportedPath})));
+    if (m_exportError)
+        errorText(ui, fmt::format("{}  {} {}", icon::kWarning, fill(ui.tr("report.export_failed"), {m_exportFailedPath}),
+                                  super::errorText(ui, *m_exportError)));
+}
+
+void ReportScreen::drawTables(Ui& ui) {
+    const storage::Report5W& r = *m_report;
+    const float pad = ui.px(ui.theme.spacing);
+    text(ui, fill(ui.tr("report.totals"), {std::to_string(r.assistanceCount), std::to_string(r.peopleReached)}));
+    muted(ui, ui.tr("report.note"));
+    ImGui::Dummy(ImVec2(0.f, pad * 0.25f));
+    beginScrollArea(ui, "report.table", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
+    // The area itself is what a finger drags: recorded so tests can drag it.
+    ui.probe.item("report.table", ImGui::GetID("report.table"), ImGui::GetWindowPos(),
+                  ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y),
+                  true);
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
+                                  ImGuiTableFlags_SizingStretchProp;
+    ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(pad * 0.75f, pad * 0.4f));
+    ImGui::PushStyleColor(ImGuiCol_TableRowBg, ui.theme.surface);
+    ImGui::PushStyleColor(ImGuiCol_TableRowBgAlt, ui.theme.background);
+    ImGui::PushStyleColor(ImGuiCol_TableHeaderBg, ui.theme.secondary);
+    ImGui::PushStyleColor(ImGuiCol_TableBorderStrong, ui.theme.border);
+    ImGui::PushStyleColor(ImGuiCol_TableBorderLight, ui.theme.border);
+    const auto header = [&](std::initializer_list<const char*> keys) {
+        ImGui::PushFont(ui.fonts.bold);
+        for (const char* key : keys) {
+            const char* word = ui.tr(key);
+            ImGui::TableSetupColumn(word);
+            ui.probe.text(word);
+        }
+        ImGui::TableHeadersRow();
+        ImGui::PopFont();
+    };
+    const auto cell = [&](const std::string& value) {
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(value.c_str());
+        ui.probe.text(value);
+    };
+
+    label(ui, ui.tr("report.by_sector"));
+    if (ImGui::BeginTable("##sectors", 3, flags)) {
+        header({"report.col.sector", "report.col.assistance", "report.col.people"});
+        for (const auto& s : r.sectors) {
+            ImGui::TableNextRow(0, ui.theme.minTouch);
+            cell(super::vocabLabel(ui, "sectors", s.sector));
+            cell(std::to_string(s.assistanceCount));
+            cell(std::to_string(s.peopleReached));
+        }
+        ImGui::EndTable();
+    }
+    ImGui::Dummy(ImVec2(0.f, pad));
+    label(ui, ui.tr("report.by_group"));
+    if (ImGui::BeginTable("##rows", 8, flags)) {
+        header({"report.col.sector", "report.col.sex", "report.col.age", "report.col.nationality",
+                "report.col.population", "report.col.district", "report.col.assistance", "report.col.people"});
+        ImGuiListClipper clipper;
+        clipper.Begin(static_cast<int>(r.rows.size()));
+        while (clipper.Step()) {
+            for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+                const storage::Report5WRow& row = r.rows[static_cast<std::size_t>(i)];
+                ImGui::TableNextRow(0, ui.theme.minTouch);
+                cell(super::vocabLabel(ui, "sectors", row.sector));
+                cell(super::vocabLabel(ui, "sexes", row.sex));
+                cell(row.ageGroup == "unknown" ? std::string(ui.tr("report.age_unknown")) : row.ageGroup);
+                cell(super::vocabLabel(ui, "nationalities", row.nationality));
+                cell(super::vocabLabel(ui, "population_types", row.populationType));
+                cell(row.district);
+                cell(std::to_string(row.assistanceCount));
+                cell(std::to_string(row.peopleReached));
+            }
+        }
+        ImGui::EndTable();
+    }
+    ImGui::PopStyleColor(5);
+    ImGui::PopStyleVar();
+    endScrollArea(ui);
+}
+
+void ReportScreen::afterDraw() {
+    if (m_back) m_ctx.nav.back();
+    m_back = false;
+    if (m_shift != 0 && !m_loading) {
+        const std::string next = shiftMonth(m_month, m_shift);
+        if (next <= m_currentMonth) {
+            m_month = next;
+            m_exportedPath.clear();
+            m_exportError.reset();
+            load();
+        }
+    }
+    m_shift = 0;
+    if (m_exportTap) exportTo(*m_exportTap);
+    m_exportTap.reset();
+}
+
+}  // namespace chasqui::kiosk

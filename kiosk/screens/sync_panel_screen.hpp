@@ -1,0 +1,46 @@
+#pragma once
+// The sync panel: whether the kiosk reaches its server, what the background
+// sync worker (sync/sync_worker.hpp) is doing, when it last succeeded, how
+// many changes wait to go up and how many received pages wait to be merged,
+// a progress bar while it syncs, the last error in plain words, and "sync
+// now", which first seals the signed-in store's new changes into the outbox
+// (on the worker) and then wakes the sync worker. Without a sync worker (some
+// tests, a kiosk started without one) it says that sync is not running here.
+
+#include <cstdint>
+#include <optional>
+
+#include "kiosk/core/kiosk_context.hpp"
+#include "sync/sync_worker.hpp"
+
+namespace chasqui::kiosk {
+
+class SyncPanelScreen final : public Screen {
+public:
+    explicit SyncPanelScreen(StaffContext& ctx) : m_ctx(ctx) {}
+    ScreenId id() const override { return ScreenId::SyncPanel; }
+    const char* titleKey() const override { return "sync.title"; }
+    bool needsSession() const override { return true; }
+    void onEnter() override;
+    void drawContent(Ui& ui) override;
+    void afterDraw() override;
+    void dropPersonalData() override;
+
+private:
+    void countUnsealed();
+    void syncNow();
+    void drawStatus(Ui& ui, const sync::SyncStatus& s);
+
+    StaffContext& m_ctx;
+    std::int64_t m_unsealed = -1;  // changes in the store not yet sealed into the outbox; -1 unknown
+    std::uint64_t m_generation = 0;
+    bool m_sealing = false;
+    std::optional<storage::Error> m_sealError;
+    bool m_requested = false;  // "sync now" was asked and handed to the worker
+    // Taps of this frame.
+    bool m_now = false;
+    bool m_enroll = false;
+    bool m_back = false;
+};
+
+}  // namespace chasqui::kiosk
