@@ -3,7 +3,9 @@
 #include "kiosk/screens/conflicts_screen.hpp"
 #include "kiosk/screens/enrollment_screen.hpp"
 #include "kiosk/screens/report_screen.hpp"
+#include "kiosk/screens/sign_in_screen.hpp"
 #include "kiosk/screens/staff_accounts_screen.hpp"
+#include "kiosk/screens/staff_home_screen.hpp"
 #include "kiosk/screens/supervisor_home_screen.hpp"
 #include "kiosk/screens/sync_panel_screen.hpp"
 #include "kiosk/screens/welcome_screen.hpp"
@@ -12,6 +14,8 @@ namespace chasqui::kiosk {
 
 void registerScreens(Router& router, SelfServiceContext& self, StaffContext& staff) {
     router.add(std::make_unique<WelcomeScreen>(self, staff.session));
+    router.add(std::make_unique<SignInScreen>(staff));
+    router.add(std::make_unique<StaffHomeScreen>(staff));
     router.add(std::make_unique<SupervisorHomeScreen>(staff));
     router.add(std::make_unique<SyncPanelScreen>(staff));
     router.add(std::make_unique<ConflictsScreen>(staff));

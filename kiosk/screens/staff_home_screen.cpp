@@ -1,0 +1,216 @@
+#include "kiosk/screens/staff_home_screen.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "kiosk/screens/staff_text.hpp"
+#include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/widgets.hpp"
+#include "storage/case_repository.hpp"
+#include "storage/search_index.hpp"
+#include "storage/text.hpp"
+
+namespace chasqui::kiosk {
+
+namespace {
+
+constexpr std::size_t kMaxQuery = 80;
+constexpr std::size_t kResultLimit = 30;
+constexpr std::size_t kMinQueryChars = 2;
+constexpr const char* kSearchKey = "home.search";
+
+// Letters and digits that count toward the two needed to start searching.
+std::size_t meaningfulChars(const std::string& query) {
+    const std::string folded = storage::foldForSearch(query);
+    std::size_t count = 0;
+    for (const std::string& word : storage::splitWords(folded)) count += storage::codePointCount(word);
+    return count;
+}
+
+}  // namespace
+
+void StaffHomeScreen::onEnter() {
+    m_intent = Intent::None;
+    m_tapped.clear();
+    m_opening = false;
+    // Back from a case or a registration: the list may have changed.
+    if (meaningfulChars(m_query) >= kMinQueryChars) search();
+    else m_focusSearch = true;
+}
+
+void StaffHomeScreen::drawContent(Ui& ui) {
+    if (m_focusSearch) {
+        ui.entry.focus(kSearchKey, &m_query, EntryMode::Text, kMaxQuery);
+        m_focusSearch = false;
+    }
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float pad = ui.px(ui.theme.spacing);
+
+    const bool supervisor = m_ctx.session.isSupervisor();
+    const std::string registerText = fmt::format("{}  {}", icon::kUserPlus, ui.tr("home.register"));
+    const std::string supervisorText = fmt::format("{}  {}", icon::kCog, ui.tr("home.supervisor"));
+    ImGui::PushFont(ui.fonts.bold);
+    const float registerWidth = ImGui::CalcTextSize(registerText.c_str()).x + pad * 3.f;
+    const float supervisorWidth = supervisor ? ImGui::CalcTextSize(supervisorText.c_str()).x + pad * 3.f : 0.f;
+    ImGui::PopFont();
+    const float buttonsWidth = registerWidth + (supervisor ? supervisorWidth + pad : 0.f);
+    const bool oneRow = buttonsWidth < width * 0.45f;
+    const float fieldWidth = oneRow ? width - buttonsWidth - pad : width;
+
+    ImGui::BeginGroup();
+    if (textField(ui, fmt::format("{}  {}", icon::kSearch, ui.tr("home.search_label")), kSearchKey, m_query,
+                  EntryMode::Text, kMaxQuery, {}, fieldWidth))
+        m_queryChanged = true;
+    ImGui::EndGroup();
+    const float fieldBottom = ImGui::GetItemRectMax().y;
+    if (oneRow) {
+        ImGui::SameLine(0.f, pad);
+        // Level with the field, not with its label.
+        ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x,
+                                         fieldBottom - std::max(ui.theme.minTouch, ui.px(ui.theme.buttonHeight))));
+    }
+    if (button(ui, registerText, "home.register", ImVec2(registerWidth, 0.f))) m_intent = Intent::Register;
+    if (supervisor) {
+        ImGui::SameLine(0.f, pad);
+        if (button(ui, supervisorText, "home.supervisor", ImVec2(supervisorWidth, 0.f), Tone::Secondary))
+            m_intent = Intent::Supervisor;
+    }
+    ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
+
+    const std::size_t chars = meaningfulChars(m_query);
+    if (chars < kMinQueryChars) {
+        muted(ui, ui.tr(m_query.empty() ? "home.search_hint" : "home.search_more"));
+    } else if (m_failed) {
+        banner(ui, icon::kWarning, ui.tr("home.search_failed"), Tone::Danger);
+    } else if (m_searching && m_results.empty()) {
+        muted(ui, fmt::format("{}  {}", icon::kClock, ui.tr("home.searching")));
+    } else if (m_results.empty()) {
+        banner(ui, icon::kInfo, fill(ui.tr("home.no_results"), {m_resultsFor}));
+    } else if (m_results.size() >= kResultLimit) {
+        muted(ui, fill(ui.tr("home.results_many"), {std::to_string(m_results.size())}));
+    } else {
+        muted(ui, fill(ui.tr(m_results.size() == 1 ? "home.results_one" : "home.results_count"),
+                       {std::to_string(m_results.size())}));
+    }
+    if (m_opening) muted(ui, fmt::format("{}  {}", icon::kClock, ui.tr("home.opening")));
+
+    if (!m_results.empty()) drawResults(ui, ImGui::GetContentRegionAvail().y);
+}
+
+void StaffHomeScreen::drawResults(Ui& ui, float height) {
+    beginScrollArea(ui, "home.results", ImVec2(0.f, height));
+    const std::string today = storage::isoDate(ui.nowMs);
+    for (const Result& row : m_results) {
+        std::vector<std::string> parts;
+        parts.push_back(row.caseCode);
+        if (!row.birthDate.empty()) {
+            const auto age = staff::ageOn(row.birthDate, today);
+            parts.push_back(age ? fill(ui.tr("home.born_age"), {staff::displayDate(row.birthDate), std::to_string(*age)})
+                                : fill(ui.tr("home.born"), {staff::displayDate(row.birthDate)}));
+        }
+        if (!row.nationality.empty()) parts.push_back(staff::countryLabel(ui, row.nationality));
+        if (!row.docNumber.empty())
+            parts.push_back(fmt::format("{} {}", staff::vocabLabel(ui, "document_types", row.docType), row.docNumber));
+        std::string subtitle;
+        for (const auto& part : parts) {
+            if (!subtitle.empty()) subtitle += staff::kSeparator;
+            subtitle += part;
+        }
+        const std::string key = "home.result." + row.personId;
+        if (listRow(ui, key.c_str(), row.name, subtitle, icon::kUser) && !m_opening) m_tapped = row.personId;
+    }
+    endScrollArea(ui);
+}
+
+void StaffHomeScreen::afterDraw() {
+    if (m_queryChanged) {
+        m_queryChanged = false;
+        search();
+    }
+    if (!m_tapped.empty()) {
+        auto it = std::find_if(m_results.begin(), m_results.end(), [&](const Result& r) { return r.personId == m_tapped; });
+        if (it != m_results.end()) open(*it);
+        m_tapped.clear();
+    }
+    switch (m_intent) {
+    case Intent::Register: m_ctx.nav.go(ScreenId::Register); break;
+    case Intent::Supervisor: m_ctx.nav.go(ScreenId::SupervisorHome); break;
+    case Intent::None: break;
+    }
+    m_intent = Intent::None;
+}
+
+void StaffHomeScreen::search() {
+    const std::uint64_t generation = ++m_generation;
+    m_failed = false;
+    if (meaningfulChars(m_query) < kMinQueryChars) {
+        m_results.clear();
+        m_resultsFor.clear();
+        m_searching = false;
+        return;
+    }
+    m_searching = true;
+    StaffSession& session = m_ctx.staff;
+    m_ctx.tasks.post([this, &session, query = m_query, generation]() -> TaskRunner::Continuation {
+        storage::PersonalStore* store = session.store();
+        if (store == nullptr) return [] {};
+        auto found = storage::searchPersons(store->db(), query, kResultLimit);
+        std::vector<Result> rows;
+        if (found) {
+            rows.reserve(found->size());
+            for (const auto& m : *found)
+                rows.push_back({m.id, staff::joinName(m.givenNames, m.familyName1, m.familyName2), m.caseCode,
+                                m.birthDate, m.nationality, m.docType, m.docNumber});
+        }
+        return [this, ok = found.has_value(), rows = std::move(rows), query, generation]() mutable {
+            if (generation != m_generation) return;  // typed past it, or cleared
+            m_searching = false;
+            m_failed = !ok;
+            m_results = std::move(rows);
+            m_resultsFor = query;
+        };
+    });
+}
+
+void StaffHomeScreen::open(const Result& row) {
+    m_opening = true;
+    const std::uint64_t generation = m_generation;
+    StaffSession& session = m_ctx.staff;
+    m_ctx.tasks.post([this, &session, row, generation]() -> TaskRunner::Continuation {
+        storage::PersonalStore* store = session.store();
+        if (store == nullptr) return [] {};
+        std::string caseId;
+        if (auto cases = storage::CaseRepository(*store).casesOfPerson(row.personId)) {
+            // Newest first: the most recent open case is the one being worked on.
+            for (const auto& c : *cases) {
+                if (c.status == "open" && !c.meta.deleted) {
+                    caseId = c.meta.id;
+                    break;
+                }
+            }
+        }
+        return [this, row, caseId, generation] {
+            if (generation != m_generation) return;  // locked or cleared meanwhile
+            m_opening = false;
+            m_ctx.selection = StaffSelection{row.personId, caseId, row.caseCode, row.name};
+            m_ctx.nav.go(ScreenId::CaseView);
+        };
+    });
+}
+
+void StaffHomeScreen::dropPersonalData() {
+    ++m_generation;
+    m_query.clear();
+    m_results.clear();
+    m_resultsFor.clear();
+    m_results.shrink_to_fit();
+    m_searching = false;
+    m_failed = false;
+    m_queryChanged = false;
+    m_opening = false;
+    m_tapped.clear();
+    m_intent = Intent::None;
+}
+
+}  // namespace chasqui::kiosk

@@ -1,0 +1,168 @@
+// Staff home: search as you type (accents and case ignored, name parts by
+// their beginning, document number, case code), results that open the case,
+// register and supervisor buttons, stale results dropped.
+#include <doctest/doctest.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include <imgui.h>
+
+#include "tests/kiosk/support/staff_seed.hpp"
+
+using namespace chasqui;
+using kiosk::ScreenId;
+
+namespace {
+
+// A tap that does not wait for the worker (settle() would).
+void pressNow(test::HeadlessKiosk& k, std::string_view key) {
+    auto item = k.probe().find(key);
+    REQUIRE_MESSAGE(item.has_value(), key);
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2((item->min.x + item->max.x) * 0.5f, (item->min.y + item->max.y) * 0.5f);
+    k.frame();
+    io.MouseDown[0] = true;
+    k.frame();
+    io.MouseDown[0] = false;
+    k.frame();
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+}
+
+void clearSearch(test::HeadlessKiosk& k) {
+    for (int i = 0; i < 20; ++i) REQUIRE(k.tap("kb.back"));
+}
+
+}  // namespace
+
+TEST_CASE("staff home: search as you type by name, document and case code") {
+    test::KioskFixture f;
+    const auto seed = test::seedStaffPersons(f);
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    auto& k = *f.kiosk;
+    REQUIRE(k.screen() == ScreenId::StaffHome);
+    CHECK(k.has("home.search"));
+    CHECK(k.has("home.register"));
+    CHECK_FALSE(k.has("home.supervisor"));  // staff, not supervisor
+    // The search field has the keyboard at once.
+    CHECK(k.has("kb.a"));
+
+    // One letter is not enough to search.
+    k.type("m");
+    CHECK_FALSE(k.has("home.result." + seed.maria.id));
+    CHECK(k.drewText("la búsqueda empieza con dos letras"));
+    // A name's beginning without its accent finds María; Juan is not listed.
+    k.type("ari");
+    CHECK(k.has("home.result." + seed.maria.id));
+    CHECK(k.drewText("María José Pérez Gómez"));
+    CHECK(k.drewText(seed.maria.caseCode));
+    CHECK(k.drewText("12/04/1990"));
+    CHECK(k.drewText("Venezuela"));
+    CHECK_FALSE(k.has("home.result." + seed.juan.id));
+    CHECK(k.smallTargets().empty());
+    CHECK(k.duplicateIds().empty());
+
+    // Any name part, any case: the second family name.
+    clearSearch(k);
+    k.type("GOME");
+    CHECK(k.has("home.result." + seed.maria.id));
+
+    // Document number.
+    clearSearch(k);
+    k.type("45678912");
+    CHECK(k.has("home.result." + seed.juan.id));
+    CHECK_FALSE(k.has("home.result." + seed.maria.id));
+    CHECK(k.drewText("Juan Carlos Quispe Mamani"));
+
+    // Case code.
+    clearSearch(k);
+    k.type(seed.juan.caseCode);
+    CHECK(k.has("home.result." + seed.juan.id));
+    CHECK_FALSE(k.has("home.result." + seed.maria.id));
+
+    // Nobody.
+    clearSearch(k);
+    k.type("zzyzx");
+    CHECK(k.drewText("Nadie coincide"));
+    CHECK(k.app().i18n().missingKeys().empty());
+}
+
+TEST_CASE("staff home: tapping a result opens that person's case") {
+    test::KioskFixture f;
+    const auto seed = test::seedStaffPersons(f);
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    auto& k = *f.kiosk;
+    k.type("quis");
+    REQUIRE(k.tap("kb.done"));
+    REQUIRE(k.tap("home.result." + seed.juan.id));
+    CHECK(k.screen() == ScreenId::CaseView);
+    CHECK(k.app().selection().personId == seed.juan.id);
+    CHECK(k.app().selection().caseId == seed.juan.caseId);
+    CHECK(k.app().selection().caseCode == seed.juan.caseCode);
+    CHECK(k.app().selection().personName == "Juan Carlos Quispe Mamani");
+
+    // Back home: the search and its results are still there.
+    REQUIRE(k.tap("nav.back"));
+    CHECK(k.screen() == ScreenId::StaffHome);
+    CHECK(k.has("home.result." + seed.juan.id));
+}
+
+TEST_CASE("staff home: register and, for supervisors, their tools") {
+    test::KioskFixture f;
+    f.signIn(test::kSupervisorLogin, test::kSupervisorPin);
+    auto& k = *f.kiosk;
+    CHECK(k.has("home.supervisor"));
+    CHECK(k.smallTargets().empty());
+    CHECK(k.duplicateIds().empty());
+    REQUIRE(k.tap("home.register"));
+    CHECK(k.screen() == ScreenId::Register);
+}
+
+TEST_CASE("staff home: results of a query typed past are dropped") {
+    test::KioskFixture f;
+    const auto seed = test::seedStaffPersons(f);
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    auto& k = *f.kiosk;
+
+    // Hold the worker so that searches queue up behind a slow job.
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool release = false;
+    k.app().tasks().post([&]() -> kiosk::TaskRunner::Continuation {
+        std::unique_lock lock(mutex);
+        cv.wait(lock, [&] { return release; });
+        return {};
+    });
+    ImGui::GetIO().AddInputCharactersUTF8("qu");
+    k.frame();           // "Qu": a search is queued
+    pressNow(k, "kb.back");  // "Q": too short, the list must stay empty
+    k.frame();
+    {
+        std::lock_guard lock(mutex);
+        release = true;
+    }
+    cv.notify_all();
+    k.settle();
+    CHECK_FALSE(k.has("home.result." + seed.juan.id));
+    CHECK(k.drewText("la búsqueda empieza con dos letras"));
+
+    // Same with a longer query typed past a shorter one: only the last answers.
+    release = false;
+    k.app().tasks().post([&]() -> kiosk::TaskRunner::Continuation {
+        std::unique_lock lock(mutex);
+        cv.wait(lock, [&] { return release; });
+        return {};
+    });
+    ImGui::GetIO().AddInputCharactersUTF8("uispe");
+    k.frame();
+    ImGui::GetIO().AddInputCharactersUTF8("x");
+    k.frame();
+    {
+        std::lock_guard lock(mutex);
+        release = true;
+    }
+    cv.notify_all();
+    k.settle();
+    CHECK_FALSE(k.has("home.result." + seed.juan.id));
+    CHECK(k.drewText("Nadie coincide"));
+}
