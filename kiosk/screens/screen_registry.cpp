@@ -1,7 +1,10 @@
 #include "kiosk/screens/screen_registry.hpp"
 
+#include "kiosk/screens/assistance_screen.hpp"
+#include "kiosk/screens/case_view_screen.hpp"
 #include "kiosk/screens/conflicts_screen.hpp"
 #include "kiosk/screens/enrollment_screen.hpp"
+#include "kiosk/screens/referral_screen.hpp"
 #include "kiosk/screens/report_screen.hpp"
 #include "kiosk/screens/sign_in_screen.hpp"
 #include "kiosk/screens/staff_accounts_screen.hpp"
@@ -16,6 +19,9 @@ void registerScreens(Router& router, SelfServiceContext& self, StaffContext& sta
     router.add(std::make_unique<WelcomeScreen>(self, staff.session));
     router.add(std::make_unique<SignInScreen>(staff));
     router.add(std::make_unique<StaffHomeScreen>(staff));
+    router.add(std::make_unique<CaseViewScreen>(staff));
+    router.add(std::make_unique<AssistanceScreen>(staff));
+    router.add(std::make_unique<ReferralScreen>(staff));
     router.add(std::make_unique<SupervisorHomeScreen>(staff));
     router.add(std::make_unique<SyncPanelScreen>(staff));
     router.add(std::make_unique<ConflictsScreen>(staff));

@@ -1,0 +1,137 @@
+#pragma once
+// The case file of the person at the desk (StaffSelection): profile,
+// household, needs and consent, assistance history, referrals with their
+// dated and attributed status history, and notes, as sections of a
+// segmented control. Everything is loaded on the worker (person, household
+// and case file, each read audited as a view) and copied into m_data; draw
+// code records intents, afterDraw posts the writes (a note, a referral step,
+// opening or editing the case) and reloads. Personal data: dropped on
+// sign-out and on the inactivity lock.
+//
+// Split by feature: case_view_screen.cpp (loading, intents, header, tabs),
+// case_view_sections.cpp (profile, household, needs and the case form),
+// case_view_followup.cpp (assistance, referrals, notes).
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/kiosk_context.hpp"
+#include "storage/case_repository.hpp"
+#include "storage/model.hpp"
+
+namespace chasqui::kiosk {
+
+class CaseViewScreen final : public Screen {
+public:
+    enum class Tab { Profile, Household, Needs, Assistance, Referrals, Notes };
+
+    explicit CaseViewScreen(StaffContext& ctx) : m_ctx(ctx) {}
+    ScreenId id() const override { return ScreenId::CaseView; }
+    const char* titleKey() const override { return "case.title"; }
+    bool needsSession() const override { return true; }
+    void onEnter() override;
+    void drawContent(Ui& ui) override;
+    void afterDraw() override;
+    void dropPersonalData() override;
+
+    // For tests: true while anything about a person is held.
+    bool holdsPersonalData() const;
+    // Shown next time the screen is entered (the assistance and referral screens pick the section they changed).
+    void showTab(Tab tab) { m_tab = tab; }
+
+    // What a referral shows of its catalog service, in every language it has.
+    struct ServiceInfo {
+        std::map<std::string, std::string> names;  // by language
+        std::string organization;
+        std::string districtName;
+    };
+    struct Data {
+        storage::Person person;
+        std::vector<storage::Person> household;  // every member, the person included
+        std::string householdDistrict;
+        bool hasCase = false;
+        storage::CaseFile file;
+        std::map<std::string, std::string> staffNames;  // staff id -> name (or login)
+        std::map<std::string, ServiceInfo> services;    // service id -> what to show
+    };
+
+private:
+    enum class Intent {
+        None, Retry, Tab, Assist, Refer, SaveNote, AskStatus, ConfirmStatus, KeepStatus,
+        OpenForm, EditForm, SaveForm, CancelForm, ShowMember,
+    };
+    struct StatusChange {
+        std::string referralId;
+        std::string status;
+        std::string comment;
+        bool scrollTo = true;  // bring the confirmation into view once
+    };
+    // Needs, vulnerabilities, priority and consent: opening a case or editing it.
+    struct CaseForm {
+        bool visible = false;
+        bool creating = false;
+        std::vector<std::string> needs;
+        std::vector<std::string> vulnerabilities;
+        std::string priority = "normal";
+        std::string consent;  // given | refused | "" (not asked yet)
+        std::vector<std::string> scope;
+        const char* consentError = nullptr;
+        const char* scopeError = nullptr;
+    };
+    using Write = std::function<storage::Result<std::string>(storage::PersonalStore&)>;
+
+    void load();
+    // Runs `work` on the worker; on success calls `onDone` with what it
+    // returned (an id), shows `doneKey` and reloads; on failure shows why.
+    void submit(Write work, const char* doneKey, std::function<void(const std::string&)> onDone = {});
+    void act(Intent intent);
+    void actOnCase(Intent intent);      // the case form (case_view_sections.cpp)
+    void actOnFollowUp(Intent intent);  // notes and referral steps (case_view_followup.cpp)
+
+    void drawHeader(Ui& ui);
+    void drawTabs(Ui& ui);
+    void drawNoCase(Ui& ui);
+    void drawProfile(Ui& ui);
+    void drawHousehold(Ui& ui);
+    void drawNeeds(Ui& ui);
+    void drawCaseForm(Ui& ui);
+    void drawAssistance(Ui& ui);
+    void drawReferrals(Ui& ui);
+    void drawReferral(Ui& ui, const storage::Referral& referral);
+    void drawNotes(Ui& ui);
+    std::string staffName(Ui& ui, const std::string& staffId) const;
+    std::string serviceName(Ui& ui, const std::string& serviceId) const;
+
+    StaffContext& m_ctx;
+    std::uint64_t m_generation = 0;  // results of older loads and writes are dropped
+    bool m_loading = false;
+    bool m_saving = false;
+    const char* m_loadError = nullptr;
+    std::optional<Data> m_data;
+    Tab m_tab = Tab::Profile;
+    std::string m_forPersonId;  // whose data m_data holds (the tab resets for another person)
+    // Sizes of the histories when the screen was entered again for the same
+    // case, so the reload can say what the assistance or referral screen added.
+    std::optional<std::pair<std::size_t, std::size_t>> m_countsBefore;
+
+    // Feedback of the last write: a key, shown until the next action.
+    const char* m_message = nullptr;
+    bool m_messageIsError = false;
+
+    std::string m_noteText;
+    const char* m_noteError = nullptr;
+    std::optional<StatusChange> m_change;
+    std::string m_scrolledFor;  // the text field last scrolled into sight above the keyboard
+    CaseForm m_form;
+
+    Intent m_intent = Intent::None;
+    Tab m_tappedTab = Tab::Profile;
+    std::string m_intentArg;   // referral id or member person id
+    std::string m_intentArg2;  // status
+};
+
+}  // namespace chasqui::kiosk

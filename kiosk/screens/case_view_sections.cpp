@@ -1,0 +1,272 @@
+// Case view: profile, household, needs and consent, and the form that opens
+// a case or edits its needs, vulnerabilities, priority and consent.
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include "kiosk/screens/case_text.hpp"
+#include "kiosk/screens/case_view_screen.hpp"
+#include "kiosk/screens/case_widgets.hpp"
+#include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/widgets.hpp"
+
+namespace chasqui::kiosk {
+
+namespace {
+
+using casework::vocabLabel;
+
+std::string todayOf(const StaffContext& ctx) { return storage::isoDate(ctx.clock.nowMs()); }
+
+// Washington Group short set: six domains coded 1-4 (0 = not asked); 3 or 4
+// in any domain ("a lot of difficulty", "cannot do at all") is a disability.
+const char* disabilityKey(const std::string& codes) {
+    if (codes.empty() || std::all_of(codes.begin(), codes.end(), [](char c) { return c == '0'; }))
+        return "case.profile.disability.not_asked";
+    if (std::any_of(codes.begin(), codes.end(), [](char c) { return c == '3' || c == '4'; }))
+        return "case.profile.disability.yes";
+    return "case.profile.disability.no";
+}
+
+std::string birthText(Ui& ui, const storage::Person& p, const std::string& today) {
+    if (p.birthDate.empty()) return {};
+    std::string out = casework::displayDate(p.birthDate);
+    if (auto age = casework::ageOn(p.birthDate, today))
+        out += fmt::format("  ({})", fill(ui.tr(p.birthDateEstimated ? "case.profile.age_estimated" : "case.profile.age"),
+                                          {std::to_string(*age)}));
+    return out;
+}
+
+}  // namespace
+
+void CaseViewScreen::drawProfile(Ui& ui) {
+    const storage::Person& p = m_data->person;
+    const std::string today = todayOf(m_ctx);
+    std::string sex = vocabLabel(ui, "sexes", p.sex);
+    std::string document = vocabLabel(ui, "document_types", p.docType);
+    if (!p.docNumber.empty()) document += fmt::format("  {}", p.docNumber);
+    struct Item {
+        const char* caption;
+        std::string value;
+    };
+    std::vector<Item> items = {
+        {"case.profile.name", casework::fullName(p)},
+        {"case.profile.code", p.caseCode},
+        {"case.profile.sex", sex},
+        {"case.profile.birth", birthText(ui, p, today)},
+        {"case.profile.nationality", casework::countryLabel(ui, p.nationality)},
+        {"case.profile.document", document},
+        {"case.profile.phone", p.phone},
+        {"case.profile.languages", casework::vocabLabels(ui, "languages", p.languages, {})},
+        {"case.profile.population", vocabLabel(ui, "population_types", p.populationType)},
+        {"case.profile.migration", vocabLabel(ui, "migration_statuses", p.migrationStatus)},
+        {"case.profile.arrival", casework::displayDate(p.arrivalDate)},
+        {"case.profile.disability", ui.tr(disabilityKey(p.disability))},
+    };
+    if (!p.genderIdentity.empty()) items.push_back({"case.profile.gender", p.genderIdentity});
+    casework::Card card(ui);
+    if (ImGui::BeginTable("###case.profile.grid", 3, ImGuiTableFlags_SizingStretchSame)) {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (i % 3 == 0) ImGui::TableNextRow(ImGuiTableRowFlags_None, ui.px(84.f));
+            ImGui::TableNextColumn();
+            casework::field(ui, ui.tr(items[i].caption), items[i].value);
+        }
+        ImGui::EndTable();
+    }
+    card.end();
+}
+
+void CaseViewScreen::drawHousehold(Ui& ui) {
+    const Data& d = *m_data;
+    if (d.person.householdId.empty() || d.household.empty()) {
+        muted(ui, ui.tr("case.household.none"));
+        return;
+    }
+    if (!d.householdDistrict.empty()) muted(ui, fill(ui.tr("case.household.district"), {d.householdDistrict}));
+    const std::string today = todayOf(m_ctx);
+    for (const auto& member : d.household) {
+        std::string details = vocabLabel(ui, "relations_to_head", member.relationToHead);
+        const auto add = [&](const std::string& part) {
+            if (part.empty()) return;
+            if (!details.empty()) details += casework::kSeparator;
+            details += part;
+        };
+        add(vocabLabel(ui, "sexes", member.sex));
+        if (auto age = casework::ageOn(member.birthDate, today))
+            add(fill(ui.tr(member.birthDateEstimated ? "case.profile.age_estimated" : "case.profile.age"),
+                     {std::to_string(*age)}));
+        add(member.caseCode);
+        if (member.meta.id == d.person.meta.id) {
+            casework::Card card(ui);
+            ImGui::PushFont(ui.fonts.bold);
+            card.paragraph(fmt::format("{}  {}  ({})", icon::kUser, casework::fullName(member), ui.tr("case.household.this_person")));
+            ImGui::PopFont();
+            card.paragraph(details, true);
+            card.end();
+            continue;
+        }
+        const std::string key = "case.member." + member.meta.id;
+        if (listRow(ui, key.c_str(), casework::fullName(member), details, icon::kUser)) {
+            m_intent = Intent::ShowMember;
+            m_intentArg = member.meta.id;
+        }
+    }
+    muted(ui, ui.tr("case.household.hint"));
+}
+
+void CaseViewScreen::drawNeeds(Ui& ui) {
+    const storage::Case& c = m_data->file.record;
+    {
+        casework::Card card(ui);
+        label(ui, ui.tr("case.needs.status"));
+        casework::Chips chips(ui, card.innerWidth());
+        chips.add(vocabLabel(ui, "case_statuses", c.status), true);
+        chips.add(fill(ui.tr("case.header.priority"), {vocabLabel(ui, "case_priorities", c.priority)}),
+                  c.priority == "high" || c.priority == "critical");
+        if (!c.openedDate.empty()) card.paragraph(fill(ui.tr("case.needs.opened"), {casework::displayDate(c.openedDate)}), true);
+        card.end();
+    }
+    const auto chipList = [&](const char* titleKey, const char* list, const std::vector<std::string>& codes,
+                              const char* noneKey, bool strong) {
+        casework::Card card(ui);
+        label(ui, ui.tr(titleKey));
+        if (codes.empty()) {
+            card.paragraph(ui.tr(noneKey), true);
+        } else {
+            casework::Chips chips(ui, card.innerWidth());
+            for (const auto& code : codes) chips.add(vocabLabel(ui, list, code), strong);
+        }
+        card.end();
+    };
+    chipList("case.needs.sectors", "sectors", c.needs, "case.needs.sectors_none", false);
+    chipList("case.needs.vulnerabilities", "vulnerabilities", c.vulnerabilities, "case.needs.vulnerabilities_none", true);
+    {
+        casework::Card card(ui);
+        label(ui, ui.tr("case.consent.title"));
+        if (c.consent.given) {
+            successText(ui, fmt::format("{}  {}", icon::kCheck, fill(ui.tr("case.consent.given_on"), {casework::displayDate(c.consent.date)})));
+            casework::Chips chips(ui, card.innerWidth());
+            for (const auto& code : c.consent.scope) chips.add(vocabLabel(ui, "consent_scopes", code));
+        } else if (!c.consent.date.empty()) {
+            card.paragraph(fill(ui.tr("case.consent.refused_on"), {casework::displayDate(c.consent.date)}));
+        } else {
+            card.paragraph(ui.tr("case.consent.not_asked"));
+        }
+        if (!c.consent.given || std::find(c.consent.scope.begin(), c.consent.scope.end(), "referral_sharing") == c.consent.scope.end())
+            card.paragraph(ui.tr("case.consent.referral_hint"), true);
+        card.end();
+    }
+    if (button(ui, fmt::format("{}  {}", icon::kFile, ui.tr("case.edit")), "case.edit", ImVec2(0.f, 0.f), Tone::Secondary,
+               !m_saving))
+        m_intent = Intent::EditForm;
+}
+
+void CaseViewScreen::drawCaseForm(Ui& ui) {
+    // The buttons stay below the scrolling fields, always in reach.
+    const float footer = casework::footerHeight(ui);
+    beginScrollArea(ui, "case.scroll.form", ImVec2(0.f, ImGui::GetContentRegionAvail().y - footer));
+    heading(ui, ui.tr(m_form.creating ? "case.form.title_open" : "case.form.title_edit"));
+    multiChoice(ui, ui.tr("case.form.needs"), "case.form.needs",
+                casework::vocabOptions(ui, "sectors", storage::vocab::sectors()), m_form.needs);
+    ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
+    multiChoice(ui, ui.tr("case.form.vulnerabilities"), "case.form.vulnerabilities",
+                casework::vocabOptions(ui, "vulnerabilities", storage::vocab::vulnerabilities()), m_form.vulnerabilities);
+    muted(ui, ui.tr("case.form.vulnerabilities_hint"));
+    ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
+    choice(ui, ui.tr("case.form.priority"), "case.form.priority",
+           casework::vocabOptions(ui, "case_priorities", storage::vocab::casePriorities()), m_form.priority);
+    ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
+    const std::vector<Option> consent = {{"given", ui.tr("case.form.consent.given")},
+                                         {"refused", ui.tr("case.form.consent.refused")}};
+    muted(ui, ui.tr("case.form.consent_hint"));
+    if (choice(ui, ui.tr("case.form.consent"), "case.form.consent", consent, m_form.consent,
+               m_form.consentError != nullptr ? ui.tr(m_form.consentError) : ""))
+        m_form.consentError = nullptr;
+    if (m_form.consent == "given") {
+        if (multiChoice(ui, ui.tr("case.form.scope"), "case.form.scope",
+                        casework::vocabOptions(ui, "consent_scopes", storage::vocab::consentScopes()), m_form.scope,
+                        m_form.scopeError != nullptr ? ui.tr(m_form.scopeError) : ""))
+            m_form.scopeError = nullptr;
+    }
+    ImGui::Dummy(ImVec2(0.f, ui.px(ui.theme.spacing)));
+    endScrollArea(ui);
+    ImGui::Dummy(ImVec2(0.f, ui.px(4.f)));
+    if (button(ui, fmt::format("{}  {}", icon::kCheck, ui.tr(m_form.creating ? "case.form.save_open" : "case.form.save")),
+               "case.form.save", ImVec2(0.f, 0.f), Tone::Primary, !m_saving))
+        m_intent = Intent::SaveForm;
+    ImGui::SameLine();
+    if (button(ui, ui.tr("case.form.cancel"), "case.form.cancel", ImVec2(0.f, 0.f), Tone::Secondary, !m_saving))
+        m_intent = Intent::CancelForm;
+    if (m_form.consentError != nullptr || m_form.scopeError != nullptr) {
+        ImGui::SameLine();
+        casework::footerNote(ui, ui.tr("case.check_marked"), true);
+    }
+}
+
+void CaseViewScreen::actOnCase(Intent intent) {
+    switch (intent) {
+    case Intent::OpenForm:
+        m_form = CaseForm{};
+        m_form.visible = true;
+        m_form.creating = true;
+        m_message = nullptr;
+        break;
+    case Intent::EditForm: {
+        const storage::Case& c = m_data->file.record;
+        m_form = CaseForm{};
+        m_form.visible = true;
+        m_form.needs = c.needs;
+        m_form.vulnerabilities = c.vulnerabilities;
+        m_form.priority = c.priority;
+        m_form.consent = c.consent.given ? "given" : (c.consent.date.empty() ? "" : "refused");
+        m_form.scope = c.consent.scope;
+        m_message = nullptr;
+        break;
+    }
+    case Intent::CancelForm: m_form = CaseForm{}; break;
+    case Intent::SaveForm: {
+        m_form.consentError = m_form.consent.empty() ? "case.form.error.consent" : nullptr;
+        m_form.scopeError = m_form.consent == "given" && m_form.scope.empty() ? "case.form.error.scope" : nullptr;
+        if (m_form.consentError != nullptr || m_form.scopeError != nullptr || !m_data) return;
+        const std::string today = todayOf(m_ctx);
+        storage::Case c = m_form.creating ? storage::Case{} : m_data->file.record;
+        const bool wasGiven = c.consent.given;
+        const bool wasAsked = wasGiven || !c.consent.date.empty();
+        c.needs = m_form.needs;
+        c.vulnerabilities = m_form.vulnerabilities;
+        c.priority = m_form.priority;
+        c.consent.given = m_form.consent == "given";
+        c.consent.scope = c.consent.given ? m_form.scope : std::vector<std::string>{};
+        // The consent date is when the person was asked: a new answer is dated today.
+        if (!wasAsked || wasGiven != c.consent.given) c.consent.date = today;
+        if (m_form.creating) {
+            c.personId = m_data->person.meta.id;
+            c.status = "open";
+            c.openedDate = today;
+            submit(
+                [c](storage::PersonalStore& store) mutable {
+                    c.officeId = store.session().officeId;
+                    return storage::CaseRepository(store).open(c);
+                },
+                "case.form.done_open",
+                [this](const std::string& id) {
+                    m_ctx.selection.caseId = id;
+                    m_form = CaseForm{};
+                    m_tab = Tab::Needs;
+                });
+        } else {
+            submit(
+                [c](storage::PersonalStore& store) -> storage::Result<std::string> {
+                    if (auto r = storage::CaseRepository(store).update(c); !r) return std::unexpected(r.error());
+                    return c.meta.id;
+                },
+                "case.form.done_edit", [this](const std::string&) { m_form = CaseForm{}; });
+        }
+        break;
+    }
+    default: actOnFollowUp(intent); break;
+    }
+}
+
+}  // namespace chasqui::kiosk
