@@ -5,6 +5,7 @@
 #include "kiosk/screens/conflicts_screen.hpp"
 #include "kiosk/screens/enrollment_screen.hpp"
 #include "kiosk/screens/referral_screen.hpp"
+#include "kiosk/screens/register_screen.hpp"
 #include "kiosk/screens/report_screen.hpp"
 #include "kiosk/screens/sign_in_screen.hpp"
 #include "kiosk/screens/staff_accounts_screen.hpp"
@@ -19,6 +20,7 @@ void registerScreens(Router& router, SelfServiceContext& self, StaffContext& sta
     router.add(std::make_unique<WelcomeScreen>(self, staff.session));
     router.add(std::make_unique<SignInScreen>(staff));
     router.add(std::make_unique<StaffHomeScreen>(staff));
+    router.add(std::make_unique<RegisterScreen>(staff));
     router.add(std::make_unique<CaseViewScreen>(staff));
     router.add(std::make_unique<AssistanceScreen>(staff));
     router.add(std::make_unique<ReferralScreen>(staff));

@@ -1,0 +1,354 @@
+// Drawing of the registration wizard's steps. Draw code only: widgets edit
+// the form in place and taps are recorded as intents for afterDraw().
+#include <fmt/format.h>
+
+#include "kiosk/screens/register_screen.hpp"
+#include "kiosk/screens/staff_text.hpp"
+#include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/widgets.hpp"
+#include "storage/duplicate_finder.hpp"
+
+namespace chasqui::kiosk {
+
+namespace {
+
+using reg::Step;
+
+constexpr std::size_t kNameBytes = 160;  // 80 characters of two bytes
+
+const char* stepTitleKey(Step step) {
+    switch (step) {
+    case Step::Person: return "register.step.person";
+    case Step::Document: return "register.step.document";
+    case Step::Household: return "register.step.household";
+    case Step::Case: return "register.step.case";
+    case Step::Review: return "register.step.review";
+    }
+    return "register.step.review";
+}
+
+// Fields side by side: wide screens need less scrolling.
+bool beginRow(const char* id, int columns) {
+    return ImGui::BeginTable(id, columns, ImGuiTableFlags_SizingStretchSame);
+}
+
+std::vector<Option> options(const Ui& ui, std::initializer_list<const char*> codes, const char* prefix) {
+    std::vector<Option> out;
+    for (const char* code : codes) out.push_back({code, ui.tr(fmt::format("{}.{}", prefix, code))});
+    return out;
+}
+
+void reviewLine(Ui& ui, const char* labelKey, std::string_view value) {
+    if (value.empty()) return;
+    ImGui::PushFont(ui.fonts.bold);
+    const char* name = ui.tr(labelKey);
+    ImGui::TextUnformatted(name);
+    ui.probe.text(name);
+    ImGui::PopFont();
+    ImGui::SameLine();
+    text(ui, value);
+}
+
+std::string labels(const Ui& ui, std::string_view list, const std::vector<std::string>& codes) {
+    std::string out;
+    for (const auto& code : codes) {
+        if (!out.empty()) out += ", ";
+        out += staff::vocabLabel(ui, list, code);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string RegisterScreen::fieldError(const Ui& ui, std::string_view name) const {
+    auto it = m_errors.find(name);
+    if (it == m_errors.end()) return {};
+    return fill(ui.tr(it->second.key), {it->second.value});
+}
+
+void RegisterScreen::keepInView(const Ui& ui, const char* key) {
+    if (ui.entry.isFocused(key) && m_inView != key) {
+        // The keyboard is about to cover the lower part: bring the field up.
+        ImGui::SetScrollHereY(0.3f);
+        m_inView = key;
+    }
+}
+
+void RegisterScreen::field(Ui& ui, const char* labelKey, const char* name, std::string& value, EntryMode mode,
+                           std::size_t maxBytes, float width) {
+    const std::string key = fmt::format("register.{}", name);
+    if (textField(ui, ui.tr(labelKey), key.c_str(), value, mode, maxBytes, fieldError(ui, name), width))
+        m_errors.erase(std::string(name));
+    keepInView(ui, key.c_str());
+}
+
+void RegisterScreen::drawContent(Ui& ui) {
+    if (!ui.entry.isOpen()) m_inView.clear();
+    const float pad = ui.px(ui.theme.spacing);
+    drawHeader(ui);
+    if (!m_saveErrorKey.empty()) banner(ui, icon::kWarning, ui.tr(m_saveErrorKey), Tone::Danger);
+    if (m_phase == Phase::Checking) banner(ui, icon::kClock, ui.tr("register.checking"));
+    if (m_phase == Phase::Saving) banner(ui, icon::kClock, ui.tr("register.saving"));
+    const float footer = std::max(ui.theme.minTouch, ui.px(ui.theme.buttonHeight)) + pad;
+    const float height = std::max(ui.theme.minTouch, ImGui::GetContentRegionAvail().y - footer);
+    if (m_phase == Phase::Duplicates) {
+        drawDuplicates(ui, height);
+        return;
+    }
+    beginScrollArea(ui, "register.scroll", ImVec2(0.f, height));
+    if (m_scrollTop) {
+        ImGui::SetScrollY(0.f);
+        m_scrollTop = false;
+    }
+    switch (m_step) {
+    case Step::Person: drawPerson(ui); break;
+    case Step::Document: drawDocument(ui); break;
+    case Step::Household: drawHousehold(ui); break;
+    case Step::Case: drawCase(ui); break;
+    case Step::Review: drawReview(ui); break;
+    }
+    ImGui::Dummy(ImVec2(0.f, pad));
+    endScrollArea(ui);
+    drawFooter(ui);
+}
+
+void RegisterScreen::drawHeader(Ui& ui) {
+    const int number = static_cast<int>(m_step) + 1;
+    label(ui, fill(ui.tr("register.step_of"), {std::to_string(number), std::to_string(reg::kStepCount),
+                                                ui.tr(stepTitleKey(m_step))}));
+    progressBar(ui, static_cast<float>(number) / static_cast<float>(reg::kStepCount), "");
+    if (!m_errors.empty() && m_phase == Phase::Form) errorText(ui, fmt::format("{}  {}", icon::kWarning, ui.tr("register.fix_fields")));
+}
+
+void RegisterScreen::drawFooter(Ui& ui) {
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float pad = ui.px(ui.theme.spacing);
+    const bool busy = m_phase != Phase::Form;
+    const float buttonWidth = std::min(ui.px(420.f), (width - pad) * 0.5f);
+    if (m_step != Step::Person) {
+        if (button(ui, fmt::format("{}  {}", icon::kBack, ui.tr("register.back")), "register.back",
+                   ImVec2(buttonWidth, 0.f), Tone::Secondary, !busy))
+            m_intent = Intent::Back;
+        ImGui::SameLine();
+    }
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.f, width - ImGui::GetCursorPosX() - buttonWidth));
+    if (m_step == Step::Review) {
+        if (button(ui, fmt::format("{}  {}", icon::kCheck, ui.tr("register.save")), "register.save",
+                   ImVec2(buttonWidth, 0.f), Tone::Primary, !busy))
+            m_intent = Intent::Save;
+    } else if (button(ui, fmt::format("{}  {}", ui.tr("register.next"), icon::kNext), "register.next",
+                      ImVec2(buttonWidth, 0.f), Tone::Primary, !busy)) {
+        m_intent = Intent::Next;
+    }
+}
+
+void RegisterScreen::drawPerson(Ui& ui) {
+    if (beginRow("##names", 3)) {
+        ImGui::TableNextColumn();
+        field(ui, "register.given_names_label", "given_names", m_form.givenNames, EntryMode::Text, kNameBytes);
+        ImGui::TableNextColumn();
+        field(ui, "register.family_name_1_label", "family_name_1", m_form.familyName1, EntryMode::Text, kNameBytes);
+        ImGui::TableNextColumn();
+        field(ui, "register.family_name_2_label", "family_name_2", m_form.familyName2, EntryMode::Text, kNameBytes);
+        ImGui::EndTable();
+    }
+    if (choice(ui, ui.tr("register.sex_label"), "register.sex", staff::vocabOptions(ui, "sexes", storage::vocab::sexes()),
+               m_form.sex, fieldError(ui, "sex"))) {
+        m_errors.erase("sex");
+        ui.entry.close();
+    }
+    if (beginRow("##birth", 2)) {
+        ImGui::TableNextColumn();
+        std::string mode = m_form.ageOnly ? "age" : "date";
+        if (choice(ui, ui.tr("register.birth_mode_label"), "register.birth_mode",
+                   options(ui, {"date", "age"}, "register.birth_mode"), mode)) {
+            m_form.ageOnly = mode == "age";
+            ui.entry.close();
+        }
+        ImGui::TableNextColumn();
+        if (m_form.ageOnly) field(ui, "register.age_label", "age", m_form.ageYears, EntryMode::Numeric, 3);
+        else field(ui, "register.birth_date_label", "birth_date", m_form.birthDate, EntryMode::Date, 10);
+        ImGui::EndTable();
+    }
+    std::vector<Option> nationalities;
+    for (auto code : reg::offeredNationalities()) nationalities.push_back({std::string(code), staff::countryLabel(ui, code)});
+    nationalities.push_back({std::string(reg::kOtherNationality), ui.tr("vocab.nationalities.other")});
+    if (choice(ui, ui.tr("register.nationality_label"), "register.nationality", nationalities, m_form.nationality,
+               fieldError(ui, "nationality"))) {
+        m_errors.erase("nationality");
+        ui.entry.close();
+    }
+    if (m_form.nationality == reg::kOtherNationality)
+        field(ui, "register.other_country_label", "other_country", m_form.otherCountry, EntryMode::Text, 3, ui.px(420.f));
+    if (multiChoice(ui, ui.tr("register.languages_label"), "register.languages",
+                    staff::vocabOptions(ui, "languages", storage::vocab::languages()), m_form.languages))
+        ui.entry.close();
+}
+
+void RegisterScreen::drawDocument(Ui& ui) {
+    if (choice(ui, ui.tr("register.doc_type_label"), "register.doc_type",
+               staff::vocabOptions(ui, "document_types", storage::vocab::documentTypes()), m_form.docType,
+               fieldError(ui, "doc_type"))) {
+        m_errors.erase("doc_type");
+        m_errors.erase("doc_number");
+        ui.entry.close();
+    }
+    const bool numeric = m_form.docType == "dni" || m_form.docType == "ptp" || m_form.docType == "cpp";
+    if (beginRow("##contact", 2)) {
+        ImGui::TableNextColumn();
+        if (!m_form.docType.empty() && m_form.docType != "none")
+            field(ui, "register.doc_number_label", "doc_number", m_form.docNumber,
+                  numeric ? EntryMode::Numeric : EntryMode::Text, 40);
+        ImGui::TableNextColumn();
+        field(ui, "register.phone_label", "phone", m_form.phone, EntryMode::Phone, 20);
+        ImGui::EndTable();
+    }
+    if (choice(ui, ui.tr("register.population_type_label"), "register.population_type",
+               staff::vocabOptions(ui, "population_types", storage::vocab::populationTypes()), m_form.populationType,
+               fieldError(ui, "population_type"))) {
+        m_errors.erase("population_type");
+        ui.entry.close();
+    }
+    if (choice(ui, ui.tr("register.migration_status_label"), "register.migration_status",
+               staff::vocabOptions(ui, "migration_statuses", storage::vocab::migrationStatuses()),
+               m_form.migrationStatus, fieldError(ui, "migration_status"))) {
+        m_errors.erase("migration_status");
+        ui.entry.close();
+    }
+    field(ui, "register.arrival_date_label", "arrival_date", m_form.arrivalDate, EntryMode::Date, 10, ui.px(420.f));
+}
+
+void RegisterScreen::drawHousehold(Ui& ui) {
+    if (choice(ui, ui.tr("register.household_label"), "register.household",
+               options(ui, {"alone", "new"}, "register.household"), m_form.household, fieldError(ui, "household"))) {
+        m_errors.erase("household");
+        ui.entry.close();
+    }
+    muted(ui, ui.tr("register.household_hint"));
+    if (m_form.household == "new") {
+        field(ui, "register.district_label", "district", m_form.district, EntryMode::Numeric, 6, ui.px(420.f));
+        muted(ui, ui.tr("register.district_hint"));
+    }
+}
+
+void RegisterScreen::drawCase(Ui& ui) {
+    if (multiChoice(ui, ui.tr("register.needs_label"), "register.needs",
+                    staff::vocabOptions(ui, "sectors", storage::vocab::sectors()), m_form.needs))
+        ui.entry.close();
+    if (multiChoice(ui, ui.tr("register.vulnerabilities_label"), "register.vulnerabilities",
+                    staff::vocabOptions(ui, "vulnerabilities", storage::vocab::vulnerabilities()), m_form.vulnerabilities))
+        ui.entry.close();
+    if (choice(ui, ui.tr("register.priority_label"), "register.priority",
+               staff::vocabOptions(ui, "case_priorities", storage::vocab::casePriorities()), m_form.priority,
+               fieldError(ui, "priority")))
+        ui.entry.close();
+    if (choice(ui, ui.tr("register.consent_label"), "register.consent", options(ui, {"given", "refused"}, "register.consent"),
+               m_form.consent, fieldError(ui, "consent"))) {
+        m_errors.erase("consent");
+        ui.entry.close();
+    }
+    if (m_form.consent == "given") {
+        field(ui, "register.consent_date_label", "consent_date", m_form.consentDate, EntryMode::Date, 10, ui.px(420.f));
+        if (multiChoice(ui, ui.tr("register.consent_scope_label"), "register.consent_scope",
+                        staff::vocabOptions(ui, "consent_scopes", storage::vocab::consentScopes()), m_form.consentScope,
+                        fieldError(ui, "consent_scope"))) {
+            m_errors.erase("consent_scope");
+            ui.entry.close();
+        }
+    } else if (m_form.consent == "refused") {
+        muted(ui, ui.tr("register.consent_refused_hint"));
+    }
+}
+
+void RegisterScreen::drawReview(Ui& ui) {
+    const std::string day = storage::isoDate(ui.nowMs);
+    const storage::Person p = reg::buildPerson(m_form, day);
+    const auto section = [&](Step step, const char* editKey) {
+        ImGui::Dummy(ImVec2(0.f, ui.px(ui.theme.spacing) * 0.5f));
+        heading(ui, ui.tr(stepTitleKey(step)));
+        ImGui::SameLine();
+        if (button(ui, ui.tr("register.edit"), editKey, ImVec2(0.f, 0.f), Tone::Secondary)) {
+            m_intent = Intent::Edit;
+            m_editStep = step;
+        }
+    };
+    section(Step::Person, "register.edit.person");
+    reviewLine(ui, "register.review.name", staff::joinName(p.givenNames, p.familyName1, p.familyName2));
+    reviewLine(ui, "register.sex_label", staff::vocabLabel(ui, "sexes", p.sex));
+    reviewLine(ui, "register.birth_date_label",
+               m_form.ageOnly ? fill(ui.tr("register.review.age"), {staff::trimmed(m_form.ageYears)})
+                              : staff::displayDate(p.birthDate));
+    reviewLine(ui, "register.nationality_label", staff::countryLabel(ui, p.nationality));
+    reviewLine(ui, "register.languages_label", labels(ui, "languages", p.languages));
+    section(Step::Document, "register.edit.document");
+    reviewLine(ui, "register.doc_type_label",
+               p.docNumber.empty() ? staff::vocabLabel(ui, "document_types", p.docType)
+                                   : fmt::format("{} {}", staff::vocabLabel(ui, "document_types", p.docType), p.docNumber));
+    reviewLine(ui, "register.phone_label", p.phone);
+    reviewLine(ui, "register.population_type_label", staff::vocabLabel(ui, "population_types", p.populationType));
+    reviewLine(ui, "register.migration_status_label", staff::vocabLabel(ui, "migration_statuses", p.migrationStatus));
+    reviewLine(ui, "register.arrival_date_label", staff::displayDate(p.arrivalDate));
+    section(Step::Household, "register.edit.household");
+    reviewLine(ui, "register.household_label", ui.tr(fmt::format("register.household.{}", m_form.household)));
+    reviewLine(ui, "register.district_label", staff::trimmed(m_form.district));
+    section(Step::Case, "register.edit.case");
+    reviewLine(ui, "register.needs_label", labels(ui, "sectors", m_form.needs));
+    reviewLine(ui, "register.vulnerabilities_label", labels(ui, "vulnerabilities", m_form.vulnerabilities));
+    reviewLine(ui, "register.priority_label", staff::vocabLabel(ui, "case_priorities", m_form.priority));
+    reviewLine(ui, "register.consent_label",
+               m_form.consent == "given"
+                   ? fmt::format("{} ({})", ui.tr("register.consent.given"), staff::trimmed(m_form.consentDate))
+                   : std::string(ui.tr("register.consent.refused")));
+    if (m_form.consent == "given") reviewLine(ui, "register.consent_scope_label", labels(ui, "consent_scopes", m_form.consentScope));
+}
+
+void RegisterScreen::drawDuplicates(Ui& ui, float height) {
+    const float pad = ui.px(ui.theme.spacing);
+    beginScrollArea(ui, "register.dup.list", ImVec2(0.f, height));
+    heading(ui, fmt::format("{}  {}", icon::kUsers, ui.tr("register.dup.title")));
+    text(ui, ui.tr("register.dup.hint"));
+    const std::string day = storage::isoDate(ui.nowMs);
+    for (const Candidate& c : m_candidates) {
+        ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
+        ImGui::PushID(c.personId.c_str());
+        ImGui::BeginGroup();
+        const bool likely = c.score >= storage::kLikelyDuplicate || c.sameDocument;
+        label(ui, fmt::format("{}{}{}", c.name, staff::kDash,
+                              ui.tr(likely ? "register.dup.very_likely" : "register.dup.possible")));
+        std::vector<std::string> parts{c.caseCode};
+        if (!c.birthDate.empty()) {
+            const auto age = staff::ageOn(c.birthDate, day);
+            parts.push_back(age ? fill(ui.tr("home.born_age"), {staff::displayDate(c.birthDate), std::to_string(*age)})
+                                : fill(ui.tr("home.born"), {staff::displayDate(c.birthDate)}));
+        }
+        if (!c.nationality.empty()) parts.push_back(staff::countryLabel(ui, c.nationality));
+        if (!c.docNumber.empty())
+            parts.push_back(fmt::format("{} {}", staff::vocabLabel(ui, "document_types", c.docType), c.docNumber));
+        std::string line;
+        for (const auto& part : parts) line += (line.empty() ? "" : staff::kSeparator) + part;
+        muted(ui, line);
+        if (c.sameDocument) muted(ui, ui.tr("register.dup.same_document"));
+        const std::string key = "register.dup.same." + c.personId;
+        if (button(ui, fmt::format("{}  {}", icon::kCheck, ui.tr("register.dup.same")), key.c_str(), ImVec2(0.f, 0.f),
+                   Tone::Secondary, m_phase == Phase::Duplicates)) {
+            m_intent = Intent::Same;
+            m_intentPerson = c.personId;
+        }
+        ImGui::EndGroup();
+        ImGui::PopID();
+        ImGui::Separator();
+    }
+    endScrollArea(ui);
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float buttonWidth = std::min(ui.px(520.f), (width - pad) * 0.5f);
+    if (button(ui, fmt::format("{}  {}", icon::kBack, ui.tr("register.back")), "register.back", ImVec2(buttonWidth, 0.f),
+               Tone::Secondary, m_phase == Phase::Duplicates))
+        m_intent = Intent::Back;
+    ImGui::SameLine();
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.f, width - ImGui::GetCursorPosX() - buttonWidth));
+    if (button(ui, fmt::format("{}  {}", icon::kUserPlus, ui.tr("register.dup.different")), "register.dup.different",
+               ImVec2(buttonWidth, 0.f), Tone::Primary, m_phase == Phase::Duplicates))
+        m_intent = Intent::Different;
+}
+
+}  // namespace chasqui::kiosk
