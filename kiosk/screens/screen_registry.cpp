@@ -2,11 +2,14 @@
 
 #include "kiosk/screens/assistance_screen.hpp"
 #include "kiosk/screens/case_view_screen.hpp"
+#include "kiosk/screens/categories_screen.hpp"
 #include "kiosk/screens/conflicts_screen.hpp"
 #include "kiosk/screens/enrollment_screen.hpp"
 #include "kiosk/screens/referral_screen.hpp"
 #include "kiosk/screens/register_screen.hpp"
 #include "kiosk/screens/report_screen.hpp"
+#include "kiosk/screens/service_detail_screen.hpp"
+#include "kiosk/screens/service_list_screen.hpp"
 #include "kiosk/screens/sign_in_screen.hpp"
 #include "kiosk/screens/staff_accounts_screen.hpp"
 #include "kiosk/screens/staff_home_screen.hpp"
@@ -30,6 +33,9 @@ void registerScreens(Router& router, SelfServiceContext& self, StaffContext& sta
     router.add(std::make_unique<ReportScreen>(staff));
     router.add(std::make_unique<StaffAccountsScreen>(staff));
     router.add(std::make_unique<EnrollmentScreen>(staff));
+    router.add(std::make_unique<CategoriesScreen>(self));
+    router.add(std::make_unique<ServiceListScreen>(self));
+    router.add(std::make_unique<ServiceDetailScreen>(self));
 }
 
 }  // namespace chasqui::kiosk
