@@ -88,6 +88,7 @@ void CaseViewScreen::onEnter() {
     m_noteError = nullptr;
     m_change.reset();
     m_form = CaseForm{};
+    m_saving = false;  // a write still on the worker is dropped with the load below (new generation)
     m_countsBefore.reset();
     if (m_data && m_data->hasCase && m_data->file.record.meta.id == m_ctx.selection.caseId)
         m_countsBefore = std::make_pair(m_data->file.assistance.size(), m_data->file.referrals.size());
@@ -224,29 +225,39 @@ void CaseViewScreen::drawHeader(Ui& ui) {
     const std::string referLabel = fmt::format("{}  {}", icon::kShare, ui.tr("case.refer"));
     ImGui::PushFont(ui.fonts.bold);
     const float pad = ui.px(ui.theme.spacing);
+    // What button() makes of two labels: text plus 2.5 paddings each, and the spacing between them.
     const float buttonsWidth = ImGui::CalcTextSize(assistLabel.c_str()).x + ImGui::CalcTextSize(referLabel.c_str()).x +
-                               pad * 6.f;
+                               pad * 5.f + ImGui::GetStyle().ItemSpacing.x;
     ImGui::PopFont();
-    if (ImGui::BeginTable("###case.header", 2, ImGuiTableFlags_SizingStretchProp)) {
-        ImGui::TableSetupColumn("###who", ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableSetupColumn("###actions", ImGuiTableColumnFlags_WidthFixed, buttonsWidth);
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        heading(ui, casework::fullName(d.person));
-        std::string line = fill(ui.tr("case.header.code"), {d.person.caseCode});
-        if (hasCase) {
-            const auto& c = d.file.record;
-            line += fmt::format("{}{}{}{}", casework::kSeparator, casework::vocabLabel(ui, "case_statuses", c.status),
-                                casework::kSeparator, fill(ui.tr("case.header.priority"), {casework::vocabLabel(ui, "case_priorities", c.priority)}));
-        }
-        muted(ui, line);
-        ImGui::TableNextColumn();
-        const bool enabled = hasCase && !m_saving;
-        if (button(ui, assistLabel, "case.assist", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Assist;
-        ImGui::SameLine();
-        if (button(ui, referLabel, "case.refer", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Refer;
-        ImGui::EndTable();
+    // Buttons on the right first, then the name and code wrapping in the room left of them.
+    const ImVec2 start = ImGui::GetCursorPos();
+    const float width = ImGui::GetContentRegionAvail().x;
+    ImGui::SetCursorPos(ImVec2(start.x + width - buttonsWidth, start.y));
+    const bool enabled = hasCase && !m_saving;
+    if (button(ui, assistLabel, "case.assist", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Assist;
+    ImGui::SameLine();
+    if (button(ui, referLabel, "case.refer", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Refer;
+    const float belowButtons = ImGui::GetCursorPosY();
+    ImGui::SetCursorPos(start);
+    ImGui::PushTextWrapPos(start.x + width - buttonsWidth - pad);
+    const std::string name = casework::fullName(d.person);
+    ImGui::PushFont(ui.fonts.heading);
+    ImGui::TextUnformatted(name.c_str());
+    ImGui::PopFont();
+    ui.probe.text(name);
+    std::string line = fill(ui.tr("case.header.code"), {d.person.caseCode});
+    if (hasCase) {
+        const auto& c = d.file.record;
+        line += fmt::format("{}{}{}{}", casework::kSeparator, casework::vocabLabel(ui, "case_statuses", c.status),
+                            casework::kSeparator,
+                            fill(ui.tr("case.header.priority"), {casework::vocabLabel(ui, "case_priorities", c.priority)}));
     }
+    ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.mutedText);
+    ImGui::TextUnformatted(line.c_str());
+    ImGui::PopStyleColor();
+    ui.probe.text(line);
+    ImGui::PopTextWrapPos();
+    if (ImGui::GetCursorPosY() < belowButtons) ImGui::SetCursorPosY(belowButtons);
     if (m_saving) muted(ui, ui.tr("case.saving"));
     else if (m_loading) muted(ui, ui.tr("case.loading"));
     if (m_message != nullptr) {

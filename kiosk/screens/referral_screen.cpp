@@ -42,6 +42,7 @@ void ReferralScreen::reset() {
     m_tapped.clear();
     m_consentTapped = false;
     m_scrolledFor.clear();
+    m_scrollToServices = false;
 }
 
 void ReferralScreen::onEnter() {
@@ -119,8 +120,9 @@ void ReferralScreen::drawContent(Ui& ui) {
 }
 
 void ReferralScreen::drawCatalog(Ui& ui, float width, float height) {
-    ImGui::BeginChild("###referral.catalog", ImVec2(width, height), false,
-                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    // One scrolling column: at large text sizes the categories alone fill the
+    // height, so the list is brought up under them once a category is chosen.
+    beginScrollArea(ui, "referral.scroll.catalog", ImVec2(width, height));
     std::string category = m_category;
     if (choice(ui, ui.tr("referral.category"), "referral.category",
                casework::vocabOptions(ui, "service_categories", storage::vocab::serviceCategories()), category)) {
@@ -128,9 +130,14 @@ void ReferralScreen::drawCatalog(Ui& ui, float width, float height) {
         m_tapped = category;
     }
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
+    if (m_scrollToServices) {
+        // Only when the list would start in the lower half (large text); otherwise the categories stay in view.
+        const float shownAt = ImGui::GetCursorScreenPos().y - ImGui::GetWindowPos().y;
+        if (shownAt > ImGui::GetWindowHeight() * 0.5f) ImGui::SetScrollHereY(0.f);
+        m_scrollToServices = false;
+    }
     label(ui, ui.tr("referral.service"));
     if (m_errors.service != nullptr) errorText(ui, fmt::format("{} {}", icon::kWarning, ui.tr(m_errors.service)));
-    beginScrollArea(ui, "referral.scroll.services", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
     if (m_category.empty()) {
         muted(ui, ui.tr("referral.choose_category"));
     } else if (m_listLoading) {
@@ -152,7 +159,6 @@ void ReferralScreen::drawCatalog(Ui& ui, float width, float height) {
         }
     }
     endScrollArea(ui);
-    ImGui::EndChild();
 }
 
 void ReferralScreen::drawForm(Ui& ui, float width, float height) {
@@ -211,6 +217,7 @@ void ReferralScreen::afterDraw() {
             m_category = m_tapped;
             loadServices();
         }
+        m_scrollToServices = true;
         break;
     case Intent::Retry: loadServices(); break;
     case Intent::Service:

@@ -70,6 +70,7 @@ private:
     Intent m_intent = Intent::None;
     std::string m_tapped;  // category code or service id
     bool m_consentTapped = false;
+    bool m_scrollToServices = false;  // a category was chosen: bring its list into view
     std::string m_scrolledFor;  // the text field last scrolled into sight above the keyboard
 };
 

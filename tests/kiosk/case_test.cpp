@@ -505,3 +505,31 @@ TEST_CASE("case work after sign-out: nothing personal is drawn or kept, and the 
     CHECK_FALSE(k.drewText("Venezuela"));
     CHECK_FALSE(k.drewText("Cédula venezolana"));
 }
+
+TEST_CASE("case work at the largest text size: every section and form stays touch-sized") {
+    test::KioskFixture f;
+    const Seeded s = start(f);
+    auto& k = *f.kiosk;
+    k.app().router().requestHome();  // the welcome screen, keeping the session
+    k.frame();
+    k.settle();
+    REQUIRE(k.screen() == ScreenId::Welcome);
+    REQUIRE(k.tap("welcome.size.2"));
+    k.frame();
+    REQUIRE(k.app().textScale() == doctest::Approx(1.5f));
+    openCase(f, s);
+    for (const char* tab : {"case.tab.profile", "case.tab.household", "case.tab.needs", "case.tab.assistance",
+                            "case.tab.referrals", "case.tab.notes"}) {
+        REQUIRE_MESSAGE(k.tap(tab), tab);
+        CHECK_MESSAGE(k.smallTargets().empty(), tab);
+        CHECK_MESSAGE(k.duplicateIds().empty(), tab);
+    }
+    REQUIRE(k.tap("case.assist"));
+    REQUIRE(k.tap("assist.sector.shelter"));
+    checkTouchAndKeys(k);
+    REQUIRE(k.tap("assist.cancel"));
+    REQUIRE(k.tap("case.refer"));
+    REQUIRE(k.tap("referral.category.food"));
+    CHECK_FALSE(firstService(k).empty());
+    checkTouchAndKeys(k);
+}
