@@ -184,6 +184,9 @@ void ConflictsScreen::drawConflict(Ui& ui, const ConflictView& c) {
         const auto side = [&](const ConflictSide& s, bool current) {
             ImGui::TableNextColumn();
             ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, toU32(ui.theme.surface));
+            // Starts each side on a fresh line: the table would otherwise give
+            // the second side the first side's button baseline, one step lower.
+            ImGui::Dummy(ImVec2(0.f, 0.f));
             muted(ui, ui.tr(current ? "conflict.current" : "conflict.other"));
             ImGui::PushFont(ui.fonts.heading);
             text(ui, shownValue(ui, c, s.value));
@@ -207,10 +210,8 @@ void ConflictsScreen::drawConflict(Ui& ui, const ConflictView& c) {
 
 void ConflictsScreen::drawConfirmation(Ui& ui, const ConflictView& c) {
     const float pad = ui.px(ui.theme.spacing);
-    const float width = std::min(ImGui::GetContentRegionAvail().x, ui.px(1200.f));
-    ImGui::SetCursorPosX((ImGui::GetContentRegionAvail().x - width) * 0.5f + ImGui::GetCursorPosX());
-    ImGui::BeginGroup();
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    super::beginColumn(ui, "conflict.confirm", 1200.f);
+    const float width = ImGui::GetContentRegionAvail().x;
     ImGui::Dummy(ImVec2(0.f, pad));
     heading(ui, fmt::format("{}  {}", icon::kCodeFork, ui.tr("conflict.confirm.title")));
     label(ui, recordTitle(ui, c));
@@ -234,8 +235,7 @@ void ConflictsScreen::drawConfirmation(Ui& ui, const ConflictView& c) {
                    ImVec2(half, ui.px(88.f)), Tone::Secondary))
             m_no = true;
     }
-    ImGui::PopTextWrapPos();
-    ImGui::EndGroup();
+    super::endColumn();
 }
 
 void ConflictsScreen::afterDraw() {

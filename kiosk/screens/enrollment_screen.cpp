@@ -110,9 +110,9 @@ std::string EnrollmentScreen::errorText(const Ui& ui) const {
 void EnrollmentScreen::drawContent(Ui& ui) {
     if (super::drawRefusal(ui, m_ctx.session, m_back)) return;
     const float pad = ui.px(ui.theme.spacing);
-    const float width = std::min(ImGui::GetContentRegionAvail().x, ui.px(1200.f));
+    super::beginColumn(ui, "enroll.column", 1200.f);
+    const float width = ImGui::GetContentRegionAvail().x;
     beginScrollArea(ui, "enroll.area", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     // Where this kiosk stands now.
     if (!m_linkLoaded) {
         super::workingBanner(ui, ui.tr("enroll.status.loading"));
@@ -127,10 +127,14 @@ void EnrollmentScreen::drawContent(Ui& ui) {
     heading(ui, fmt::format("{}  {}", icon::kTablet, ui.tr(m_link ? "enroll.heading_again" : "enroll.heading")));
     muted(ui, fill(ui.tr("enroll.intro"), {m_ctx.session.officeCode}));
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
-    textField(ui, ui.tr("enroll.server_label"), "enroll.server", m_server, EntryMode::Text, kMaxUrl, {}, width);
+    const float fieldWidth = ImGui::GetContentRegionAvail().x;
+    textField(ui, ui.tr("enroll.server_label"), "enroll.server", m_server, EntryMode::Text, kMaxUrl, {}, fieldWidth);
     muted(ui, ui.tr("enroll.server_hint"));
+    // An address is lower case: no capital first letter on the keyboard.
+    if (ui.entry.isFocused("enroll.server") && m_server.empty()) ui.entry.setShift(false);
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
-    textField(ui, ui.tr("enroll.code_label"), "enroll.code", m_code, EntryMode::Text, kMaxCode, {}, width);
+    textField(ui, ui.tr("enroll.code_label"), "enroll.code", m_code, EntryMode::Text, kMaxCode, {}, fieldWidth);
+    muted(ui, ui.tr("enroll.code_hint"));
     ImGui::Dummy(ImVec2(0.f, pad));
     if (m_working) {
         super::workingBanner(ui, ui.tr("enroll.working"));
@@ -144,8 +148,8 @@ void EnrollmentScreen::drawContent(Ui& ui) {
         successText(ui, fmt::format("{}  {}", icon::kCheck,
                                     fill(ui.tr("enroll.done"), {std::to_string(m_done->deviceNumber), m_done->office})));
     if (const std::string error = errorText(ui); !error.empty()) banner(ui, icon::kWarning, error, Tone::Danger);
-    ImGui::PopTextWrapPos();
     endScrollArea(ui);
+    super::endColumn();
     if (m_submit || m_working) ui.entry.close();
 }
 

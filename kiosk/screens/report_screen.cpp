@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "kiosk/screens/supervisor_common.hpp"
@@ -152,14 +154,19 @@ void ReportScreen::drawContent(Ui& ui) {
                Tone::Secondary, !m_loading))
         m_shift = -1;
     ImGui::SameLine(0.f, pad * 2.f);
-    ImGui::PushFont(ui.fonts.heading);
+    // The month between the arrows, centred on their height (drawn, not laid
+    // out as text, so it does not take the buttons' text baseline).
     const std::string month = fmt::format("{}  {}", icon::kCalendar, super::monthLabel(ui, m_month));
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (big - ui.fonts.heading->FontSize) * 0.5f);
-    ImGui::TextUnformatted(month.c_str());
+    ImFont* font = ui.fonts.heading;
+    const ImVec2 monthSize = font->CalcTextSizeA(font->FontSize, 1e9f, 0.f, month.c_str());
+    const float monthWidth = std::max(monthSize.x, ui.px(380.f));
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddText(font, font->FontSize,
+                                        ImVec2(at.x + (monthWidth - monthSize.x) * 0.5f, at.y + (big - monthSize.y) * 0.5f),
+                                        toU32(ui.theme.text), month.c_str());
+    ImGui::Dummy(ImVec2(monthWidth, big));
     ui.probe.text(month);
-    ImGui::PopFont();
     ImGui::SameLine(0.f, pad * 2.f);
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() - (big - ui.fonts.heading->FontSize) * 0.5f);
     if (button(ui, fmt::format("{}  {}", ui.tr("report.next"), icon::kNext), "report.next", ImVec2(0.f, big),
                Tone::Secondary, !m_loading && m_month < m_currentMonth))
         m_shift = 1;
@@ -227,11 +234,16 @@ void ReportScreen::drawTables(Ui& ui) {
     ImGui::PushStyleColor(ImGuiCol_TableHeaderBg, ui.theme.secondary);
     ImGui::PushStyleColor(ImGuiCol_TableBorderStrong, ui.theme.border);
     ImGui::PushStyleColor(ImGuiCol_TableBorderLight, ui.theme.border);
-    const auto header = [&](std::initializer_list<const char*> keys) {
+    // Counts sit in narrow right-aligned columns at the end of each table.
+    const float numberWidth = ui.px(170.f);
+    const auto header = [&](std::initializer_list<const char*> keys, std::size_t counts) {
         ImGui::PushFont(ui.fonts.bold);
+        std::size_t i = 0;
         for (const char* key : keys) {
             const char* word = ui.tr(key);
-            ImGui::TableSetupColumn(word);
+            const bool isCount = i++ >= keys.size() - counts;
+            ImGui::TableSetupColumn(word, isCount ? ImGuiTableColumnFlags_WidthFixed : ImGuiTableColumnFlags_WidthStretch,
+                                    isCount ? numberWidth : 1.f);
             ui.probe.text(word);
         }
         ImGui::TableHeadersRow();
@@ -242,15 +254,23 @@ void ReportScreen::drawTables(Ui& ui) {
         ImGui::TextUnformatted(value.c_str());
         ui.probe.text(value);
     };
+    const auto count = [&](std::int64_t value) {
+        ImGui::TableNextColumn();
+        const std::string shown = std::to_string(value);
+        const float w = ImGui::CalcTextSize(shown.c_str()).x;
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.f, ImGui::GetContentRegionAvail().x - w));
+        ImGui::TextUnformatted(shown.c_str());
+        ui.probe.text(shown);
+    };
 
     label(ui, ui.tr("report.by_sector"));
-    if (ImGui::BeginTable("##sectors", 3, flags)) {
-        header({"report.col.sector", "report.col.assistance", "report.col.people"});
+    if (ImGui::BeginTable("##sectors", 3, flags, ImVec2(std::min(ImGui::GetContentRegionAvail().x, ui.px(1100.f)), 0.f))) {
+        header({"report.col.sector", "report.col.assistance", "report.col.people"}, 2);
         for (const auto& s : r.sectors) {
             ImGui::TableNextRow(0, ui.theme.minTouch);
             cell(super::vocabLabel(ui, "sectors", s.sector));
-            cell(std::to_string(s.assistanceCount));
-            cell(std::to_string(s.peopleReached));
+            count(s.assistanceCount);
+            count(s.peopleReached);
         }
         ImGui::EndTable();
     }
@@ -258,7 +278,8 @@ void ReportScreen::drawTables(Ui& ui) {
     label(ui, ui.tr("report.by_group"));
     if (ImGui::BeginTable("##rows", 8, flags)) {
         header({"report.col.sector", "report.col.sex", "report.col.age", "report.col.nationality",
-                "report.col.population", "report.col.district", "report.col.assistance", "report.col.people"});
+                "report.col.population", "report.col.district", "report.col.assistance", "report.col.people"},
+               2);
         ImGuiListClipper clipper;
         clipper.Begin(static_cast<int>(r.rows.size()));
         while (clipper.Step()) {
@@ -271,8 +292,8 @@ void ReportScreen::drawTables(Ui& ui) {
                 cell(super::vocabLabel(ui, "nationalities", row.nationality));
                 cell(super::vocabLabel(ui, "population_types", row.populationType));
                 cell(row.district);
-                cell(std::to_string(row.assistanceCount));
-                cell(std::to_string(row.peopleReached));
+                count(row.assistanceCount);
+                count(row.peopleReached);
             }
         }
         ImGui::EndTable();

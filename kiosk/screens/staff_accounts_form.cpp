@@ -29,6 +29,7 @@ void StaffAccountsScreen::drawForm(Ui& ui) {
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
     const float width = ImGui::GetContentRegionAvail().x;
     const float column = (width - pad * 3.f) * 0.5f;
+    const float top = ImGui::GetCursorPosY();
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + column);
     if (adding) {
@@ -53,6 +54,7 @@ void StaffAccountsScreen::drawForm(Ui& ui) {
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
     ImGui::SameLine(0.f, pad * 3.f);
+    ImGui::SetCursorPosY(top);
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + column);
     textField(ui, ui.tr("staffadmin.pin"), "staffadmin.pin", m_pin, EntryMode::Numeric, kMaxPin, errorFor("pin"), column,
@@ -83,10 +85,9 @@ void StaffAccountsScreen::drawConfirmDisable(Ui& ui) {
     const float pad = ui.px(ui.theme.spacing);
     const storage::StaffSummary* target = member(m_target);
     const std::string name = target ? target->name : m_target;
-    const float width = std::min(ImGui::GetContentRegionAvail().x, ui.px(1100.f));
+    super::beginColumn(ui, "staffadmin.confirm", 1100.f);
+    const float width = ImGui::GetContentRegionAvail().x;
     ImGui::Dummy(ImVec2(0.f, pad));
-    ImGui::BeginGroup();
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     heading(ui, fmt::format("{}  {}", icon::kBan, fill(ui.tr("staffadmin.disable.title"), {name})));
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
     text(ui, fill(ui.tr("staffadmin.disable.body"), {name}));
@@ -102,8 +103,7 @@ void StaffAccountsScreen::drawConfirmDisable(Ui& ui) {
                    ImVec2(half, ui.px(88.f)), Tone::Secondary))
             m_intent = Intent::Cancel;
     }
-    ImGui::PopTextWrapPos();
-    ImGui::EndGroup();
+    super::endColumn();
 }
 
 }  // namespace chasqui::kiosk

@@ -279,7 +279,7 @@ void StaffAccountsScreen::drawList(Ui& ui) {
     ImGui::PushStyleColor(ImGuiCol_TableRowBg, ui.theme.surface);
     ImGui::PushStyleColor(ImGuiCol_TableRowBgAlt, ui.theme.background);
     ImGui::PushStyleColor(ImGuiCol_TableHeaderBg, ui.theme.secondary);
-    if (ImGui::BeginTable("##staff", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+    if (ImGui::BeginTable("##staff", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_PadOuterX | ImGuiTableFlags_SizingStretchProp)) {
         ImGui::PushFont(ui.fonts.bold);
         for (const char* key : {"staffadmin.col.person", "staffadmin.col.role", "staffadmin.col.state", "staffadmin.col.actions"}) {
             ImGui::TableSetupColumn(ui.tr(key), 0, key == std::string_view("staffadmin.col.actions") ? 2.2f : 1.f);

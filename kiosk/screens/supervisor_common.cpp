@@ -1,5 +1,6 @@
 #include "kiosk/screens/supervisor_common.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -69,6 +70,15 @@ std::string monthLabel(const Ui& ui, std::string_view month) {
     return fill(ui.tr("super.month_year"),
                 {ui.tr(fmt::format("super.month.{}", month.substr(5, 2))), std::string(month.substr(0, 4))});
 }
+
+void beginColumn(Ui& ui, const char* key, float maxWidth) {
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float width = std::min(avail.x, ui.px(maxWidth));
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f);
+    ImGui::BeginChild(key, ImVec2(width, avail.y), false, ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollbar);
+}
+
+void endColumn() { ImGui::EndChild(); }
 
 void workingBanner(Ui& ui, std::string_view message) { banner(ui, icon::kRefresh, message); }
 

@@ -39,6 +39,11 @@ std::string agoText(const Ui& ui, std::int64_t nowMs, std::int64_t thenMs);
 // "junio de 2025" for "2025-06".
 std::string monthLabel(const Ui& ui, std::string_view month);
 
+// A centred column at most `maxWidth` wide for the rest of the content
+// (confirmations, forms), so banners and buttons do not stretch across a 1080p screen.
+void beginColumn(Ui& ui, const char* key, float maxWidth);
+void endColumn();
+
 // A calm "working" line with a moving ellipsis; keeps frames coming while shown.
 void workingBanner(Ui& ui, std::string_view message);
 

@@ -45,7 +45,7 @@ std::string kilobytes(std::uint64_t bytes) { return std::to_string((bytes + 1023
 
 void SyncPanelScreen::onEnter() {
     m_sealError.reset();
-    m_requested = false;
+    m_merged = -1;
     countUnsealed();
 }
 
@@ -54,7 +54,8 @@ void SyncPanelScreen::dropPersonalData() {
     m_unsealed = -1;
     m_sealing = false;
     m_sealError.reset();
-    m_requested = false;
+    m_merging = false;
+    m_merged = -1;
 }
 
 void SyncPanelScreen::countUnsealed() {
@@ -96,7 +97,31 @@ void SyncPanelScreen::syncNow() {
             m_sealing = false;
             m_sealError = error;
             m_unsealed = count;
-            m_requested = !error.has_value();
+        };
+    });
+}
+
+void SyncPanelScreen::mergeNow() {
+    m_merging = true;
+    m_sealError.reset();
+    m_merged = -1;
+    const std::uint64_t generation = ++m_generation;
+    StaffSession& staff = m_ctx.staff;
+    sync::SyncWorker* worker = m_ctx.syncWorker;
+    m_ctx.tasks.post([this, &staff, generation, worker]() -> TaskRunner::Continuation {
+        std::optional<storage::Error> error;
+        int applied = 0;
+        if (storage::PersonalStore* store = staff.store()) {
+            auto merged = sync::mergeSpool(*store);
+            if (merged) applied = merged->applied;
+            else error = merged.error();
+        }
+        if (worker != nullptr) worker->spoolChanged();
+        return [this, generation, error, applied] {
+            if (generation != m_generation) return;
+            m_merging = false;
+            m_sealError = error;
+            if (!error) m_merged = applied;
         };
     });
 }
@@ -126,9 +151,15 @@ void SyncPanelScreen::drawContent(Ui& ui) {
                    ImVec2(0.f, ui.px(96.f)), Tone::Secondary))
             m_enroll = true;
     }
+    if (s.pendingDownPages > 0 && !running(s.state)) {
+        ImGui::SameLine(0.f, pad);
+        if (button(ui, fmt::format("{}  {}", icon::kDownload, ui.tr("sync.merge_now")), "sync.merge_now",
+                   ImVec2(0.f, ui.px(96.f)), Tone::Secondary, !busy && !m_merging))
+            m_merge = true;
+    }
+    if (m_merging) super::workingBanner(ui, ui.tr("sync.merging"));
+    if (m_merged >= 0) successText(ui, fmt::format("{}  {}", icon::kCheck, fill(ui.tr("sync.merged"), {std::to_string(m_merged)})));
     if (m_sealing) super::workingBanner(ui, ui.tr("sync.sealing"));
-    else if (m_requested && !running(s.state) && s.state != sync::SyncState::NotEnrolled)
-        muted(ui, ui.tr("sync.requested"));
     if (m_sealError) banner(ui, icon::kWarning, super::errorText(ui, *m_sealError), Tone::Danger);
 }
 
@@ -180,6 +211,8 @@ void SyncPanelScreen::afterDraw() {
     m_back = false;
     if (m_now && !m_sealing) syncNow();
     m_now = false;
+    if (m_merge && !m_merging && !m_sealing) mergeNow();
+    m_merge = false;
     if (m_enroll) m_ctx.nav.go(ScreenId::Enrollment);
     m_enroll = false;
 }

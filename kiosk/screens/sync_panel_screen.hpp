@@ -4,7 +4,8 @@
 // many changes wait to go up and how many received pages wait to be merged,
 // a progress bar while it syncs, the last error in plain words, and "sync
 // now", which first seals the signed-in store's new changes into the outbox
-// (on the worker) and then wakes the sync worker. Without a sync worker (some
+// (on the worker) and then wakes the sync worker. Pages received while a
+// session is open can be merged at once ("merge now") instead of at the next sign-in. Without a sync worker (some
 // tests, a kiosk started without one) it says that sync is not running here.
 
 #include <cstdint>
@@ -29,6 +30,7 @@ public:
 private:
     void countUnsealed();
     void syncNow();
+    void mergeNow();
     void drawStatus(Ui& ui, const sync::SyncStatus& s);
 
     StaffContext& m_ctx;
@@ -36,9 +38,11 @@ private:
     std::uint64_t m_generation = 0;
     bool m_sealing = false;
     std::optional<storage::Error> m_sealError;
-    bool m_requested = false;  // "sync now" was asked and handed to the worker
+    bool m_merging = false;
+    int m_merged = -1;         // changes applied by the last "merge now"; -1 none
     // Taps of this frame.
     bool m_now = false;
+    bool m_merge = false;
     bool m_enroll = false;
     bool m_back = false;
 };

@@ -479,4 +479,13 @@ TEST_CASE("enrollment: a one-time code enrolls the kiosk with a real server; a u
     CHECK(k.drewText(kiosk::fill(tr(k, "sync.pending_up"), {"0"})));
     CHECK(k.app().syncWorker()->status().pushed > 0);
     checkScreen(k, "sync panel after sync");
+    // What came down merges now, not only at the next sign-in.
+    REQUIRE(k.app().syncWorker()->status().pendingDownPages > 0);
+    REQUIRE(k.tap("sync.merge_now"));
+    k.settle();
+    CHECK(k.drewText(kiosk::fill(tr(k, "sync.merged"), {"0"})));  // its own changes, already here
+    REQUIRE(waitFor([](const sync::SyncStatus& s) { return s.pendingDownPages == 0; }));
+    k.frame();
+    CHECK_FALSE(k.has("sync.merge_now"));
+    CHECK(k.drewText(kiosk::fill(tr(k, "sync.pending_down"), {"0"})));
 }
