@@ -1,6 +1,7 @@
 #include "storage/clock.hpp"
 
 #include <chrono>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -42,6 +43,13 @@ std::string isoDate(std::int64_t epochMs) {
     unsigned m = 0, d = 0;
     civilFromDays(days, y, m, d);
     return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+}
+
+std::string localDate(std::int64_t epochMs) {
+    std::time_t seconds = static_cast<std::time_t>(epochMs / 1000);
+    std::tm local{};
+    if (localtime_r(&seconds, &local) == nullptr) return isoDate(epochMs);
+    return fmt::format("{:04}-{:02}-{:02}", local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
 }
 
 std::string isoDateTime(std::int64_t epochMs) {

@@ -32,6 +32,10 @@ private:
 
 // "YYYY-MM-DD" of a UTC timestamp in milliseconds.
 std::string isoDate(std::int64_t epochMs);
+// "YYYY-MM-DD" of a timestamp in the machine's local time zone: the day a
+// person at the kiosk calls today (Peru is UTC-5: after 19:00 the UTC date is
+// already tomorrow). Kiosks run with TZ=America/Lima or the system zone set.
+std::string localDate(std::int64_t epochMs);
 // "YYYY-MM-DDTHH:MM:SS.mmmZ".
 std::string isoDateTime(std::int64_t epochMs);
 // Days since 1970-01-01 of a civil date (proleptic Gregorian).

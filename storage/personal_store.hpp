@@ -71,7 +71,7 @@ public:
     const Session& session() const { return m_session; }
     const DataDir& dataDir() const { return m_dir; }
     const Clock& clock() const { return m_clock; }
-    std::string today() const { return isoDate(m_clock.nowMs()); }
+    std::string today() const { return localDate(m_clock.nowMs()); }
     Db& db() { return *m_db; }
     bool isOpen() const { return m_db != nullptr; }
 

@@ -187,7 +187,8 @@ void KioskApp::frame(float dtSeconds) {
 
     screen.afterDraw();
     // A staff screen with nobody signed in (after a lock) goes to the sign-in.
-    if (m_router.current().needsSession() && !m_session.signedIn) m_router.requestGo(ScreenId::SignIn);
+    if (m_router.current().needsSession() && !m_session.signedIn && !m_router.hasPending())
+        m_router.requestGo(ScreenId::SignIn);
     if (m_router.commit([this] {
             m_entry.close();
             m_scroll.reset();

@@ -25,6 +25,7 @@ public:
     void requestGo(ScreenId id) { m_pending = Pending{Kind::Go, id}; }
     void requestBack() { m_pending = Pending{Kind::Back, ScreenId::Welcome}; }
     void requestHome() { m_pending = Pending{Kind::Home, ScreenId::Welcome}; }
+    bool hasPending() const { return m_pending.has_value(); }
     // Applies the pending change; returns true when the screen changed.
     // `onLeave` runs before the new screen's onEnter (the app closes the keyboard there).
     bool commit(const std::function<void()>& onLeave);

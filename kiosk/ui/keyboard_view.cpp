@@ -58,7 +58,10 @@ void keyRow(Ui& ui, const Row& row, float keyWidth) {
 
 float keyboardHeight(const Ui& ui) {
     if (!ui.entry.isOpen()) return 0.f;
-    const float rows = ui.entry.mode() == EntryMode::Text ? 5.f : 4.f;
+    // Text: four rows of keys and the space bar row. Pads: four rows, and a
+    // fifth for the wide Done key when the pad has an extra key (+ or -).
+    const EntryMode mode = ui.entry.mode();
+    const float rows = mode == EntryMode::Numeric ? 4.f : 5.f;
     return rows * (keyHeight(ui) + ImGui::GetStyle().ItemSpacing.y) + ImGui::GetStyle().WindowPadding.y * 2.f;
 }
 

@@ -96,7 +96,15 @@ bool listRow(Ui& ui, const char* key, std::string_view title, std::string_view s
     const float width = ImGui::GetContentRegionAvail().x;
     const float line = ui.fonts.bold->FontSize;
     const float pad = ui.px(ui.theme.spacing);
-    const float height = std::max(touchHeight(ui), line * (subtitle.empty() ? 1.f : 2.2f) + pad * 1.5f);
+    float x0 = pad + (iconText != nullptr ? line * 1.6f : 0.f);
+    const float subtitleWidth = width - x0 - line * 2.f;
+    // A long subtitle wraps: the row grows to hold it instead of spilling out.
+    const float subtitleHeight =
+        subtitle.empty() ? 0.f
+                         : ui.fonts.body->CalcTextSizeA(ui.fonts.body->FontSize, 1e9f, subtitleWidth, subtitle.data(),
+                                                        subtitle.data() + subtitle.size())
+                               .y;
+    const float height = std::max(touchHeight(ui), line * 1.15f + subtitleHeight + pad * 1.5f);
     ImGui::PushID(key);
     const bool pressed = ImGui::InvisibleButton("##row", ImVec2(width, height));
     ImGui::PopID();
@@ -105,12 +113,10 @@ bool listRow(Ui& ui, const char* key, std::string_view title, std::string_view s
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->AddRectFilled(min, max, toU32(ImGui::IsItemActive() ? ui.theme.secondaryActive : ui.theme.surface),
                         ui.theme.rounding);
-    float x = min.x + pad;
-    if (iconText != nullptr) {
-        draw->AddText(ui.fonts.bold, line, ImVec2(x, min.y + pad * 0.75f), toU32(ui.theme.primary), iconText);
-        x += line * 1.6f;
-    }
-    const float textWidth = max.x - x - line * 2.f;
+    const float x = min.x + x0;
+    if (iconText != nullptr)
+        draw->AddText(ui.fonts.bold, line, ImVec2(min.x + pad, min.y + pad * 0.75f), toU32(ui.theme.primary), iconText);
+    const float textWidth = subtitleWidth;
     draw->PushClipRect(min, ImVec2(max.x - line * 1.5f, max.y), true);
     draw->AddText(ui.fonts.bold, line, ImVec2(x, min.y + pad * 0.75f), toU32(ui.theme.text), title.data(),
                   title.data() + title.size(), 0.f);
