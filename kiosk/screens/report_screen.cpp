@@ -181,13 +181,19 @@ void ReportScreen::drawContent(Ui& ui) {
         return;
     }
     if (!m_report) return;
+    // Everything under the month chooser scrolls with one finger, so even at
+    // the largest text size the tables get the whole height.
+    beginScrollArea(ui, "report.table", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
+    // The area itself is what a finger drags: recorded so tests can drag it.
+    const ImVec2 areaMin = ImGui::GetWindowPos();
+    const ImVec2 areaSize = ImGui::GetWindowSize();
+    ui.probe.item("report.table", ImGui::GetID("report.table"), areaMin,
+                  ImVec2(areaMin.x + areaSize.x, areaMin.y + areaSize.y), true);
     drawExport(ui);
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
-    if (m_report->assistanceCount == 0) {
-        banner(ui, icon::kInfo, fill(ui.tr("report.empty"), {super::monthLabel(ui, m_month)}));
-        return;
-    }
-    drawTables(ui);
+    if (m_report->assistanceCount == 0) banner(ui, icon::kInfo, fill(ui.tr("report.empty"), {super::monthLabel(ui, m_month)}));
+    else drawTables(ui);
+    endScrollArea(ui);
 }
 
 void ReportScreen::drawExport(Ui& ui) {
@@ -221,11 +227,6 @@ void ReportScreen::drawTables(Ui& ui) {
     text(ui, fill(ui.tr("report.totals"), {std::to_string(r.assistanceCount), std::to_string(r.peopleReached)}));
     muted(ui, ui.tr("report.note"));
     ImGui::Dummy(ImVec2(0.f, pad * 0.25f));
-    beginScrollArea(ui, "report.table", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
-    // The area itself is what a finger drags: recorded so tests can drag it.
-    ui.probe.item("report.table", ImGui::GetID("report.table"), ImGui::GetWindowPos(),
-                  ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y),
-                  true);
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_SizingStretchProp;
     ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(pad * 0.75f, pad * 0.4f));
@@ -300,7 +301,6 @@ void ReportScreen::drawTables(Ui& ui) {
     }
     ImGui::PopStyleColor(5);
     ImGui::PopStyleVar();
-    endScrollArea(ui);
 }
 
 void ReportScreen::afterDraw() {

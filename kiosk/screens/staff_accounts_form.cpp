@@ -27,7 +27,8 @@ void StaffAccountsScreen::drawForm(Ui& ui) {
                        : fmt::format("{}  {}", icon::kKey, fill(ui.tr("staffadmin.reset.title"),
                                                                  {target ? target->name : m_target})));
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
-    const float width = ImGui::GetContentRegionAvail().x;
+    // Room for the scroll bar from the first frame, so the columns never jump.
+    const float width = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
     const float column = (width - pad * 3.f) * 0.5f;
     const float top = ImGui::GetCursorPosY();
     ImGui::BeginGroup();
@@ -41,13 +42,6 @@ void StaffAccountsScreen::drawForm(Ui& ui) {
         muted(ui, ui.tr("staffadmin.login_hint"));
         // Logins are lower case: no capital first letter on the keyboard.
         if (ui.entry.isFocused("staffadmin.login")) ui.entry.setShift(false);
-        ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
-        std::vector<Option> roles;
-        for (const auto code : storage::vocab::roles()) {
-            if (m_ctx.session.role != "admin" && code != "staff") continue;
-            roles.push_back({std::string(code), super::vocabLabel(ui, "roles", code)});
-        }
-        choice(ui, ui.tr("staffadmin.role"), "staffadmin.role", roles, m_role, errorFor("role"));
     } else {
         text(ui, fill(ui.tr("staffadmin.reset.body"), {target ? target->login : m_target}));
     }
@@ -65,6 +59,16 @@ void StaffAccountsScreen::drawForm(Ui& ui) {
     muted(ui, fill(ui.tr("staffadmin.pin_hint"), {pinRole() == "staff" ? "6" : "8"}));
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
+    if (adding) {
+        // The roles get the whole width: their buttons wrap at large text sizes.
+        ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
+        std::vector<Option> roles;
+        for (const auto code : storage::vocab::roles()) {
+            if (m_ctx.session.role != "admin" && code != "staff") continue;
+            roles.push_back({std::string(code), super::vocabLabel(ui, "roles", code)});
+        }
+        choice(ui, ui.tr("staffadmin.role"), "staffadmin.role", roles, m_role, errorFor("role"));
+    }
 
     ImGui::Dummy(ImVec2(0.f, pad));
     drawStatus(ui);

@@ -129,6 +129,33 @@ TEST_CASE("supervisor: a supervisor reaches every tool, each touch-sized with un
     CHECK_FALSE(k.has("sync.now"));
 }
 
+TEST_CASE("supervisor: every tool stays touch-sized at the largest text size") {
+    test::KioskFixture f;
+    auto& k = *f.kiosk;
+    f.signIn(test::kSupervisorLogin, test::kSupervisorPin);
+    k.app().router().requestHome();  // the welcome screen, keeping the session
+    k.frame();
+    k.settle();
+    REQUIRE(k.tap("welcome.size.2"));
+    k.frame();
+    REQUIRE(k.app().textScale() == doctest::Approx(1.5f));
+    // (The staff home's own layout at 150% is tested with it; go straight to the tools.)
+    k.app().router().requestGo(ScreenId::SupervisorHome);
+    k.frame();
+    k.settle();
+    REQUIRE(k.screen() == ScreenId::SupervisorHome);
+    checkScreen(k, "supervisor home at 150%");
+    for (const char* key : {"super.sync", "super.conflicts", "super.report", "super.staff", "super.enroll"}) {
+        REQUIRE(k.tap(key));
+        k.settle();
+        checkScreen(k, key);
+        REQUIRE(k.tap("nav.back"));
+    }
+    REQUIRE(k.tap("super.staff"));
+    REQUIRE(k.tap("staffadmin.add"));
+    checkScreen(k, "staff form at 150%");
+}
+
 TEST_CASE("supervisor: a staff member has no way in and is refused politely on every tool") {
     test::KioskFixture f;
     auto& k = *f.kiosk;
