@@ -93,6 +93,17 @@ void RegisterForm::wipe() {
 
 storage::vocab::List offeredNationalities() { return kOffered; }
 
+const char* stepTitleKey(Step step) {
+    switch (step) {
+    case Step::Person: return "register.step.person";
+    case Step::Document: return "register.step.document";
+    case Step::Household: return "register.step.household";
+    case Step::Case: return "register.step.case";
+    case Step::Review: return "register.step.review";
+    }
+    return "register.step.review";
+}
+
 std::string isoFromTyped(std::string_view typed) {
     // Already ISO.
     if (typed.size() == 10 && typed[4] == '-' && typed[7] == '-' && digits(typed.substr(0, 4)) &&

@@ -73,6 +73,9 @@ std::string isoFromTyped(std::string_view typed);
 // "15-06-1990" from "1990-06-15": how a date is shown back in the form.
 std::string typedFromIso(std::string_view iso);
 
+// Catalog key of a step's title.
+const char* stepTitleKey(Step step);
+
 FieldErrors validateStep(Step step, const RegisterForm& form, std::string_view todayIso);
 FieldErrors validateAll(const RegisterForm& form, std::string_view todayIso);
 // The step where a field is asked (Review for an unknown one).

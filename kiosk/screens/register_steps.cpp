@@ -6,7 +6,6 @@
 #include "kiosk/screens/staff_text.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/duplicate_finder.hpp"
 
 namespace chasqui::kiosk {
 
@@ -16,17 +15,6 @@ using reg::Step;
 
 constexpr std::size_t kNameBytes = 160;  // 80 characters of two bytes
 
-const char* stepTitleKey(Step step) {
-    switch (step) {
-    case Step::Person: return "register.step.person";
-    case Step::Document: return "register.step.document";
-    case Step::Household: return "register.step.household";
-    case Step::Case: return "register.step.case";
-    case Step::Review: return "register.step.review";
-    }
-    return "register.step.review";
-}
-
 // Fields side by side: wide screens need less scrolling.
 bool beginRow(const char* id, int columns) {
     return ImGui::BeginTable(id, columns, ImGuiTableFlags_SizingStretchSame);
@@ -35,26 +23,6 @@ bool beginRow(const char* id, int columns) {
 std::vector<Option> options(const Ui& ui, std::initializer_list<const char*> codes, const char* prefix) {
     std::vector<Option> out;
     for (const char* code : codes) out.push_back({code, ui.tr(fmt::format("{}.{}", prefix, code))});
-    return out;
-}
-
-void reviewLine(Ui& ui, const char* labelKey, std::string_view value) {
-    if (value.empty()) return;
-    ImGui::PushFont(ui.fonts.bold);
-    const char* name = ui.tr(labelKey);
-    ImGui::TextUnformatted(name);
-    ui.probe.text(name);
-    ImGui::PopFont();
-    ImGui::SameLine();
-    text(ui, value);
-}
-
-std::string labels(const Ui& ui, std::string_view list, const std::vector<std::string>& codes) {
-    std::string out;
-    for (const auto& code : codes) {
-        if (!out.empty()) out += ", ";
-        out += staff::vocabLabel(ui, list, code);
-    }
     return out;
 }
 
@@ -115,8 +83,20 @@ void RegisterScreen::drawContent(Ui& ui) {
 void RegisterScreen::drawHeader(Ui& ui) {
     const int number = static_cast<int>(m_step) + 1;
     label(ui, fill(ui.tr("register.step_of"), {std::to_string(number), std::to_string(reg::kStepCount),
-                                                ui.tr(stepTitleKey(m_step))}));
-    progressBar(ui, static_cast<float>(number) / static_cast<float>(reg::kStepCount), "");
+                                                ui.tr(reg::stepTitleKey(m_step))}));
+    // A thin bar of the steps: done ones filled, the rest outlined.
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float gap = ui.px(8.f);
+    const float segment = (width - gap * static_cast<float>(reg::kStepCount - 1)) / static_cast<float>(reg::kStepCount);
+    const float height = ui.px(8.f);
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    for (int i = 0; i < reg::kStepCount; ++i) {
+        const ImVec2 min(origin.x + static_cast<float>(i) * (segment + gap), origin.y);
+        const ImVec2 max(min.x + segment, min.y + height);
+        draw->AddRectFilled(min, max, toU32(i < number ? ui.theme.primary : ui.theme.secondaryActive), height * 0.5f);
+    }
+    ImGui::Dummy(ImVec2(width, height + ui.px(4.f)));
     if (!m_errors.empty() && m_phase == Phase::Form) errorText(ui, fmt::format("{}  {}", icon::kWarning, ui.tr("register.fix_fields")));
 }
 
@@ -258,97 +238,6 @@ void RegisterScreen::drawCase(Ui& ui) {
     } else if (m_form.consent == "refused") {
         muted(ui, ui.tr("register.consent_refused_hint"));
     }
-}
-
-void RegisterScreen::drawReview(Ui& ui) {
-    const std::string day = storage::isoDate(ui.nowMs);
-    const storage::Person p = reg::buildPerson(m_form, day);
-    const auto section = [&](Step step, const char* editKey) {
-        ImGui::Dummy(ImVec2(0.f, ui.px(ui.theme.spacing) * 0.5f));
-        heading(ui, ui.tr(stepTitleKey(step)));
-        ImGui::SameLine();
-        if (button(ui, ui.tr("register.edit"), editKey, ImVec2(0.f, 0.f), Tone::Secondary)) {
-            m_intent = Intent::Edit;
-            m_editStep = step;
-        }
-    };
-    section(Step::Person, "register.edit.person");
-    reviewLine(ui, "register.review.name", staff::joinName(p.givenNames, p.familyName1, p.familyName2));
-    reviewLine(ui, "register.sex_label", staff::vocabLabel(ui, "sexes", p.sex));
-    reviewLine(ui, "register.birth_date_label",
-               m_form.ageOnly ? fill(ui.tr("register.review.age"), {staff::trimmed(m_form.ageYears)})
-                              : staff::displayDate(p.birthDate));
-    reviewLine(ui, "register.nationality_label", staff::countryLabel(ui, p.nationality));
-    reviewLine(ui, "register.languages_label", labels(ui, "languages", p.languages));
-    section(Step::Document, "register.edit.document");
-    reviewLine(ui, "register.doc_type_label",
-               p.docNumber.empty() ? staff::vocabLabel(ui, "document_types", p.docType)
-                                   : fmt::format("{} {}", staff::vocabLabel(ui, "document_types", p.docType), p.docNumber));
-    reviewLine(ui, "register.phone_label", p.phone);
-    reviewLine(ui, "register.population_type_label", staff::vocabLabel(ui, "population_types", p.populationType));
-    reviewLine(ui, "register.migration_status_label", staff::vocabLabel(ui, "migration_statuses", p.migrationStatus));
-    reviewLine(ui, "register.arrival_date_label", staff::displayDate(p.arrivalDate));
-    section(Step::Household, "register.edit.household");
-    reviewLine(ui, "register.household_label", ui.tr(fmt::format("register.household.{}", m_form.household)));
-    reviewLine(ui, "register.district_label", staff::trimmed(m_form.district));
-    section(Step::Case, "register.edit.case");
-    reviewLine(ui, "register.needs_label", labels(ui, "sectors", m_form.needs));
-    reviewLine(ui, "register.vulnerabilities_label", labels(ui, "vulnerabilities", m_form.vulnerabilities));
-    reviewLine(ui, "register.priority_label", staff::vocabLabel(ui, "case_priorities", m_form.priority));
-    reviewLine(ui, "register.consent_label",
-               m_form.consent == "given"
-                   ? fmt::format("{} ({})", ui.tr("register.consent.given"), staff::trimmed(m_form.consentDate))
-                   : std::string(ui.tr("register.consent.refused")));
-    if (m_form.consent == "given") reviewLine(ui, "register.consent_scope_label", labels(ui, "consent_scopes", m_form.consentScope));
-}
-
-void RegisterScreen::drawDuplicates(Ui& ui, float height) {
-    const float pad = ui.px(ui.theme.spacing);
-    beginScrollArea(ui, "register.dup.list", ImVec2(0.f, height));
-    heading(ui, fmt::format("{}  {}", icon::kUsers, ui.tr("register.dup.title")));
-    text(ui, ui.tr("register.dup.hint"));
-    const std::string day = storage::isoDate(ui.nowMs);
-    for (const Candidate& c : m_candidates) {
-        ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
-        ImGui::PushID(c.personId.c_str());
-        ImGui::BeginGroup();
-        const bool likely = c.score >= storage::kLikelyDuplicate || c.sameDocument;
-        label(ui, fmt::format("{}{}{}", c.name, staff::kDash,
-                              ui.tr(likely ? "register.dup.very_likely" : "register.dup.possible")));
-        std::vector<std::string> parts{c.caseCode};
-        if (!c.birthDate.empty()) {
-            const auto age = staff::ageOn(c.birthDate, day);
-            parts.push_back(age ? fill(ui.tr("home.born_age"), {staff::displayDate(c.birthDate), std::to_string(*age)})
-                                : fill(ui.tr("home.born"), {staff::displayDate(c.birthDate)}));
-        }
-        if (!c.nationality.empty()) parts.push_back(staff::countryLabel(ui, c.nationality));
-        if (!c.docNumber.empty())
-            parts.push_back(fmt::format("{} {}", staff::vocabLabel(ui, "document_types", c.docType), c.docNumber));
-        std::string line;
-        for (const auto& part : parts) line += (line.empty() ? "" : staff::kSeparator) + part;
-        muted(ui, line);
-        if (c.sameDocument) muted(ui, ui.tr("register.dup.same_document"));
-        const std::string key = "register.dup.same." + c.personId;
-        if (button(ui, fmt::format("{}  {}", icon::kCheck, ui.tr("register.dup.same")), key.c_str(), ImVec2(0.f, 0.f),
-                   Tone::Secondary, m_phase == Phase::Duplicates)) {
-            m_intent = Intent::Same;
-            m_intentPerson = c.personId;
-        }
-        ImGui::EndGroup();
-        ImGui::PopID();
-        ImGui::Separator();
-    }
-    endScrollArea(ui);
-    const float width = ImGui::GetContentRegionAvail().x;
-    const float buttonWidth = std::min(ui.px(520.f), (width - pad) * 0.5f);
-    if (button(ui, fmt::format("{}  {}", icon::kBack, ui.tr("register.back")), "register.back", ImVec2(buttonWidth, 0.f),
-               Tone::Secondary, m_phase == Phase::Duplicates))
-        m_intent = Intent::Back;
-    ImGui::SameLine();
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.f, width - ImGui::GetCursorPosX() - buttonWidth));
-    if (button(ui, fmt::format("{}  {}", icon::kUserPlus, ui.tr("register.dup.different")), "register.dup.different",
-               ImVec2(buttonWidth, 0.f), Tone::Primary, m_phase == Phase::Duplicates))
-        m_intent = Intent::Different;
 }
 
 }  // namespace chasqui::kiosk
