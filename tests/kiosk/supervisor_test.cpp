@@ -516,3 +516,28 @@ TEST_CASE("enrollment: a one-time code enrolls the kiosk with a real server; a u
     CHECK_FALSE(k.has("sync.merge_now"));
     CHECK(k.drewText(kiosk::fill(tr(k, "sync.pending_down"), {"0"})));
 }
+
+TEST_CASE("enrollment: no server at the address is said in plain words, and nothing is saved") {
+    test::TempDir tmp;
+    // A port that was just free: nothing listens there.
+    int port = 0;
+    {
+        test::ServerProcess probe(tmp.path() / "gone");
+        port = probe.port();
+        probe.stop();
+    }
+    kiosk::KioskConfig config;
+    config.serverUrl = fmt::format("http://127.0.0.1:{}", port);
+    test::KioskFixture f(config);
+    auto& k = *f.kiosk;
+    f.signIn(test::kSupervisorLogin, test::kSupervisorPin);
+    openTool(f, "super.enroll", ScreenId::Enrollment);
+    typeInto(k, "enroll.code", "ABCDE-12345");
+    closeKeyboard(k);
+    REQUIRE(k.tap("enroll.submit"));
+    k.settle();
+    CHECK(k.drewText(tr(k, "sync.error.offline")));
+    CHECK(k.drewText(tr(k, "enroll.status.not_enrolled")));
+    CHECK_FALSE(sync::loadDeviceLink(storage::DataDir(f.setup.dataDir.root)).has_value());
+    checkScreen(k, "enrollment offline");
+}
