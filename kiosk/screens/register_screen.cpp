@@ -82,7 +82,10 @@ void RegisterScreen::afterDraw() {
 
 void RegisterScreen::next() {
     m_errors = reg::validateStep(m_step, m_form, today());
-    if (!m_errors.empty()) return;  // stay: the messages are next to the fields
+    if (!m_errors.empty()) {
+        m_scrollTop = true;  // stay, from the top: the messages are next to the fields
+        return;
+    }
     if (m_step != reg::Step::Review) {
         m_step = static_cast<reg::Step>(static_cast<int>(m_step) + 1);
         m_scrollTop = true;

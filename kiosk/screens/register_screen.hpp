@@ -59,7 +59,7 @@ private:
     void field(Ui& ui, const char* labelKey, const char* name, std::string& value, EntryMode mode, std::size_t maxBytes,
                float width = 0.f);
     std::string fieldError(const Ui& ui, std::string_view name) const;
-    void keepInView(const Ui& ui, const char* key);
+    void keepInView(const Ui& ui, const char* key, float top);
 
     // register_screen.cpp: the flow.
     void reset();

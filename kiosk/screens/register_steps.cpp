@@ -34,10 +34,11 @@ std::string RegisterScreen::fieldError(const Ui& ui, std::string_view name) cons
     return fill(ui.tr(it->second.key), {it->second.value});
 }
 
-void RegisterScreen::keepInView(const Ui& ui, const char* key) {
+void RegisterScreen::keepInView(const Ui& ui, const char* key, float top) {
     if (ui.entry.isFocused(key) && m_inView != key) {
-        // The keyboard is about to cover the lower part: bring the field up.
-        ImGui::SetScrollHereY(0.3f);
+        // The keyboard is about to cover the lower part: the field, with its
+        // label, goes to the top of what stays visible.
+        ImGui::SetScrollY(std::max(0.f, top - ui.px(ui.theme.spacing) * 0.5f));
         m_inView = key;
     }
 }
@@ -45,19 +46,25 @@ void RegisterScreen::keepInView(const Ui& ui, const char* key) {
 void RegisterScreen::field(Ui& ui, const char* labelKey, const char* name, std::string& value, EntryMode mode,
                            std::size_t maxBytes, float width) {
     const std::string key = fmt::format("register.{}", name);
+    const float top = ImGui::GetCursorPosY();
     if (textField(ui, ui.tr(labelKey), key.c_str(), value, mode, maxBytes, fieldError(ui, name), width))
         m_errors.erase(std::string(name));
-    keepInView(ui, key.c_str());
+    keepInView(ui, key.c_str(), top);
 }
 
 void RegisterScreen::drawContent(Ui& ui) {
     if (!ui.entry.isOpen()) m_inView.clear();
     const float pad = ui.px(ui.theme.spacing);
-    drawHeader(ui);
+    // Large text with the keyboard open leaves little room: the field being
+    // typed gets all of it; the step header and the buttons come back with
+    // "Done".
+    const float buttons = std::max(ui.theme.minTouch, ui.px(ui.theme.buttonHeight)) + pad;
+    const bool compact = ui.entry.isOpen() && ImGui::GetContentRegionAvail().y - buttons - ui.px(60.f) < ui.px(220.f);
+    if (!compact) drawHeader(ui);
     if (!m_saveErrorKey.empty()) banner(ui, icon::kWarning, ui.tr(m_saveErrorKey), Tone::Danger);
     if (m_phase == Phase::Checking) banner(ui, icon::kClock, ui.tr("register.checking"));
     if (m_phase == Phase::Saving) banner(ui, icon::kClock, ui.tr("register.saving"));
-    const float footer = std::max(ui.theme.minTouch, ui.px(ui.theme.buttonHeight)) + pad;
+    const float footer = compact ? 0.f : buttons;
     const float height = std::max(ui.theme.minTouch, ImGui::GetContentRegionAvail().y - footer);
     if (m_phase == Phase::Duplicates) {
         drawDuplicates(ui, height);
@@ -77,7 +84,7 @@ void RegisterScreen::drawContent(Ui& ui) {
     }
     ImGui::Dummy(ImVec2(0.f, pad));
     endScrollArea(ui);
-    drawFooter(ui);
+    if (!compact) drawFooter(ui);
 }
 
 void RegisterScreen::drawHeader(Ui& ui) {

@@ -112,10 +112,39 @@ void SignInScreen::drawContent(Ui& ui) {
 
     const float width = ImGui::GetContentRegionAvail().x;
     const float pad = ui.px(ui.theme.spacing);
+    const float keyHeight = std::max(ui.theme.minTouch, ui.px(76.f)) + ImGui::GetStyle().ItemSpacing.y;
+    const float padHeight = ui.fonts.bold->FontSize * 1.5f + keyHeight * 4.f;
+    if (ImGui::GetContentRegionAvail().y < padHeight) {
+        // Large text with the keyboard open: only the two fields, side by
+        // side, so the login being typed stays in sight.
+        if (ImGui::BeginTable("##signin_compact", 2, ImGuiTableFlags_SizingStretchSame)) {
+            ImGui::TableNextColumn();
+            textField(ui, ui.tr("signin.login_label"), kLoginKey, m_login, EntryMode::Text, kMaxLogin);
+            ImGui::TableNextColumn();
+            textField(ui, ui.tr("signin.pin_label"), kPinKey, m_pin, EntryMode::Numeric, kMaxPin, {}, 0.f, true);
+            ImGui::EndTable();
+        }
+    } else {
+        drawForm(ui, width, pad);
+    }
+    // Whatever was typed, the PIN field keeps the pad but never the bottom
+    // keyboard: the pad on the screen is the PIN's keyboard.
+    if (ui.entry.isFocused(kPinKey)) {
+        m_pinActive = true;
+        ui.entry.close();
+    } else if (ui.entry.isFocused(kLoginKey)) {
+        m_pinActive = false;
+    }
+}
+
+void SignInScreen::drawForm(Ui& ui, float width, float pad) {
     const float padWidth = std::min(ui.px(560.f), width * 0.42f);
     const float formWidth = std::min(width - padWidth - pad * 4.f, ui.px(760.f));
     const float left = std::max(0.f, (width - formWidth - padWidth - pad * 4.f) * 0.5f);
 
+    // With the keyboard closed there is room: not glued to the top bar.
+    if (!ui.entry.isOpen() || ui.entry.isFocused(kPinKey))
+        ImGui::Dummy(ImVec2(0.f, std::max(0.f, (ImGui::GetContentRegionAvail().y - ui.px(520.f)) * 0.3f)));
     // Two columns: the form on the left, the pad on the right. A table keeps
     // each column's width (a banner takes the whole width it is given).
     ImGui::SetCursorPosX(left);
@@ -144,15 +173,6 @@ void SignInScreen::drawContent(Ui& ui) {
         label(ui, ui.tr("signin.pad_label"));
         if (drawKeypad(ui, "signin.pad", padWidth, ui.tr("signin.enter"))) m_submit = true;
         ImGui::EndTable();
-    }
-
-    // Whatever was typed, the PIN field keeps the pad but never the bottom
-    // keyboard: the pad on the screen is the PIN's keyboard.
-    if (ui.entry.isFocused(kPinKey)) {
-        m_pinActive = true;
-        ui.entry.close();
-    } else if (ui.entry.isFocused(kLoginKey)) {
-        m_pinActive = false;
     }
 }
 

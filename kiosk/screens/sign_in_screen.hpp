@@ -28,6 +28,7 @@ public:
 private:
     enum class Intent { None, Continue, SignOut };
     void drawSignedIn(Ui& ui);
+    void drawForm(Ui& ui, float width, float pad);
     void submit();
     void showError(const storage::Error& error);
     void clearPin();

@@ -56,6 +56,9 @@ void StaffHomeScreen::drawContent(Ui& ui) {
     ImGui::PopFont();
     const float buttonsWidth = registerWidth + (supervisor ? supervisorWidth + pad : 0.f);
     const bool oneRow = buttonsWidth < width * 0.45f;
+    // With large text the buttons take a row of their own; while typing that
+    // row goes so the results keep their room.
+    const bool showButtons = oneRow || !ui.entry.isOpen();
     const float fieldWidth = oneRow ? width - buttonsWidth - pad : width;
 
     ImGui::BeginGroup();
@@ -70,11 +73,13 @@ void StaffHomeScreen::drawContent(Ui& ui) {
         ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x,
                                          fieldBottom - std::max(ui.theme.minTouch, ui.px(ui.theme.buttonHeight))));
     }
-    if (button(ui, registerText, "home.register", ImVec2(registerWidth, 0.f))) m_intent = Intent::Register;
-    if (supervisor) {
-        ImGui::SameLine(0.f, pad);
-        if (button(ui, supervisorText, "home.supervisor", ImVec2(supervisorWidth, 0.f), Tone::Secondary))
-            m_intent = Intent::Supervisor;
+    if (showButtons) {
+        if (button(ui, registerText, "home.register", ImVec2(registerWidth, 0.f))) m_intent = Intent::Register;
+        if (supervisor) {
+            ImGui::SameLine(0.f, pad);
+            if (button(ui, supervisorText, "home.supervisor", ImVec2(supervisorWidth, 0.f), Tone::Secondary))
+                m_intent = Intent::Supervisor;
+        }
     }
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
 
