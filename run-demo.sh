@@ -28,7 +28,7 @@ make_pin demo-data/supervisor.pin 97531864
 if [ ! -d "$server_data" ]; then
   "$bin/chasqui-server" catalog import assets/catalog/demo_catalog.json --data "$server_data"
 fi
-"$bin/chasqui-server" serve --data "$server_data" --listen "127.0.0.1:$port" > demo-data/server.log 2>&1 &
+"$bin/chasqui-server" --data "$server_data" --listen "127.0.0.1:$port" > demo-data/server.log 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

@@ -103,6 +103,7 @@ void GlfwPlatform::run(KioskApp& app) {
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         glfwSwapBuffers(m_window);
+        app.afterPresent();
         if (first) {
             first = false;
             const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();

@@ -152,7 +152,10 @@ void KioskApp::frame(float dtSeconds) {
     m_probe.beginFrame();
     noteActivity();
     const std::int64_t now = m_clock.nowMs();
-    if (m_router.currentId() != ScreenId::Welcome && m_idle.phase(now) == IdlePhase::Expired) {
+    // The welcome screen holds nothing personal, but a session left open
+    // behind it must still close.
+    const bool idleMatters = m_router.currentId() != ScreenId::Welcome || m_session.signedIn;
+    if (idleMatters && m_idle.phase(now) == IdlePhase::Expired) {
         signOut();
         m_i18n.setLanguage("es");  // the next person starts in the default language
     }
@@ -180,10 +183,14 @@ void KioskApp::frame(float dtSeconds) {
     ImGui::PopStyleVar();
     ImGui::End();
     drawKeyboard(ui);
-    if (m_router.currentId() != ScreenId::Welcome && m_idle.phase(now) == IdlePhase::Warning) drawCountdown(ui);
+    if (idleMatters && m_idle.phase(now) == IdlePhase::Warning) drawCountdown(ui);
     m_animating = ui.animate;
-    if (ImGui::IsMouseReleased(0)) ++m_taps;
-    m_probeFile.update(screenName(m_router.currentId()), m_probe, m_entry.isOpen(), m_taps);
+    // A tap is counted one frame after its release, so the published items
+    // already show what the tap changed (a keyboard page, a new field).
+    if (m_releaseSeen) ++m_taps;
+    m_releaseSeen = ImGui::IsMouseReleased(0);
+    if (m_releaseSeen) m_extraFrames = std::max(m_extraFrames, 1);
+    m_drawnScreen = m_router.currentId();
 
     screen.afterDraw();
     // A staff screen with nobody signed in (after a lock) goes to the sign-in.
@@ -232,6 +239,7 @@ void KioskApp::drawTopBar(Ui& ui) {
         ImGui::PushFont(ui.fonts.bold);
         ImGui::PushStyleColor(ImGuiCol_Text, m_theme.onTopBar);
         ImGui::TextUnformatted(m_session.name.c_str());
+        ui.probe.text(m_session.name);
         ImGui::PopStyleColor();
         ImGui::PopFont();
     }
@@ -265,10 +273,12 @@ void KioskApp::drawCountdown(Ui& ui) {
     ImGui::PopStyleColor(2);
 }
 
+void KioskApp::afterPresent() { m_probeFile.update(screenName(m_drawnScreen), m_probe, m_entry.isOpen(), m_taps); }
+
 std::int64_t KioskApp::msUntilNextFrame() const {
     if (m_extraFrames > 0 || m_animating) return 0;
     if (m_tasks->busy()) return 100;  // a spinner; results also wake the loop at once
-    if (m_router.currentId() == ScreenId::Welcome) return -1;
+    if (m_router.currentId() == ScreenId::Welcome && !m_session.signedIn) return -1;
     return m_idle.msUntilNextChange(m_clock.nowMs());
 }
 

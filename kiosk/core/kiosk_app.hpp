@@ -39,6 +39,10 @@ public:
     std::int64_t msUntilNextFrame() const;
     float textScale() const { return m_prefs.textScale; }
     bool takeFontsChanged();  // the text size changed: rebuild the font atlas
+    // After the frame is on screen (the window's buffer swap): publishes the
+    // probe file for end-to-end scripts, so a screenshot taken when the file
+    // says "screen X" shows screen X.
+    void afterPresent();
 
     // For tests and the benchmark.
     Router& router() { return m_router; }
@@ -93,6 +97,8 @@ private:
     std::unique_ptr<StaffContext> m_staffContext;
     ProbeFile m_probeFile;
     std::uint64_t m_taps = 0;
+    bool m_releaseSeen = false;
+    ScreenId m_drawnScreen = ScreenId::Welcome;
     int m_extraFrames = 0;
     bool m_animating = false;
 };

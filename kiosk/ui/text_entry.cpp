@@ -18,9 +18,9 @@ bool allowed(EntryMode mode, std::string_view c) {
     return false;
 }
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 13> kAccented = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kAccented = {{
     {"ñ", "Ñ"}, {"á", "Á"}, {"é", "É"}, {"í", "Í"}, {"ó", "Ó"}, {"ú", "Ú"}, {"ü", "Ü"},
-    {"ç", "Ç"}, {"ã", "Ã"}, {"õ", "Õ"}, {"è", "È"}, {"ò", "Ò"}, {"à", "À"},
+    {"ç", "Ç"}, {"ã", "Ã"}, {"õ", "Õ"}, {"è", "È"}, {"ò", "Ò"}, {"à", "À"}, {"ê", "Ê"},
 }};
 
 }  // namespace

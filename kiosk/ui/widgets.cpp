@@ -82,7 +82,8 @@ bool tile(Ui& ui, const char* iconText, std::string_view label, const char* key,
     const float iconY = min.y + size.y * 0.38f - iconSize.y * 0.5f;
     draw->AddText(ui.fonts.icons, ui.fonts.icons->FontSize, ImVec2(min.x + (size.x - iconSize.x) * 0.5f, iconY),
                   toU32(ui.theme.primary), iconText);
-    ImFont* font = ui.fonts.bold;
+    // The word is large: many people who use the tiles read little.
+    ImFont* font = ui.fonts.heading;
     const float wrap = size.x - ui.px(ui.theme.spacing) * 2.f;
     const ImVec2 textSize = font->CalcTextSizeA(font->FontSize, 1e9f, wrap, label.data(), label.data() + label.size());
     draw->AddText(font, font->FontSize, ImVec2(min.x + (size.x - textSize.x) * 0.5f, min.y + size.y * 0.70f),

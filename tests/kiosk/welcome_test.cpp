@@ -36,3 +36,25 @@ TEST_CASE("welcome: the text size setting makes text and targets larger") {
     CHECK(k.probe().find("welcome.services")->height() >= before);
     CHECK(k.smallTargets().empty());
 }
+
+TEST_CASE("welcome: a session left open behind the welcome screen still locks on inactivity") {
+    test::KioskFixture f;
+    auto& k = *f.kiosk;
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    REQUIRE(k.app().session().signedIn);
+    for (int i = 0; i < 4 && k.screen() != ScreenId::Welcome; ++i) REQUIRE(k.tap("nav.back"));
+    REQUIRE(k.screen() == ScreenId::Welcome);
+    REQUIRE(k.app().session().signedIn);
+    CHECK(k.app().msUntilNextFrame() >= 0);  // the window wakes for the lock
+
+    const auto& config = k.app().config();
+    f.setup.clock.advance(config.idleTimeoutMs - config.idleWarningMs + 1000);
+    k.frame();
+    CHECK(k.has("idle.stay"));
+    f.setup.clock.advance(config.idleWarningMs);
+    k.frame();
+    k.settle();
+    CHECK_FALSE(k.app().session().signedIn);
+    CHECK_FALSE(k.app().personalDataInMemory());
+    CHECK(k.screen() == ScreenId::Welcome);
+}
