@@ -217,14 +217,14 @@ void KioskApp::drawTopBar(Ui& ui) {
             back();
         ImGui::SameLine();
     }
-    ImGui::PushFont(ui.fonts.heading);
-    ImGui::PushStyleColor(ImGuiCol_Text, m_theme.onTopBar);
+    // Drawn directly: after SameLine, ImGui would align text to the button's
+    // frame padding and the title would sit low.
     const char* title = ui.tr(m_router.current().titleKey());
-    ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x + pad, min.y + (height - ui.fonts.heading->FontSize) * 0.5f));
-    ImGui::TextUnformatted(title);
+    ImGui::GetWindowDrawList()->AddText(
+        ui.fonts.heading, ui.fonts.heading->FontSize,
+        ImVec2(ImGui::GetCursorScreenPos().x + pad, min.y + (height - ui.fonts.heading->FontSize) * 0.5f),
+        toU32(m_theme.onTopBar), title);
     ui.probe.text(title);
-    ImGui::PopStyleColor();
-    ImGui::PopFont();
 
     // Right side: who is signed in and sign out, or the way home.
     const std::string right = m_session.signedIn ? fmt::format("{}  {}", icon::kSignOut, ui.tr("nav.sign_out"))
