@@ -229,7 +229,8 @@ Result<void> ConflictRepository::resolve(const std::string& conflictId, Conflict
             if (!value) return std::unexpected(value.error());
             if (field == "deleted") {
                 // The other side deleted the record: keeping that means deleting it now.
-                if (*value == FieldValue{std::int64_t{1}}) {
+                const auto* deleted = std::get_if<std::int64_t>(&*value);
+                if (deleted != nullptr && *deleted == 1) {
                     if (auto r = w.remove(entity, recordId); !r) return r;
                 } else {
                     return fail(ErrorCode::NotFound, "the record was deleted; it cannot be brought back from here");

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "chasqui-kiosk: {}\n", fonts.error().message);
         return 1;
     }
-    static storage::SystemClock clock;
+    storage::SystemClock clock;  // outlives the app below
     auto platform = kiosk::GlfwPlatform::open(window, *fonts);
     if (!platform) {
         fmt::print(stderr, "chasqui-kiosk: {}\n", platform.error().message);
