@@ -4,7 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <algorithm>
+#include <string_view>
 #include <set>
 #include <sstream>
 
@@ -22,9 +23,8 @@ kiosk::Translations loadCatalogs() {
 
 std::set<std::string> placeholders(const std::string& text) {
     std::set<std::string> out;
-    static const std::regex kPlaceholder(R"(\{[0-9]\})");
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), kPlaceholder); it != std::sregex_iterator(); ++it)
-        out.insert(it->str());
+    for (std::size_t i = 0; i + 2 < text.size(); ++i)
+        if (text[i] == '{' && text[i + 1] >= '0' && text[i + 1] <= '9' && text[i + 2] == '}') out.insert(text.substr(i, 3));
     return out;
 }
 
@@ -63,8 +63,10 @@ std::vector<std::string> literalsOf(const std::string& line) {
 // A literal is fine when it is a key or an id ([a-z0-9_.#]), has no letters
 // at all (format strings, icons, punctuation), or the line says why it is not UI text.
 bool allowedLiteral(const std::string& literal) {
-    static const std::regex kKey(R"(^[a-z0-9_.#%{}:]*$)");
-    if (std::regex_match(literal, kKey)) return true;
+    const bool key = std::all_of(literal.begin(), literal.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || std::string_view("_.#%{}:").find(c) != std::string_view::npos;
+    });
+    if (key) return true;
     return std::none_of(literal.begin(), literal.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     });
