@@ -67,6 +67,10 @@ std::unexpected<CodecError> bad(std::string code, std::string message) {
     return std::unexpected(CodecError{std::move(code), std::move(message)});
 }
 
+// The columns of a change list, in the order of the change record's fields.
+constexpr std::array<std::string_view, 10> kColumns{"id",   "entity", "record", "op",     "fields",
+                                                    "base", "hlc",    "device", "author", "office"};
+
 bool isHlc(const std::string& text) {
     storage::HlcStamp stamp;
     return storage::HlcStamp::decode(text, stamp);
@@ -182,6 +186,58 @@ std::expected<ChangeRecord, CodecError> decodeChange(const nlohmann::json& j) {
         c.base = *base;
     }
     return c;
+}
+
+nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes) {
+    nlohmann::json columns = nlohmann::json::object();
+    for (const std::string_view name : kColumns) {
+        const std::string key(name);
+        nlohmann::json column = nlohmann::json::array();
+        for (const auto& change : changes) {
+            const auto it = change.is_object() ? change.find(key) : change.end();
+            if (it != change.end()) {
+                column.push_back(*it);
+            } else {
+                column.push_back(key == "base" ? nlohmann::json::object() : nlohmann::json());
+            }
+        }
+        columns[key] = std::move(column);
+    }
+    return columns;
+}
+
+std::expected<std::vector<nlohmann::json>, CodecError> splitColumns(const nlohmann::json& columns,
+                                                                   std::size_t maxChanges) {
+    if (!columns.is_object()) return bad("bad_request", "\"columns\" must be an object of arrays, one per change field");
+    for (const auto& [name, column] : columns.items()) {
+        if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end())
+            return bad("bad_request", fmt::format("\"columns\" has an unknown column '{}'", name.substr(0, 40)));
+    }
+    std::size_t count = 0;
+    for (const std::string_view name : kColumns) {
+        const auto it = columns.find(std::string(name));
+        if (it == columns.end() || !it->is_array())
+            return bad("bad_request", fmt::format("\"columns.{}\" must be an array", name));
+        if (name == kColumns.front()) count = it->size();
+        if (it->size() != count)
+            return bad("bad_request", fmt::format("\"columns.{}\" has {} entries, \"columns.id\" {}: every column "
+                                                  "needs one entry per change",
+                                                  name, it->size(), count));
+    }
+    if (count > maxChanges)
+        return bad("too_large", fmt::format("a list holds at most {} changes; send smaller batches", maxChanges));
+    std::vector<nlohmann::json> out(count, nlohmann::json::object());
+    for (const std::string_view name : kColumns) {
+        const std::string key(name);
+        const auto& column = columns.at(key);
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto& value = column[i];
+            // An empty base is the same as none (encodeChange leaves it out).
+            if (key == "base" && value.is_object() && value.empty()) continue;
+            out[i][key] = value;
+        }
+    }
+    return out;
 }
 
 storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int64_t afterSeq, std::size_t limit,

@@ -53,6 +53,22 @@ bool isSyncedEntity(std::string_view entity);
 nlohmann::json encodeChange(const ChangeRecord& change);
 std::expected<ChangeRecord, CodecError> decodeChange(const nlohmann::json& json);
 
+// A list of changes travels as columns (sync/PROTOCOL.md section 2.1): one
+// array per field of the change record, entry i of every array belonging to
+// change i. The ids of consecutive changes then sit side by side, which
+// compresses much better than one object per change.
+constexpr std::size_t kMaxChangesPerList = 1000;
+// From change objects as encodeChange makes them (or as the server stored
+// them); a missing field becomes null, a missing "base" an empty object.
+nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes);
+// Back to one object per change, in order, each still to be checked with
+// decodeChange (a bad value there is that change's problem alone). Fails only
+// when the columns themselves are malformed: not an object, a column missing,
+// unknown or not an array, columns of different lengths (bad_request), or
+// more than `maxChanges` changes (too_large).
+std::expected<std::vector<nlohmann::json>, CodecError> splitColumns(const nlohmann::json& columns,
+                                                                   std::size_t maxChanges = kMaxChangesPerList);
+
 // Local changes with seq > afterSeq, oldest first, at most `limit`, stamped
 // with `office`. `lastSeq` receives the seq of the last one returned.
 storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int64_t afterSeq, std::size_t limit,

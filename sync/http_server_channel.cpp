@@ -5,6 +5,7 @@
 
 #include "storage/catalog_import.hpp"
 #include "storage/key_wrap.hpp"
+#include "sync/change_codec.hpp"
 #include "sync/health_check.hpp"
 
 namespace chasqui::sync {
@@ -107,14 +108,32 @@ SyncResult<EnrollmentAnswer> HttpServerChannel::enroll(const std::string& code, 
 SyncResult<std::vector<PushItem>> HttpServerChannel::push(const std::string& sealedBatch) {
     auto r = exchange({"POST", m_base + "/v1/push", {{"Content-Type", "application/octet-stream"}}, sealedBatch});
     if (!r) return std::unexpected(r.error());
+    // {"applied": n, "duplicates": n, "quarantined": [{"id", "code", "message"}]}
     const auto j = nlohmann::json::parse(r->body, nullptr, false);
-    if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
-        return syncFail(SyncErrorCode::BadResponse, "the server's answer to a push is not valid");
+    const auto invalid = [] { return syncFail(SyncErrorCode::BadResponse, "the server's answer to a push is not valid"); };
+    const auto count = [&](const char* key) -> int {
+        const auto it = j.find(key);
+        if (it == j.end() || !it->is_number_integer()) return -1;
+        const auto n = it->get<std::int64_t>();
+        return n >= 0 && n <= static_cast<std::int64_t>(kMaxChangesPerList) ? static_cast<int>(n) : -1;
+    };
+    if (!j.is_object()) return invalid();
+    const int applied = count("applied");
+    const int duplicates = count("duplicates");
+    const auto quarantined = j.find("quarantined");
+    if (applied < 0 || duplicates < 0 || quarantined == j.end() || !quarantined->is_array() ||
+        quarantined->size() > kMaxChangesPerList)
+        return invalid();
     std::vector<PushItem> out;
-    for (const auto& item : j["results"]) {
-        if (!item.is_object()) return syncFail(SyncErrorCode::BadResponse, "the server's answer to a push is not valid");
-        out.push_back({item.value("id", std::string()), item.value("status", std::string()),
-                       item.value("code", std::string()), item.value("message", std::string())});
+    if (applied > 0) out.push_back({{}, "applied", {}, {}, applied});
+    if (duplicates > 0) out.push_back({{}, "duplicate", {}, {}, duplicates});
+    for (const auto& item : *quarantined) {
+        const bool ok = item.is_object() && item.contains("id") && item["id"].is_string() && item.contains("code") &&
+                        item["code"].is_string() && !item["code"].get_ref<const std::string&>().empty() &&
+                        item.contains("message") && item["message"].is_string();
+        if (!ok) return invalid();
+        out.push_back({item["id"].get<std::string>(), "quarantined", item["code"].get<std::string>(),
+                       item["message"].get<std::string>(), 1});
     }
     return out;
 }

@@ -10,11 +10,16 @@
 
 namespace chasqui::sync {
 
+// One entry of the server's answer to a push, standing for `count` changes
+// of the batch with this status. The server names each quarantined change
+// (id, code, message; count 1) and only counts the applied and the duplicate
+// ones (one entry each, id empty), so an answer stays small whatever the batch.
 struct PushItem {
     std::string id;
     std::string status;  // applied | duplicate | quarantined
     std::string code;
     std::string message;
+    int count = 1;
 };
 
 struct PulledPage {
@@ -26,6 +31,7 @@ struct PulledPage {
 class ServerChannel {
 public:
     virtual ~ServerChannel() = default;
+    // Entries as described at PushItem; their counts add up to the batch's changes.
     virtual SyncResult<std::vector<PushItem>> push(const std::string& sealedBatch) = 0;
     // serverCode "cursor_expired" when the cursor must be dropped.
     virtual SyncResult<PulledPage> pull(const std::string& cursor, std::size_t limit) = 0;

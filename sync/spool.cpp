@@ -69,6 +69,39 @@ OutboxName outboxName(const fs::path& file) {
     return {asNumber(stem.substr(0, dash)), asNumber(stem.substr(dash + 1))};
 }
 
+struct PushTally {
+    int pushed = 0;
+    int duplicates = 0;
+    std::vector<PushItem> problems;
+};
+
+// Adds up the server's answer to one batch of `sent` changes (-1: not known,
+// a legacy file name). An answer that does not account for every change sent
+// is refused: acknowledging the batch could lose the changes it left out.
+SyncResult<PushTally> tallyAnswer(const std::vector<PushItem>& items, std::int64_t sent) {
+    PushTally tally;
+    std::int64_t total = 0;
+    for (const auto& item : items) {
+        if (item.count < 0 || (item.status == "quarantined" && item.count != 1))
+            return syncFail(SyncErrorCode::BadResponse, "the server's answer to a push is not valid");
+        total += item.count;
+        if (item.status == "applied") {
+            tally.pushed += item.count;
+        } else if (item.status == "duplicate") {
+            tally.duplicates += item.count;
+        } else if (item.status == "quarantined") {
+            tally.problems.push_back(item);
+        } else {
+            return syncFail(SyncErrorCode::BadResponse, "the server's answer to a push is not valid");
+        }
+    }
+    if (sent >= 0 && total != sent)
+        return syncFail(SyncErrorCode::BadResponse,
+                        fmt::format("the server answered for {} changes of a batch of {}; the batch stays queued",
+                                    total, sent));
+    return tally;
+}
+
 SyncError storageError(const storage::Error& e) {
     return SyncError{SyncErrorCode::Internal, "the sync spool could not be written: " + e.message, 0, {}};
 }
@@ -93,8 +126,10 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
         auto changes = readOutbox(db, after, limits.pushBatch, store.session().officeCode, lastSeq);
         if (!changes) return std::unexpected(changes.error());
         if (changes->empty()) break;
-        nlohmann::json batch = {{"batch", changes->front().id}, {"changes", nlohmann::json::array()}};
-        for (const auto& c : *changes) batch["changes"].push_back(encodeChange(c));
+        std::vector<nlohmann::json> encoded;
+        encoded.reserve(changes->size());
+        for (const auto& c : *changes) encoded.push_back(encodeChange(c));
+        const nlohmann::json batch = {{"batch", changes->front().id}, {"columns", encodeColumns(encoded)}};
         auto sealed = sealCompressed(batch.dump(), serverKey);
         if (!sealed) return std::unexpected(sealed.error());
         // File first, then the position: a crash in between re-spools the same
@@ -133,17 +168,16 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
         return summary;
     }
     for (const fs::path& file : outbox) {
+        const OutboxName name = outboxName(file);
         auto results = channel.push(readText(file));
         if (!results) return std::unexpected(results.error());
-        for (const auto& item : *results) {
-            if (item.status == "applied") ++summary.pushed;
-            else if (item.status == "duplicate") ++summary.duplicates;
-            else {
-                ++summary.quarantined;
-                summary.problems.push_back(item);
-            }
-        }
-        const std::int64_t lastSeq = outboxName(file).lastSeq;
+        auto tally = tallyAnswer(*results, name.changes);
+        if (!tally) return std::unexpected(tally.error());
+        summary.pushed += tally->pushed;
+        summary.duplicates += tally->duplicates;
+        summary.quarantined += static_cast<int>(tally->problems.size());
+        summary.problems.insert(summary.problems.end(), tally->problems.begin(), tally->problems.end());
+        const std::int64_t lastSeq = name.lastSeq;
         if (lastSeq > readNumber(root / "acked_seq")) {
             if (auto r = storage::writeFileAtomically(root / "acked_seq", std::to_string(lastSeq)); !r)
                 return std::unexpected(storageError(r.error()));
@@ -240,8 +274,11 @@ Result<MergeSummary> mergeSpool(storage::PersonalStore& store) {
             cursor = content.substr(0, newline);
             auto opened = openCompressed(std::string_view(content).substr(newline + 1), publicKey, secretKey);
             const auto body = opened ? nlohmann::json::parse(*opened, nullptr, false) : nlohmann::json();
-            if (body.is_object() && body.contains("changes") && body["changes"].is_array()) {
-                for (const auto& raw : body["changes"]) {
+            std::expected<std::vector<nlohmann::json>, CodecError> raws =
+                std::unexpected(CodecError{"bad_request", "the page holds no change columns"});
+            if (body.is_object() && body.contains("columns")) raws = splitColumns(body["columns"]);
+            if (raws) {
+                for (const auto& raw : *raws) {
                     auto c = decodeChange(raw);
                     if (c) changes.push_back(std::move(*c));
                     else ++summary.rejected;

@@ -41,6 +41,7 @@ ApiResult<std::string> ServerStore::issueEnrollCode(const std::string& office, s
     storage::ensureSodium();
     std::string code;
     for (int i = 0; i < 10; ++i) code.push_back(kCodeAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kCodeAlphabet.size()))]);
+    std::lock_guard lock(m_writeMutex);
     auto stmt = m_db->prepare("INSERT INTO enroll_codes (code_hash, office, expires_at) VALUES (?, ?, ?)");
     if (!stmt) return std::unexpected(fromStorage(stmt.error()));
     stmt->bind(1, hashSecret(code)).bind(2, office).bind(3, m_clock.nowMs() + validForMs);
@@ -54,6 +55,7 @@ ApiResult<Enrollment> ServerStore::enroll(const std::string& code, const std::st
     if (publicKey.size() != crypto_box_PUBLICKEYBYTES) return apiFail(400, "bad_request", "device_public_key must be 32 bytes");
     const std::string normalized = normalizeCode(code);
     if (normalized.size() != 10) return apiFail(403, "enroll_code_invalid", "the enrollment code is not valid; ask for a new one");
+    std::lock_guard lock(m_writeMutex);
     storage::Transaction tx(*m_db);
     if (auto r = tx.begin(); !r) return std::unexpected(fromStorage(r.error()));
     auto find = m_db->prepare("SELECT office, expires_at, used_at FROM enroll_codes WHERE code_hash = ?");
@@ -103,7 +105,9 @@ ApiResult<Enrollment> ServerStore::enroll(const std::string& code, const std::st
 
 ApiResult<DeviceInfo> ServerStore::authenticate(const std::string& token) {
     if (token.empty() || token.size() > 128) return apiFail(401, "unauthorized", "this device is not enrolled; enroll it with a code");
-    auto stmt = m_db->prepare(
+    auto reading = reader();
+    if (!reading) return std::unexpected(reading.error());
+    auto stmt = (*reading)->prepare(
         "SELECT id, office, number, public_key, revoked, enrolled_at, last_seen_at FROM devices WHERE token_hash = ?");
     if (!stmt) return std::unexpected(fromStorage(stmt.error()));
     stmt->bind(1, hashSecret(token));
@@ -113,17 +117,26 @@ ApiResult<DeviceInfo> ServerStore::authenticate(const std::string& token) {
     DeviceInfo d{stmt->text(0), stmt->text(1), static_cast<int>(stmt->integer(2)), stmt->text(3),
                  stmt->integer(4) != 0, stmt->integer(5), stmt->integer(6)};
     stmt->reset();
+    reading->reset();  // back to the pool before waiting for the writer
     if (d.revoked) return apiFail(403, "revoked", "this device was revoked: its sync queue and personal data must be wiped");
-    auto seen = m_db->prepare("UPDATE devices SET last_seen_at = ? WHERE id = ?");
-    if (seen) {
-        seen->bind(1, m_clock.nowMs()).bind(2, d.id);
-        (void)seen->run();
+    // Not on every request: each write is a commit (an fsync) that a pull would
+    // otherwise wait for behind the pushes of every other device.
+    const std::int64_t now = m_clock.nowMs();
+    if (now - d.lastSeenAt >= kLastSeenResolutionMs || now < d.lastSeenAt) {
+        std::lock_guard lock(m_writeMutex);
+        auto seen = m_db->prepare("UPDATE devices SET last_seen_at = ? WHERE id = ?");
+        if (seen) {
+            seen->bind(1, now).bind(2, d.id);
+            if (seen->run()) d.lastSeenAt = now;
+        }
     }
     return d;
 }
 
 ApiResult<std::vector<DeviceInfo>> ServerStore::devices() {
-    auto stmt = m_db->prepare(
+    auto reading = reader();
+    if (!reading) return std::unexpected(reading.error());
+    auto stmt = (*reading)->prepare(
         "SELECT id, office, number, public_key, revoked, enrolled_at, last_seen_at FROM devices ORDER BY office, number");
     if (!stmt) return std::unexpected(fromStorage(stmt.error()));
     std::vector<DeviceInfo> out;
@@ -138,6 +151,7 @@ ApiResult<std::vector<DeviceInfo>> ServerStore::devices() {
 }
 
 ApiResult<void> ServerStore::revoke(const std::string& deviceId) {
+    std::lock_guard lock(m_writeMutex);
     auto stmt = m_db->prepare("UPDATE devices SET revoked = 1 WHERE id = ?");
     if (!stmt) return std::unexpected(fromStorage(stmt.error()));
     stmt->bind(1, deviceId);

@@ -17,6 +17,7 @@
 #include "storage/clock.hpp"
 #include "storage/ids.hpp"
 #include "storage/text.hpp"
+#include "sync/change_codec.hpp"
 #include "sync/sealed_box.hpp"
 
 namespace chasqui::sync {
@@ -255,6 +256,11 @@ HttpApi::HttpApi(ServerStore& store, std::string adminToken, LogSink log)
       m_log(std::move(log)) {}
 
 void HttpApi::install(httplib::Server& server) {
+    // httplib serves one connection per pool thread, for as long as its body
+    // trickles in and then while it is kept alive between a kiosk's push and
+    // pull. Its default of 8 threads let 8 slow or idle kiosks hold up all
+    // the others; the threads mostly wait, so many are cheap.
+    server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
     server.set_payload_max_length(kMaxRequestBytes);
     // A 2G link is slow, not dead: allow a whole 4 MiB body to trickle in.
     server.set_read_timeout(60);
@@ -333,7 +339,7 @@ void HttpApi::install(httplib::Server& server) {
 ApiResult<DeviceInfo> HttpApi::authenticateDevice(const Request& req) {
     const auto token = bearerToken(req);
     if (!token) return apiFail(401, "unauthorized", "send the device token as Authorization: Bearer TOKEN");
-    auto device = withStore([&](ServerStore& s) { return s.authenticate(*token); });
+    auto device = m_store.authenticate(*token);
     if (device) t_trace.device = device->id;
     return device;
 }
@@ -366,7 +372,7 @@ ApiResult<Reply> HttpApi::enroll(const Request&, const std::string& body) {
     if (fields.error()) return std::unexpected(*fields.error());
     const auto key = fromBase64(keyText, crypto_box_PUBLICKEYBYTES);
     if (!key) return apiFail(400, "bad_request", "device_public_key must be the base64 of a 32-byte X25519 public key");
-    auto enrolled = withStore([&](ServerStore& s) { return s.enroll(code, deviceId, *key, expectedOffice); });
+    auto enrolled = m_store.enroll(code, deviceId, *key, expectedOffice);
     if (!enrolled) return std::unexpected(enrolled.error());
     t_trace.device = enrolled->deviceId;
     return jsonReply({{"device_id", enrolled->deviceId},
@@ -390,20 +396,20 @@ ApiResult<Reply> HttpApi::push(const Request& req, const std::string& body) {
     const std::string batchId = fields.text("batch", 64);
     if (fields.error()) return std::unexpected(*fields.error());
     if (!storage::isUuid(batchId)) return apiFail(400, "bad_request", "\"batch\" must be a lower-case UUID");
-    auto changes = batch->find("changes");
-    if (changes == batch->end() || !changes->is_array())
-        return apiFail(400, "bad_request", "\"changes\" must be a list of change records");
-    std::vector<json> items(std::make_move_iterator(changes->begin()), std::make_move_iterator(changes->end()));
-    auto results = withStore([&](ServerStore& s) { return s.push(*device, items); });
-    if (!results) return std::unexpected(results.error());
-    json out = json::array();
-    for (const auto& r : *results) {
-        json item = {{"id", r.id}, {"status", r.status}};
-        if (!r.code.empty()) item["code"] = r.code;
-        if (!r.message.empty()) item["message"] = r.message;
-        out.push_back(std::move(item));
-    }
-    return jsonReply({{"results", std::move(out)}});
+    const auto columns = batch->find("columns");
+    if (columns == batch->end())
+        return apiFail(400, "bad_request", "\"columns\" must hold the batch's changes, one array per field");
+    auto items = splitColumns(*columns);
+    if (!items) return apiFail(items.error().code == "too_large" ? 413 : 400, items.error().code, items.error().message);
+    auto summary = m_store.push(*device, *items);
+    if (!summary) return std::unexpected(summary.error());
+    // Counts, and names only for what was not applied: echoing every id of a
+    // batch would cost more than a fifth of what the batch itself costs on 2G.
+    json quarantined = json::array();
+    for (const auto& r : summary->quarantined)
+        quarantined.push_back({{"id", r.id}, {"code", r.code}, {"message", r.message}});
+    return jsonReply(
+        {{"applied", summary->applied}, {"duplicates", summary->duplicates}, {"quarantined", std::move(quarantined)}});
 }
 
 ApiResult<Reply> HttpApi::pull(const Request& req) {
@@ -414,9 +420,9 @@ ApiResult<Reply> HttpApi::pull(const Request& req) {
         return apiFail(400, "bad_request", "the cursor is malformed; resync from the start");
     auto limit = pullLimit(req);
     if (!limit) return std::unexpected(limit.error());
-    auto page = withStore([&](ServerStore& s) { return s.pull(*device, cursor, *limit); });
+    auto page = m_store.pull(*device, cursor, *limit);
     if (!page) return std::unexpected(page.error());
-    auto sealed = sealCompressed(dumpJson({{"changes", page->changes}}), device->publicKey);
+    auto sealed = sealCompressed(dumpJson({{"columns", encodeColumns(page->changes)}}), device->publicKey);
     if (!sealed) return apiFail(500, "server_error", "the page could not be sealed to this device's key");
     Reply reply;
     reply.body = std::move(*sealed);
@@ -428,7 +434,7 @@ ApiResult<Reply> HttpApi::pull(const Request& req) {
 // Public information: no credential. httplib gzips application/json by
 // itself when the client accepts it.
 ApiResult<Reply> HttpApi::catalog(const Request& req) {
-    auto current = withStore([](ServerStore& s) { return s.catalog(); });
+    auto current = m_store.catalog();
     if (!current) return std::unexpected(current.error());
     auto& [version, body] = *current;
     if (version.empty()) return apiFail(404, "not_found", "no catalog was published yet; try again later");
@@ -449,14 +455,14 @@ ApiResult<Reply> HttpApi::adminEnrollCode(const Request& req, const std::string&
     FieldReader fields(*request);
     const std::string office = fields.text("office", 8);
     if (fields.error()) return std::unexpected(*fields.error());
-    auto code = withStore([&](ServerStore& s) { return s.issueEnrollCode(office); });
+    auto code = m_store.issueEnrollCode(office);
     if (!code) return std::unexpected(code.error());
     return jsonReply({{"code", *code}, {"office", office}});
 }
 
 ApiResult<Reply> HttpApi::adminDevices(const Request& req) {
     if (auto ok = authenticateAdmin(req); !ok) return std::unexpected(ok.error());
-    auto devices = withStore([](ServerStore& s) { return s.devices(); });
+    auto devices = m_store.devices();
     if (!devices) return std::unexpected(devices.error());
     json list = json::array();
     for (const auto& d : *devices) list.push_back(deviceJson(d));
@@ -468,13 +474,13 @@ ApiResult<Reply> HttpApi::adminRevoke(const Request& req, const std::string&) {
     const std::string id = req.matches.size() > 1 ? req.matches[1].str() : std::string();
     if (id.size() > 36 || !storage::isUuid(id))
         return apiFail(400, "bad_request", "the device id must be a lower-case UUID");
-    if (auto r = withStore([&](ServerStore& s) { return s.revoke(id); }); !r) return std::unexpected(r.error());
+    if (auto r = m_store.revoke(id); !r) return std::unexpected(r.error());
     return jsonReply({{"device_id", id}, {"revoked", true}});
 }
 
 ApiResult<Reply> HttpApi::adminStatus(const Request& req) {
     if (auto ok = authenticateAdmin(req); !ok) return std::unexpected(ok.error());
-    auto status = withStore([](ServerStore& s) { return s.status(); });
+    auto status = m_store.status();
     if (!status) return std::unexpected(status.error());
     return jsonReply({{"devices", status->devices},
                       {"revoked_devices", status->revokedDevices},

@@ -1,6 +1,7 @@
 #include "sync/server/server_store.hpp"
 
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <array>
@@ -16,6 +17,8 @@ namespace fs = std::filesystem;
 using storage::Db;
 
 namespace {
+
+constexpr std::size_t kMaxIdleReaders = 16;
 
 constexpr std::string_view kSchema =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -100,7 +103,8 @@ ApiResult<std::unique_ptr<ServerStore>> ServerStore::open(const fs::path& dir, c
     storage::OpenOptions options;
     options.rawKey = &store->m_dbKey;
     options.cachePages = 8000;
-    auto db = Db::open((dir / "server.db").string(), options);
+    store->m_path = dir / "server.db";
+    auto db = Db::open(store->m_path.string(), options);
     if (!db) return std::unexpected(fromStorage(db.error()));
     store->m_db = std::make_unique<Db>(std::move(*db));
     if (auto r = store->m_db->exec(kSchema); !r) return std::unexpected(fromStorage(r.error()));
@@ -124,6 +128,39 @@ ApiResult<std::unique_ptr<ServerStore>> ServerStore::open(const fs::path& dir, c
     return store;
 }
 
+ApiResult<ServerStore::Reader> ServerStore::reader() {
+    {
+        std::lock_guard lock(m_readersMutex);
+        if (!m_idleReaders.empty()) {
+            Reader lent(m_idleReaders.back().release(), ReturnToPool{this});
+            m_idleReaders.pop_back();
+            return lent;
+        }
+    }
+    storage::OpenOptions options;
+    options.rawKey = &m_dbKey;
+    options.cachePages = 1000;  // 4 MiB at most each; the write connection keeps the big cache
+    auto db = Db::open(m_path.string(), options);
+    if (!db) return std::unexpected(fromStorage(db.error()));
+    // A reader that tried to write would be a bug here, not a second writer.
+    if (auto r = db->exec("PRAGMA query_only = 1"); !r) return std::unexpected(fromStorage(r.error()));
+    return Reader(new Db(std::move(*db)), ReturnToPool{this});
+}
+
+void ServerStore::ReturnToPool::operator()(Db* db) const {
+    std::unique_ptr<Db> owned(db);
+    // A statement left stepping would pin its snapshot, and later reads on this
+    // connection would miss newer writes (a revocation among them): reset them all.
+    if (owned->inTransaction()) owned->rollback();
+    for (sqlite3_stmt* stmt = sqlite3_next_stmt(owned->handle(), nullptr); stmt != nullptr;
+         stmt = sqlite3_next_stmt(owned->handle(), stmt)) {
+        if (sqlite3_stmt_busy(stmt)) sqlite3_reset(stmt);
+    }
+    std::lock_guard lock(store->m_readersMutex);
+    // After a burst of reads, the connections beyond a few are closed again.
+    if (store->m_idleReaders.size() < kMaxIdleReaders) store->m_idleReaders.push_back(std::move(owned));
+}
+
 ApiResult<PullPage> ServerStore::pull(const DeviceInfo& device, const std::string& cursor, std::size_t limit) {
     std::int64_t after = 0;
     if (!cursor.empty()) {
@@ -136,7 +173,9 @@ ApiResult<PullPage> ServerStore::pull(const DeviceInfo& device, const std::strin
         after = std::stoll(digits);
     }
     limit = std::clamp<std::size_t>(limit, 1, 500);
-    Db& db = *m_db;
+    auto reading = reader();
+    if (!reading) return std::unexpected(reading.error());
+    Db& db = **reading;
     // One read transaction: the page and the newest seq come from one snapshot.
     if (auto r = db.exec("BEGIN"); !r) return std::unexpected(fromStorage(r.error()));
     auto rows = db.prepare(
@@ -174,6 +213,7 @@ ApiResult<PullPage> ServerStore::pull(const DeviceInfo& device, const std::strin
 }
 
 ApiResult<void> ServerStore::publishCatalog(const std::string& version, const std::string& json) {
+    std::lock_guard lock(m_writeMutex);
     auto stmt = m_db->prepare("INSERT OR REPLACE INTO catalog (id, version, body, published_at) VALUES (1, ?, ?, ?)");
     if (!stmt) return std::unexpected(fromStorage(stmt.error()));
     stmt->bind(1, version).bind(2, json).bind(3, m_clock.nowMs());
@@ -182,7 +222,9 @@ ApiResult<void> ServerStore::publishCatalog(const std::string& version, const st
 }
 
 ApiResult<std::pair<std::string, std::string>> ServerStore::catalog() {
-    auto stmt = m_db->prepare("SELECT version, body FROM catalog WHERE id = 1");
+    auto reading = reader();
+    if (!reading) return std::unexpected(reading.error());
+    auto stmt = (*reading)->prepare("SELECT version, body FROM catalog WHERE id = 1");
     if (!stmt) return std::unexpected(fromStorage(stmt.error()));
     auto row = stmt->step();
     if (!row) return std::unexpected(fromStorage(row.error()));
@@ -193,6 +235,11 @@ ApiResult<std::pair<std::string, std::string>> ServerStore::catalog() {
 }
 
 ApiResult<ServerStatus> ServerStore::status() {
+    auto reading = reader();
+    if (!reading) return std::unexpected(reading.error());
+    Db& db = **reading;
+    // One snapshot for all the counts.
+    if (auto r = db.exec("BEGIN"); !r) return std::unexpected(fromStorage(r.error()));
     ServerStatus s;
     const std::pair<const char*, std::int64_t*> counts[] = {
         {"SELECT count(*) FROM devices", &s.devices},
@@ -201,13 +248,17 @@ ApiResult<ServerStatus> ServerStore::status() {
         {"SELECT count(*) FROM quarantine", &s.quarantined},
         {"SELECT count(*) FROM change_log WHERE entity = 'conflict'", &s.conflicts}};
     for (const auto& [sql, out] : counts) {
-        auto n = m_db->scalarInt(sql);
+        auto n = db.scalarInt(sql);
         if (!n) return std::unexpected(fromStorage(n.error()));
         *out = *n;
     }
-    auto c = catalog();
-    if (!c) return std::unexpected(c.error());
-    s.catalogVersion = c->first;
+    auto version = db.prepare("SELECT version FROM catalog WHERE id = 1");
+    if (!version) return std::unexpected(fromStorage(version.error()));
+    auto row = version->step();
+    if (!row) return std::unexpected(fromStorage(row.error()));
+    if (*row) s.catalogVersion = version->text(0);
+    version->reset();
+    db.rollback();
     return s;
 }
 

@@ -3,11 +3,18 @@
 // data directory holding enrolled devices, one-time enrollment codes, the log
 // of every accepted change (what kiosks pull), the merged state per field
 // (what conflicts are detected against), quarantined changes, and the
-// published service catalog. One ServerStore is used by one thread at a time;
-// the HTTP layer serializes access.
+// published service catalog.
+//
+// Threading: every public method may be called from any thread. Writes
+// (enrollment, push, revoke, catalog publishing, last-seen times) take turns
+// on the one write connection. Reads (authenticate, pull, devices, status,
+// catalog) run on pooled read connections, concurrently with each other and
+// with a write; each read sees the last committed state when it starts (WAL
+// snapshots), so a revocation committed before a request is seen by it.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,6 +52,14 @@ struct PushItemResult {
     std::string message;
 };
 
+// What a push did: the applied and duplicate changes are counted, the
+// quarantined ones named (in batch order) with their code and message.
+struct PushSummary {
+    int applied = 0;
+    int duplicates = 0;
+    std::vector<PushItemResult> quarantined;
+};
+
 struct PullPage {
     std::vector<nlohmann::json> changes;
     std::string nextCursor;
@@ -77,12 +92,15 @@ public:
     ApiResult<Enrollment> enroll(const std::string& code, const std::string& deviceId, const std::string& publicKey,
                                  const std::string& expectedOffice = {});
     // Unauthorized for an unknown token, Revoked (403 "revoked") for a revoked device.
+    // Reads only, except that it records the device's last-seen time when the
+    // stored one is a minute old or more (kLastSeenResolutionMs): `devices`
+    // is then at most that much behind, at one write per device and minute.
     ApiResult<DeviceInfo> authenticate(const std::string& token);
     ApiResult<std::vector<DeviceInfo>> devices();
     ApiResult<void> revoke(const std::string& deviceId);
 
     // Changes (push_processor.cpp and server_store.cpp).
-    ApiResult<std::vector<PushItemResult>> push(const DeviceInfo& device, const std::vector<nlohmann::json>& changes);
+    ApiResult<PushSummary> push(const DeviceInfo& device, const std::vector<nlohmann::json>& changes);
     ApiResult<PullPage> pull(const DeviceInfo& device, const std::string& cursor, std::size_t limit);
 
     // Catalog (published JSON as imported; validated by the caller).
@@ -90,13 +108,29 @@ public:
     ApiResult<std::pair<std::string, std::string>> catalog();  // version, json; empty when none
 
     ApiResult<ServerStatus> status();
+    // The write connection, for tests and single-threaded tools only.
     storage::Db& db() { return *m_db; }
+
+    static constexpr std::int64_t kLastSeenResolutionMs = 60 * 1000;
 
 private:
     ServerStore(const storage::Clock& clock) : m_clock(clock), m_ids(clock), m_hlc(clock) {}
     friend class PushProcessor;
+
+    // A read connection lent by the pool; it goes back when the pointer dies.
+    struct ReturnToPool {
+        ServerStore* store = nullptr;
+        void operator()(storage::Db* db) const;
+    };
+    using Reader = std::unique_ptr<storage::Db, ReturnToPool>;
+    ApiResult<Reader> reader();
+
     const storage::Clock& m_clock;
+    std::filesystem::path m_path;
+    std::mutex m_writeMutex;  // held for every use of m_db, m_hlc and m_ids
     std::unique_ptr<storage::Db> m_db;
+    std::mutex m_readersMutex;
+    std::vector<std::unique_ptr<storage::Db>> m_idleReaders;  // opened on demand, a few kept
     storage::SecretBytes m_dbKey;
     std::string m_boxPublic;
     storage::SecretBytes m_boxSecret;

@@ -112,7 +112,16 @@ TEST_CASE("push refuses forged credentials and batches it cannot open or read") 
 
     const std::string otherKey = sync::BoxKeyPair::generate().publicKey;
     const std::string batchId = newId();
-    const std::string validJson = json{{"batch", batchId}, {"changes", json::array()}}.dump();
+    const json noChanges = sync::encodeColumns({});
+    const std::string validJson = json{{"batch", batchId}, {"columns", noChanges}}.dump();
+    json shortColumn = sync::encodeColumns({sync::encodeChange(personPut(f.device, "Ana"))});
+    shortColumn["hlc"] = json::array();
+    json missingColumn = noChanges;
+    missingColumn.erase("author");
+    json unknownColumn = noChanges;
+    unknownColumn["extra"] = json::array();
+    json notArray = noChanges;
+    notArray["op"] = "put";
     const std::vector<std::string> unreadable{
         "",
         "random bytes that are not a sealed box at all, but long enough to look like one........",
@@ -121,12 +130,17 @@ TEST_CASE("push refuses forged credentials and batches it cannot open or read") 
         sealText("{", f.key),
         sealText(validJson.substr(0, validJson.size() - 3), f.key),  // truncated JSON
         sealText("[]", f.key),
-        sealText(json{{"batch", 5}, {"changes", json::array()}}.dump(), f.key),
-        sealText(json{{"batch", "not-a-uuid"}, {"changes", json::array()}}.dump(), f.key),
+        sealText(json{{"batch", 5}, {"columns", noChanges}}.dump(), f.key),
+        sealText(json{{"batch", "not-a-uuid"}, {"columns", noChanges}}.dump(), f.key),
         sealText(json{{"batch", batchId}}.dump(), f.key),
-        sealText(json{{"changes", json::array()}}.dump(), f.key),
-        sealText(json{{"batch", batchId}, {"changes", json::object()}}.dump(), f.key),
-        sealText(json{{"batch", batchId}, {"changes", "all of them"}}.dump(), f.key),
+        sealText(json{{"columns", noChanges}}.dump(), f.key),
+        sealText(json{{"batch", batchId}, {"columns", json::array()}}.dump(), f.key),
+        sealText(json{{"batch", batchId}, {"columns", "all of them"}}.dump(), f.key),
+        sealText(json{{"batch", batchId}, {"changes", json::array()}}.dump(), f.key),  // rows are not the format
+        sealText(json{{"batch", batchId}, {"columns", shortColumn}}.dump(), f.key),
+        sealText(json{{"batch", batchId}, {"columns", missingColumn}}.dump(), f.key),
+        sealText(json{{"batch", batchId}, {"columns", unknownColumn}}.dump(), f.key),
+        sealText(json{{"batch", batchId}, {"columns", notArray}}.dump(), f.key),
         sync::compress(validJson),  // compressed but not sealed
     };
     for (const auto& body : unreadable) {
@@ -134,7 +148,7 @@ TEST_CASE("push refuses forged credentials and batches it cannot open or read") 
         f.expectError(f.pushRaw(body, f.device.token), 400, "bad_request");
     }
     const std::string invalidUtf8 =
-        R"({"batch":")" + batchId + R"(","changes":[{"id":"x","fields":{"given_names":"An)" + "\xc3\x28" + R"("}}]})";
+        R"({"batch":")" + batchId + R"(","columns":{"id":["x"],"fields":[{"given_names":"An)" + "\xc3\x28" + R"("}]}})";
     f.expectError(f.pushRaw(sealText(invalidUtf8, f.key), f.device.token), 400, "invalid_utf8");
 
     std::vector<json> tooMany(1001, sync::encodeChange(personPut(f.device, "Ana")));
@@ -199,10 +213,12 @@ TEST_CASE("bad changes are quarantined one by one and the rest of their batch is
                                   sync::encodeChange(personPut(f.device, "Marta"))};
     const PushOutcome r = push(f.client(), f.device, sealBatch(batch, f.key));
     REQUIRE(r.status == 200);
-    CHECK(r.statuses() == std::vector<std::string>{"quarantined", "quarantined", "quarantined", "quarantined",
-                                                   "quarantined", "quarantined", "applied"});
+    CHECK(r.applied() == 1);
+    CHECK(r.duplicates() == 0);
+    const auto idOf = [&](std::size_t i) { return batch[i].is_object() ? batch[i].at("id").get<std::string>() : ""; };
+    CHECK(r.quarantinedIds() == std::vector<std::string>{idOf(0), idOf(1), idOf(2), idOf(3), idOf(4), ""});
     CHECK(r.codes() == std::vector<std::string>{"clock_ahead", "out_of_scope", "bad_request", "wrong_device",
-                                                "bad_request", "bad_request", ""});
+                                                "bad_request", "bad_request"});
     const json status = adminStatus(f.client(), f.admin);
     CHECK(status["changes"] == f.before["changes"].get<int>() + 1);
     CHECK(status["quarantined"] == f.before["quarantined"].get<int>() + 6);

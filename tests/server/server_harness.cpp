@@ -208,7 +208,7 @@ std::string sealText(const std::string& plaintext, const std::string& key) {
 }
 
 std::string sealBatch(const std::vector<json>& changes, const std::string& key) {
-    return sealText(json{{"batch", newId()}, {"changes", changes}}.dump(), key);
+    return sealText(json{{"batch", newId()}, {"columns", sync::encodeColumns(changes)}}.dump(), key);
 }
 
 std::string sealBatch(const std::vector<sync::ChangeRecord>& changes, const std::string& key) {
@@ -217,15 +217,23 @@ std::string sealBatch(const std::vector<sync::ChangeRecord>& changes, const std:
     return sealBatch(encoded, key);
 }
 
-std::vector<std::string> PushOutcome::statuses() const {
+int PushOutcome::applied() const {
+    return body.value("applied", -1);
+}
+
+int PushOutcome::duplicates() const {
+    return body.value("duplicates", -1);
+}
+
+std::vector<std::string> PushOutcome::quarantinedIds() const {
     std::vector<std::string> out;
-    for (const auto& r : body.value("results", json::array())) out.push_back(r.value("status", ""));
+    for (const auto& r : body.value("quarantined", json::array())) out.push_back(r.value("id", ""));
     return out;
 }
 
 std::vector<std::string> PushOutcome::codes() const {
     std::vector<std::string> out;
-    for (const auto& r : body.value("results", json::array())) out.push_back(r.value("code", ""));
+    for (const auto& r : body.value("quarantined", json::array())) out.push_back(r.value("code", ""));
     return out;
 }
 
@@ -248,8 +256,9 @@ PulledPage pull(httplib::Client& client, const Device& device, const std::string
     }
     auto opened = sync::openCompressed(r->body, device.keys.publicKey, device.keys.secretKey);
     if (!opened) throw std::runtime_error("the pulled page does not open: " + opened.error().message);
-    json body = json::parse(*opened);
-    for (auto& c : body.at("changes")) page.changes.push_back(std::move(c));
+    auto changes = sync::splitColumns(json::parse(*opened).at("columns"));
+    if (!changes) throw std::runtime_error("the pulled page holds no valid columns: " + changes.error().message);
+    page.changes = std::move(*changes);
     page.nextCursor = r->get_header_value("Chasqui-Next-Cursor");
     page.more = r->get_header_value("Chasqui-More") == "1";
     return page;

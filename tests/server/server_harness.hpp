@@ -83,15 +83,19 @@ httplib::Headers bearer(const std::string& token);
 
 // A "put" of a person made by `device`, stamped `clockOffsetMs` from now.
 sync::ChangeRecord personPut(const Device& device, const std::string& givenNames, std::int64_t clockOffsetMs = 0);
-// {"batch": new UUID, "changes": [...]} sealed to `key`.
+// {"batch": new UUID, "columns": {...}} sealed to `key` (a change that is not
+// an object, or lacks a field, gives null entries in the columns).
 std::string sealBatch(const std::vector<nlohmann::json>& changes, const std::string& key);
 std::string sealBatch(const std::vector<sync::ChangeRecord>& changes, const std::string& key);
 std::string sealText(const std::string& plaintext, const std::string& key);
 
 struct PushOutcome {
     int status = 0;
-    nlohmann::json body;  // {"results": [...]} or {"error": ...}
-    std::vector<std::string> statuses() const;
+    nlohmann::json body;  // {"applied", "duplicates", "quarantined": [...]} or {"error": ...}
+    int applied() const;     // -1 when the answer has no count
+    int duplicates() const;  // -1 when the answer has no count
+    // Of the quarantined changes, in batch order.
+    std::vector<std::string> quarantinedIds() const;
     std::vector<std::string> codes() const;
 };
 PushOutcome push(httplib::Client& client, const Device& device, const std::string& sealed);

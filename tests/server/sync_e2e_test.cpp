@@ -834,8 +834,9 @@ TEST_CASE("a stalled link gives up in plain words within bounds, and the next sy
     const std::int64_t total = k1.changeCount();
     REQUIRE(total > 25);
 
-    // The first answer (to the first push, already applied by the server) stops after 200 bytes.
-    FaultProxy proxy(server.port(), Faults{.stallDownstreamAfter = 200});
+    // The first answer (to the first push, already applied by the server) stops
+    // after 60 bytes, inside its header block: a push answer is small now.
+    FaultProxy proxy(server.port(), Faults{.stallDownstreamAfter = 60});
     sync::CurlTransport transport(sync::CurlOptions{.lowSpeedLimitBytes = 1, .lowSpeedTimeS = 1});
     sync::HttpServerChannel channel(transport, proxy.url(), k1.token());
     const sync::SyncLimits limits{.pushBatch = 25, .pullPage = 25};

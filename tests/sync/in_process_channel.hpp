@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sync/change_codec.hpp"
 #include "sync/sealed_box.hpp"
 #include "sync/server/server_store.hpp"
 #include "sync/server_channel.hpp"
@@ -27,13 +28,17 @@ public:
         auto opened = sync::openCompressed(sealed, m_server->publicKey(), m_server->secretKey());
         if (!opened) return sync::syncFail(sync::SyncErrorCode::HttpError, opened.error().message, 400, "bad_request");
         const auto body = nlohmann::json::parse(*opened);
-        std::vector<nlohmann::json> changes(body["changes"].begin(), body["changes"].end());
-        auto results = m_server->push(m_device, changes);
-        if (fault == ChannelFault::Duplicate) results = m_server->push(m_device, changes);
-        if (!results) return sync::syncFail(sync::SyncErrorCode::HttpError, results.error().message, results.error().httpStatus, results.error().code);
+        auto changes = sync::splitColumns(body.at("columns"));
+        if (!changes) return sync::syncFail(sync::SyncErrorCode::HttpError, changes.error().message, 400, changes.error().code);
+        auto summary = m_server->push(m_device, *changes);
+        if (fault == ChannelFault::Duplicate) summary = m_server->push(m_device, *changes);
+        if (!summary) return sync::syncFail(sync::SyncErrorCode::HttpError, summary.error().message, summary.error().httpStatus, summary.error().code);
         if (fault == ChannelFault::LoseAnswer) return lost();
+        // What HttpServerChannel makes of the server's answer: counts, and the quarantined by name.
         std::vector<sync::PushItem> out;
-        for (const auto& r : *results) out.push_back({r.id, r.status, r.code, r.message});
+        if (summary->applied > 0) out.push_back({{}, "applied", {}, {}, summary->applied});
+        if (summary->duplicates > 0) out.push_back({{}, "duplicate", {}, {}, summary->duplicates});
+        for (const auto& r : summary->quarantined) out.push_back({r.id, "quarantined", r.code, r.message, 1});
         return out;
     }
 
@@ -42,7 +47,7 @@ public:
         if (fault == ChannelFault::LoseRequest) return lost();
         auto page = m_server->pull(m_device, cursor, limit);
         if (!page) return sync::syncFail(sync::SyncErrorCode::HttpError, page.error().message, page.error().httpStatus, page.error().code);
-        nlohmann::json body = {{"changes", page->changes}};
+        const nlohmann::json body = {{"columns", sync::encodeColumns(page->changes)}};
         auto sealed = sync::sealCompressed(body.dump(), m_device.publicKey);
         if (!sealed) return sync::syncFail(sync::SyncErrorCode::Internal, sealed.error().message);
         if (fault == ChannelFault::LoseAnswer) return lost();
