@@ -13,6 +13,8 @@ packages=(
   libimgui-dev libglfw3-dev libgl1-mesa-dev libqrencode-dev fonts-noto-core fonts-font-awesome
   # headless end-to-end tests of the real window
   xvfb xdotool imagemagick x11-utils python3 curl
+  # the libFuzzer target (scripts/fuzz.sh): clang 16 and its fuzzer runtime
+  clang-16 libclang-rt-16-dev
 )
 
 missing=()

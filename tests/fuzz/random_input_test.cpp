@@ -1,84 +1,65 @@
-// Random and mutated input for what the server does with a request body and
-// the kiosk with a pulled page: open the sealed box, decompress, parse the
-// JSON, decode every change. None of it may crash or throw, whatever the
-// bytes. A stand-in for a libFuzzer target: clang 14 (Debian 12's libFuzzer)
-// cannot compile this code base, because libstdc++ 12 offers std::expected
-// only when __cpp_concepts >= 202002L and clang 14 reports 201907L. Run it in
-// the sanitizer build (build-asan, CHASQUI_SANITIZE=ON) to catch memory errors.
+// Random and mutated inputs through everything chasqui-server does with an
+// untrusted request: every route of the real HTTP API, fed from memory, and
+// every decoder (tests/fuzz/fuzz_entry.hpp, shared with the libFuzzer target
+// server_request_fuzzer.cpp). None of it may crash, throw or break the API's
+// contract, whatever the bytes.
 //
-// CHASQUI_FUZZ_ITERATIONS overrides the 200 000 inputs; CHASQUI_FUZZ_SEED the seed.
-#include <sodium.h>
-
+// This is the sweep of the gcc builds: it runs in every test run, and under
+// ASan+UBSan in the sanitizer build (build-asan, CHASQUI_SANITIZE=ON). The
+// coverage-guided search is the libFuzzer target, which needs clang 16
+// (scripts/fuzz.sh, also run by CI); a crash input it leaves in
+// build-fuzz/crashes/ can be added to tests/fuzz/corpus/ to be replayed here.
+//
+// CHASQUI_FUZZ_ITERATIONS overrides the 10 000 inputs; CHASQUI_FUZZ_SEED the seed.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 
-#include "storage/secret.hpp"
-#include "sync/change_codec.hpp"
 #include "sync/sealed_box.hpp"
+#include "tests/fuzz/fuzz_entry.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-using chasqui::sync::BoxKeyPair;
+using chasqui::test::FeedResult;
+using chasqui::test::FuzzEntry;
 
-std::vector<std::string> loadCorpus() {
-    std::vector<std::string> out;
+// File name -> bytes.
+std::map<std::string, std::string> loadCorpus() {
+    std::map<std::string, std::string> out;
     for (const auto& entry : fs::directory_iterator(fs::path(CHASQUI_FUZZ_CORPUS_DIR))) {
         std::ifstream in(entry.path(), std::ios::binary);
         std::stringstream text;
         text << in.rdbuf();
-        out.push_back(text.str());
+        out[entry.path().filename().string()] = text.str();
     }
+    return out;
+}
+
+std::unique_ptr<FuzzEntry> openEntry(const chasqui::test::TempDir& dir) {
+    auto entry = FuzzEntry::open(dir.path() / "server");
+    if (!entry) FAIL(entry.error());
+    return std::move(*entry);
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& line : lines) out += line + "\n";
     return out;
 }
 
 long envNumber(const char* name, long fallback) {
     const char* text = std::getenv(name);
     return text && *text ? std::strtol(text, nullptr, 10) : fallback;
-}
-
-// What the receiving side does with one body, as the server and kiosk do it.
-// Returns how many changes decoded (only to keep the work observable).
-int consumeJson(std::string_view text) {
-    const auto json = nlohmann::json::parse(text, nullptr, false);
-    if (json.is_discarded()) return 0;
-    int decoded = 0;
-    if (auto c = chasqui::sync::decodeChange(json)) {
-        (void)encodeChange(*c).dump();  // a decoded change must encode again
-        ++decoded;
-    }
-    if (json.is_object() && json.contains("changes") && json["changes"].is_array()) {
-        for (const auto& raw : json["changes"]) {
-            if (auto c = chasqui::sync::decodeChange(raw)) {
-                (void)encodeChange(*c).dump();
-                ++decoded;
-            }
-        }
-    }
-    return decoded;
-}
-
-int consume(const std::string& data, const BoxKeyPair& keys) {
-    int decoded = consumeJson(data);
-    // Arbitrary bytes as a sealed batch: must be refused, never crash.
-    if (auto opened = chasqui::sync::openCompressed(data, keys.publicKey, keys.secretKey)) decoded += consumeJson(*opened);
-    // Arbitrary bytes as a zstd frame.
-    if (auto plain = chasqui::sync::decompress(data, 1u << 20)) decoded += consumeJson(*plain);
-    // Arbitrary bytes inside a box that does open: reaches the decompressor
-    // and the decoder behind the authentication.
-    std::string sealed(data.size() + crypto_box_SEALBYTES, '\0');
-    crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), reinterpret_cast<const unsigned char*>(data.data()),
-                    data.size(), reinterpret_cast<const unsigned char*>(keys.publicKey.data()));
-    if (auto opened = chasqui::sync::openCompressed(sealed, keys.publicKey, keys.secretKey)) decoded += consumeJson(*opened);
-    return decoded;
 }
 
 const std::vector<std::string> kInteresting{
@@ -144,27 +125,51 @@ std::string mutate(std::string s, std::mt19937_64& rng, const std::vector<std::s
 
 }  // namespace
 
-TEST_CASE("valid corpus entries decode (the seeds are meaningful)") {
+TEST_CASE("each seed reaches what it was written for") {
     const auto corpus = loadCorpus();
-    REQUIRE(corpus.size() >= 4);
-    int decoded = 0;
-    for (const auto& text : corpus) decoded += consumeJson(text);
-    CHECK(decoded == static_cast<int>(corpus.size()));  // four changes and one batch of one
+    const chasqui::test::TempDir dir;
+    const auto entry = openEntry(dir);
+    const auto feed = [&](const std::string& name) {
+        REQUIRE_MESSAGE(corpus.contains(name), "tests/fuzz/corpus/" << name << " is missing");
+        const FeedResult result = entry->feed(corpus.at(name));
+        CHECK_MESSAGE(result.problems.empty(), name << ": " << joined(result.problems));
+        return result;
+    };
+    for (const char* change :
+         {"person_put.json", "person_delete.json", "case_put_with_base.json", "assistance_put.json"})
+        CHECK_MESSAGE(feed(change).decodedChanges == 1, change);
+    const FeedResult batch = feed("batch.json");
+    CHECK(batch.decodedChanges == 3);
+    CHECK(batch.statusOf("push sealed+compressed") == 200);
+    const FeedResult frame = feed("batch.json.zst");  // the same batch as a zstd frame
+    CHECK(frame.decodedChanges == 3);
+    CHECK(frame.statusOf("push sealed") == 200);
+    CHECK(feed("enroll.json").statusOf("enroll") == 403);  // valid in every field, refused for its code
+    CHECK(feed("enroll_code.json").statusOf("admin enroll code") == 200);
+    CHECK(feed("pull_query.txt").statusOf("pull") == 200);
+    CHECK(feed("device_id.txt").statusOf("admin revoke") == 404);  // a valid id of no device
+    CHECK(feed("raw_health.http").statusOf("raw") == 200);
+    CHECK(feed("raw_catalog.http").statusOf("raw") == 200);
+    CHECK(feed("raw_push.http").statusOf("raw") == 401);  // the tokens are not in any input
+    // Every file runs in this test, new ones included.
+    for (const auto& [name, bytes] : corpus) feed(name);
 }
 
-TEST_CASE("random and mutated bodies never crash or throw out of open, decompress, parse and decode") {
-    chasqui::storage::ensureSodium();
-    const auto corpus = loadCorpus();
+TEST_CASE("random and mutated inputs never crash, throw or break the API's contract") {
+    std::vector<std::string> corpus;
+    for (const auto& [name, bytes] : loadCorpus()) corpus.push_back(bytes);
     REQUIRE(!corpus.empty());
-    const BoxKeyPair keys = BoxKeyPair::generate();
     // Compressed forms of the seeds, so mutations also hit valid zstd frames.
     std::vector<std::string> frames;
     for (const auto& text : corpus) frames.push_back(chasqui::sync::compress(text));
-    const long iterations = envNumber("CHASQUI_FUZZ_ITERATIONS", 200000);
+    const chasqui::test::TempDir dir;
+    const auto entry = openEntry(dir);
+    const long iterations = envNumber("CHASQUI_FUZZ_ITERATIONS", 10000);
     const auto seed = static_cast<std::uint64_t>(envNumber("CHASQUI_FUZZ_SEED", 20250615));
     MESSAGE("seed " << seed << ", " << iterations << " inputs");
     std::mt19937_64 rng(seed);
     long decoded = 0;
+    long accepted = 0;
     for (long i = 0; i < iterations; ++i) {
         std::string input;
         switch (i % 4) {
@@ -178,11 +183,15 @@ TEST_CASE("random and mutated bodies never crash or throw out of open, decompres
         default: input = mutate(frames[static_cast<std::size_t>(rng() % frames.size())], rng, frames); break;
         }
         try {
-            decoded += consume(input, keys);
+            const FeedResult result = entry->feed(input);
+            if (!result.problems.empty()) FAIL("input " << i << ": " << joined(result.problems));
+            decoded += result.decodedChanges;
+            if (result.statusOf("push sealed+compressed") == 200 || result.statusOf("push sealed") == 200) ++accepted;
         } catch (const std::exception& e) {
             FAIL("input " << i << " threw: " << e.what());
         }
     }
-    MESSAGE(decoded << " mutated inputs still decoded as changes");
+    MESSAGE(decoded << " changes still decoded, " << accepted << " mutated batches accepted by the server");
     CHECK(decoded > 0);
+    CHECK(accepted > 0);
 }
