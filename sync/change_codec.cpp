@@ -85,7 +85,10 @@ std::optional<CodecError> checkValue(const ColumnSpec& spec, const nlohmann::jso
     switch (spec.type) {
     case T::Integer:
         if (!value.is_number_integer()) return CodecError{"bad_request", fmt::format("field {} must be an integer", spec.name)};
-        if (value.get<std::int64_t>() < -1000000000LL || value.get<std::int64_t>() > 1000000000LL)
+        // nlohmann::json keeps a non-negative integer unsigned: read as int64,
+        // 18446744073709551615 would wrap to -1 and pass.
+        if (value.is_number_unsigned() ? value.get<std::uint64_t>() > 1000000000ULL
+                                       : (value.get<std::int64_t>() < -1000000000LL || value.get<std::int64_t>() > 1000000000LL))
             return CodecError{"bad_request", fmt::format("field {} is out of range", spec.name)};
         return std::nullopt;
     case T::Real:
