@@ -52,8 +52,8 @@ const std::string kChasquiBin = CHASQUI_BIN_DIR "/chasqui";
 
 // The server is cpp-httplib built from the same header: it closes a kept-alive
 // connection after this many requests. The proxy's cut thresholds count per
-// connection, so downstream cuts are drawn over what one connection carries
-// (see syncThroughCuts).
+// connection; cuts are drawn within the first half of one request or answer,
+// so every connection of a cut attempt breaks (see syncThroughCuts).
 constexpr int kRequestsPerConnection = CPPHTTPLIB_KEEPALIVE_MAX_COUNT;
 
 bool has(const std::string& text, const std::string& part) {
@@ -338,7 +338,9 @@ CutReport syncThroughCuts(Kiosk& kiosk, const Server& server, FaultProxy& proxy,
                                    {.pushBatch = limits.pushBatch, .pullPage = limits.pullPage, .maxRounds = kRequestsPerConnection});
         REQUIRE_MESSAGE(clean.has_value(), (clean ? std::string() : clean.error().message));
         report.spanUp = upperMedian(metered.up);
-        report.spanDown = static_cast<std::uint64_t>(kRequestsPerConnection - 1) * upperMedian(metered.down);
+        // One answer's worth: the server may close a connection after any
+        // request, so a span over several answers could outlast a connection.
+        report.spanDown = upperMedian(metered.down);
         REQUIRE(report.spanUp > 0);
         REQUIRE(report.spanDown > 0);
     }
@@ -351,7 +353,11 @@ CutReport syncThroughCuts(Kiosk& kiosk, const Server& server, FaultProxy& proxy,
         std::string fault = "none";
         if (cutting) {
             const bool up = upstream(rng);
-            const std::uint64_t n = std::uniform_int_distribution<std::uint64_t>(0, up ? report.spanUp : report.spanDown)(rng);
+            // Within the first half of what a connection carries: push answers
+            // are small now (counts only), and a cut drawn past the last byte a
+            // short connection carries would not cut anything.
+            const std::uint64_t span = (up ? report.spanUp : report.spanDown) / 2;
+            const std::uint64_t n = std::uniform_int_distribution<std::uint64_t>(0, span)(rng);
             (up ? faults.cutUpstreamAfter : faults.cutDownstreamAfter) = n;
             fault = fmt::format("cut {} after {} bytes", up ? "upstream" : "downstream", n);
         }
