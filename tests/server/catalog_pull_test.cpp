@@ -33,7 +33,6 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::string kChasquiBin = CHASQUI_BIN_DIR "/chasqui";
 
 bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
@@ -82,41 +81,6 @@ storage::CatalogInfo infoOf(const storage::DataDir& dir) {
     auto info = store->info();
     REQUIRE(info);
     return *info;
-}
-
-// Runs `chasqui ARGS...` to completion without a shell, stdin from /dev/null.
-CommandResult runChasqui(const std::vector<std::string>& args) {
-    REQUIRE_MESSAGE(fs::exists(kChasquiBin), "build the `chasqui` target first: " << kChasquiBin);
-    TempDir tmp;
-    const std::string out = (tmp.path() / "out").string();
-    const std::string err = (tmp.path() / "err").string();
-    std::vector<std::string> argv{kChasquiBin};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargs;
-    for (auto& a : argv) cargs.push_back(a.data());
-    cargs.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, kChasquiBin.c_str(), &actions, nullptr, cargs.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE_MESSAGE(rc == 0, "cannot start " << kChasquiBin);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        REQUIRE(errno == EINTR);
-    }
-    CommandResult r;
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = readBytes(out);
-    r.err = readBytes(err);
-    return r;
-}
-
-std::string describe(const CommandResult& r) {
-    return fmt::format("exit {}\n--- stdout\n{}--- stderr\n{}", r.exitCode, r.out, r.err);
 }
 
 }  // namespace

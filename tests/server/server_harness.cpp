@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sodium.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -76,6 +77,37 @@ CommandResult runServer(const std::vector<std::string>& args) {
     r.out = readBytes(out);
     r.err = readBytes(err);
     return r;
+}
+
+CommandResult runChasqui(const std::vector<std::string>& args) {
+    const std::string bin = CHASQUI_BIN_DIR "/chasqui";
+    if (!fs::exists(bin)) throw std::runtime_error("build the `chasqui` target first: " + bin);
+    TempDir tmp;
+    const std::string out = (tmp.path() / "out").string();
+    const std::string err = (tmp.path() / "err").string();
+    std::vector<std::string> argv{bin};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargs;
+    for (auto& a : argv) cargs.push_back(a.data());
+    cargs.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid = -1;
+    const int rc = ::posix_spawn(&pid, bin.c_str(), &actions, nullptr, cargs.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + bin);
+    CommandResult r;
+    r.exitCode = waitExit(pid);
+    r.out = readBytes(out);
+    r.err = readBytes(err);
+    return r;
+}
+
+std::string describe(const CommandResult& r) {
+    return fmt::format("exit {}\n--- stdout\n{}--- stderr\n{}", r.exitCode, r.out, r.err);
 }
 
 ServerProcess::ServerProcess(fs::path dataDir, std::vector<std::string> extraArgs)

@@ -33,6 +33,11 @@ struct CommandResult {
 
 // Runs `chasqui-server ARGS...` to completion, stdin from /dev/null.
 CommandResult runServer(const std::vector<std::string>& args);
+// Runs the admin CLI `chasqui ARGS...` the same way, without a shell (no
+// quoting of paths or of 'Beto Ramos'). Throws when it cannot be started.
+CommandResult runChasqui(const std::vector<std::string>& args);
+// Exit code, stdout and stderr, for a failure message.
+std::string describe(const CommandResult& r);
 
 class ServerProcess {
 public:

@@ -48,7 +48,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-const std::string kChasquiBin = CHASQUI_BIN_DIR "/chasqui";
 
 // The server is cpp-httplib built from the same header: it closes a kept-alive
 // connection after this many requests. The proxy's cut thresholds count per
@@ -62,42 +61,6 @@ bool has(const std::string& text, const std::string& part) {
 
 void writeText(const fs::path& path, const std::string& content) {
     std::ofstream(path, std::ios::binary) << content;
-}
-
-// Runs `chasqui ARGS...` to completion without a shell (no quoting of paths or
-// of 'Beto Ramos'), stdin from /dev/null.
-CommandResult runChasqui(const std::vector<std::string>& args) {
-    REQUIRE_MESSAGE(fs::exists(kChasquiBin), "build the `chasqui` target first: " << kChasquiBin);
-    TempDir tmp;
-    const std::string out = (tmp.path() / "out").string();
-    const std::string err = (tmp.path() / "err").string();
-    std::vector<std::string> argv{kChasquiBin};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargs;
-    for (auto& a : argv) cargs.push_back(a.data());
-    cargs.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, kChasquiBin.c_str(), &actions, nullptr, cargs.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE_MESSAGE(rc == 0, "cannot start " << kChasquiBin);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        REQUIRE(errno == EINTR);
-    }
-    CommandResult r;
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = readBytes(out);
-    r.err = readBytes(err);
-    return r;
-}
-
-std::string describe(const CommandResult& r) {
-    return fmt::format("exit {}\n--- stdout\n{}--- stderr\n{}", r.exitCode, r.out, r.err);
 }
 
 // The number after `label` on a line of `chasqui status` ("  Persons      30").
