@@ -252,7 +252,6 @@ def migrant_path(k):
     k.wait_screen("welcome")
     k.shot("welcome-es")
     k.tap("welcome.lang.en")
-    wait_until("English texts", lambda: k.item("welcome.lang.en"))
     k.shot("welcome-en")
     k.tap("welcome.services")
     k.wait_screen("categories")
