@@ -86,7 +86,7 @@ struct ImportFixture {
     std::string rejectedCsv(const std::string& content) { return rejected(content, "bad.csv"); }
 };
 
-bool has(const std::string& message, std::string_view part) {
+bool mentions(const std::string& message, std::string_view part) {
     if (message.find(part) != std::string::npos) return true;
     MESSAGE("message was: " << message);
     return false;
@@ -102,17 +102,17 @@ TEST_CASE("catalog import: malformed JSON names the line of the syntax error") {
     const std::string anchor = "\"district\": \"230101\",";
     const int line = lineOf(f.json, anchor);
     const std::string message = f.rejectedJson(replaceFirst(f.json, anchor, "\"district\": \"230101\""));
-    CHECK(has(message, "not valid JSON"));
-    CHECK(has(message, fmt::format("line {}:", line + 1)));  // found at the next key
+    CHECK(mentions(message, "not valid JSON"));
+    CHECK(mentions(message, fmt::format("line {}:", line + 1)));  // found at the next key
 }
 
 TEST_CASE("catalog import: a truncated JSON file is refused") {
     ImportFixture f;
     const std::string half = f.json.substr(0, f.json.size() / 2);
     const std::string message = f.rejectedJson(half);
-    CHECK(has(message, "not valid JSON"));
+    CHECK(mentions(message, "not valid JSON"));
     const int lastLine = 1 + static_cast<int>(std::count(half.begin(), half.end(), '\n'));
-    CHECK(has(message, fmt::format("line {}:", lastLine)));
+    CHECK(mentions(message, fmt::format("line {}:", lastLine)));
 }
 
 TEST_CASE("catalog import: wrong JSON types are reported per field, with the service's line") {
@@ -122,12 +122,12 @@ TEST_CASE("catalog import: wrong JSON types are reported per field, with the ser
                        "\"populations\": [\n        7,\n        \"host_community\"");
     const std::string message = f.rejectedJson(bad);
     const int line = serviceLine(f.json, "demo-health-lima-1");
-    CHECK(has(message, fmt::format("line {}: service 'demo-health-lima-1': phone must be a text in quotes, not number",
+    CHECK(mentions(message, fmt::format("line {}: service 'demo-health-lima-1': phone must be a text in quotes, not number",
                                    line)));
-    CHECK(has(message, "populations must be a list of codes"));
-    CHECK(has(f.rejectedJson("[1, 2, 3]"), "a JSON object with a \"services\" list"));
-    CHECK(has(f.rejectedJson("{\"services\": []}"), "the file lists no services"));
-    CHECK(has(f.rejectedJson("{\"services\": [42]}"), "line 1: service #1: each entry of \"services\" must be an object"));
+    CHECK(mentions(message, "populations must be a list of codes"));
+    CHECK(mentions(f.rejectedJson("[1, 2, 3]"), "a JSON object with a \"services\" list"));
+    CHECK(mentions(f.rejectedJson("{\"services\": []}"), "the file lists no services"));
+    CHECK(mentions(f.rejectedJson("{\"services\": [42]}"), "line 1: service #1: each entry of \"services\" must be an object"));
 }
 
 TEST_CASE("catalog import: an unknown category is reported on its service's line") {
@@ -136,18 +136,18 @@ TEST_CASE("catalog import: an unknown category is reported on its service's line
     const int line = serviceLine(f.json, "demo-shelter-aguasverdes-1");
     CHECK(line == 366);
     const std::string message = f.rejectedJson(bad);
-    CHECK(has(message, "The catalog was not imported (1 problem; nothing was changed)"));
-    CHECK(has(message, fmt::format("line {}: service 'demo-shelter-aguasverdes-1': category must be one of: health, "
+    CHECK(mentions(message, "The catalog was not imported (1 problem; nothing was changed)"));
+    CHECK(mentions(message, fmt::format("line {}: service 'demo-shelter-aguasverdes-1': category must be one of: health, "
                                    "regularization",
                                    line)));
-    CHECK(has(message, "(got \"housing\")"));
+    CHECK(mentions(message, "(got \"housing\")"));
 }
 
 TEST_CASE("catalog import: a duplicate id names both lines") {
     ImportFixture f;
     const std::string bad = replaceFirst(f.json, "\"id\": \"demo-health-lima-1\"", "\"id\": \"demo-health-tumbes-1\"");
     const std::string message = f.rejectedJson(bad);
-    CHECK(has(message, fmt::format("line {}: service 'demo-health-tumbes-1': id 'demo-health-tumbes-1' is used twice "
+    CHECK(mentions(message, fmt::format("line {}: service 'demo-health-tumbes-1': id 'demo-health-tumbes-1' is used twice "
                                    "(first on line {})",
                                    serviceLine(f.json, "demo-health-lima-1"),
                                    serviceLine(f.json, "demo-health-tumbes-1"))));
@@ -157,9 +157,9 @@ TEST_CASE("catalog import: invalid UTF-8 anywhere is refused with its line") {
     ImportFixture f;
     const std::string anchor = "Centro de Salud Frontera Norte";
     const std::string bad = replaceFirst(f.json, anchor, "Centro de Salud \xC3\x28 Norte");
-    CHECK(has(f.rejectedJson(bad), fmt::format("line {}: the file is not valid UTF-8", lineOf(f.json, anchor))));
+    CHECK(mentions(f.rejectedJson(bad), fmt::format("line {}: the file is not valid UTF-8", lineOf(f.json, anchor))));
     const std::string badCsv = replaceFirst(f.csv, "Policía Nacional", "Polic\xED" "a Nacional");  // Latin-1 í
-    CHECK(has(f.rejectedCsv(badCsv), "line 6: the file is not valid UTF-8"));
+    CHECK(mentions(f.rejectedCsv(badCsv), "line 6: the file is not valid UTF-8"));
 }
 
 TEST_CASE("catalog import: oversized fields and files are refused") {
@@ -170,16 +170,16 @@ TEST_CASE("catalog import: oversized fields and files are refused") {
     bad = replaceFirst(bad, "\"cost\": \"Gratis\"", "\"cost\": \"" + std::string(501, 'g') + "\"");
     const std::string message = f.rejectedJson(bad);
     const int line = serviceLine(f.json, "demo-health-tumbes-1");
-    CHECK(has(message, fmt::format("line {}: service 'demo-health-tumbes-1': texts.es.name is too long: at most 120 "
+    CHECK(mentions(message, fmt::format("line {}: service 'demo-health-tumbes-1': texts.es.name is too long: at most 120 "
                                    "characters",
                                    line)));
-    CHECK(has(message, "texts.ht.cost is too long: at most 500 characters"));
-    CHECK(has(message, "(2 problems;"));
+    CHECK(mentions(message, "texts.ht.cost is too long: at most 500 characters"));
+    CHECK(mentions(message, "(2 problems;"));
 
     std::string huge = f.json;
     huge.append(kMaxCatalogBytes, ' ');  // trailing spaces are valid JSON, but too much of it
-    CHECK(has(f.rejectedJson(huge), "at most 20 MiB"));
-    CHECK(has(parseCatalogJson(huge).error().message, "at most 20 MiB"));
+    CHECK(mentions(f.rejectedJson(huge), "at most 20 MiB"));
+    CHECK(mentions(parseCatalogJson(huge).error().message, "at most 20 MiB"));
 }
 
 TEST_CASE("catalog import: more than 5000 services are refused") {
@@ -187,17 +187,17 @@ TEST_CASE("catalog import: more than 5000 services are refused") {
     std::string many = "{\"services\": [";
     for (std::size_t i = 0; i <= kMaxCatalogServices; ++i) many += fmt::format("{}{{\"id\": \"s-{}\"}}", i ? "," : "", i);
     many += "]}";
-    CHECK(has(f.rejectedJson(many), "it has 5001 services and at most 5000 are accepted"));
+    CHECK(mentions(f.rejectedJson(many), "it has 5001 services and at most 5000 are accepted"));
 }
 
 TEST_CASE("catalog import: many problems are listed together, up to 20") {
     ImportFixture f;
     const std::string bad = replaceAllOf(f.json, "\"last_verified\": \"2026-", "\"last_verified\": \"2026/");
     const std::string message = f.rejectedJson(bad);
-    CHECK(has(message, "(28 problems; nothing was changed)"));
-    CHECK(has(message, "... and 8 more"));
+    CHECK(mentions(message, "(28 problems; nothing was changed)"));
+    CHECK(mentions(message, "... and 8 more"));
     CHECK(std::count(message.begin(), message.end(), '\n') == 21);
-    CHECK(has(message, fmt::format("line {}: service 'demo-health-tumbes-1': last_verified must be a date",
+    CHECK(mentions(message, fmt::format("line {}: service 'demo-health-tumbes-1': last_verified must be a date",
                                    serviceLine(f.json, "demo-health-tumbes-1"))));
 }
 
@@ -208,20 +208,20 @@ TEST_CASE("catalog import: field rules") {
     };
     const std::string at = fmt::format("line {}: service 'demo-health-tumbes-1': ",
                                        serviceLine(f.json, "demo-health-tumbes-1"));
-    CHECK(has(tumbes("\"phone\": \"+51 900 000 001\"", "\"phone\": \"12\""), at + "phone must have 7 to 15 digits"));
-    CHECK(has(tumbes("\"district\": \"240101\"", "\"district\": \"260101\""), at + "district must be a 6-digit"));
-    CHECK(has(tumbes("\"email\": \"saludfronteranorte@example.org\"", "\"email\": \"salud@\""), at + "email must be"));
-    CHECK(has(tumbes("\"id\": \"demo-health-tumbes-1\"", "\"id\": \"Demo_Health\""), "service #1: id must be"));
-    CHECK(has(tumbes("\"address\"", "\"adress\""), at + "unknown field \"adress\""));
-    CHECK(has(tumbes("\"es\",\n        \"en\"", "\"es\",\n        \"xx\""), at + "languages_spoken must list codes"));
-    CHECK(has(tumbes("\"last_verified\": \"2026-09-14\"", "\"last_verified\": \"2014-12-31\""),
+    CHECK(mentions(tumbes("\"phone\": \"+51 900 000 001\"", "\"phone\": \"12\""), at + "phone must have 7 to 15 digits"));
+    CHECK(mentions(tumbes("\"district\": \"240101\"", "\"district\": \"260101\""), at + "district must be a 6-digit"));
+    CHECK(mentions(tumbes("\"email\": \"saludfronteranorte@example.org\"", "\"email\": \"salud@\""), at + "email must be"));
+    CHECK(mentions(tumbes("\"id\": \"demo-health-tumbes-1\"", "\"id\": \"Demo_Health\""), "service #1: id must be"));
+    CHECK(mentions(tumbes("\"address\"", "\"adress\""), at + "unknown field \"adress\""));
+    CHECK(mentions(tumbes("\"es\",\n        \"en\"", "\"es\",\n        \"xx\""), at + "languages_spoken must list codes"));
+    CHECK(mentions(tumbes("\"last_verified\": \"2026-09-14\"", "\"last_verified\": \"2014-12-31\""),
               at + "last_verified cannot be before 2015-01-01"));
-    CHECK(has(tumbes("\"es\": {\n          \"name\": \"Atención", "\"de\": {\n          \"name\": \"Atención"),
+    CHECK(mentions(tumbes("\"es\": {\n          \"name\": \"Atención", "\"de\": {\n          \"name\": \"Atención"),
               at + "texts: the Spanish (es) texts are required"));
-    CHECK(has(tumbes("\"cost\": \"Gratuito\"", "\"cost\": \"Gratuito\\u0007\""),
+    CHECK(mentions(tumbes("\"cost\": \"Gratuito\"", "\"cost\": \"Gratuito\\u0007\""),
               at + "texts.es.cost contains control characters"));
-    CHECK(has(tumbes("\"format_version\": 1", "\"format_version\": 2"), "written for a newer Chasqui"));
-    CHECK(has(tumbes("\"district_name\": \"Tumbes\"", "\"district_name\": \"TUMBES\""),
+    CHECK(mentions(tumbes("\"format_version\": 1", "\"format_version\": 2"), "written for a newer Chasqui"));
+    CHECK(mentions(tumbes("\"district_name\": \"Tumbes\"", "\"district_name\": \"TUMBES\""),
               "district 240101 is named \"Tumbes\" here but \"TUMBES\""));
 }
 
@@ -249,9 +249,9 @@ TEST_CASE("catalog import: a CSV with an unterminated quote is refused with its 
     std::string bad = f.csv;
     bad += "demo-extra-1,Org,health,150101,Lima,\"Jr. Sin Cierre 1,+51 900 000 099\n";
     const int line = 1 + static_cast<int>(std::count(f.csv.begin(), f.csv.end(), '\n'));
-    CHECK(has(f.rejectedCsv(bad), fmt::format("line {}: a quoted field starts here and is never closed", line)));
+    CHECK(mentions(f.rejectedCsv(bad), fmt::format("line {}: a quoted field starts here and is never closed", line)));
     // A quote closed too early shows up where the field goes on.
-    CHECK(has(f.rejectedCsv(replaceFirst(f.csv, "\"Av. Abancay 560, of. 3\"", "\"Av. Abancay \"560\", of. 3\"")),
+    CHECK(mentions(f.rejectedCsv(replaceFirst(f.csv, "\"Av. Abancay 560, of. 3\"", "\"Av. Abancay \"560\", of. 3\"")),
               "line 4: text after the closing quote"));
 }
 
@@ -259,30 +259,30 @@ TEST_CASE("catalog import: a CSV row with the wrong number of columns") {
     ImportFixture f;
     const std::string bad = replaceFirst(f.csv, "es;en,in_destination;in_transit;host_community,2026-09-14,en,",
                                          "es;en,in_destination;in_transit;host_community,en,");
-    CHECK(has(f.rejectedCsv(bad), "line 3: expected 18 columns but found 17"));
-    CHECK(has(f.rejectedCsv(replaceFirst(f.csv, "last_verified,", "verified,")), "line 1: unknown column \"verified\""));
-    CHECK(has(f.rejectedCsv("\n\n"), "the file is empty"));
-    CHECK(has(f.rejectedCsv(f.csv.substr(0, f.csv.find('\n') + 1)), "no service rows"));
+    CHECK(mentions(f.rejectedCsv(bad), "line 3: expected 18 columns but found 17"));
+    CHECK(mentions(f.rejectedCsv(replaceFirst(f.csv, "last_verified,", "verified,")), "line 1: unknown column \"verified\""));
+    CHECK(mentions(f.rejectedCsv("\n\n"), "the file is empty"));
+    CHECK(mentions(f.rejectedCsv(f.csv.substr(0, f.csv.find('\n') + 1)), "no service rows"));
 }
 
 TEST_CASE("catalog import: CSV field rules name the row") {
     ImportFixture f;
     const std::string badDate = replaceAllOf(f.csv, ",2026-10-01,", ",2026-02-30,");
-    CHECK(has(f.rejectedCsv(badDate),
+    CHECK(mentions(f.rejectedCsv(badDate),
               "line 6: service 'demo-emergency-lima-1': last_verified: 2026-02-30 is not a day of the calendar"));
     const std::string oneRowDiffers = replaceFirst(f.csv, "105,,,es,in_destination", "105,,,es;en,in_destination");
-    CHECK(has(f.rejectedCsv(oneRowDiffers),
+    CHECK(mentions(f.rejectedCsv(oneRowDiffers),
               "line 7: service 'demo-emergency-lima-1': column languages_spoken differs from line 6"));
     const std::string twiceEn = replaceFirst(f.csv, "2026-09-14,en,", "2026-09-14,es,");
-    CHECK(has(f.rejectedCsv(twiceEn), "line 3: service 'demo-health-tumbes-1': the texts in language \"es\" are given "
+    CHECK(mentions(f.rejectedCsv(twiceEn), "line 3: service 'demo-health-tumbes-1': the texts in language \"es\" are given "
                                       "twice (also on line 2)"));
     const std::string badName = replaceFirst(f.csv, ",en,General medical care and vaccines,", ",en,,");
-    CHECK(has(f.rejectedCsv(badName), "line 3: service 'demo-health-tumbes-1': texts.en.name is required"));
+    CHECK(mentions(f.rejectedCsv(badName), "line 3: service 'demo-health-tumbes-1': texts.en.name is required"));
 }
 
 TEST_CASE("catalog import: only .json and .csv files") {
     ImportFixture f;
-    CHECK(has(f.rejected(f.json, "catalog.txt"), "must end in .json or .csv"));
+    CHECK(mentions(f.rejected(f.json, "catalog.txt"), "must end in .json or .csv"));
     auto missing = loadCatalogFile(f.dir.path() / "missing.json");
     REQUIRE_FALSE(missing);
     CHECK(missing.error().code == ErrorCode::NotFound);
