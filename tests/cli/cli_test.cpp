@@ -14,6 +14,7 @@
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;
+using chasqui::test::has;
 namespace fs = std::filesystem;
 
 namespace {
@@ -59,8 +60,6 @@ private:
     test::TempDir m_tmp;
     std::string m_data;
 };
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

@@ -33,11 +33,6 @@ using json = nlohmann::json;
 
 namespace {
 
-
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 // The demo catalog under an explicit version, minus its first `dropped` services.
 json demoCatalog(const std::string& version, std::size_t dropped = 0) {
     json doc = json::parse(readBytes(CHASQUI_ASSETS_DIR "/catalog/demo_catalog.json"));

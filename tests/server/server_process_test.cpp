@@ -40,10 +40,6 @@ struct Fixture {
     }
 };
 
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 std::set<std::string> givenNames(const std::vector<json>& changes) {
     std::set<std::string> out;
     for (const auto& c : changes) out.insert(c.at("fields").at("given_names").get<std::string>());

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "storage/clock.hpp"
 #include "storage/data_dir.hpp"
@@ -50,6 +51,9 @@ struct TestStore {
 
 // A valid person; tests change one field at a time.
 storage::Person samplePerson();
+
+// Whether `text` contains `part` (messages, logs, command output).
+inline bool has(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
 // Reads a whole file as bytes.
 std::string readBytes(const std::filesystem::path& path);
