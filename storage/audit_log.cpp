@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "storage/meta_table.hpp"
+
 namespace chasqui::storage {
 
 namespace {
@@ -54,10 +56,7 @@ Result<void> AuditLog::append(std::int64_t at, const std::string& staffId, const
     insert->bind(1, entry.seq).bind(2, at).bind(3, staffId).bind(4, device).bind(5, action).bind(6, entity);
     insert->bind(7, recordId).bind(8, prev).bind(9, hash);
     if (auto r = insert->run(); !r) return r;
-    auto meta = m_db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('audit_head', ?)");
-    if (!meta) return std::unexpected(meta.error());
-    meta->bind(1, fmt::format("{}:{}", entry.seq, hash));
-    return meta->run();
+    return writeMeta(m_db, "audit_head", fmt::format("{}:{}", entry.seq, hash));
 }
 
 Result<std::vector<AuditProblem>> AuditLog::verify() {

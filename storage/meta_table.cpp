@@ -13,11 +13,19 @@ Result<std::string> readMeta(Db& db, const std::string& key) {
     return value;
 }
 
+// UPDATE, then INSERT when there was no row: INSERT OR REPLACE may delete a
+// row as well as insert one, so inside a transaction SQLite keeps a statement
+// journal for it, and SQLCipher encrypts every page written to that journal.
 Result<void> writeMeta(Db& db, const std::string& key, const std::string& value) {
-    auto stmt = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->bind(1, key).bind(2, value);
-    return stmt->run();
+    auto update = db.prepare("UPDATE meta SET value = ?1 WHERE key = ?2");
+    if (!update) return std::unexpected(update.error());
+    update->bind(1, value).bind(2, key);
+    if (auto r = update->run(); !r) return r;
+    if (db.changes() > 0) return {};
+    auto insert = db.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)");
+    if (!insert) return std::unexpected(insert.error());
+    insert->bind(1, key).bind(2, value);
+    return insert->run();
 }
 
 }  // namespace chasqui::storage

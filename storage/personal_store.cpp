@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "storage/keyring.hpp"
+#include "storage/meta_table.hpp"
 #include "storage/schema.hpp"
 #include "storage/search_index.hpp"
 
@@ -36,10 +37,7 @@ Result<std::string> PersonalStore::nextCaseCode() {
     auto seq = m_db->scalarInt("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'case_seq'");
     if (!seq) return std::unexpected(seq.error());
     const std::int64_t next = *seq + 1;
-    auto stmt = m_db->prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('case_seq', ?)");
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->bind(1, std::to_string(next));
-    if (auto r = stmt->run(); !r) return std::unexpected(r.error());
+    if (auto r = writeMeta(*m_db, "case_seq", std::to_string(next)); !r) return std::unexpected(r.error());
     return fmt::format("{}-{:02}-{:05}", m_session.officeCode, m_session.deviceNumber, next);
 }
 

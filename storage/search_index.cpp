@@ -75,10 +75,14 @@ Result<std::vector<PersonMatch>> readMatches(Stmt& stmt) {
 
 }  // namespace
 
+// Writes only what changed: on an encrypted store every page touched costs an
+// encryption and a MAC at commit, so a new person gets one INSERT into the
+// index (no DELETE of an entry that is not there) and an edit that leaves the
+// indexed words alone (assistance, consent, status) writes nothing here.
 Result<void> indexPerson(Db& db, const std::string& personId) {
     auto read = db.prepare(
         "SELECT rid, given_names, family_name_1, family_name_2, case_code, doc_type, doc_number, phone, birth_date, "
-        "deleted FROM persons WHERE id = ?");
+        "deleted, doc_number_norm FROM persons WHERE id = ?");
     if (!read) return std::unexpected(read.error());
     read->bind(1, personId);
     auto row = read->step();
@@ -87,17 +91,31 @@ Result<void> indexPerson(Db& db, const std::string& personId) {
     const std::int64_t rid = read->integer(0);
     const std::string docNorm = compactIdentifier(read->text(6));
     const bool deleted = read->integer(9) != 0;
+    const bool normChanged = read->text(10) != docNorm;
     const std::string words = indexWords(read->text(1), read->text(2), read->text(3), read->text(4), docNorm,
                                          read->text(7), read->text(8));
     read->reset();
-    auto norm = db.prepare("UPDATE persons SET doc_number_norm = ? WHERE rid = ?");
-    if (!norm) return std::unexpected(norm.error());
-    norm->bind(1, docNorm).bind(2, rid);
-    if (auto r = norm->run(); !r) return r;
-    auto drop = db.prepare("DELETE FROM person_search WHERE docid = ?");
-    if (!drop) return std::unexpected(drop.error());
-    drop->bind(1, rid);
-    if (auto r = drop->run(); !r) return r;
+    if (normChanged) {
+        auto norm = db.prepare("UPDATE persons SET doc_number_norm = ? WHERE rid = ?");
+        if (!norm) return std::unexpected(norm.error());
+        norm->bind(1, docNorm).bind(2, rid);
+        if (auto r = norm->run(); !r) return r;
+    }
+    auto current = db.prepare("SELECT words FROM person_search WHERE docid = ?");
+    if (!current) return std::unexpected(current.error());
+    current->bind(1, rid);
+    auto indexed = current->step();
+    if (!indexed) return std::unexpected(indexed.error());
+    const bool present = *indexed;
+    const bool same = present && current->text(0) == words;
+    current->reset();
+    if (same && !deleted) return {};
+    if (present) {
+        auto drop = db.prepare("DELETE FROM person_search WHERE docid = ?");
+        if (!drop) return std::unexpected(drop.error());
+        drop->bind(1, rid);
+        if (auto r = drop->run(); !r) return r;
+    }
     if (deleted) return {};
     auto add = db.prepare("INSERT INTO person_search(docid, words) VALUES (?, ?)");
     if (!add) return std::unexpected(add.error());

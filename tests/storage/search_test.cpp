@@ -399,3 +399,36 @@ TEST_CASE("updating a name re-indexes the person") {
         CHECK(pop.find("nanez").empty());
     }
 }
+
+// indexPerson writes only what changed (each page written costs an encryption
+// and a MAC at commit). FTS4 adds a segment to person_search_segdir for every
+// transaction that writes to the index, so an unchanged segment count means
+// the index was not written.
+TEST_CASE("an edit outside the indexed words leaves the index unwritten; a new document re-indexes") {
+    Population pop;
+    auto segments = [&] {
+        auto n = pop.ts->db().scalarInt("SELECT count(*) FROM person_search_segdir");
+        REQUIRE(n.has_value());
+        return *n;
+    };
+    auto person = pop.repo.get(pop.lucia.id);
+    REQUIRE(person.has_value());
+    const std::int64_t before = segments();
+    person->nationality = "COL";
+    person->sex = "female";
+    REQUIRE(pop.repo.update(*person).has_value());
+    CHECK(segments() == before);
+    CHECK(pop.find("gonzalez") == std::vector<std::string>{pop.lucia.id});
+
+    person = pop.repo.get(pop.lucia.id);
+    REQUIRE(person.has_value());
+    person->docNumber = "246813579";
+    REQUIRE(pop.repo.update(*person).has_value());
+    CHECK(segments() != before);
+    CHECK(pop.find("246813579") == std::vector<std::string>{pop.lucia.id});
+    CHECK(pop.find("123456789").empty());
+    auto norm = pop.ts->db().scalarInt("SELECT count(*) FROM persons WHERE doc_number_norm = '246813579'");
+    REQUIRE(norm.has_value());
+    CHECK(*norm == 1);
+    CHECK(pop.find("gonzalez") == std::vector<std::string>{pop.lucia.id});
+}
