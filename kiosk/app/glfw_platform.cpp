@@ -1,5 +1,6 @@
 #include "kiosk/app/glfw_platform.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/core.h>
@@ -28,6 +29,15 @@ storage::Result<std::unique_ptr<GlfwPlatform>> GlfwPlatform::open(const WindowOp
             height = mode->height;
         }
         glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
+    } else if (GLFWmonitor* primary = glfwGetPrimaryMonitor()) {
+        // A window larger than the screen hides part of every screen (on a
+        // 1366x768 laptop the default 1920x1080 would): fit the work area.
+        int x = 0, y = 0, areaWidth = 0, areaHeight = 0;
+        glfwGetMonitorWorkarea(primary, &x, &y, &areaWidth, &areaHeight);
+        if (areaWidth > 0 && areaHeight > 0) {
+            width = std::min(width, areaWidth);
+            height = std::min(height, areaHeight);
+        }
     }
     GLFWwindow* window = glfwCreateWindow(width, height, "Chasqui", monitor, nullptr);
     if (window == nullptr) {
