@@ -16,9 +16,6 @@
 #include "bench/sync_bench.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -41,10 +38,9 @@
 #include "sync/http_server_channel.hpp"
 #include "sync/kiosk_sync.hpp"
 #include "sync/sealed_box.hpp"
+#include "sync/server/child_process.hpp"
 #include "sync/spool.hpp"
 #include "tests/support/fault_proxy.hpp"
-
-extern char** environ;
 
 namespace chasqui::bench {
 
@@ -69,50 +65,10 @@ fs::path serverBinary() {
     return self.parent_path() / "chasqui-server";
 }
 
-// fork + exec (no shell); the child dies with the bench. stdout goes to
-// `stdoutFd`, stderr to `logPath`. Everything is prepared before fork.
 pid_t spawn(const fs::path& bin, const std::vector<std::string>& args, int stdoutFd, const std::string& logPath) {
-    std::vector<std::string> argv{bin.string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargs;
-    for (auto& a : argv) cargs.push_back(a.data());
-    cargs.push_back(nullptr);
-    const std::string path = bin.string();
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0) die("cannot fork to start " + path);
-    if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent) ::_exit(127);
-        const int in = ::open("/dev/null", O_RDONLY);
-        const int err = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (in < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(stdoutFd, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
-        ::execve(path.c_str(), cargs.data(), environ);
-        ::_exit(127);
-    }
+    const pid_t pid = sync::spawnChild(bin.string(), args, {stdoutFd, {}, logPath, true});
+    if (pid < 0) die("cannot fork to start " + bin.string());
     return pid;
-}
-
-int waitExit(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return -1;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-// Reads from `fd` until `stop(text)` or EOF or a minute without output.
-std::string readUntil(int fd, const std::function<bool(const std::string&)>& stop) {
-    std::string text;
-    for (;;) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 60000) <= 0) break;
-        char c = 0;
-        if (::read(fd, &c, 1) != 1) break;
-        text.push_back(c);
-        if (stop(text)) break;
-    }
-    return text;
 }
 
 // `chasqui-server ARGS` to completion; its stdout.
@@ -121,9 +77,9 @@ std::string runServerCommand(const fs::path& bin, const std::vector<std::string>
     if (::pipe2(fds, O_CLOEXEC) != 0) die("pipe failed");
     const pid_t pid = spawn(bin, args, fds[1], logPath);
     ::close(fds[1]);
-    std::string out = readUntil(fds[0], [](const std::string&) { return false; });
+    std::string out = sync::readLine(fds[0]);
     ::close(fds[0]);
-    if (waitExit(pid) != 0) die("chasqui-server " + args.front() + " failed; see " + logPath);
+    if (sync::waitExit(pid) != 0) die("chasqui-server " + args.front() + " failed; see " + logPath);
     while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
     return out;
 }
@@ -137,16 +93,14 @@ public:
         if (::pipe2(fds, O_CLOEXEC) != 0) die("pipe failed");
         m_pid = spawn(bin, {"--data", data.string(), "--listen", "127.0.0.1:0"}, fds[1], m_log);
         ::close(fds[1]);
-        const std::string line = readUntil(fds[0], [](const std::string& t) { return t.back() == '\n'; });
+        m_port = sync::listeningPort(sync::readLine(fds[0]));
         ::close(fds[0]);
-        constexpr std::string_view kPrefix = "listening on 127.0.0.1:";
-        if (line.rfind(kPrefix, 0) == 0) m_port = std::atoi(line.c_str() + kPrefix.size());
         if (m_port <= 0) die("chasqui-server did not start listening; see " + m_log);
         m_adminToken = runServerCommand(bin, {"admin-token", "--data", data.string()}, m_log);
     }
     ~ServerRun() {
         ::kill(m_pid, SIGTERM);
-        (void)waitExit(m_pid);
+        (void)sync::waitExit(m_pid);
     }
     ServerRun(const ServerRun&) = delete;
     ServerRun& operator=(const ServerRun&) = delete;

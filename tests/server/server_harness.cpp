@@ -1,11 +1,7 @@
 #include "tests/server/server_harness.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
 #include <sodium.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,8 +11,7 @@
 
 #include "storage/clock.hpp"
 #include "storage/ids.hpp"
-
-extern char** environ;
+#include "sync/server/child_process.hpp"
 
 namespace chasqui::test {
 
@@ -27,40 +22,11 @@ namespace {
 
 const std::string kServerBin = CHASQUI_BIN_DIR "/chasqui-server";
 
-// fork and exec rather than system(): no shell, so no quoting of paths; and
-// the child is killed with the test process, so a crashed or timed-out suite
-// leaves no server behind. Everything is prepared before fork: the child only
-// makes async-signal-safe calls.
 pid_t spawnServer(const std::vector<std::string>& args, int stdoutFd, const std::string& stdoutPath,
                   const std::string& stderrPath, bool appendStderr) {
-    std::vector<std::string> argv{kServerBin};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargs;
-    for (auto& a : argv) cargs.push_back(a.data());
-    cargs.push_back(nullptr);
-    const pid_t parent = ::getpid();
-    const int stderrFlags = O_WRONLY | O_CREAT | (appendStderr ? O_APPEND : O_TRUNC);
-    const pid_t pid = ::fork();
+    const pid_t pid = sync::spawnChild(kServerBin, args, {stdoutFd, stdoutPath, stderrPath, appendStderr});
     if (pid < 0) throw std::runtime_error("cannot start " + kServerBin);
-    if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent) ::_exit(127);
-        const int in = ::open("/dev/null", O_RDONLY);
-        const int out = stdoutFd >= 0 ? stdoutFd : ::open(stdoutPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        const int err = ::open(stderrPath.c_str(), stderrFlags, 0600);
-        if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
-        ::execve(kServerBin.c_str(), cargs.data(), environ);
-        ::_exit(127);
-    }
     return pid;
-}
-
-int waitExit(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return -1;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 storage::SystemClock g_clock;
@@ -73,7 +39,7 @@ CommandResult runServer(const std::vector<std::string>& args) {
     const std::string out = (tmp.path() / "out").string();
     const std::string err = (tmp.path() / "err").string();
     CommandResult r;
-    r.exitCode = waitExit(spawnServer(args, -1, out, err, false));
+    r.exitCode = sync::waitExit(spawnServer(args, -1, out, err, false));
     r.out = readBytes(out);
     r.err = readBytes(err);
     return r;
@@ -85,22 +51,10 @@ CommandResult runChasqui(const std::vector<std::string>& args) {
     TempDir tmp;
     const std::string out = (tmp.path() / "out").string();
     const std::string err = (tmp.path() / "err").string();
-    std::vector<std::string> argv{bin};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargs;
-    for (auto& a : argv) cargs.push_back(a.data());
-    cargs.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, bin.c_str(), &actions, nullptr, cargs.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " + bin);
+    const pid_t pid = sync::spawnChild(bin, args, {-1, out, err, false});
+    if (pid < 0) throw std::runtime_error("cannot start " + bin);
     CommandResult r;
-    r.exitCode = waitExit(pid);
+    r.exitCode = sync::waitExit(pid);
     r.out = readBytes(out);
     r.err = readBytes(err);
     return r;
@@ -121,17 +75,9 @@ ServerProcess::ServerProcess(fs::path dataDir, std::vector<std::string> extraArg
     if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     m_pid = spawnServer(args, fds[1], {}, m_logPath.string(), true);
     ::close(fds[1]);
-    std::string line;
-    for (;;) {
-        pollfd p{fds[0], POLLIN, 0};
-        if (::poll(&p, 1, 60000) <= 0) break;  // a minute of silence: give up
-        char c = 0;
-        if (::read(fds[0], &c, 1) != 1 || c == '\n') break;
-        line.push_back(c);
-    }
+    const std::string line = sync::readLine(fds[0]);  // a minute of silence: give up
     ::close(fds[0]);
-    constexpr std::string_view kPrefix = "listening on 127.0.0.1:";
-    if (line.rfind(kPrefix, 0) == 0) m_port = std::atoi(line.c_str() + kPrefix.size());
+    m_port = sync::listeningPort(line);
     if (m_port <= 0) {
         stop(SIGKILL);
         throw std::runtime_error("chasqui-server did not start listening: " + line + "\n" + log());
@@ -152,7 +98,7 @@ httplib::Client ServerProcess::client() const {
 int ServerProcess::stop(int signal) {
     if (m_pid <= 0) return -1;
     ::kill(m_pid, signal);
-    const int code = waitExit(m_pid);
+    const int code = sync::waitExit(m_pid);
     m_pid = -1;
     return code;
 }
