@@ -3,8 +3,6 @@
 // screen and nothing personal is left in memory or on the screen.
 #include <doctest/doctest.h>
 
-#include <condition_variable>
-#include <mutex>
 
 #include <imgui.h>
 
@@ -59,25 +57,14 @@ TEST_CASE("inactivity: a search still running at the lock never shows its result
     f.signIn(test::kStaffLogin, test::kStaffPin);
     auto& k = *f.kiosk;
 
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool release = false;
-    k.app().tasks().post([&]() -> kiosk::TaskRunner::Continuation {
-        std::unique_lock lock(mutex);
-        cv.wait(lock, [&] { return release; });
-        return {};
-    });
+    test::WorkerGate gate(k);
     ImGui::GetIO().AddInputCharactersUTF8("quispe");
     k.frame();  // the search waits behind the slow job
     f.setup.clock.advance(k.app().config().idleTimeoutMs + 1'000);
     k.frame();  // locked while it waits
     k.frame();
     CHECK(k.screen() == ScreenId::Welcome);
-    {
-        std::lock_guard lock(mutex);
-        release = true;
-    }
-    cv.notify_all();
+    gate.release();
     k.settle();
     CHECK_FALSE(k.app().personalDataInMemory());
     f.signIn(test::kStaffLogin, test::kStaffPin);

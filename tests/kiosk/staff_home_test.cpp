@@ -3,8 +3,6 @@
 // register and supervisor buttons, stale results dropped.
 #include <doctest/doctest.h>
 
-#include <condition_variable>
-#include <mutex>
 
 #include <imgui.h>
 
@@ -125,43 +123,23 @@ TEST_CASE("staff home: results of a query typed past are dropped") {
     auto& k = *f.kiosk;
 
     // Hold the worker so that searches queue up behind a slow job.
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool release = false;
-    k.app().tasks().post([&]() -> kiosk::TaskRunner::Continuation {
-        std::unique_lock lock(mutex);
-        cv.wait(lock, [&] { return release; });
-        return {};
-    });
+    auto gate = std::make_unique<test::WorkerGate>(k);
     ImGui::GetIO().AddInputCharactersUTF8("qu");
     k.frame();           // "Qu": a search is queued
     pressNow(k, "kb.back");  // "Q": too short, the list must stay empty
     k.frame();
-    {
-        std::lock_guard lock(mutex);
-        release = true;
-    }
-    cv.notify_all();
+    gate->release();
     k.settle();
     CHECK_FALSE(k.has("home.result." + seed.juan.id));
     CHECK(k.drewText("la búsqueda empieza con dos letras"));
 
     // Same with a longer query typed past a shorter one: only the last answers.
-    release = false;
-    k.app().tasks().post([&]() -> kiosk::TaskRunner::Continuation {
-        std::unique_lock lock(mutex);
-        cv.wait(lock, [&] { return release; });
-        return {};
-    });
+    gate = std::make_unique<test::WorkerGate>(k);
     ImGui::GetIO().AddInputCharactersUTF8("uispe");
     k.frame();
     ImGui::GetIO().AddInputCharactersUTF8("x");
     k.frame();
-    {
-        std::lock_guard lock(mutex);
-        release = true;
-    }
-    cv.notify_all();
+    gate->release();
     k.settle();
     CHECK_FALSE(k.has("home.result." + seed.juan.id));
     CHECK(k.drewText("Nadie coincide"));

@@ -35,4 +35,20 @@ void KioskFixture::signIn(const char* login, const char* pin) {
     kiosk->settle();
 }
 
+WorkerGate::WorkerGate(HeadlessKiosk& kiosk) {
+    kiosk.app().tasks().post([state = m_state]() -> kiosk::TaskRunner::Continuation {
+        std::unique_lock lock(state->mutex);
+        state->cv.wait(lock, [&] { return state->released; });
+        return {};
+    });
+}
+
+void WorkerGate::release() {
+    {
+        std::lock_guard lock(m_state->mutex);
+        m_state->released = true;
+    }
+    m_state->cv.notify_all();
+}
+
 }  // namespace chasqui::test

@@ -4,7 +4,9 @@
 // supervisor, opened by a HeadlessKiosk. The store the fixture used to set
 // things up is closed before the kiosk starts.
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 
 #include "tests/kiosk/support/headless_kiosk.hpp"
 #include "tests/support/test_store.hpp"
@@ -23,6 +25,26 @@ struct KioskFixture {
 
     // Signs in through the real sign-in screen (login field, PIN pad).
     void signIn(const char* login, const char* pin);
+};
+
+// Holds the kiosk's worker thread on a job until release() (or destruction),
+// so that work posted meanwhile queues up behind it: how tests make a search
+// slow without sleeping.
+class WorkerGate {
+public:
+    explicit WorkerGate(HeadlessKiosk& kiosk);
+    ~WorkerGate() { release(); }
+    WorkerGate(const WorkerGate&) = delete;
+    WorkerGate& operator=(const WorkerGate&) = delete;
+    void release();
+
+private:
+    struct State {
+        std::mutex mutex;
+        std::condition_variable cv;
+        bool released = false;
+    };
+    std::shared_ptr<State> m_state = std::make_shared<State>();  // shared with the job
 };
 
 }  // namespace chasqui::test
