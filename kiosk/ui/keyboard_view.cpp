@@ -1,5 +1,6 @@
 #include "kiosk/ui/keyboard_view.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string>
@@ -32,8 +33,21 @@ const std::array<Row, 4> kSymbols = {{
 }};
 
 constexpr float kRowHeight = 76.f;
+// The keyboard takes at most this share of the screen's height: keys grow with
+// the text size, and at 150 % five rows of them left no room for what is
+// typed into (the staff home's search results).
+constexpr float kMaxScreenShare = 0.42f;
+constexpr float kRows = 5.f;  // the text keyboard's; the pads have four or five
 
-float keyHeight(const Ui& ui) { return std::max(ui.theme.minTouch, ui.px(kRowHeight)); }
+float fullKeyHeight(const Ui& ui) { return std::max(ui.theme.minTouch, ui.px(kRowHeight)); }
+
+// A key of the docked keyboard.
+float keyHeight(const Ui& ui) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float cap =
+        (ImGui::GetIO().DisplaySize.y * kMaxScreenShare - style.WindowPadding.y * 2.f) / kRows - style.ItemSpacing.y;
+    return std::max(ui.theme.minTouch, std::min(fullKeyHeight(ui), cap));
+}
 
 // "kb.a" for ASCII letters and digits, "kb.u<hex>" for anything else: names
 // an end-to-end script can compute from the text it wants to type.
@@ -65,10 +79,10 @@ float keyboardHeight(const Ui& ui) {
     return rows * (keyHeight(ui) + ImGui::GetStyle().ItemSpacing.y) + ImGui::GetStyle().WindowPadding.y * 2.f;
 }
 
-bool drawKeypad(Ui& ui, const char* key, float width, const char* actionLabel) {
+bool drawKeypad(Ui& ui, const char* key, float width, const char* actionLabel, bool docked) {
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float w = (width - spacing * 2.f) / 3.f;
-    const float h = std::max(ui.theme.minTouch, ui.px(kRowHeight));
+    const float h = docked ? keyHeight(ui) : fullKeyHeight(ui);
     bool action = false;
     const EntryMode mode = ui.entry.mode();
     const std::array<std::string_view, 9> digits = {"1", "2", "3", "4", "5", "6", "7", "8", "9"};
@@ -111,7 +125,7 @@ void drawKeyboard(Ui& ui) {
         const float padWidth = std::min(avail, ui.px(720.f));
         ImGui::SetCursorPosX((display.x - padWidth) * 0.5f);
         ImGui::BeginGroup();
-        if (drawKeypad(ui, "kb.pad", padWidth, ui.tr("keyboard.done"))) ui.entry.close();
+        if (drawKeypad(ui, "kb.pad", padWidth, ui.tr("keyboard.done"), true)) ui.entry.close();
         ImGui::EndGroup();
     } else {
         const float keyWidth = (avail - spacing * 11.f) / 12.f;

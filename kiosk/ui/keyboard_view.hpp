@@ -12,9 +12,11 @@ namespace chasqui::kiosk {
 // Height the keyboard takes at the bottom of the screen (0 when closed).
 float keyboardHeight(const Ui& ui);
 void drawKeyboard(Ui& ui);
-// A 3x4 pad of digits with backspace and an action key; PIN sign-in uses it
-// full size. Returns true when the action key was tapped.
-bool drawKeypad(Ui& ui, const char* key, float width, const char* actionLabel);
+// A 3x4 pad of digits with backspace and an action key; PIN sign-in draws it
+// in its page at full size (`docked` false), the keyboard at the bottom of the
+// screen docked (keys no taller than the keyboard's share of the screen
+// allows). Returns true when the action key was tapped.
+bool drawKeypad(Ui& ui, const char* key, float width, const char* actionLabel, bool docked = false);
 // Characters and backspace from a physical keyboard into the focused field.
 void takePhysicalKeys(Ui& ui);
 

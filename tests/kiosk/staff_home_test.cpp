@@ -144,3 +144,24 @@ TEST_CASE("staff home: results of a query typed past are dropped") {
     CHECK_FALSE(k.has("home.result." + seed.juan.id));
     CHECK(k.drewText("Nadie coincide"));
 }
+
+TEST_CASE("staff home at the largest text size: results fit between the search field and the keyboard") {
+    test::KioskFixture f;
+    const auto seed = test::seedStaffPersons(f);
+    auto& k = *f.kiosk;
+    REQUIRE(k.screen() == ScreenId::Welcome);
+    REQUIRE(k.tap("welcome.size.2"));
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    REQUIRE(k.screen() == ScreenId::StaffHome);
+    REQUIRE(k.app().textScale() == doctest::Approx(1.5f));
+    REQUIRE(k.has("kb.q"));  // the search field has the keyboard at once
+    k.type("quispe");
+    const auto key = k.probe().find("kb.q");
+    const auto result = k.probe().find("home.result." + seed.juan.id);
+    REQUIRE(key.has_value());
+    REQUIRE_MESSAGE(result.has_value(), "no result row drawn");
+    CHECK(result->visible);
+    CHECK(result->max.y <= key->min.y);  // wholly above the keyboard, not under it
+    CHECK(result->max.y - result->min.y >= 48.f);
+    CHECK(k.smallTargets().empty());
+}
