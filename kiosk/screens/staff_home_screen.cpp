@@ -53,17 +53,20 @@ void StaffHomeScreen::drawContent(Ui& ui) {
     ImGui::PushFont(ui.fonts.bold);
     const float registerWidth = ImGui::CalcTextSize(registerText.c_str()).x + pad * 3.f;
     const float supervisorWidth = supervisor ? ImGui::CalcTextSize(supervisorText.c_str()).x + pad * 3.f : 0.f;
+    const std::string searchLabel = fmt::format("{}  {}", icon::kSearch, ui.tr("home.search_label"));
+    const float searchLabelWidth = ImGui::CalcTextSize(searchLabel.c_str()).x;
     ImGui::PopFont();
     const float buttonsWidth = registerWidth + (supervisor ? supervisorWidth + pad : 0.f);
-    const bool oneRow = buttonsWidth < width * 0.45f;
+    // Beside the field only when the field's label fits above the field: the
+    // label is not wrapped, and a wider one pushed the buttons off the screen.
+    const bool oneRow = buttonsWidth < width * 0.45f && searchLabelWidth <= width - buttonsWidth - pad * 2.f;
     // With large text the buttons take a row of their own; while typing that
     // row goes so the results keep their room.
     const bool showButtons = oneRow || !ui.entry.isOpen();
     const float fieldWidth = oneRow ? width - buttonsWidth - pad : width;
 
     ImGui::BeginGroup();
-    if (textField(ui, fmt::format("{}  {}", icon::kSearch, ui.tr("home.search_label")), kSearchKey, m_query,
-                  EntryMode::Text, kMaxQuery, {}, fieldWidth))
+    if (textField(ui, searchLabel, kSearchKey, m_query, EntryMode::Text, kMaxQuery, {}, fieldWidth))
         m_queryChanged = true;
     ImGui::EndGroup();
     const float fieldBottom = ImGui::GetItemRectMax().y;

@@ -38,14 +38,17 @@ constexpr float kRowHeight = 76.f;
 // typed into (the staff home's search results).
 constexpr float kMaxScreenShare = 0.42f;
 constexpr float kRows = 5.f;  // the text keyboard's; the pads have four or five
+// Between rows of the docked keyboard: smaller than the page's spacing, so
+// that on a short screen the height goes to the keys rather than the gaps.
+constexpr float kRowGap = 10.f;
 
 float fullKeyHeight(const Ui& ui) { return std::max(ui.theme.minTouch, ui.px(kRowHeight)); }
+float rowGap(const Ui& ui) { return ui.px(kRowGap); }
 
 // A key of the docked keyboard.
 float keyHeight(const Ui& ui) {
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float cap =
-        (ImGui::GetIO().DisplaySize.y * kMaxScreenShare - style.WindowPadding.y * 2.f) / kRows - style.ItemSpacing.y;
+    const float padding = ImGui::GetStyle().WindowPadding.y;
+    const float cap = (ImGui::GetIO().DisplaySize.y * kMaxScreenShare - padding * 2.f) / kRows - rowGap(ui);
     return std::max(ui.theme.minTouch, std::min(fullKeyHeight(ui), cap));
 }
 
@@ -76,7 +79,7 @@ float keyboardHeight(const Ui& ui) {
     // fifth for the wide Done key when the pad has an extra key (+ or -).
     const EntryMode mode = ui.entry.mode();
     const float rows = mode == EntryMode::Numeric ? 4.f : 5.f;
-    return rows * (keyHeight(ui) + ImGui::GetStyle().ItemSpacing.y) + ImGui::GetStyle().WindowPadding.y * 2.f;
+    return rows * (keyHeight(ui) + rowGap(ui)) + ImGui::GetStyle().WindowPadding.y * 2.f;
 }
 
 bool drawKeypad(Ui& ui, const char* key, float width, const char* actionLabel, bool docked) {
@@ -119,6 +122,10 @@ void drawKeyboard(Ui& ui) {
     ImGui::Begin("###keyboard", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoFocusOnAppearing);
+    // Row gaps as keyboardHeight() counts them; no vertical frame padding, so
+    // that a label stays centred on a key made short by a short screen.
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, rowGap(ui)));
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, 0.f));
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float avail = ImGui::GetContentRegionAvail().x;
     if (ui.entry.mode() != EntryMode::Text) {
@@ -148,6 +155,7 @@ void drawKeyboard(Ui& ui) {
         if (button(ui, ui.tr("keyboard.done"), "kb.done", ImVec2(keyWidth * 2.f + spacing, h), Tone::Primary))
             ui.entry.close();
     }
+    ImGui::PopStyleVar(2);
     ImGui::End();
     ImGui::PopStyleColor();
 }

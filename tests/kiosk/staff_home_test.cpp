@@ -165,3 +165,23 @@ TEST_CASE("staff home at the largest text size: results fit between the search f
     CHECK(result->max.y - result->min.y >= 48.f);
     CHECK(k.smallTargets().empty());
 }
+
+TEST_CASE("staff home on a 1280x1024 screen at the largest text size: nothing drawn past the right edge") {
+    test::KioskFixture f;
+    const auto seed = test::seedStaffPersons(f);
+    auto& k = *f.kiosk;
+    ImGui::GetIO().DisplaySize = ImVec2(1280.f, 1024.f);
+    REQUIRE(k.tap("welcome.size.2"));
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    REQUIRE(k.screen() == ScreenId::StaffHome);
+    k.type("quispe");
+    REQUIRE(k.tap("kb.done"));
+    REQUIRE_FALSE(k.has("kb.q"));
+    for (const std::string& key : {std::string("home.search"), std::string("home.register"), "home.result." + seed.juan.id}) {
+        const auto item = k.probe().find(key);
+        REQUIRE_MESSAGE(item.has_value(), key);
+        CHECK_MESSAGE(item->visible, key);
+        CHECK_MESSAGE(item->max.x <= 1280.f, key << " ends at x = " << item->max.x);
+    }
+    CHECK(k.smallTargets().empty());
+}
