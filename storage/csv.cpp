@@ -129,6 +129,12 @@ std::string csvEscape(std::string_view field) {
     return out;
 }
 
+std::string spreadsheetSafe(std::string_view text) {
+    if (text.empty() || std::string_view("=+-@\t\r").find(text.front()) == std::string_view::npos)
+        return std::string(text);
+    return "'" + std::string(text);
+}
+
 std::string csvRow(std::span<const std::string> fields) {
     std::string out;
     for (std::size_t i = 0; i < fields.size(); ++i) {

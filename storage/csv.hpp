@@ -29,8 +29,13 @@ Result<std::vector<CsvRecord>> parseCsv(std::string_view text);
 
 // One field as RFC 4180 wants it: quoted (with quotes doubled) when it holds a
 // comma, quote, line break or leading/trailing space, unchanged otherwise.
-// It does not defuse spreadsheet formulas ("=...", "+...").
+// It does not defuse spreadsheet formulas: see spreadsheetSafe.
 std::string csvEscape(std::string_view field);
+// A text cell a spreadsheet will not run: one that starts with = + - @, a tab
+// or a carriage return gets a leading apostrophe (OWASP's advice for CSV
+// injection), anything else is returned as it is. For exports people open in
+// a spreadsheet; not for files Chasqui reads back.
+std::string spreadsheetSafe(std::string_view text);
 // A whole record: escaped fields joined by ',' and ended by CRLF.
 std::string csvRow(std::span<const std::string> fields);
 

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "storage/csv.hpp"
 #include "storage/vocabulary.hpp"
 
 namespace chasqui::storage {
@@ -242,20 +243,6 @@ Tallies tally(const MonthData& m) {
     return t;
 }
 
-// RFC 4180: quote a field holding a separator, a quote or a line break.
-void appendCsvField(std::string& out, std::string_view field) {
-    if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-        out += field;
-        return;
-    }
-    out += '"';
-    for (char c : field) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-}
-
 }  // namespace
 
 std::string_view ageGroupOn(std::string_view birthDate, std::string_view date) {
@@ -304,7 +291,8 @@ std::string reportToCsv(const Report5W& report) {
                                        std::string_view(row.district), std::string_view(row.sector),
                                        std::string_view(row.sex), std::string_view(row.ageGroup),
                                        std::string_view(row.nationality), std::string_view(row.populationType)}) {
-            appendCsvField(out, field);
+            // Codes today, but the file is opened in a spreadsheet: never a formula.
+            out += csvEscape(spreadsheetSafe(field));
             out += ',';
         }
         out += fmt::format("{},{}\r\n", row.assistanceCount, row.peopleReached);

@@ -83,6 +83,13 @@ TEST_CASE("csv: csvEscape quotes only what needs quoting") {
     CHECK(csvRow(row) == "LIM,\"a,b\",\r\n");
 }
 
+TEST_CASE("csv: spreadsheetSafe turns formula starts into text and leaves the rest alone") {
+    for (const char* formula : {"=1+1", "+51 987", "-5", "@cmd", "\tx", "\rx"})
+        CHECK(spreadsheetSafe(formula) == std::string("'") + formula);
+    for (const char* plain : {"", "LIM", "60+", "150101", "María", "'quoted", " =padded"})
+        CHECK(spreadsheetSafe(plain) == plain);
+}
+
 TEST_CASE("csv: whatever csvRow writes, parseCsv reads back") {
     const bool ok = rc::check("round trip", [](const std::vector<std::vector<std::string>>& rows) {
         std::string text;

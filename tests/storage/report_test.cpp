@@ -258,6 +258,13 @@ TEST_CASE("the 5W CSV has the agreed header, one line per row, and RFC 4180 quot
     odd.month = "2025-05";
     odd.rows.push_back({"A,B", "say \"hi\"", "two\nlines", "male", "60+", "VEN", "in_transit", 3, 2});
     CHECK(reportToCsv(odd) == header + "2025-05,\"A,B\",\"say \"\"hi\"\"\",\"two\nlines\",male,60+,VEN,in_transit,3,2\r\n");
+
+    // A cell a spreadsheet would run as a formula is written as text.
+    Report5W formulas;
+    formulas.month = "2025-05";
+    formulas.rows.push_back({"=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "60+", "VEN", "in_transit", 1, 1});
+    CHECK(reportToCsv(formulas) ==
+          header + "2025-05,\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'-2,'@SUM(A1),60+,VEN,in_transit,1,1\r\n");
 }
 
 TEST_CASE("the 5W report's age groups follow birthdays to the day") {
