@@ -121,11 +121,11 @@ Result<void> describe(Db& db, const std::string& thisDevice, ConflictView& c) {
         if (!code) return std::unexpected(code.error());
         c.recordLabel = *code;
     }
-    // The conflict does not name who wrote the kept value; the record's last
-    // writer did when the last write came from the kept value's device.
+    // Conflicts recorded before the server named the kept value's author: the
+    // record's last writer wrote it when the last write came from its device.
     auto device = column(db, table, "device", c.recordId);
     if (!device) return std::unexpected(device.error());
-    if (!device->empty() && *device == c.kept.deviceId) {
+    if (c.kept.staffId.empty() && !device->empty() && *device == c.kept.deviceId) {
         auto author = column(db, table, "author", c.recordId);
         if (!author) return std::unexpected(author.error());
         c.kept.staffId = *author;
@@ -170,7 +170,7 @@ Result<std::vector<ConflictView>> ConflictRepository::listOpen(std::size_t limit
     Db& db = m_store.db();
     auto stmt = db.prepare(
         "SELECT id, entity, record_id, field, kept_value, kept_hlc, kept_device, lost_value, lost_hlc, lost_device, "
-        "lost_author FROM conflicts WHERE resolved = 0 AND deleted = 0 ORDER BY created_at, rid LIMIT ?");
+        "lost_author, kept_author FROM conflicts WHERE resolved = 0 AND deleted = 0 ORDER BY created_at, rid LIMIT ?");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->bind(1, static_cast<std::int64_t>(limit));
     std::vector<ConflictView> out;
@@ -190,6 +190,7 @@ Result<std::vector<ConflictView>> ConflictRepository::listOpen(std::size_t limit
         c.lost.atMs = wallMsOf(stmt->text(8));
         c.lost.deviceId = stmt->text(9);
         c.lost.staffId = stmt->text(10);
+        c.kept.staffId = stmt->text(11);
         out.push_back(std::move(c));
     }
     for (auto& c : out)

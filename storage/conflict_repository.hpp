@@ -23,7 +23,7 @@ struct ConflictSide {
     std::int64_t atMs = 0;   // wall time of the write's hybrid logical clock; 0 if unreadable
     std::string deviceId;
     bool thisDevice = false; // written on this kiosk
-    std::string staffId;     // "" when not known (the kept side only knows the record's last writer)
+    std::string staffId;     // "" when not known (a kept side recorded before kept_author existed)
     std::string staffName;   // "" when not known here
     std::string staffLogin;
 };

@@ -122,10 +122,15 @@ constexpr std::string_view kMigration5 =
     "ALTER TABLE staff_v5 RENAME TO staff;"
     "CREATE INDEX staff_login ON staff(login);";
 
+// Migration 6: who wrote the value a conflict kept (the server names it since
+// protocol columns gained kept_author; older conflicts leave it empty and the
+// kiosk falls back to the record's last writer).
+constexpr std::string_view kMigration6 = "ALTER TABLE conflicts ADD COLUMN kept_author TEXT NOT NULL DEFAULT '';";
+
 #undef CHASQUI_RECORD_COLUMNS
 
-constexpr std::array<std::string_view, 5> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4,
-                                                      kMigration5};
+constexpr std::array<std::string_view, 6> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4,
+                                                      kMigration5, kMigration6};
 
 }  // namespace
 

@@ -58,7 +58,7 @@ const std::vector<EntityColumns>& schema() {
          {{"entity", T::Text, kShort}, {"record_id", T::Text, kShort}, {"field", T::Text, kShort},
           {"kept_value", T::Text, kLong * 2}, {"kept_hlc", T::Text, kShort}, {"kept_device", T::Text, kShort},
           {"lost_value", T::Text, kLong * 2}, {"lost_hlc", T::Text, kShort}, {"lost_device", T::Text, kShort},
-          {"lost_author", T::Text, kShort}, {"resolved", T::Integer, 0}}},
+          {"lost_author", T::Text, kShort}, {"kept_author", T::Text, kShort}, {"resolved", T::Integer, 0}}},
     };
     return kSchema;
 }

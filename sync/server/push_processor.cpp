@@ -245,6 +245,7 @@ private:
                     {"lost_hlc", at(localLost ? local->clock : c.clock())},
                     {"lost_device", dev(localLost ? local->clock : c.clock())},
                     {"lost_author", localLost ? local->author : c.author},
+                    {"kept_author", localLost ? c.author : local->author},
                     {"resolved", 0}};
                 if (auto r = recordConflict(c, name, localLost ? local->clock : c.clock(), fields); !r) return r;
             }

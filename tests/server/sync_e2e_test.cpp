@@ -79,12 +79,12 @@ std::string givenNamesOf(Kiosk& kiosk, const std::string& id) {
 }
 
 struct ConflictRow {
-    std::string keptValue, lostValue, keptDevice, lostDevice;
+    std::string keptValue, lostValue, keptDevice, lostDevice, keptAuthor, lostAuthor;
 };
 
 std::vector<ConflictRow> conflictsOf(Kiosk& kiosk, const std::string& record, const std::string& field) {
     auto stmt = kiosk.db().prepare(
-        "SELECT kept_value, lost_value, kept_device, lost_device FROM conflicts "
+        "SELECT kept_value, lost_value, kept_device, lost_device, kept_author, lost_author FROM conflicts "
         "WHERE entity = 'person' AND record_id = ? AND field = ? AND deleted = 0");
     REQUIRE(stmt.has_value());
     stmt->bind(1, record).bind(2, field);
@@ -93,7 +93,7 @@ std::vector<ConflictRow> conflictsOf(Kiosk& kiosk, const std::string& record, co
         auto row = stmt->step();
         REQUIRE(row.has_value());
         if (!*row) break;
-        out.push_back({stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3)});
+        out.push_back({stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4), stmt->text(5)});
     }
     return out;
 }
@@ -260,6 +260,9 @@ TEST_CASE("a concurrent edit of one field through the real server: same value ev
         CHECK(conflicts[0].keptValue == json(winner).dump());
         CHECK(conflicts[0].keptDevice == (rosaLater ? k2.deviceId() : k1.deviceId()));
         CHECK(conflicts[0].lostDevice == (rosaLater ? k1.deviceId() : k2.deviceId()));
+        // Who wrote each value: the administrator signed in on that kiosk.
+        CHECK(conflicts[0].keptAuthor == (rosaLater ? k2 : k1).store().session().staffId);
+        CHECK(conflicts[0].lostAuthor == (rosaLater ? k1 : k2).store().session().staffId);
     }
     CHECK(server.status().at("conflicts").get<std::int64_t>() == 1);
     // Syncing again changes nothing: still one conflict, same value.

@@ -85,6 +85,39 @@ TEST_CASE("conflict repository: an open conflict is described with the person, b
     CHECK(c.kept.staffName == "Ana Admin");
 }
 
+TEST_CASE("conflict repository: the kept value's author comes from the conflict when another kiosk wrote it") {
+    TestStore ts;
+    auto p = PersonRepository(*ts).add(samplePerson());
+    REQUIRE(p.has_value());
+    auto luis = StaffAdmin(*ts, KdfParams::minimumForTests()).add("Luis Quispe", "luis.staff", "staff", "13572468");
+    REQUIRE(luis.has_value());
+    ConflictSeed seed;
+    seed.recordId = p->id;
+    seed.kept = "Rosa";
+    seed.lost = "Ana";
+    seed.keptDevice = "0190a0b0-0000-7000-8000-00000000e3e3";  // not the record's last writer
+    seed.keptAuthor = *luis;
+    seed.lostAuthor = ts->session().staffId;
+    REQUIRE_FALSE(seedConflict(*ts, seed).empty());
+    auto open = ConflictRepository(*ts).listOpen();
+    REQUIRE(open.has_value());
+    REQUIRE(open->size() == 1);
+    const ConflictView& c = open->front();
+    CHECK_FALSE(c.kept.thisDevice);
+    CHECK(c.kept.staffName == "Luis Quispe");
+    CHECK(c.lost.staffName == "Ana Admin");
+
+    // Recorded before kept_author existed, from a device that did not make the
+    // record's last write: nobody is named rather than the wrong person.
+    seed.field = "family_name_1";
+    seed.keptAuthor.clear();
+    REQUIRE_FALSE(seedConflict(*ts, seed).empty());
+    open = ConflictRepository(*ts).listOpen();
+    REQUIRE(open.has_value());
+    REQUIRE(open->size() == 2);
+    CHECK(open->back().kept.staffName.empty());
+}
+
 TEST_CASE("conflict repository: keeping the other value writes that field, syncs it and closes the conflict") {
     Seeded s;
     const std::int64_t changesBefore = scalar(s.ts, "SELECT count(*) FROM changes");

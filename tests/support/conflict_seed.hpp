@@ -24,6 +24,7 @@ struct ConflictSeed {
     std::string keptDevice;           // default: this kiosk
     std::string lostDevice = "0190a0b0-0000-7000-8000-00000000d2d2";
     std::string lostAuthor;           // staff id
+    std::string keptAuthor;           // staff id; "" as in conflicts recorded before kept_author
 };
 
 inline std::string seedConflict(storage::PersonalStore& store, const ConflictSeed& seed) {
@@ -39,6 +40,7 @@ inline std::string seedConflict(storage::PersonalStore& store, const ConflictSee
                                      {"lost_hlc", storage::HlcStamp{seed.lostAtMs, 0}.encode()},
                                      {"lost_device", seed.lostDevice},
                                      {"lost_author", seed.lostAuthor},
+                                     {"kept_author", seed.keptAuthor},
                                      {"resolved", std::int64_t{0}}});
     });
     return id ? *id : std::string();
