@@ -36,12 +36,8 @@ using chasqui::test::FuzzEntry;
 // File name -> bytes.
 std::map<std::string, std::string> loadCorpus() {
     std::map<std::string, std::string> out;
-    for (const auto& entry : fs::directory_iterator(fs::path(CHASQUI_FUZZ_CORPUS_DIR))) {
-        std::ifstream in(entry.path(), std::ios::binary);
-        std::stringstream text;
-        text << in.rdbuf();
-        out[entry.path().filename().string()] = text.str();
-    }
+    for (const auto& entry : fs::directory_iterator(fs::path(CHASQUI_FUZZ_CORPUS_DIR)))
+        out[entry.path().filename().string()] = chasqui::test::readBytes(entry.path());
     return out;
 }
 
@@ -55,11 +51,6 @@ std::string joined(const std::vector<std::string>& lines) {
     std::string out;
     for (const auto& line : lines) out += line + "\n";
     return out;
-}
-
-long envNumber(const char* name, long fallback) {
-    const char* text = std::getenv(name);
-    return text && *text ? std::strtol(text, nullptr, 10) : fallback;
 }
 
 const std::vector<std::string> kInteresting{
@@ -164,8 +155,8 @@ TEST_CASE("random and mutated inputs never crash, throw or break the API's contr
     for (const auto& text : corpus) frames.push_back(chasqui::sync::compress(text));
     const chasqui::test::TempDir dir;
     const auto entry = openEntry(dir);
-    const long iterations = envNumber("CHASQUI_FUZZ_ITERATIONS", 10000);
-    const auto seed = static_cast<std::uint64_t>(envNumber("CHASQUI_FUZZ_SEED", 20250615));
+    const long iterations = chasqui::test::envInt("CHASQUI_FUZZ_ITERATIONS", 10000);
+    const auto seed = static_cast<std::uint64_t>(chasqui::test::envInt("CHASQUI_FUZZ_SEED", 20250615));
     MESSAGE("seed " << seed << ", " << iterations << " inputs");
     std::mt19937_64 rng(seed);
     long decoded = 0;

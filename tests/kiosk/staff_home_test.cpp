@@ -122,26 +122,29 @@ TEST_CASE("staff home: results of a query typed past are dropped") {
     f.signIn(test::kStaffLogin, test::kStaffPin);
     auto& k = *f.kiosk;
 
-    // Hold the worker so that searches queue up behind a slow job.
-    auto gate = std::make_unique<test::WorkerGate>(k);
-    ImGui::GetIO().AddInputCharactersUTF8("qu");
-    k.frame();           // "Qu": a search is queued
-    pressNow(k, "kb.back");  // "Q": too short, the list must stay empty
-    k.frame();
-    gate->release();
-    k.settle();
-    CHECK_FALSE(k.has("home.result." + seed.juan.id));
-    CHECK(k.drewText("la búsqueda empieza con dos letras"));
-
-    // Same with a longer query typed past a shorter one: only the last answers.
-    gate = std::make_unique<test::WorkerGate>(k);
-    ImGui::GetIO().AddInputCharactersUTF8("uispe");
-    k.frame();
-    ImGui::GetIO().AddInputCharactersUTF8("x");
-    k.frame();
-    gate->release();
-    k.settle();
-    CHECK_FALSE(k.has("home.result." + seed.juan.id));
+    {
+        // Hold the worker so that searches queue up behind a slow job.
+        test::WorkerGate gate(k);
+        ImGui::GetIO().AddInputCharactersUTF8("qu");
+        k.frame();               // "Qu": a search is queued
+        pressNow(k, "kb.back");  // "Q": too short, the list must stay empty
+        k.frame();
+        gate.release();
+        k.settle();
+        CHECK_FALSE(k.has("home.result." + seed.juan.id));
+        CHECK(k.drewText("la búsqueda empieza con dos letras"));
+    }
+    {
+        // Same with a longer query typed past a shorter one: only the last answers.
+        test::WorkerGate gate(k);
+        ImGui::GetIO().AddInputCharactersUTF8("uispe");
+        k.frame();
+        ImGui::GetIO().AddInputCharactersUTF8("x");
+        k.frame();
+        gate.release();
+        k.settle();
+        CHECK_FALSE(k.has("home.result." + seed.juan.id));
+    }
     CHECK(k.drewText("Nadie coincide"));
 }
 

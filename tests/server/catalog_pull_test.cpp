@@ -4,11 +4,6 @@
 // CatalogStore with no staff signed in; and the same through `chasqui sync`.
 #include <doctest/doctest.h>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
-#include <cerrno>
 #include <condition_variable>
 #include <mutex>
 #include <fstream>
@@ -23,8 +18,6 @@
 #include "sync/http_server_channel.hpp"
 #include "sync/sync_worker.hpp"
 #include "tests/server/server_harness.hpp"
-
-extern char** environ;
 
 using namespace chasqui;
 using namespace chasqui::test;

@@ -4,7 +4,6 @@
 #include <sodium.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <stdexcept>
 
 #include <fmt/format.h>

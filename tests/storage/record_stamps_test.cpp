@@ -8,10 +8,7 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
-#include "storage/audit_log.hpp"
-#include "storage/case_repository.hpp"
 #include "storage/ids.hpp"
 #include "storage/person_repository.hpp"
 #include "storage/record_writer.hpp"
@@ -50,12 +47,10 @@ TEST_CASE("HLC stamps strictly increase even when the wall clock goes backwards"
     PersonRepository repo(*ts);
     const std::vector<std::int64_t> moves = {0, -kHourMs, -2 * kHourMs, -2 * kHourMs, -kHourMs / 2, 1, 5 * kHourMs,
                                              -3 * kHourMs};
-    std::vector<std::string> personIds;
     for (const std::int64_t offset : moves) {
         ts.clock.set(kTestNowMs + offset);
         auto added = repo.add(samplePerson());
         REQUIRE(added.has_value());
-        personIds.push_back(added->id);
     }
     const auto stamps = allHlcs(*ts);
     REQUIRE(stamps.size() >= moves.size());
