@@ -13,19 +13,14 @@ Result<std::string> readMeta(Db& db, const std::string& key) {
     return value;
 }
 
-// UPDATE, then INSERT when there was no row: INSERT OR REPLACE may delete a
-// row as well as insert one, so inside a transaction SQLite keeps a statement
-// journal for it, and SQLCipher encrypts every page written to that journal.
 Result<void> writeMeta(Db& db, const std::string& key, const std::string& value) {
     auto update = db.prepare("UPDATE meta SET value = ?1 WHERE key = ?2");
     if (!update) return std::unexpected(update.error());
     update->bind(1, value).bind(2, key);
-    if (auto r = update->run(); !r) return r;
-    if (db.changes() > 0) return {};
-    auto insert = db.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)");
+    auto insert = db.prepare("INSERT INTO meta (key, value) VALUES (?2, ?1)");
     if (!insert) return std::unexpected(insert.error());
-    insert->bind(1, key).bind(2, value);
-    return insert->run();
+    insert->bind(1, value).bind(2, key);
+    return db.updateElseInsert(*update, *insert);
 }
 
 }  // namespace chasqui::storage

@@ -40,20 +40,15 @@ void RecordClocks::set(const std::string& name, const std::string& clock, const 
     m_fields[name] = {{"c", clock}, {"b", base}};
 }
 
-// UPDATE, then INSERT for a new record: not INSERT OR REPLACE, whose possible
-// delete makes SQLite keep a statement journal that SQLCipher encrypts page by
-// page (see storage/meta_table.cpp).
 Result<void> RecordClocks::save(Db& db) const {
     const std::string fields = m_fields.dump();
     auto update = db.prepare("UPDATE record_clocks SET clock = ?3, fields = ?4 WHERE entity = ?1 AND record_id = ?2");
     if (!update) return std::unexpected(update.error());
     update->bind(1, m_entity).bind(2, m_recordId).bind(3, m_clock).bind(4, fields);
-    if (auto r = update->run(); !r) return r;
-    if (db.changes() > 0) return {};
     auto insert = db.prepare("INSERT INTO record_clocks (entity, record_id, clock, fields) VALUES (?1, ?2, ?3, ?4)");
     if (!insert) return std::unexpected(insert.error());
     insert->bind(1, m_entity).bind(2, m_recordId).bind(3, m_clock).bind(4, fields);
-    return insert->run();
+    return db.updateElseInsert(*update, *insert);
 }
 
 }  // namespace chasqui::storage

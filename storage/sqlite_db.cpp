@@ -194,6 +194,11 @@ Result<std::int64_t> Db::scalarInt(const std::string& sql) {
 
 std::int64_t Db::lastInsertRowid() const { return sqlite3_last_insert_rowid(m_db); }
 int Db::changes() const { return sqlite3_changes(m_db); }
+Result<void> Db::updateElseInsert(Stmt& update, Stmt& insert) {
+    if (auto r = update.run(); !r) return r;
+    if (changes() > 0) return {};
+    return insert.run();
+}
 Result<void> Db::begin() { return exec("BEGIN IMMEDIATE"); }
 Result<void> Db::commit() { return exec("COMMIT"); }
 void Db::rollback() noexcept {

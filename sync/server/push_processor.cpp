@@ -191,28 +191,24 @@ private:
         return f;
     }
 
-    // UPDATE, else INSERT, both OR FAIL: with OR REPLACE (or the default
-    // ABORT) SQLite keeps a statement journal, and SQLCipher encrypts every
-    // page it copies there; that was three quarters of a push's time. A
-    // statement here touches one row, so FAIL undoes as much as ABORT would,
-    // and the push's transaction is rolled back on any error anyway.
+    // Both OR FAIL: a statement here touches one row, so FAIL undoes as much
+    // as ABORT would, without a statement journal (see Db::updateElseInsert);
+    // the push's transaction is rolled back on any error anyway.
     ApiResult<void> setField(const ChangeRecord& c, const std::string& name, const std::string& value,
                              const std::string& base) {
         auto update = m_db.prepare(
-            "UPDATE OR FAIL field_state SET value = ?, clock = ?, base = ?, author = ? "
-            "WHERE entity = ? AND record_id = ? AND field = ?");
+            "UPDATE OR FAIL field_state SET value = ?4, clock = ?5, base = ?6, author = ?7 "
+            "WHERE entity = ?1 AND record_id = ?2 AND field = ?3");
         if (!update) return std::unexpected(fromStorage(update.error()));
-        update->bind(1, value).bind(2, c.clock()).bind(3, base).bind(4, c.author);
-        update->bind(5, c.entity).bind(6, c.record).bind(7, name);
-        if (auto r = update->run(); !r) return std::unexpected(fromStorage(r.error()));
-        if (m_db.changes() > 0) return {};
         auto insert = m_db.prepare(
             "INSERT OR FAIL INTO field_state (entity, record_id, field, value, clock, base, author) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         if (!insert) return std::unexpected(fromStorage(insert.error()));
-        insert->bind(1, c.entity).bind(2, c.record).bind(3, name).bind(4, value).bind(5, c.clock()).bind(6, base);
-        insert->bind(7, c.author);
-        if (auto r = insert->run(); !r) return std::unexpected(fromStorage(r.error()));
+        for (storage::Stmt* stmt : {&*update, &*insert}) {
+            stmt->bind(1, c.entity).bind(2, c.record).bind(3, name).bind(4, value).bind(5, c.clock()).bind(6, base);
+            stmt->bind(7, c.author);
+        }
+        if (auto r = m_db.updateElseInsert(*update, *insert); !r) return std::unexpected(fromStorage(r.error()));
         return {};
     }
 
@@ -284,7 +280,8 @@ private:
 
 ApiResult<PushSummary> ServerStore::push(const DeviceInfo& device, const std::vector<nlohmann::json>& changes) {
     if (changes.size() > kMaxChangesPerList)
-        return apiFail(413, "too_large", "a batch holds at most 1000 changes; send smaller batches");
+        return apiFail(413, "too_large",
+                       fmt::format("a batch holds at most {} changes; send smaller batches", kMaxChangesPerList));
     std::lock_guard lock(m_writeMutex);
     storage::Transaction tx(*m_db);
     if (auto r = tx.begin(); !r) return std::unexpected(fromStorage(r.error()));
