@@ -5,7 +5,7 @@
 #include "bench/storage_bench.hpp"
 #include "bench/sync_bench.hpp"
 #include "bench/ui_bench.hpp"
-#include "storage/secret.hpp"
+#include "storage/base/secret.hpp"
 
 int main(int argc, char** argv) {
     chasqui::storage::ensureSodium();
@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
     int exitCode = 0;
     s->callback([&] { exitCode = chasqui::bench::runStorageBench(storage); });
     chasqui::bench::SyncBenchOptions sync;
-    CLI::App* y = app.add_subcommand("sync", "Sync against a real chasqui-server: bytes per case, a 2G link, 100 devices");
+    CLI::App* y =
+        app.add_subcommand("sync", "Sync against a real chasqui-server: bytes per case, a 2G link, 100 devices");
     y->add_option("--cases", sync.cases, "Case records pushed (default 10000 on loopback, 2000 shaped)");
     y->add_option("--kbit", sync.kbit, "Shaped run: bandwidth cap per direction in kbit/s (2G: 64)");
     y->add_option("--latency-ms", sync.latencyMs, "Shaped run: one-way latency in ms (default 300)");

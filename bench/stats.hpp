@@ -21,6 +21,8 @@ inline double percentile(std::vector<double> samples, double p) {
     return samples[std::min(rank, samples.size() - 1)];
 }
 
-inline double median(std::vector<double> samples) { return percentile(std::move(samples), 50); }
+inline double median(std::vector<double> samples) {
+    return percentile(std::move(samples), 50);
+}
 
 }  // namespace chasqui::bench

@@ -13,12 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/stats.hpp"
-#include "storage/case_repository.hpp"
+#include "storage/base/text.hpp"
 #include "storage/demo/demo_population.hpp"
-#include "storage/duplicate_finder.hpp"
-#include "storage/person_repository.hpp"
-#include "storage/search_index.hpp"
-#include "storage/text.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/person_repository.hpp"
+#include "storage/search/duplicate_finder.hpp"
+#include "storage/search/search_index.hpp"
 
 namespace chasqui::bench {
 
@@ -30,7 +30,8 @@ namespace {
 constexpr const char* kPin = "24681357";
 int g_cachePages = StoreTuning{}.cachePages;
 
-std::unique_ptr<PersonalStore> makeStore(const fs::path& root, bool encrypted, const Clock& clock, bool durable = true) {
+std::unique_ptr<PersonalStore> makeStore(const fs::path& root, bool encrypted, const Clock& clock,
+                                         bool durable = true) {
     std::error_code ec;
     fs::remove_all(root, ec);
     DataDir dir(root);
@@ -118,12 +119,24 @@ std::vector<std::string> makeQueries(const std::vector<Person>& sample, int n, s
         const auto family = splitWords(foldForSearch(p.familyName1));
         const auto given = splitWords(foldForSearch(p.givenNames));
         switch (i % 6) {
-        case 0: out.push_back(family.front().substr(0, 2 + static_cast<std::size_t>(i % 4))); break;
-        case 1: out.push_back(given.front().substr(0, 3) + " " + family.front().substr(0, 3)); break;
-        case 2: out.push_back(p.docNumber.empty() ? family.front() : p.docNumber); break;
-        case 3: out.push_back(p.caseCode); break;
-        case 4: out.push_back(p.phone.empty() ? given.front() : p.phone.substr(4)); break;
-        default: out.push_back(foldForSearch(p.familyName1 + " " + p.familyName2)); break;
+            case 0:
+                out.push_back(family.front().substr(0, 2 + static_cast<std::size_t>(i % 4)));
+                break;
+            case 1:
+                out.push_back(given.front().substr(0, 3) + " " + family.front().substr(0, 3));
+                break;
+            case 2:
+                out.push_back(p.docNumber.empty() ? family.front() : p.docNumber);
+                break;
+            case 3:
+                out.push_back(p.caseCode);
+                break;
+            case 4:
+                out.push_back(p.phone.empty() ? given.front() : p.phone.substr(4));
+                break;
+            default:
+                out.push_back(foldForSearch(p.familyName1 + " " + p.familyName2));
+                break;
         }
     }
     return out;
@@ -135,7 +148,8 @@ int runStorageBench(const StorageBenchOptions& o) {
     if (o.cachePages > 0) g_cachePages = o.cachePages;
     SystemClock clock;
     const bool ownDir = o.workDir.empty();
-    const fs::path work = ownDir ? fs::temp_directory_path() / fmt::format("chasqui-bench-{}", ::getpid()) : fs::path(o.workDir);
+    const fs::path work =
+        ownDir ? fs::temp_directory_path() / fmt::format("chasqui-bench-{}", ::getpid()) : fs::path(o.workDir);
     fs::create_directories(work);
 
     // 1. Writes: encrypted and plain, alternating rounds so that machine noise
@@ -237,9 +251,10 @@ int runStorageBench(const StorageBenchOptions& o) {
         fmt::print("{}\n", j.dump());
         return 0;
     }
-    fmt::print("chasqui-bench storage  ({} persons, {} CPUs; writes: {} rounds x {} registrations (person + case, "
-               "one transaction each), encrypted and plain alternating, medians)\n\n",
-               o.persons, std::thread::hardware_concurrency(), o.rounds, o.insertSample);
+    fmt::print(
+        "chasqui-bench storage  ({} persons, {} CPUs; writes: {} rounds x {} registrations (person + case, "
+        "one transaction each), encrypted and plain alternating, medians)\n\n",
+        o.persons, std::thread::hardware_concurrency(), o.rounds, o.insertSample);
     fmt::print("{:<44} {:>12} {:>12}\n", "measure", "value", "target");
     fmt::print("{:<44} {:>12.0f} {:>12}\n", "registrations/s, encrypted, durable", encPerS, "");
     fmt::print("{:<44} {:>12.0f} {:>12}\n", "registrations/s, plain SQLite, durable", plainPerS, "");

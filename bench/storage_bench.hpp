@@ -4,14 +4,14 @@
 namespace chasqui::bench {
 
 struct StorageBenchOptions {
-    int persons = 100000;   // population for search and duplicate checks
+    int persons = 100000;     // population for search and duplicate checks
     int insertSample = 2000;  // persons written one transaction each, per round
-    int rounds = 5;         // alternating encrypted/plain rounds; medians reported
+    int rounds = 5;           // alternating encrypted/plain rounds; medians reported
     int queries = 500;
     int dupChecks = 300;
-    int cachePages = 0;     // 0: the store's default
+    int cachePages = 0;  // 0: the store's default
     bool json = false;
-    std::string workDir;    // default: a temporary directory, removed afterwards
+    std::string workDir;  // default: a temporary directory, removed afterwards
 };
 
 int runStorageBench(const StorageBenchOptions& options);

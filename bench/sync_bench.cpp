@@ -31,8 +31,8 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/stats.hpp"
+#include "storage/db/personal_store.hpp"
 #include "storage/demo/demo_population.hpp"
-#include "storage/personal_store.hpp"
 #include "sync/change_codec.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/http_server_channel.hpp"
@@ -151,7 +151,7 @@ void enroll(Kiosk& k, const ServerRun& server) {
     if (!code || code->status != 200) die("cannot get an enrollment code");
     const json body = json::parse(code->body, nullptr, false);
     if (!body.is_object() || !body.contains("code") || !body["code"].is_string()) die("bad enrollment code answer");
-    auto publicKey = sync::devicePublicKey(*k.store);
+    auto publicKey = sync::devicePublicKeys(*k.store);
     if (!publicKey) die("no device key: " + publicKey.error().message);
     sync::HttpServerChannel channel(transport, server.url());
     auto answer = channel.enroll(body["code"].get<std::string>(), k.store->session().deviceId, *publicKey, kOffice);
@@ -318,10 +318,10 @@ json runShaped(const ServerRun& server, const fs::path& work, const Clock& clock
     std::vector<PairFigures> runs;
     std::vector<double> seconds, overs;
     for (int i = 0; i < repeat; ++i) {
-        runs.push_back(runPair(server, work, clock, cases, 7000 + static_cast<std::uint64_t>(i), faults, limits, false));
+        runs.push_back(
+            runPair(server, work, clock, cases, 7000 + static_cast<std::uint64_t>(i), faults, limits, false));
         const auto& p = runs.back().push;
-        const double bound =
-            static_cast<double>(p.up + p.down) * 8.0 / (o.kbit * 1000.0) + 2.0 * o.latencyMs / 1000.0;
+        const double bound = static_cast<double>(p.up + p.down) * 8.0 / (o.kbit * 1000.0) + 2.0 * o.latencyMs / 1000.0;
         seconds.push_back(p.seconds);
         overs.push_back(p.seconds / bound);
     }
@@ -349,9 +349,9 @@ json runDevices(const ServerRun& server, const fs::path& work, const Clock& cloc
     for (int i = 0; i < devices; ++i) {
         kiosks.push_back(makeKiosk(work / fmt::format("device-{}", i), clock));
         enroll(kiosks.back(), server);
-        auto key = sync::devicePublicKey(*kiosks.back().store);
+        auto key = sync::devicePublicKeys(*kiosks.back().store);
         if (!key) die(key.error().message);
-        auto page = sync::sealCompressed(json{{"columns", sync::encodeColumns({})}}.dump(), *key);
+        auto page = sync::sealCompressed(json{{"columns", sync::encodeColumns({})}}.dump(), key->box);
         if (!page) die(page.error().message);
         emptyPages.push_back(std::move(*page));
     }
@@ -363,7 +363,8 @@ json runDevices(const ServerRun& server, const fs::path& work, const Clock& cloc
         for (int i = 0; i < devices; ++i) {
             Kiosk& k = kiosks[static_cast<std::size_t>(i)];
             fill(k, o.deviceCases, 9000 + static_cast<std::uint64_t>(round * devices + i));
-            if (auto r = sync::spoolOutbox(*k.store, spoolLimits); !r) die("cannot seal the outbox: " + r.error().message);
+            if (auto r = sync::spoolOutbox(*k.store, spoolLimits); !r)
+                die("cannot seal the outbox: " + r.error().message);
         }
         std::latch ready(devices + 1);
         std::mutex mutex;
@@ -452,9 +453,8 @@ void printTable(const json& j) {
         row("  noise: spread of push seconds (max - min)", num(j["seconds_spread"].get<double>(), 2));
         row("pull seconds (second kiosk, merge included)", num(j["pull_seconds"].get<double>(), 2));
         row("  noise: spread of pull seconds (max - min)", num(j["pull_seconds_spread"].get<double>(), 2));
-        row("pulled / applied / rejected",
-            fmt::format("{}/{}/{}", j["pull_changes"].get<int>(), j["pull_applied"].get<int>(),
-                        j["pull_rejected"].get<int>()));
+        row("pulled / applied / rejected", fmt::format("{}/{}/{}", j["pull_changes"].get<int>(),
+                                                       j["pull_applied"].get<int>(), j["pull_rejected"].get<int>()));
         row("pull bytes per case", num(j["pull_bytes_per_case"].get<double>(), 1));
     } else if (s == "shaped") {
         fmt::print("\nshaped push: {} kbit/s each way, {} ms one-way latency ({} run(s); batch {} changes)\n",
@@ -464,9 +464,10 @@ void printTable(const json& j) {
         row("bound seconds (bytes at the rate + one round trip)", num(j["bound_seconds"].get<double>(), 2));
         row("seconds / bound", num(j["over_bound"].get<double>(), 3), "< 1.5");
     } else {
-        fmt::print("\n{} kiosks pushing at once, {} cases each per round ({} rounds, medians; straight to the server)\n",
-                   j["devices"].get<int>(), j["cases"].get<int>() / j["devices"].get<int>() / j["rounds"].get<int>(),
-                   j["rounds"].get<int>());
+        fmt::print(
+            "\n{} kiosks pushing at once, {} cases each per round ({} rounds, medians; straight to the server)\n",
+            j["devices"].get<int>(), j["cases"].get<int>() / j["devices"].get<int>() / j["rounds"].get<int>(),
+            j["rounds"].get<int>());
         row("cases/s (all devices)", num(j["cases_per_s"].get<double>(), 0));
         row("  noise: spread of cases/s (max - min)", num(j["cases_per_s_spread"].get<double>(), 0));
         row("errors (failed syncs + quarantined changes)", fmt::format("{}", j["errors"].get<int>()), "0");
@@ -485,8 +486,8 @@ int runSyncBench(const SyncBenchOptions& o) {
     const fs::path bin = serverBinary();
     if (!fs::exists(bin)) die(bin.string() + " not found: build the chasqui-server target");
     const bool ownDir = o.workDir.empty();
-    const fs::path work = ownDir ? fs::temp_directory_path() / fmt::format("chasqui-bench-sync-{}", ::getpid())
-                                 : fs::path(o.workDir);
+    const fs::path work =
+        ownDir ? fs::temp_directory_path() / fmt::format("chasqui-bench-sync-{}", ::getpid()) : fs::path(o.workDir);
     std::error_code ec;
     fs::remove_all(work, ec);
     fs::create_directories(work);
@@ -524,8 +525,9 @@ int runSyncBench(const SyncBenchOptions& o) {
         out["cpus"] = cpus;
         fmt::print("{}\n", out.dump());
     } else {
-        fmt::print("chasqui-bench sync  (real chasqui-server on loopback, {} CPUs shared by kiosks, proxy and server)\n",
-                   cpus);
+        fmt::print(
+            "chasqui-bench sync  (real chasqui-server on loopback, {} CPUs shared by kiosks, proxy and server)\n",
+            cpus);
         for (const auto& r : results) printTable(r);
     }
     int errors = 0;

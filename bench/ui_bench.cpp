@@ -19,11 +19,11 @@
 
 #include "bench/stats.hpp"
 #include "kiosk/headless/headless_kiosk.hpp"
-#include "storage/catalog_import.hpp"
-#include "storage/catalog_store.hpp"
+#include "storage/catalog/catalog_import.hpp"
+#include "storage/catalog/catalog_store.hpp"
+#include "storage/db/personal_store.hpp"
 #include "storage/demo/demo_population.hpp"
-#include "storage/key_wrap.hpp"
-#include "storage/personal_store.hpp"
+#include "storage/keys/key_wrap.hpp"
 
 extern char** environ;
 
@@ -50,7 +50,8 @@ void prepareData(const storage::DataDir& dir, int persons) {
     init.adminLogin = kLogin;
     init.adminPin = kPin;
     init.kdf = storage::KdfParams::minimumForTests();  // sign-in cost is not what is measured
-    if (auto r = storage::PersonalStore::create(dir, init, clock); !r) die("cannot create the store: " + r.error().message);
+    if (auto r = storage::PersonalStore::create(dir, init, clock); !r)
+        die("cannot create the store: " + r.error().message);
     auto store = storage::PersonalStore::signIn(dir, kLogin, kPin, clock);
     if (!store) die("cannot sign in: " + store.error().message);
     storage::demo::DemoOptions demo;
@@ -90,9 +91,9 @@ void require(bool ok, const std::string& what) {
 }
 
 std::vector<ScreenFigures> headlessFrames(const storage::DataDir& dir, int frames) {
-    storage::ManualClock clock(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
+    storage::ManualClock clock(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
     kiosk::KioskConfig config;
     config.idleTimeoutMs = 3'600'000;  // no lock while measuring
     kiosk::HeadlessKiosk k(dir.root, clock, config);
@@ -230,8 +231,10 @@ int runUiBench(const UiBenchOptions& o) {
     const double prepSeconds = msSince(prepStart) / 1000.0;
     const auto screens = headlessFrames(dir, o.frames);
     WindowFigures window;
-    if (o.window) window = windowIdle(dir, work, o.idleSeconds);
-    else window.why = "--no-window";
+    if (o.window)
+        window = windowIdle(dir, work, o.idleSeconds);
+    else
+        window.why = "--no-window";
     if (o.workDir.empty()) fs::remove_all(work);
 
     double worst = 0;
@@ -255,16 +258,18 @@ int runUiBench(const UiBenchOptions& o) {
     }
     fmt::print("chasqui-bench ui: {} persons (prepared in {:.0f} s), {} frames per screen\n", o.persons, prepSeconds,
                o.frames);
-    fmt::print("Headless frames (CPU side: layout + draw lists; no GPU). Noise: other work on the machine moves\n"
-               "these by tens of percent; compare the ratio to the welcome screen of the same run.\n\n");
+    fmt::print(
+        "Headless frames (CPU side: layout + draw lists; no GPU). Noise: other work on the machine moves\n"
+        "these by tens of percent; compare the ratio to the welcome screen of the same run.\n\n");
     fmt::print("| screen | items | p50 ms | p95 ms | p50 vs welcome |\n|---|---:|---:|---:|---:|\n");
     for (const auto& s : screens)
         fmt::print("| {} | {} | {:.3f} | {:.3f} | {:.2f}x |\n", s.screen, s.items, s.p50, s.p95,
                    baseline > 0 ? s.p50 / baseline : 0.0);
     fmt::print("\nframe_p95_ms (worst screen) = {:.2f} (target < 8)\n", worst);
     if (window.ran)
-        fmt::print("real window: first frame after {:.0f} ms (target < 1000), idle CPU {:.2f} % over {} s (target < 1)\n",
-                   window.firstFrameMs, window.idleCpuPercent, o.idleSeconds);
+        fmt::print(
+            "real window: first frame after {:.0f} ms (target < 1000), idle CPU {:.2f} % over {} s (target < 1)\n",
+            window.firstFrameMs, window.idleCpuPercent, o.idleSeconds);
     else
         fmt::print("real window: not measured: {}\n", window.why);
     return 0;

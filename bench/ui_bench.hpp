@@ -10,9 +10,9 @@ namespace chasqui::bench {
 
 struct UiBenchOptions {
     int persons = 100000;
-    int frames = 240;         // frames measured per screen
+    int frames = 240;  // frames measured per screen
     int idleSeconds = 10;
-    bool window = true;       // also run the real window when DISPLAY is set
+    bool window = true;  // also run the real window when DISPLAY is set
     std::string workDir;
     bool json = false;
 };

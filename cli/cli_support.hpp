@@ -5,22 +5,27 @@
 #include <memory>
 #include <string>
 
-#include "storage/clock.hpp"
-#include "storage/data_dir.hpp"
-#include "storage/error.hpp"
-#include "storage/personal_store.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/base/data_dir.hpp"
+#include "storage/base/error.hpp"
+#include "storage/base/trusted_clock.hpp"
+#include "storage/db/personal_store.hpp"
 
 namespace chasqui::cli {
 
 // Exit codes are part of the CLI's contract with scripts.
 enum ExitCode : int {
     kOk = 0,
-    kFailure = 1,          // I/O and other errors
-    kUsage = 2,            // wrong command line
-    kCredentials = 3,      // wrong PIN, locked or throttled account, not allowed
-    kDamaged = 4,          // corrupt, truncated or tampered data
-    kInvalidInput = 5,     // a value or input file failed validation
+    kFailure = 1,       // I/O and other errors
+    kUsage = 2,         // wrong command line
+    kCredentials = 3,   // wrong PIN, locked or throttled account, not allowed
+    kDamaged = 4,       // corrupt, truncated, missing or tampered data (store, keyring)
+    kInvalidInput = 5,  // a value or input file failed validation
+    kWrongDevice = 6,   // the device secret is missing or is not this kiosk's
 };
+
+// The exit codes as `chasqui --help` lists them.
+const char* exitCodeHelp();
 
 int exitCodeFor(const storage::Error& error);
 // Prints "chasqui: <message>" to stderr and returns the exit code.
@@ -32,7 +37,8 @@ struct Credentials {
     std::string pinFile;  // --pin-file
 };
 
+// The store reads `clock`, which first learns the server's time kept in the data directory.
 storage::Result<std::unique_ptr<storage::PersonalStore>> signIn(const Credentials& credentials,
-                                                                const storage::Clock& clock);
+                                                                const storage::TrustedClock& clock);
 
 }  // namespace chasqui::cli

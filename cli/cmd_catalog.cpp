@@ -1,8 +1,8 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "storage/catalog_import.hpp"
-#include "storage/catalog_store.hpp"
+#include "storage/catalog/catalog_import.hpp"
+#include "storage/catalog/catalog_store.hpp"
 
 namespace chasqui::cli {
 
@@ -16,7 +16,8 @@ storage::Result<storage::CatalogInfo> importCatalog(storage::PersonalStore& stor
     if (!catalog) return std::unexpected(catalog.error());
     auto info = storage::importCatalogFile(*catalog, file);
     if (!info) return std::unexpected(info.error());
-    if (auto r = store.writeVoid([&](storage::RecordWriter& w) { return w.audit("catalog_import", "catalog", info->version); });
+    if (auto r = store.writeVoid(
+            [&](storage::RecordWriter& w) { return w.audit("catalog_import", "catalog", info->version); });
         !r)
         return std::unexpected(r.error());
     return info;

@@ -1,10 +1,10 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "storage/catalog_import.hpp"
-#include "storage/catalog_store.hpp"
+#include "storage/base/secret.hpp"
+#include "storage/catalog/catalog_import.hpp"
+#include "storage/catalog/catalog_store.hpp"
 #include "storage/demo/demo_population.hpp"
-#include "storage/secret.hpp"
 
 #ifndef CHASQUI_ASSETS_DIR
 #error "CHASQUI_ASSETS_DIR must point at the assets folder"
@@ -16,17 +16,20 @@ storage::Result<storage::CatalogInfo> importCatalog(storage::PersonalStore& stor
 
 void addDemoCommand(CLI::App& app, CommandContext& ctx) {
     struct Options {
-        std::string data, pinFile, office = "TUM", catalog = std::string(CHASQUI_ASSETS_DIR) + "/catalog/demo_catalog.json";
+        std::string data, pinFile, office = "TUM",
+                                   catalog = std::string(CHASQUI_ASSETS_DIR) + "/catalog/demo_catalog.json";
         int persons = 200;
         std::uint64_t seed = 20250615;
     };
     auto opts = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand(
-        "demo", "Fill a data directory with DEMO people, cases, assistance and referrals plus the demo catalog "
-                "(creates the directory with a 'demo.admin' administrator if it does not exist)");
+        "demo",
+        "Fill a data directory with DEMO people, cases, assistance and referrals plus the demo catalog "
+        "(creates the directory with a 'demo.admin' administrator if it does not exist)");
     cmd->add_option("--data", opts->data, "Kiosk data directory")->required();
     cmd->add_option("--pin-file", opts->pinFile, "File with the demo administrator's PIN (8+ digits)")->required();
-    cmd->add_option("--persons", opts->persons, "How many people to generate (default 200)")->check(CLI::Range(0, 2000000));
+    cmd->add_option("--persons", opts->persons, "How many people to generate (default 200)")
+        ->check(CLI::Range(0, 2000000));
     cmd->add_option("--office", opts->office, "Office code for a new directory (default TUM)");
     cmd->add_option("--seed", opts->seed, "Random seed (same seed, same people)");
     cmd->add_option("--catalog", opts->catalog, "Catalog file to import (default: the demo catalog)");
@@ -75,9 +78,9 @@ void addDemoCommand(CLI::App& app, CommandContext& ctx) {
             ctx.exitCode = report(counts.error());
             return;
         }
-        fmt::print("Added DEMO data: {} persons, {} households, {} cases, {} assistance entries, {} referrals, {} notes\n",
-                   counts->persons, counts->households, counts->cases, counts->assistance, counts->referrals,
-                   counts->notes);
+        fmt::print(
+            "Added DEMO data: {} persons, {} households, {} cases, {} assistance entries, {} referrals, {} notes\n",
+            counts->persons, counts->households, counts->cases, counts->assistance, counts->referrals, counts->notes);
     });
 }
 

@@ -1,8 +1,8 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "storage/personal_store.hpp"
-#include "storage/secret.hpp"
+#include "storage/base/secret.hpp"
+#include "storage/db/personal_store.hpp"
 
 namespace chasqui::cli {
 

@@ -3,8 +3,8 @@
 #include <fstream>
 
 #include "cli/commands.hpp"
-#include "storage/data_dir.hpp"
-#include "storage/report_5w.hpp"
+#include "storage/base/data_dir.hpp"
+#include "storage/reports/report_5w.hpp"
 
 namespace chasqui::cli {
 

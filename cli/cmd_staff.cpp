@@ -1,8 +1,8 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "storage/secret.hpp"
-#include "storage/staff_admin.hpp"
+#include "storage/base/secret.hpp"
+#include "storage/keys/staff_admin.hpp"
 
 namespace chasqui::cli {
 
@@ -34,7 +34,8 @@ void addStaffCommand(CLI::App& app, CommandContext& ctx) {
     addCredentialOptions(*add, opts->credentials);
     add->add_option("--name", opts->name, "Full name")->required();
     add->add_option("--login", opts->login, "Login (default: made from the name)");
-    add->add_option("--role", opts->role, "staff, supervisor or admin")->check(CLI::IsMember({"staff", "supervisor", "admin"}));
+    add->add_option("--role", opts->role, "staff, supervisor or admin")
+        ->check(CLI::IsMember({"staff", "supervisor", "admin"}));
     add->add_option("--new-pin-file", opts->newPinFile, "File with the new member's PIN")->required();
     add->callback([opts, &ctx] {
         withStore(ctx, opts->credentials, [&](storage::PersonalStore& s) -> storage::Result<void> {
@@ -57,7 +58,10 @@ void addStaffCommand(CLI::App& app, CommandContext& ctx) {
             if (!members) return std::unexpected(members.error());
             fmt::print("{:<24} {:<11} {:<9} {}\n", "LOGIN", "ROLE", "STATE", "NAME");
             for (const auto& m : *members) {
-                const char* state = !m.active ? "disabled" : m.locked ? "locked" : !m.hasCredential ? "no-pin" : "active";
+                const char* state = !m.active          ? "disabled"
+                                    : m.locked         ? "locked"
+                                    : !m.hasCredential ? "no-pin"
+                                                       : "active";
                 fmt::print("{:<24} {:<11} {:<9} {}\n", m.login, m.role, state, m.name);
             }
             return {};

@@ -4,9 +4,10 @@
 #include <utility>
 
 #include "cli/commands.hpp"
-#include "storage/catalog_store.hpp"
-#include "storage/keyring.hpp"
-#include "storage/search_index.hpp"
+#include "storage/catalog/catalog_store.hpp"
+#include "storage/keys/keyring.hpp"
+#include "storage/search/search_index.hpp"
+#include "sync/pending_changes.hpp"
 
 namespace chasqui::cli {
 
@@ -17,7 +18,8 @@ void printCatalog(const storage::DataDir& dir) {
     if (!catalog) return;
     auto info = catalog->info();
     if (!info) return;
-    fmt::print("Service catalog: {} services, version {}\n", info->count, info->version.empty() ? "(none)" : info->version);
+    fmt::print("Service catalog: {} services, version {}\n", info->count,
+               info->version.empty() ? "(none)" : info->version);
     for (const auto& [category, count] : info->perCategory) fmt::print("  {:<16} {}\n", category, count);
 }
 
@@ -55,12 +57,12 @@ void addStatusCommand(CLI::App& app, CommandContext& ctx) {
             {"Assistance entries", "SELECT count(*) FROM assistance WHERE deleted = 0"},
             {"Referrals", "SELECT count(*) FROM referrals WHERE deleted = 0"},
             {"Notes", "SELECT count(*) FROM notes WHERE deleted = 0"},
-            {"Changes waiting to sync", "SELECT count(*) FROM changes WHERE seq > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_acked_seq')"},
+            {"Changes waiting to sync", nullptr},  // sync::pendingChanges: the one definition
             {"Audit entries", "SELECT count(*) FROM audit"},
         }};
         fmt::print("Signed in as {} ({})\n", (*store)->session().login, (*store)->session().role);
         for (const auto& [label, sql] : kCounts) {
-            auto n = db.scalarInt(sql);
+            auto n = sql != nullptr ? db.scalarInt(sql) : sync::pendingChanges(**store);
             if (!n) {
                 ctx.exitCode = report(n.error());
                 return;
@@ -92,7 +94,8 @@ void addSearchCommand(CLI::App& app, CommandContext& ctx) {
             ctx.exitCode = report(found.error());
             return;
         }
-        if (auto r = (*store)->writeVoid([](storage::RecordWriter& w) { return w.audit("search", "person", ""); }); !r) {
+        if (auto r = (*store)->writeVoid([](storage::RecordWriter& w) { return w.audit("search", "person", ""); });
+            !r) {
             ctx.exitCode = report(r.error());
             return;
         }

@@ -1,24 +1,43 @@
+#include <chrono>
+#include <memory>
+
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "storage/catalog_store.hpp"
+#include "storage/catalog/catalog_store.hpp"
 #include "sync/catalog_pull.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/device_link.hpp"
 #include "sync/enrollment_client.hpp"
 #include "sync/http_server_channel.hpp"
 #include "sync/kiosk_sync.hpp"
+#include "sync/spool.hpp"
 
 namespace chasqui::cli {
+
+namespace {
+// Staff must know when the kiosk's own clock is wrong: dates follow the server's time, but the clock should be fixed.
+void printClockWarning(const storage::ClockCheck& check) {
+    using State = storage::ClockCheck::State;
+    if (check.state != State::Ahead && check.state != State::Behind) return;
+    const std::int64_t minutes = std::llabs(check.offsetMs) / 60000;
+    fmt::print(
+        "Warning: this machine's clock is {} days {} h {} min {} the server's. Dates use the server's time; "
+        "set the clock right.\n",
+        minutes / 1440, minutes / 60 % 24, minutes % 60, check.state == State::Ahead ? "ahead of" : "behind");
+}
+}  // namespace
 
 namespace {
 
 int reportSync(const sync::SyncError& error) {
     fmt::print(stderr, "chasqui: {}\n", error.message);
     switch (error.code) {
-    case sync::SyncErrorCode::Unauthorized:
-    case sync::SyncErrorCode::Revoked: return kCredentials;
-    default: return kFailure;
+        case sync::SyncErrorCode::Unauthorized:
+        case sync::SyncErrorCode::Revoked:
+            return kCredentials;
+        default:
+            return kFailure;
     }
 }
 
@@ -38,6 +57,35 @@ int pullServiceCatalog(storage::PersonalStore& store, sync::CatalogChannel& chan
         fmt::print("Catalog: up to date\n");
     }
     return kOk;
+}
+
+// The server revoked this device (403 `revoked`): erase the personal data, but
+// first seal every change the server never got into the outbox, which
+// wipeRevokedDevice keeps in DIR/revoked-outbox/ for an administrator. When
+// the changes cannot be sealed, nothing is erased.
+int wipeRevoked(std::unique_ptr<storage::PersonalStore> store, const storage::DataDir& dir) {
+    if (auto sealed = sync::spoolOutbox(*store); !sealed) {
+        fmt::print(stderr,
+                   "chasqui: this device was revoked by the server, but its unsent changes could not be sealed for "
+                   "the administrator ({}), so nothing was erased. Tell an administrator.\n",
+                   sealed.error().message);
+        return kCredentials;
+    }
+    store.reset();  // closes the database before its files go
+    auto wiped = sync::wipeRevokedDevice(dir);
+    if (!wiped) {
+        fmt::print(stderr, "chasqui: this device was revoked by the server, but it could not be erased: {}\n",
+                   wiped.error().message);
+        return kCredentials;
+    }
+    fmt::print(stderr,
+               "chasqui: this device was revoked by the server. Its personal data and sync queue were erased.\n");
+    if (wiped->keptBatches > 0)
+        fmt::print(stderr,
+                   "chasqui: {} changes it never sent are kept, sealed to the server's key (unreadable here), in {}; "
+                   "an administrator can bring them into the server with `chasqui-server recover-outbox`.\n",
+                   wiped->keptChanges, sync::revokedOutboxPath(dir).string());
+    return kCredentials;
 }
 
 }  // namespace
@@ -84,18 +132,19 @@ void addSyncCommands(CLI::App& app, CommandContext& ctx) {
             ctx.exitCode = report(store.error());
             return;
         }
-        sync::CurlTransport transport(sync::CurlOptions{.caFile = {}, .pinnedPublicKey = opts->pin});
-        sync::HttpServerChannel channel(transport, opts->server.empty() ? link->serverUrl : opts->server, link->deviceToken);
+        sync::CurlOptions curl{.caFile = {}, .pinnedPublicKey = opts->pin};
+        // A server that keeps sending cannot hold the command for longer than a sync run may last.
+        curl.deadline = std::chrono::steady_clock::now() + sync::SpoolLimits{}.maxRunTime;
+        sync::CurlTransport transport(curl);
+        sync::HttpServerChannel channel(transport, opts->server.empty() ? link->serverUrl : opts->server,
+                                        link->deviceToken);
         auto pending = sync::pendingChanges(**store);
-        fmt::print("Sending {} changes to {}...\n", pending ? *pending : 0, opts->server.empty() ? link->serverUrl : opts->server);
+        fmt::print("Sending {} changes to {}...\n", pending ? *pending : 0,
+                   opts->server.empty() ? link->serverUrl : opts->server);
         auto summary = sync::syncNow(**store, channel);
         if (!summary) {
             if (summary.error().code == sync::SyncErrorCode::Revoked) {
-                store->reset();
-                auto wiped = sync::wipeRevokedDevice(dir);
-                fmt::print(stderr, "chasqui: this device was revoked by the server. {}\n",
-                           wiped ? "Its personal data and sync queue were erased." : wiped.error().message);
-                ctx.exitCode = kCredentials;
+                ctx.exitCode = wipeRevoked(std::move(*store), dir);
                 return;
             }
             ctx.exitCode = reportSync(summary.error());
@@ -105,6 +154,10 @@ void addSyncCommands(CLI::App& app, CommandContext& ctx) {
                    summary->pushed, summary->duplicates, summary->quarantined, summary->pulled, summary->applied,
                    channel.bytesSent(), channel.bytesReceived());
         for (const auto& p : summary->problems) fmt::print("  refused {}: {} ({})\n", p.id, p.code, p.message);
+        if (summary->restamped > 0)
+            fmt::print("{} changes stamped while this kiosk's clock ran ahead were stamped again and sent.\n",
+                       summary->restamped);
+        printClockWarning(ctx.clock.check());
         if (summary->quarantined > 0) ctx.exitCode = kInvalidInput;
         if (const int rc = pullServiceCatalog(**store, channel); rc != kOk) ctx.exitCode = rc;
     });

@@ -1,8 +1,8 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "storage/audit_log.hpp"
-#include "storage/integrity.hpp"
+#include "storage/records/audit_log.hpp"
+#include "storage/records/integrity.hpp"
 
 namespace chasqui::cli {
 
@@ -22,13 +22,15 @@ void addVerifyCommand(CLI::App& app, CommandContext& ctx) {
             return;
         }
         fmt::print("Database pages: {}\n", result->databaseOk ? "ok" : "DAMAGED");
-        fmt::print("Audit entries:  {} ({})\n", result->auditEntries, result->auditProblems.empty() ? "chain intact" : "CHAIN BROKEN");
+        fmt::print("Audit entries:  {} ({})\n", result->auditEntries,
+                   result->auditProblems.empty() ? "chain intact" : "CHAIN BROKEN");
         for (const auto& p : result->auditProblems) fmt::print("  entry {}: {}\n", p.seq, p.what);
         fmt::print("Records without their change record: {}\n", result->recordsWithoutChange);
         for (const auto& line : result->databaseMessages) fmt::print("  {}\n", line);
         if (!result->ok()) {
-            fmt::print(stderr, "chasqui: the data directory is damaged or was tampered with. Do not sync it; "
-                               "keep a copy for investigation and restore from a backup.\n");
+            fmt::print(stderr,
+                       "chasqui: the data directory is damaged or was tampered with. Do not sync it; "
+                       "keep a copy for investigation and restore from a backup.\n");
             ctx.exitCode = kDamaged;
         }
     });

@@ -4,11 +4,13 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_support.hpp"
+#include "storage/base/trusted_clock.hpp"
 
 namespace chasqui::cli {
 
 struct CommandContext {
-    const storage::Clock& clock;
+    // Learns the server's time kept in the data directory (at signIn).
+    const storage::TrustedClock& clock;
     int exitCode = kOk;
 };
 

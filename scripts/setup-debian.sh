@@ -15,6 +15,8 @@ packages=(
   xvfb xdotool imagemagick x11-utils python3 curl
   # the libFuzzer target (scripts/fuzz.sh): clang 16 and its fuzzer runtime
   clang-16 libclang-rt-16-dev
+  # format and lint checks (scripts/lint.sh)
+  clang-format-16 clang-tidy-16
 )
 
 missing=()

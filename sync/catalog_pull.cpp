@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "storage/catalog_import.hpp"
-#include "storage/validation.hpp"
+#include "storage/base/validation.hpp"
+#include "storage/catalog/catalog_import.hpp"
 
 namespace chasqui::sync {
 
@@ -11,13 +11,11 @@ namespace {
 
 // A local store failure is not the server's fault: Internal, keeping the
 // store's message, which says what to do (free space, delete a damaged file).
-SyncError localFailure(const storage::Error& error) {
-    return SyncError{SyncErrorCode::Internal, fmt::format("service catalog: {}", error.message), 0, {}};
-}
+constexpr std::string_view kCatalogFailed = "service catalog: ";
 
 SyncResult<CatalogPullResult> currentState(storage::CatalogStore& store, bool changed) {
     auto info = store.info();
-    if (!info) return std::unexpected(localFailure(info.error()));
+    if (!info) return std::unexpected(fromStorage(info.error(), kCatalogFailed));
     return CatalogPullResult{changed, info->version, info->count};
 }
 
@@ -30,13 +28,13 @@ std::string keptCatalog(const std::string& version) {
 
 SyncResult<CatalogPullResult> pullCatalog(const storage::DataDir& dir, CatalogChannel& channel) {
     auto store = storage::CatalogStore::open(dir);
-    if (!store) return std::unexpected(localFailure(store.error()));
+    if (!store) return std::unexpected(fromStorage(store.error(), kCatalogFailed));
     return pullCatalog(*store, channel);
 }
 
 SyncResult<CatalogPullResult> pullCatalog(storage::CatalogStore& store, CatalogChannel& channel) {
     auto before = store.info();
-    if (!before) return std::unexpected(localFailure(before.error()));
+    if (!before) return std::unexpected(fromStorage(before.error(), kCatalogFailed));
     auto fetched = channel.fetchCatalog(before->version);
     if (!fetched) return std::unexpected(fetched.error());
     if (!fetched->has_value()) return CatalogPullResult{false, before->version, before->count};
@@ -70,7 +68,7 @@ SyncResult<CatalogPullResult> pullCatalog(storage::CatalogStore& store, CatalogC
                             fmt::format("The server sent a service catalog that is not valid; {}. {}",
                                         keptCatalog(before->version), r.error().message));
         }
-        return std::unexpected(localFailure(r.error()));
+        return std::unexpected(fromStorage(r.error(), kCatalogFailed));
     }
     return currentState(store, true);
 }

@@ -1,12 +1,12 @@
 #pragma once
 // The kiosk's copy of the service catalog the server publishes
 // (sync/PROTOCOL.md, GET /v1/catalog). The catalog is public information kept
-// in its own unencrypted store (storage/catalog_store.hpp), so a pull needs no
+// in its own unencrypted store (storage/catalog/catalog_store.hpp), so a pull needs no
 // staff sign-in and no personal-data key: the sync worker runs it while the
 // kiosk is locked.
 //
 // A catalog from the server goes through the same parsing and validation as
-// `chasqui catalog import` (storage/catalog_import.hpp) and replaces the old
+// `chasqui catalog import` (storage/catalog/catalog_import.hpp) and replaces the old
 // one in a single transaction: a kiosk never shows half a catalog, and an
 // invalid one is refused while the previous catalog stays in use.
 //
@@ -15,8 +15,8 @@
 #include <optional>
 #include <string>
 
-#include "storage/catalog_store.hpp"
-#include "storage/data_dir.hpp"
+#include "storage/base/data_dir.hpp"
+#include "storage/catalog/catalog_store.hpp"
 #include "sync/sync_error.hpp"
 
 namespace chasqui::sync {

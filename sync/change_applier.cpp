@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "storage/record_clocks.hpp"
-#include "storage/record_writer.hpp"
-#include "storage/search_index.hpp"
+#include "storage/records/record_clocks.hpp"
+#include "storage/records/record_writer.hpp"
+#include "storage/search/search_index.hpp"
 #include "sync/merge_rules.hpp"
 
 namespace chasqui::sync {
@@ -14,32 +14,13 @@ namespace {
 using storage::Db;
 using storage::Result;
 
-// Value for a column that a partial first change does not set: the tables'
-// columns are NOT NULL without defaults.
-nlohmann::json emptyValue(ColumnType type) {
-    switch (type) {
-    case ColumnType::Integer: return 0;
-    case ColumnType::Real: return 0.0;
-    default: return "";
-    }
-}
-
-void bindJson(storage::Stmt& stmt, int index, const nlohmann::json& value) {
-    if (value.is_null()) stmt.bindNull(index);
-    else if (value.is_number_integer()) stmt.bind(index, value.get<std::int64_t>());
-    else if (value.is_number()) stmt.bind(index, value.get<double>());
-    else if (value.is_string()) stmt.bind(index, value.get<std::string>());
-    else stmt.bind(index, value.dump());
-}
-
-Result<bool> recordExists(Db& db, std::string_view table, const std::string& id) {
-    auto stmt = db.prepare(fmt::format("SELECT 1 FROM {} WHERE id = ?", table));
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->bind(1, id);
-    auto row = stmt->step();
-    if (!row) return std::unexpected(row.error());
-    stmt->reset();
-    return *row;
+// A merged value as the store takes it (the codec checked its type).
+storage::FieldValue fieldValue(const nlohmann::json& value) {
+    if (value.is_null()) return nullptr;
+    if (value.is_number_integer()) return value.get<std::int64_t>();
+    if (value.is_number()) return value.get<double>();
+    if (value.is_string()) return value.get<std::string>();
+    return value.dump();
 }
 
 // Winning fields of one change, with the merge clocks advanced.
@@ -47,41 +28,18 @@ struct Winners {
     nlohmann::json values = nlohmann::json::object();
 };
 
-Result<void> writeRow(Db& db, const ChangeRecord& c, std::string_view table, bool exists, const Winners& w,
-                      std::int64_t wallMs) {
-    if (!exists) {
-        std::string columns = "id, created_at, updated_at, author, device";
-        std::string marks = "?, ?, ?, ?, ?";
-        std::vector<std::pair<std::string, nlohmann::json>> values;
-        for (const auto& spec : columnsOf(c.entity)) {
-            auto it = w.values.find(std::string(spec.name));
-            values.emplace_back(std::string(spec.name), it != w.values.end() ? *it : emptyValue(spec.type));
-            columns += ", " + std::string(spec.name);
-            marks += ", ?";
-        }
-        auto stmt = db.prepare(fmt::format("INSERT INTO {} ({}) VALUES ({})", table, columns, marks));
-        if (!stmt) return std::unexpected(stmt.error());
-        stmt->bind(1, c.record).bind(2, wallMs).bind(3, wallMs).bind(4, c.author).bind(5, c.device);
-        int index = 6;
-        for (const auto& [name, value] : values) bindJson(*stmt, index++, value);
-        return stmt->run();
-    }
-    if (w.values.empty()) return {};
-    std::string sets = "updated_at = ?, author = ?, device = ?";
-    for (const auto& [name, value] : w.values.items()) sets += ", " + name + " = ?";
-    auto stmt = db.prepare(fmt::format("UPDATE {} SET {} WHERE id = ?", table, sets));
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->bind(1, wallMs).bind(2, c.author).bind(3, c.device);
-    int index = 4;
-    for (const auto& [name, value] : w.values.items()) bindJson(*stmt, index++, value);
-    stmt->bind(index, c.record);
-    return stmt->run();
+storage::Fields fieldsOf(const Winners& w) {
+    storage::Fields out;
+    for (const auto& [name, value] : w.values.items()) out.emplace_back(name, fieldValue(value));
+    return out;
 }
 
 }  // namespace
 
 Result<ApplyReport> applyRemoteChanges(storage::PersonalStore& store, const std::vector<ChangeRecord>& changes) {
     Db& db = store.db();
+    // The one write path; pulled changes add no audit entry and no change record.
+    storage::RecordWriter writer = store.writer();
     ApplyReport report;
     for (const ChangeRecord& c : changes) {
         // Whatever happens to this change, later local edits must order after it.
@@ -89,18 +47,21 @@ Result<ApplyReport> applyRemoteChanges(storage::PersonalStore& store, const std:
         if (storage::HlcStamp::decode(c.hlc, seen)) store.observeClock(seen);
         const std::string_view table = storage::tableOf(c.entity);
         if (table.empty()) {
-            report.rejected.emplace_back(c.id, CodecError{"unknown_entity", "not a synced entity"});
+            report.rejected.emplace_back(c.id, syncError(SyncErrorCode::UnknownEntity, "not a synced entity"));
             continue;
         }
-        auto exists = recordExists(db, table, c.record);
+        auto exists = writer.exists(c.entity, c.record);
         if (!exists) return std::unexpected(exists.error());
         auto clocks = storage::RecordClocks::load(db, c.entity, c.record);
         if (!clocks) return std::unexpected(clocks.error());
         const std::string clock = c.clock();
         if (isAppendOnly(c.entity) && *exists) {
             // Created once: the creating change again is a duplicate, anything else is refused.
-            if (*clocks && (*clocks)->field("").clock == clock) ++report.ignored;
-            else report.rejected.emplace_back(c.id, CodecError{"append_only", fmt::format("{} records cannot change", c.entity)});
+            if (*clocks && (*clocks)->field("").clock == clock)
+                ++report.ignored;
+            else
+                report.rejected.emplace_back(
+                    c.id, syncError(SyncErrorCode::AppendOnly, fmt::format("{} records cannot change", c.entity)));
             continue;
         }
         nlohmann::json incoming = c.fields;
@@ -129,15 +90,16 @@ Result<ApplyReport> applyRemoteChanges(storage::PersonalStore& store, const std:
         }
         storage::HlcStamp stamp;
         storage::HlcStamp::decode(c.hlc, stamp);
-        if (auto r = writeRow(db, c, table, *exists, winners, stamp.wallMs); !r) {
+        storage::RemoteWrite write{c.entity, c.record, *exists,      fieldsOf(winners),
+                                   c.author, c.device, stamp.wallMs, std::move(state)};
+        if (auto r = writer.applyRemote(write); !r) {
             if (r.error().code == storage::ErrorCode::AlreadyExists) {
                 // A unique value (a staff login, a case code) already used by another record here.
-                report.rejected.emplace_back(c.id, CodecError{"unique_violation", r.error().message});
+                report.rejected.emplace_back(c.id, syncError(SyncErrorCode::UniqueViolation, r.error().message));
                 continue;
             }
             return std::unexpected(r.error());
         }
-        if (auto r = state.save(db); !r) return std::unexpected(r.error());
         if (c.entity == "person") {
             if (auto r = storage::indexPerson(db, c.record); !r) return std::unexpected(r.error());
         }

@@ -10,19 +10,20 @@
 #include <string>
 #include <vector>
 
-#include "storage/personal_store.hpp"
+#include "storage/db/personal_store.hpp"
 #include "sync/change_codec.hpp"
 
 namespace chasqui::sync {
 
 struct ApplyReport {
-    int applied = 0;   // changes that set at least one field
-    int ignored = 0;   // duplicates and older values
-    std::vector<std::pair<std::string, CodecError>> rejected;  // change id -> why (kept out, never blocking)
-    std::vector<std::string> disabledStaff;  // staff ids whose account was disabled by this page
+    int applied = 0;                                          // changes that set at least one field
+    int ignored = 0;                                          // duplicates and older values
+    std::vector<std::pair<std::string, SyncError>> rejected;  // change id -> why (kept out, never blocking)
+    std::vector<std::string> disabledStaff;                   // staff ids whose account was disabled by this page
 };
 
 // Applies `changes` inside the caller's open transaction on `store.db()`.
-storage::Result<ApplyReport> applyRemoteChanges(storage::PersonalStore& store, const std::vector<ChangeRecord>& changes);
+storage::Result<ApplyReport> applyRemoteChanges(storage::PersonalStore& store,
+                                                const std::vector<ChangeRecord>& changes);
 
 }  // namespace chasqui::sync

@@ -2,7 +2,9 @@
 // Change records on the wire (sync/PROTOCOL.md section 2): reading them from
 // the local outbox, encoding them as JSON, and decoding JSON from the network
 // with every field validated. Decoding never throws; a bad record yields a
-// CodecError with a stable code and a message, so it can be quarantined alone.
+// SyncError (sync/sync_error.hpp) with its code (BadRequest, InvalidUtf8,
+// TooLarge, UnknownEntity, UnknownField) and a message, so it can be
+// quarantined alone.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,16 +13,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/error.hpp"
-#include "storage/sqlite_db.hpp"
+#include "storage/base/error.hpp"
+#include "storage/base/sqlite_db.hpp"
+#include "storage/records/entity_columns.hpp"
+#include "sync/sync_error.hpp"
 
 namespace chasqui::sync {
 
 struct ChangeRecord {
-    std::string id;      // UUIDv7 of the change
-    std::string entity;  // "person", ...
-    std::string record;  // UUID of the record
-    std::string op;      // "put" | "delete"
+    std::string id;                                    // UUIDv7 of the change
+    std::string entity;                                // "person", ...
+    std::string record;                                // UUID of the record
+    std::string op;                                    // "put" | "delete"
     nlohmann::json fields = nlohmann::json::object();  // column -> value
     nlohmann::json base = nlohmann::json::object();    // column -> clock of the replaced value
     std::string hlc;
@@ -31,27 +35,18 @@ struct ChangeRecord {
     std::string clock() const { return hlc + "@" + device; }
 };
 
-struct CodecError {
-    std::string code;  // bad_request | invalid_utf8 | too_large | unknown_entity | unknown_field | ...
-    std::string message;
-};
+// The synced columns are described once, in storage/records/entity_columns.hpp.
+using ColumnType = storage::ColumnType;
+using ColumnSpec = storage::ColumnSpec;
 
-enum class ColumnType { Text, Integer, Real };
-
-struct ColumnSpec {
-    std::string_view name;
-    ColumnType type;
-    std::size_t maxBytes;  // for text
-};
-
-// Columns a change may set for an entity (empty span for an unknown entity).
-// "deleted" is allowed for every entity (tombstones).
+// Columns a change may set for an entity (empty for an unknown entity): the
+// entity's synced columns in table order, then "deleted" (tombstones).
 std::vector<ColumnSpec> columnsOf(std::string_view entity);
 bool isAppendOnly(std::string_view entity);
 bool isSyncedEntity(std::string_view entity);
 
 nlohmann::json encodeChange(const ChangeRecord& change);
-std::expected<ChangeRecord, CodecError> decodeChange(const nlohmann::json& json);
+SyncResult<ChangeRecord> decodeChange(const nlohmann::json& json);
 
 // A list of changes travels as columns (sync/PROTOCOL.md section 2.1): one
 // array per field of the change record, entry i of every array belonging to
@@ -64,10 +59,10 @@ nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes);
 // Back to one object per change, in order, each still to be checked with
 // decodeChange (a bad value there is that change's problem alone). Fails only
 // when the columns themselves are malformed: not an object, a column missing,
-// unknown or not an array, columns of different lengths (bad_request), or
-// more than `maxChanges` changes (too_large).
-std::expected<std::vector<nlohmann::json>, CodecError> splitColumns(const nlohmann::json& columns,
-                                                                   std::size_t maxChanges = kMaxChangesPerList);
+// unknown or not an array, columns of different lengths (BadRequest), or
+// more than `maxChanges` changes (TooLarge).
+SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& columns,
+                                                     std::size_t maxChanges = kMaxChangesPerList);
 
 // Local changes with seq > afterSeq, oldest first, at most `limit`, stamped
 // with `office`. `lastSeq` receives the seq of the last one returned.

@@ -212,10 +212,6 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user
     return bytes;
 }
 
-SyncError syncError(SyncErrorCode code, std::string message) {
-    return SyncError{code, std::move(message), 0, {}};
-}
-
 SyncError curlFailure(CURLcode code, const Transfer& transfer, std::string_view detail, std::string_view host,
                       std::size_t maxBytes) {
     constexpr const char* kRetry = "The kiosk keeps working offline and will retry.";
@@ -333,9 +329,24 @@ SyncResult<HttpResponse> CurlTransport::send(const HttpRequest& request) {
     if (!headersOk)
         return syncFail(SyncErrorCode::Internal, "Out of memory while preparing a sync request. Restart the kiosk.");
 
+    // The run's deadline bounds this exchange too (0 = no deadline set).
+    long timeoutMs = m_options.totalTimeoutS * 1000;
+    if (m_options.deadline != std::chrono::steady_clock::time_point{}) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_options.deadline -
+                                                                                std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            return syncFail(SyncErrorCode::Timeout,
+                            "This sync ran out of its time budget before the server finished; what arrived is kept "
+                            "and the next sync goes on from there.");
+        if (timeoutMs <= 0 || left.count() < timeoutMs) timeoutMs = static_cast<long>(left.count());
+    }
+    const std::size_t maxBytes = request.maxResponseBytes > 0
+                                     ? std::min(request.maxResponseBytes, m_options.maxResponseBytes)
+                                     : m_options.maxResponseBytes;
+
     auto* curl = static_cast<CURL*>(m_curl);
     Transfer transfer;
-    transfer.maxBodyBytes = m_options.maxResponseBytes;
+    transfer.maxBodyBytes = maxBytes;
     std::array<char, CURL_ERROR_SIZE> errorText{};
     // The handle holds pointers into this stack frame (buffers, header list,
     // URL) until reset; resetting on every exit keeps the connection cache but
@@ -363,12 +374,12 @@ SyncResult<HttpResponse> CurlTransport::send(const HttpRequest& request) {
     set(CURLOPT_CONNECTTIMEOUT, m_options.connectTimeoutS);
     set(CURLOPT_LOW_SPEED_LIMIT, m_options.lowSpeedLimitBytes);
     set(CURLOPT_LOW_SPEED_TIME, m_options.lowSpeedTimeS);
-    set(CURLOPT_TIMEOUT, m_options.totalTimeoutS);
+    set(CURLOPT_TIMEOUT_MS, timeoutMs);
     set(CURLOPT_TCP_KEEPALIVE, 1L);    // keeps NAT mappings of mobile carriers alive between requests
     set(CURLOPT_ACCEPT_ENCODING, "");  // every decoder libcurl has (gzip, deflate, br, zstd)
     // Refuses up front when Content-Length already says the answer is too big,
     // before any of it is paid for on a metered link.
-    set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.maxResponseBytes));
+    set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(maxBytes));
     set(CURLOPT_USERAGENT, kUserAgent);
     set(CURLOPT_HTTPHEADER, headers.get());
     set(CURLOPT_ERRORBUFFER, errorText.data());
@@ -398,8 +409,7 @@ SyncResult<HttpResponse> CurlTransport::send(const HttpRequest& request) {
     if (result != CURLE_OK) {
         const std::string_view detail =
             errorText[0] != '\0' ? std::string_view(errorText.data()) : curl_easy_strerror(result);
-        return std::unexpected(
-            curlFailure(result, transfer, detail, urlPart(url->get(), CURLUPART_HOST), m_options.maxResponseBytes));
+        return std::unexpected(curlFailure(result, transfer, detail, urlPart(url->get(), CURLUPART_HOST), maxBytes));
     }
     // libcurl reports success when a connection drops inside the response
     // headers before any Content-Length: that is a cut, not an answer.

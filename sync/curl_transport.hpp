@@ -13,6 +13,7 @@
 // between them - a TLS handshake costs several seconds on 2G. An instance is
 // NOT thread-safe: use it from one thread at a time (the sync worker). Separate
 // instances may run on separate threads.
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -33,6 +34,11 @@ struct CurlOptions {
     // Largest decoded response body accepted. Also bounds what a decompression
     // bomb or a misbehaving portal can make the kiosk hold in memory.
     std::size_t maxResponseBytes = std::size_t{8} * 1024 * 1024;
+    // When set, no exchange lasts past it: each one's total timeout is cut to
+    // the time left, and one started after it fails at once with Timeout. A
+    // sync run sets it, so a server that answers slowly but never stops cannot
+    // hold a kiosk for longer than the run's budget (SpoolLimits::maxRunTime).
+    std::chrono::steady_clock::time_point deadline{};
 };
 
 class CurlTransport final : public HttpTransport {

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "storage/keyring.hpp"
-#include "storage/meta_table.hpp"
+#include "storage/db/meta_table.hpp"
+#include "storage/keys/keyring.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/device_link.hpp"
 #include "sync/kiosk_sync.hpp"
@@ -21,8 +21,9 @@ std::unexpected<EnrollmentError> storageFailure(storage::Error error) {
 
 // Device number assigned by the server: case codes made from now on use it.
 storage::Result<void> adoptDeviceNumber(storage::PersonalStore& store, int number) {
-    auto saved = store.writeVoid(
-        [&](storage::RecordWriter&) { return storage::writeMeta(store.db(), "device_number", std::to_string(number)); });
+    auto saved = store.writeVoid([&](storage::RecordWriter&) {
+        return storage::writeMeta(store.db(), "device_number", std::to_string(number));
+    });
     if (!saved) return saved;
     auto keyring = storage::loadKeyring(store.dataDir().keyring());
     if (!keyring) return std::unexpected(keyring.error());
@@ -32,37 +33,74 @@ storage::Result<void> adoptDeviceNumber(storage::PersonalStore& store, int numbe
 
 }  // namespace
 
-EnrollmentOutcome<EnrollmentResult> enrollDevice(storage::PersonalStore& store, HttpServerChannel& channel,
-                                                 const std::string& serverUrl, const std::string& code) {
+EnrollmentOutcome<EnrollmentRequest> enrollmentRequest(storage::PersonalStore& store) {
     if (!store.isOpen() || !store.session().isSupervisor())
-        return storageFailure({storage::ErrorCode::PermissionDenied,
-                               "only a supervisor or administrator may enroll the kiosk", {}});
-    auto devicePk = devicePublicKey(store);
-    if (!devicePk) return storageFailure(devicePk.error());
+        return storageFailure(
+            {storage::ErrorCode::PermissionDenied, "only a supervisor or administrator may enroll the kiosk", {}});
+    auto keys = devicePublicKeys(store);
+    if (!keys) return storageFailure(keys.error());
     const storage::Session& session = store.session();
-    auto answer = channel.enroll(code, session.deviceId, *devicePk, session.officeCode);
+    return EnrollmentRequest{session.deviceId, std::move(*keys), session.officeCode};
+}
+
+EnrollmentOutcome<EnrollmentAnswer> sendEnrollment(HttpServerChannel& channel, const EnrollmentRequest& request,
+                                                   const std::string& code) {
+    auto answer = channel.enroll(code, request.deviceId, request.keys, request.office);
     if (!answer) {
         EnrollmentError e;
         e.kind = EnrollmentError::Kind::Sync;
         e.sync = answer.error();
         return std::unexpected(std::move(e));
     }
-    if (answer->office != session.officeCode) {
+    answer->serverTimeMs = channel.serverTimeMs();
+    return std::move(*answer);
+}
+
+EnrollmentOutcome<EnrollmentResult> applyEnrollment(storage::PersonalStore& store, const EnrollmentRequest& request,
+                                                    const EnrollmentAnswer& answer, const std::string& serverUrl) {
+    // Enrollment is the kiosk's first contact: from now on it dates work by the
+    // server's clock (PROTOCOL.md 3.1), whatever the office of the code.
+    if (answer.serverTimeMs > 0) store.clock().observeServerTime(answer.serverTimeMs);
+    if (answer.office != request.office) {
         EnrollmentError e;
         e.kind = EnrollmentError::Kind::WrongOffice;
-        e.codeOffice = answer->office;
+        e.codeOffice = answer.office;
         e.storage = {storage::ErrorCode::InvalidInput,
                      fmt::format("the code is for office {}, but this kiosk belongs to {}; ask for a code "
                                  "for the right office",
-                                 answer->office, session.officeCode),
+                                 answer.office, request.office),
                      {}};
         return std::unexpected(std::move(e));
     }
-    for (auto r : {setServerPublicKey(store, answer->serverPublicKey), adoptDeviceNumber(store, answer->deviceNumber),
-                   saveDeviceLink(store.dataDir(), {serverUrl, answer->deviceToken, answer->deviceNumber, answer->office})}) {
-        if (!r) return storageFailure(r.error());
-    }
-    return EnrollmentResult{answer->deviceNumber, answer->office, serverUrl};
+    // One write after the other, stopping at the first that fails. device.json
+    // comes last: until it exists the kiosk is not enrolled for the sync
+    // worker, and the two writes before it are simply made again by the next
+    // enrollment (they overwrite, they do not add).
+    const auto kept = [&](const storage::Error& error) {
+        return storageFailure(
+            {error.code,
+             fmt::format("the server enrolled this kiosk, but the kiosk could not keep the "
+                         "enrollment ({}). The kiosk stays unenrolled: fix this and enroll again (if the "
+                         "server then answers that the device is already enrolled, an "
+                         "administrator revokes device {} and gives a new code)",
+                         error.message, request.deviceId),
+             error.field});
+    };
+    if (auto r = setServerPublicKey(store, answer.serverPublicKey); !r) return kept(r.error());
+    if (auto r = adoptDeviceNumber(store, answer.deviceNumber); !r) return kept(r.error());
+    if (auto r = saveDeviceLink(store.dataDir(), {serverUrl, answer.deviceToken, answer.deviceNumber, answer.office});
+        !r)
+        return kept(r.error());
+    return EnrollmentResult{answer.deviceNumber, answer.office, serverUrl};
+}
+
+EnrollmentOutcome<EnrollmentResult> enrollDevice(storage::PersonalStore& store, HttpServerChannel& channel,
+                                                 const std::string& serverUrl, const std::string& code) {
+    auto request = enrollmentRequest(store);
+    if (!request) return std::unexpected(request.error());
+    auto answer = sendEnrollment(channel, *request, code);
+    if (!answer) return std::unexpected(answer.error());
+    return applyEnrollment(store, *request, *answer, serverUrl);
 }
 
 EnrollmentOutcome<EnrollmentResult> enrollDevice(storage::PersonalStore& store, const std::string& serverUrl,

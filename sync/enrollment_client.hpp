@@ -10,8 +10,9 @@
 #include <expected>
 #include <string>
 
-#include "storage/error.hpp"
-#include "storage/personal_store.hpp"
+#include "storage/base/error.hpp"
+#include "storage/db/personal_store.hpp"
+#include "sync/device_keys.hpp"
 #include "sync/http_server_channel.hpp"
 #include "sync/sync_error.hpp"
 
@@ -27,11 +28,11 @@ struct EnrollmentResult {
 // CLI prints its message and picks its exit code from it), `sync` for Sync.
 struct EnrollmentError {
     enum class Kind {
-        Storage,     // not a supervisor (PermissionDenied), or the store or a file refused
-        Sync,        // the server or the network: see sync.code and sync.serverCode
-                     // ("enroll_code_invalid": a wrong, used or expired code, or one for another office;
-                     // "already_enrolled")
-        WrongOffice, // the server accepted a code meant for another office
+        Storage,      // not a supervisor (PermissionDenied), or the store or a file refused
+        Sync,         // the server or the network: see sync.code and sync.serverCode
+                      // ("enroll_code_invalid": a wrong, used or expired code, or one for another office;
+                      // "already_enrolled")
+        WrongOffice,  // the server accepted a code meant for another office
     };
     Kind kind = Kind::Storage;
     storage::Error storage;
@@ -42,6 +43,25 @@ struct EnrollmentError {
 
 template <typename T>
 using EnrollmentOutcome = std::expected<T, EnrollmentError>;
+
+// The three steps of enrollDevice, for a caller (the kiosk) that must not
+// hold the store during the network exchange: it reads the request with the
+// store open, sends it on a network thread with no store, and applies the
+// answer only if the same session is still open (a session that ended in
+// between drops the answer: nothing is half-applied).
+struct EnrollmentRequest {
+    std::string deviceId;
+    DevicePublicKeys keys;
+    std::string office;
+};
+// Only a supervisor or administrator may enroll (PermissionDenied).
+EnrollmentOutcome<EnrollmentRequest> enrollmentRequest(storage::PersonalStore& store);
+// The network exchange; touches no store.
+EnrollmentOutcome<EnrollmentAnswer> sendEnrollment(HttpServerChannel& channel, const EnrollmentRequest& request,
+                                                   const std::string& code);
+// Checks the answer's office against the request's and keeps what the server sent.
+EnrollmentOutcome<EnrollmentResult> applyEnrollment(storage::PersonalStore& store, const EnrollmentRequest& request,
+                                                    const EnrollmentAnswer& answer, const std::string& serverUrl);
 
 // Enrolls through `channel` (made for `serverUrl`, without a device token).
 // Only a supervisor or administrator may enroll.

@@ -1,28 +1,19 @@
 #pragma once
 // The kiosk's side of the HTTP API (sync/PROTOCOL.md section 4) over an
 // HttpTransport: health, enrollment, the ServerChannel used by syncNow and
-// the CatalogChannel used by pullCatalog.
+// the CatalogChannel used by pullCatalog. Every answer is decoded and checked
+// by sync/server_answers.hpp; each endpoint caps the bytes it reads.
 // Not thread-safe (the transport is not); owned by the sync worker.
 #include <optional>
 #include <string>
 
+#include "sync/batch_signature.hpp"
 #include "sync/catalog_pull.hpp"
 #include "sync/http_transport.hpp"
+#include "sync/server_answers.hpp"
 #include "sync/server_channel.hpp"
 
 namespace chasqui::sync {
-
-struct HealthInfo {
-    std::int64_t serverTimeMs = 0;
-    std::string serverPublicKey;  // raw 32 bytes
-};
-
-struct EnrollmentAnswer {
-    int deviceNumber = 0;
-    std::string office;
-    std::string deviceToken;
-    std::string serverPublicKey;  // raw 32 bytes
-};
 
 class HttpServerChannel final : public ServerChannel, public CatalogChannel {
 public:
@@ -32,7 +23,7 @@ public:
     // CaptivePortal when something answered 200 that is not a Chasqui server.
     SyncResult<HealthInfo> health();
     SyncResult<EnrollmentAnswer> enroll(const std::string& code, const std::string& deviceId,
-                                        const std::string& devicePublicKey, const std::string& office);
+                                        const DevicePublicKeys& keys, const std::string& office);
     SyncResult<std::vector<PushItem>> push(const std::string& sealedBatch) override;
     SyncResult<PulledPage> pull(const std::string& cursor, std::size_t limit) override;
     // GET /v1/catalog?version=V (public: works before enrollment too). nullopt
@@ -42,9 +33,13 @@ public:
 
     std::uint64_t bytesSent() const { return m_sent; }
     std::uint64_t bytesReceived() const { return m_received; }
+    std::int64_t serverTimeMs() const override { return m_serverTimeMs; }
 
 private:
-    SyncResult<HttpResponse> exchange(HttpRequest request);
+    SyncResult<HttpResponse> exchange(HttpRequest request, std::size_t maxAnswerBytes);
+    // Keeps a well-formed Chasqui-Server-Time header; anything else is ignored.
+    void noteServerTime(const std::string& header);
+    std::int64_t m_serverTimeMs = 0;
     HttpTransport& m_transport;
     std::string m_base;
     std::string m_token;

@@ -31,6 +31,10 @@ struct HttpRequest {
     std::string url;     // absolute; https:// (http:// only to loopback)
     HttpHeaders headers;
     std::string body;
+    // Most bytes of decoded answer body this exchange accepts (0: the
+    // transport's own limit); the smaller of the two applies. Lets each
+    // endpoint refuse a hostile answer at the size it can legitimately have.
+    std::size_t maxResponseBytes = 0;
 };
 
 struct HttpResponse {

@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "storage/personal_store.hpp"
-#include "storage/secret.hpp"
+#include "storage/base/secret.hpp"
+#include "storage/db/personal_store.hpp"
+#include "sync/device_keys.hpp"      // devicePublicKeys, sent at enrollment
+#include "sync/pending_changes.hpp"  // pendingChanges, what `chasqui sync` announces
 #include "sync/server_channel.hpp"
 
 namespace chasqui::sync {
@@ -20,7 +22,7 @@ struct SyncLimits {
     // chasqui-bench sync); the protocol's limits are 1000 and 500.
     std::size_t pushBatch = 1000;  // changes per sealed batch
     std::size_t pullPage = 500;    // changes per page
-    int maxRounds = 1000;         // safety stop
+    int maxRounds = 1000;          // safety stop
 };
 
 struct SyncSummary {
@@ -31,15 +33,12 @@ struct SyncSummary {
     int applied = 0;
     int ignored = 0;
     int rejected = 0;
+    int restamped = 0;               // stamped by a clock that ran ahead; stamped again and sent (sync/clock_ahead.hpp)
     std::vector<PushItem> problems;  // ids and codes only, no personal data
     std::vector<std::string> disabledStaff;
 };
 
-// The device's X25519 key pair, made on first use and kept inside the encrypted store.
-storage::Result<std::string> devicePublicKey(storage::PersonalStore& store);
 storage::Result<void> setServerPublicKey(storage::PersonalStore& store, const std::string& publicKey);
-// Changes not yet acknowledged by the server.
-storage::Result<std::int64_t> pendingChanges(storage::PersonalStore& store);
 
 SyncResult<SyncSummary> syncNow(storage::PersonalStore& store, ServerChannel& channel, const SyncLimits& limits = {});
 

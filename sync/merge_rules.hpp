@@ -12,10 +12,10 @@ struct FieldState {
 };
 
 enum class MergeOutcome {
-    Apply,               // take the incoming value, no conflict
-    ApplyLocalLoses,     // take the incoming value; the local value was concurrent and is kept as a conflict
-    Ignore,              // duplicate, or an older value already overwritten knowingly
-    KeepIncomingLoses,   // keep the local value; the incoming one was concurrent and is kept as a conflict
+    Apply,              // take the incoming value, no conflict
+    ApplyLocalLoses,    // take the incoming value; the local value was concurrent and is kept as a conflict
+    Ignore,             // duplicate, or an older value already overwritten knowingly
+    KeepIncomingLoses,  // keep the local value; the incoming one was concurrent and is kept as a conflict
 };
 
 // `incomingBase` is the clock of the value the incoming write replaced on its

@@ -51,11 +51,13 @@ storage::Result<std::string> decompress(std::string_view data, std::size_t maxBy
 
 storage::Result<std::string> sealCompressed(std::string_view plaintext, std::string_view publicKey) {
     storage::ensureSodium();
-    if (publicKey.size() != crypto_box_PUBLICKEYBYTES) return fail(ErrorCode::InvalidInput, "the public key has the wrong size");
+    if (publicKey.size() != crypto_box_PUBLICKEYBYTES)
+        return fail(ErrorCode::InvalidInput, "the public key has the wrong size");
     const std::string packed = compress(plaintext);
     std::string sealed(packed.size() + crypto_box_SEALBYTES, '\0');
-    crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), reinterpret_cast<const unsigned char*>(packed.data()),
-                    packed.size(), reinterpret_cast<const unsigned char*>(publicKey.data()));
+    crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()),
+                    reinterpret_cast<const unsigned char*>(packed.data()), packed.size(),
+                    reinterpret_cast<const unsigned char*>(publicKey.data()));
     return sealed;
 }
 

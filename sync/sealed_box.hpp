@@ -6,15 +6,15 @@
 #include <string>
 #include <string_view>
 
-#include "storage/error.hpp"
-#include "storage/secret.hpp"
+#include "storage/base/error.hpp"
+#include "storage/base/secret.hpp"
 
 namespace chasqui::sync {
 
 constexpr std::size_t kMaxOpenedBytes = 32u * 1024u * 1024u;  // refuses zip bombs
 
 struct BoxKeyPair {
-    std::string publicKey;          // 32 raw bytes
+    std::string publicKey;           // 32 raw bytes
     storage::SecretBytes secretKey;  // 32 bytes, guarded memory
     static BoxKeyPair generate();
 };

@@ -3,6 +3,7 @@
 // pull one sealed page. Behind an interface so the engine runs against the
 // real HTTP server (HttpServerChannel), or in process against a ServerStore
 // with injected faults in tests.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ public:
     virtual SyncResult<std::vector<PushItem>> push(const std::string& sealedBatch) = 0;
     // serverCode "cursor_expired" when the cursor must be dropped.
     virtual SyncResult<PulledPage> pull(const std::string& cursor, std::size_t limit) = 0;
+    // The server's clock (Unix ms) from its newest answer, 0 when none said it
+    // (header Chasqui-Server-Time, PROTOCOL.md section 3.1).
+    virtual std::int64_t serverTimeMs() const { return 0; }
 };
 
 }  // namespace chasqui::sync

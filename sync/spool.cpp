@@ -1,16 +1,24 @@
 #include "sync/spool.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <optional>
+#include <span>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "storage/key_wrap.hpp"
-#include "storage/meta_table.hpp"
+#include "storage/db/meta_table.hpp"
+#include "storage/keys/key_wrap.hpp"
+#include "sync/batch_signature.hpp"
 #include "sync/change_applier.hpp"
 #include "sync/change_codec.hpp"
+#include "sync/clock_ahead.hpp"
+#include "sync/device_keys.hpp"
+#include "sync/protocol_limits.hpp"
 #include "sync/sealed_box.hpp"
+#include "sync/spool_files.hpp"
 
 namespace chasqui::sync {
 
@@ -19,13 +27,18 @@ using storage::Result;
 
 namespace {
 
-fs::path spoolDir(const storage::DataDir& dir) { return dir.root / "sync"; }
+constexpr std::string_view kSpoolFailed = "the sync spool could not be written: ";
+
+fs::path spoolDir(const storage::DataDir& dir) {
+    return dir.root / "sync";
+}
 
 Result<void> ensureDirs(const storage::DataDir& dir) {
     std::error_code ec;
     for (const char* sub : {"outbox", "inbox"}) {
         fs::create_directories(spoolDir(dir) / sub, ec);
-        if (ec) return storage::fail(storage::ErrorCode::Io, fmt::format("cannot create the sync spool: {}", ec.message()));
+        if (ec)
+            return storage::fail(storage::ErrorCode::Io, fmt::format("cannot create the sync spool: {}", ec.message()));
     }
     fs::permissions(spoolDir(dir), fs::perms::owner_all, fs::perm_options::replace, ec);
     return {};
@@ -41,32 +54,56 @@ std::vector<fs::path> filesIn(const fs::path& folder, const std::string& extensi
     return out;
 }
 
+// Outbox files in seq order: signed batches, and unsigned ones left by a
+// kiosk from before batches were signed (the server refuses those).
+constexpr const char* kSignedBatch = ".signed";
+constexpr const char* kUnsignedBatch = ".sealed";
+
+std::vector<fs::path> outboxFiles(const fs::path& folder) {
+    std::vector<fs::path> out = filesIn(folder, kSignedBatch);
+    std::vector<fs::path> unsignedFiles = filesIn(folder, kUnsignedBatch);
+    out.insert(out.end(), unsignedFiles.begin(), unsignedFiles.end());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 std::string readText(const fs::path& path) {
     auto text = storage::readSmallFile(path, 64 * 1024 * 1024);
     return text ? *text : std::string();
 }
 
+// The spool's files are untrusted (sync/spool_files.hpp): a value that is
+// not a number reads as 0, as a missing file does.
 std::int64_t readNumber(const fs::path& path) {
-    const std::string text = readText(path);
-    if (text.empty() || text.find_first_not_of("0123456789\n") != std::string::npos) return 0;
-    return std::stoll(text);
+    return parseSpoolNumber(readText(path)).value_or(0);
 }
 
 std::int64_t asNumber(const std::string& text) {
-    return text.empty() || text.find_first_not_of("0123456789") != std::string::npos ? 0 : std::stoll(text);
+    return text.ends_with('\n') ? 0 : parseSpoolNumber(text).value_or(0);
 }
 
-// outbox/<lastSeq>-<changes>.sealed; a legacy <lastSeq>.sealed has changes = -1.
-struct OutboxName {
-    std::int64_t lastSeq = 0;
-    std::int64_t changes = -1;
-};
-
 OutboxName outboxName(const fs::path& file) {
-    const std::string stem = file.stem().string();
-    const auto dash = stem.find('-');
-    if (dash == std::string::npos) return {asNumber(stem), -1};
-    return {asNumber(stem.substr(0, dash)), asNumber(stem.substr(dash + 1))};
+    return parseOutboxName(file.stem().string()).value_or(OutboxName{});
+}
+
+// Bytes of the pages waiting in the inbox for a sign-in.
+std::uint64_t inboxBytes(const fs::path& folder) {
+    std::uint64_t total = 0;
+    for (const fs::path& page : filesIn(folder, ".page")) {
+        std::error_code ec;
+        const auto size = fs::file_size(page, ec);
+        if (!ec) total += size;
+    }
+    return total;
+}
+
+// True when every outbox file is a batch this device signed and nothing in it changed.
+bool outboxAllSigned(const fs::path& folder, const std::string& deviceId, const std::string& signingPublic) {
+    for (const fs::path& file : outboxFiles(folder)) {
+        if (file.extension() != kSignedBatch || !verifySignedBatch(readText(file), deviceId, signingPublic))
+            return false;
+    }
+    return true;
 }
 
 struct PushTally {
@@ -96,20 +133,52 @@ SyncResult<PushTally> tallyAnswer(const std::vector<PushItem>& items, std::int64
         }
     }
     if (sent >= 0 && total != sent)
-        return syncFail(SyncErrorCode::BadResponse,
-                        fmt::format("the server answered for {} changes of a batch of {}; the batch stays queued",
-                                    total, sent));
+        return syncFail(
+            SyncErrorCode::BadResponse,
+            fmt::format("the server answered for {} changes of a batch of {}; the batch stays queued", total, sent));
     return tally;
 }
 
-SyncError storageError(const storage::Error& e) {
-    return SyncError{SyncErrorCode::Internal, "the sync spool could not be written: " + e.message, 0, {}};
+// Every answer carries the server's time; a TrustedClock keeps it.
+void learnServerTime(const ServerChannel& channel, const SpoolLimits& limits) {
+    if (limits.clock != nullptr && channel.serverTimeMs() > 0) limits.clock->observeServerTime(channel.serverTimeMs());
+}
+
+// Why the pull loop must stop now, if it must (SpoolLimits' budgets).
+std::optional<SyncError> overBudget(const SpoolLimits& limits, std::chrono::steady_clock::time_point started,
+                                    std::uint64_t received, std::uint64_t waiting) {
+    constexpr double kMiB = 1024.0 * 1024.0;
+    if (std::chrono::steady_clock::now() - started >= limits.maxRunTime)
+        return SyncError{SyncErrorCode::Timeout,
+                         fmt::format("The server was still sending after {} s, this sync's limit; the pages that "
+                                     "arrived are kept and the next sync goes on from there.",
+                                     std::chrono::duration_cast<std::chrono::seconds>(limits.maxRunTime).count()),
+                         0,
+                         {}};
+    if (received >= limits.maxRunPullBytes)
+        return SyncError{SyncErrorCode::TooLarge,
+                         fmt::format("The server sent {:.1f} MiB of pages in one sync, this sync's limit; they are "
+                                     "kept and the next sync goes on from there. If this repeats, tell an "
+                                     "administrator.",
+                                     static_cast<double>(received) / kMiB),
+                         0,
+                         {}};
+    if (waiting >= limits.maxInboxBytes)
+        return SyncError{SyncErrorCode::TooLarge,
+                         fmt::format("{:.1f} MiB of received pages wait to be merged, the most this kiosk keeps; a "
+                                     "staff member signing in merges them, then sync goes on.",
+                                     static_cast<double>(waiting) / kMiB),
+                         0,
+                         {}};
+    return std::nullopt;
 }
 
 }  // namespace
 
 Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits) {
     if (auto r = ensureDirs(store.dataDir()); !r) return std::unexpected(r.error());
+    // Nothing stamped by a clock that ran ahead is sealed as it is.
+    if (auto r = restampAheadChanges(store); !r) return std::unexpected(r.error());
     storage::Db& db = store.db();
     auto keyText = storage::readMeta(db, "server_public_key");
     if (!keyText) return std::unexpected(keyText.error());
@@ -120,6 +189,29 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
     auto spooled = storage::readMeta(db, "outbox_spooled_seq");
     if (!acked || !spooled) return std::unexpected(!acked ? acked.error() : spooled.error());
     std::int64_t after = std::max(asNumber(*acked), asNumber(*spooled));
+    auto keys = deviceKeys(store);
+    if (!keys) return std::unexpected(keys.error());
+    const std::string& deviceId = store.session().deviceId;
+    const fs::path outbox = spoolDir(store.dataDir()) / "outbox";
+    // A file the server would refuse (unsigned, from before batches were
+    // signed, or damaged) would block the queue for good: the outbox is sealed
+    // again from the acknowledged position instead. Nothing is lost: every
+    // change after that position is still in the store. The position moves
+    // back first, so a crash before the files are written again redoes this.
+    if (!outboxAllSigned(outbox, deviceId, keys->signingPublic)) {
+        after = asNumber(*acked);
+        auto reset = store.writeVoid([&](storage::RecordWriter&) {
+            return storage::writeMeta(db, "outbox_spooled_seq", std::to_string(after));
+        });
+        if (!reset) return std::unexpected(reset.error());
+        for (const fs::path& file : outboxFiles(outbox)) {
+            std::error_code ec;
+            fs::remove(file, ec);
+            if (ec)
+                return storage::fail(storage::ErrorCode::Io,
+                                     fmt::format("cannot replace an unsigned outbox file: {}", ec.message()));
+        }
+    }
     int batches = 0;
     for (int round = 0; round < limits.maxRounds; ++round) {
         std::int64_t lastSeq = after;
@@ -130,15 +222,27 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
         encoded.reserve(changes->size());
         for (const auto& c : *changes) encoded.push_back(encodeChange(c));
         const nlohmann::json batch = {{"batch", changes->front().id}, {"columns", encodeColumns(encoded)}};
-        auto sealed = sealCompressed(batch.dump(), serverKey);
+        // Stored changes were validated when written; a byte that is not UTF-8
+        // here means the file was damaged, and dump() would throw.
+        std::string text;
+        try {
+            text = batch.dump();
+        } catch (const nlohmann::json::exception&) {
+            return storage::fail(storage::ErrorCode::Damaged,
+                                 "a queued change is damaged (not valid UTF-8); run `chasqui verify`");
+        }
+        auto sealed = sealCompressed(text, serverKey);
         if (!sealed) return std::unexpected(sealed.error());
+        auto body = signBatch(*sealed, deviceId, keys->signingSecret);
+        if (!body) return std::unexpected(body.error());
         // File first, then the position: a crash in between re-spools the same
         // changes into the same file name, and the server deduplicates anyway.
         // The count in the name lets a locked kiosk show what waits without opening the batch.
-        const fs::path file =
-            spoolDir(store.dataDir()) / "outbox" / fmt::format("{:020}-{}.sealed", lastSeq, changes->size());
-        if (auto r = storage::writeFileAtomically(file, *sealed); !r) return std::unexpected(r.error());
-        auto saved = store.writeVoid([&](storage::RecordWriter&) { return storage::writeMeta(db, "outbox_spooled_seq", std::to_string(lastSeq)); });
+        const fs::path file = outbox / fmt::format("{:020}-{}{}", lastSeq, changes->size(), kSignedBatch);
+        if (auto r = storage::writeFileAtomically(file, *body); !r) return std::unexpected(r.error());
+        auto saved = store.writeVoid([&](storage::RecordWriter&) {
+            return storage::writeMeta(db, "outbox_spooled_seq", std::to_string(lastSeq));
+        });
         if (!saved) return std::unexpected(saved.error());
         after = lastSeq;
         ++batches;
@@ -148,10 +252,16 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
 
 SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChannel& channel, const SpoolLimits& limits,
                                         const SpoolProgressFn& onProgress) {
-    if (auto r = ensureDirs(dir); !r) return std::unexpected(storageError(r.error()));
+    if (auto r = ensureDirs(dir); !r) return std::unexpected(fromStorage(r.error(), kSpoolFailed));
     LockedSyncSummary summary;
     const fs::path root = spoolDir(dir);
-    const std::vector<fs::path> outbox = filesIn(root / "outbox", ".sealed");
+    // An unsigned file (from before batches were signed) would be refused: it
+    // and everything after it wait for the next sign-in, which seals them
+    // again (spoolOutbox). Sending past it would acknowledge its changes.
+    std::vector<fs::path> outbox = outboxFiles(root / "outbox");
+    const auto firstUnsigned =
+        std::find_if(outbox.begin(), outbox.end(), [](const fs::path& f) { return f.extension() == kUnsignedBatch; });
+    outbox.erase(firstUnsigned, outbox.end());
     SpoolProgress progress;
     progress.batchesToSend = static_cast<int>(outbox.size());
     // False when the caller asked to stop.
@@ -169,10 +279,19 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
     }
     for (const fs::path& file : outbox) {
         const OutboxName name = outboxName(file);
-        auto results = channel.push(readText(file));
+        // Gone when a sign-in sealed the outbox again meanwhile: the next run sends the new files.
+        auto body = storage::readSmallFile(file, 64 * 1024 * 1024);
+        if (!body) break;
+        auto results = channel.push(*body);
+        learnServerTime(channel, limits);
         if (!results) return std::unexpected(results.error());
         auto tally = tallyAnswer(*results, name.changes);
         if (!tally) return std::unexpected(tally.error());
+        // Refused for a clock that ran ahead: kept to be stamped again at the
+        // next sign-in (sync/clock_ahead.hpp). The batch is acknowledged only
+        // once these ids are safe on disk.
+        if (auto r = noteClockAhead(dir, tally->problems); !r)
+            return std::unexpected(fromStorage(r.error(), kSpoolFailed));
         summary.pushed += tally->pushed;
         summary.duplicates += tally->duplicates;
         summary.quarantined += static_cast<int>(tally->problems.size());
@@ -180,7 +299,7 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
         const std::int64_t lastSeq = name.lastSeq;
         if (lastSeq > readNumber(root / "acked_seq")) {
             if (auto r = storage::writeFileAtomically(root / "acked_seq", std::to_string(lastSeq)); !r)
-                return std::unexpected(storageError(r.error()));
+                return std::unexpected(fromStorage(r.error(), kSpoolFailed));
         }
         std::error_code ec;
         fs::remove(file, ec);
@@ -196,10 +315,20 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
         return summary;
     }
     std::int64_t next = 1;
-    if (auto pages = filesIn(root / "inbox", ".page"); !pages.empty()) next = asNumber(pages.back().stem().string()) + 1;
+    if (auto pages = filesIn(root / "inbox", ".page"); !pages.empty())
+        next = asNumber(pages.back().stem().string()) + 1;
+    // A server that sends pages with "more" for ever, or slowly, must neither
+    // fill the disk nor hold the kiosk: what one run may take is bounded, and
+    // so is what waits for a sign-in (pages are only removed once merged).
+    const auto started = std::chrono::steady_clock::now();
+    std::uint64_t waiting = inboxBytes(root / "inbox");
+    std::uint64_t received = 0;
     for (int round = 0; round < limits.maxRounds; ++round) {
-        const std::string cursor = readText(root / "cursor");
+        if (auto over = overBudget(limits, started, received, waiting)) return std::unexpected(*over);
+        std::string cursor = readText(root / "cursor");
+        if (!cursor.empty() && !isCursor(cursor)) cursor.clear();  // damaged: start over; merging is idempotent
         auto page = channel.pull(cursor, limits.pullPage);
+        learnServerTime(channel, limits);
         if (!page && page.error().serverCode == "cursor_expired") {
             // The server's database was replaced: start over; merging is idempotent.
             std::error_code ec;
@@ -210,9 +339,11 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
         // The page (with its cursor) is durable before the cursor moves on.
         const std::string content = page->nextCursor + "\n" + page->sealed;
         if (auto r = storage::writeFileAtomically(root / "inbox" / fmt::format("{:020}.page", next++), content); !r)
-            return std::unexpected(storageError(r.error()));
+            return std::unexpected(fromStorage(r.error(), kSpoolFailed));
         if (auto r = storage::writeFileAtomically(root / "cursor", page->nextCursor); !r)
-            return std::unexpected(storageError(r.error()));
+            return std::unexpected(fromStorage(r.error(), kSpoolFailed));
+        received += content.size();
+        waiting += content.size();
         ++summary.pagesReceived;
         progress.morePages = page->more;
         const bool goOn = report();
@@ -227,7 +358,7 @@ SpoolCounts countSpool(const storage::DataDir& dir) {
     SpoolCounts counts;
     const fs::path root = spoolDir(dir);
     std::int64_t previous = readNumber(root / "acked_seq");
-    for (const fs::path& file : filesIn(root / "outbox", ".sealed")) {
+    for (const fs::path& file : outboxFiles(root / "outbox")) {
         const OutboxName name = outboxName(file);
         // A legacy name has no count: outbox seqs have no gaps, so the distance
         // to the previous batch is its size (at most).
@@ -238,6 +369,94 @@ SpoolCounts countSpool(const storage::DataDir& dir) {
     counts.inboxPages = static_cast<int>(filesIn(root / "inbox", ".page").size());
     return counts;
 }
+
+namespace {
+
+struct DecodedPage {
+    std::string cursor;
+    std::vector<ChangeRecord> changes;
+    int undecodable = 0;  // changes that are not valid change records (each refused alone)
+};
+
+// Empty when the page is damaged as a whole: no cursor line, a seal that does
+// not open, or no change columns.
+std::optional<DecodedPage> decodePage(const std::string& content, const std::string& publicKey,
+                                      const storage::SecretBytes& secretKey) {
+    const auto page = parseInboxPage(content);
+    if (!page) return std::nullopt;
+    auto opened = openCompressed(page->sealed, publicKey, secretKey);
+    if (!opened) return std::nullopt;
+    const auto body = nlohmann::json::parse(*opened, nullptr, false);
+    if (!body.is_object() || !body.contains("columns")) return std::nullopt;
+    auto raws = splitColumns(body["columns"]);
+    if (!raws) return std::nullopt;
+    DecodedPage out;
+    out.cursor = page->cursor;
+    for (const auto& raw : *raws) {
+        auto c = decodeChange(raw);
+        if (c)
+            out.changes.push_back(std::move(*c));
+        else
+            ++out.undecodable;
+    }
+    return out;
+}
+
+// One page in one transaction with its cursor. When the store refuses the
+// page for anything but a full or failing disk (a change it cannot hold),
+// each change is merged alone and the ones it refuses are counted: one bad
+// change must not stop every later sync.
+Result<ApplyReport> mergePage(storage::PersonalStore& store, const DecodedPage& page) {
+    storage::Db& db = store.db();
+    const auto mergeSome = [&](const std::vector<ChangeRecord>& changes, bool saveCursor) -> Result<ApplyReport> {
+        ApplyReport report;
+        auto merged = store.writeVoid([&](storage::RecordWriter& w) -> Result<void> {
+            auto applied = applyRemoteChanges(store, changes);
+            if (!applied) return std::unexpected(applied.error());
+            report = std::move(*applied);
+            // The cursor moves in the same transaction as the merged changes.
+            if (saveCursor) {
+                if (auto r = storage::writeMeta(db, "pull_cursor", page.cursor); !r) return r;
+            }
+            return w.audit("sync_pull", "sync", "");
+        });
+        if (!merged) return std::unexpected(merged.error());
+        return report;
+    };
+    auto whole = mergeSome(page.changes, true);
+    if (whole || whole.error().code == storage::ErrorCode::Io) return whole;
+    ApplyReport total;
+    for (const ChangeRecord& c : page.changes) {
+        auto one = mergeSome({c}, false);
+        if (!one) {
+            if (one.error().code == storage::ErrorCode::Io) return one;
+            total.rejected.push_back({c.id, syncError(SyncErrorCode::NotMerged, one.error().message)});
+            continue;
+        }
+        total.applied += one->applied;
+        total.ignored += one->ignored;
+        total.rejected.insert(total.rejected.end(), one->rejected.begin(), one->rejected.end());
+        total.disabledStaff.insert(total.disabledStaff.end(), one->disabledStaff.begin(), one->disabledStaff.end());
+    }
+    auto cursorSaved = mergeSome({}, true);
+    if (!cursorSaved) return std::unexpected(cursorSaved.error());
+    return total;
+}
+
+// Drops `pages` and points the sync thread back at the last merged cursor.
+Result<void> repullFrom(storage::PersonalStore& store, const fs::path& root, std::span<const fs::path> pages) {
+    auto merged = storage::readMeta(store.db(), "pull_cursor");
+    if (!merged) return std::unexpected(merged.error());
+    std::error_code ec;
+    for (const fs::path& page : pages) fs::remove(page, ec);
+    if (merged->empty()) {
+        fs::remove(root / "cursor", ec);
+        return {};
+    }
+    return storage::writeFileAtomically(root / "cursor", *merged);
+}
+
+}  // namespace
 
 Result<MergeSummary> mergeSpool(storage::PersonalStore& store) {
     if (auto r = ensureDirs(store.dataDir()); !r) return std::unexpected(r.error());
@@ -254,6 +473,10 @@ Result<MergeSummary> mergeSpool(storage::PersonalStore& store) {
         });
         if (!saved) return std::unexpected(saved.error());
     }
+    // What a clock running ahead stamped gets new stamps before anything else is written.
+    auto restamped = restampAheadChanges(store);
+    if (!restamped) return std::unexpected(restamped.error());
+    summary.restamped = restamped->restamped;
     auto pub = storage::readMeta(db, "device_box_public");
     auto sec = storage::readMeta(db, "device_box_secret");
     if (!pub || !sec) return std::unexpected(!pub ? pub.error() : sec.error());
@@ -265,51 +488,30 @@ Result<MergeSummary> mergeSpool(storage::PersonalStore& store) {
     storage::SecretBytes secretKey(32);
     std::copy(secretText.begin(), secretText.end(), secretKey.data());
     storage::wipeString(secretText);
-    for (const fs::path& file : filesIn(root / "inbox", ".page")) {
-        const std::string content = readText(file);
-        const auto newline = content.find('\n');
-        std::vector<ChangeRecord> changes;
-        std::string cursor;
-        if (newline != std::string::npos) {
-            cursor = content.substr(0, newline);
-            auto opened = openCompressed(std::string_view(content).substr(newline + 1), publicKey, secretKey);
-            const auto body = opened ? nlohmann::json::parse(*opened, nullptr, false) : nlohmann::json();
-            std::expected<std::vector<nlohmann::json>, CodecError> raws =
-                std::unexpected(CodecError{"bad_request", "the page holds no change columns"});
-            if (body.is_object() && body.contains("columns")) raws = splitColumns(body["columns"]);
-            if (raws) {
-                for (const auto& raw : *raws) {
-                    auto c = decodeChange(raw);
-                    if (c) changes.push_back(std::move(*c));
-                    else ++summary.rejected;
-                }
-            } else {
-                // A damaged page (disk corruption): pull everything again; merging is idempotent.
-                ++summary.rejected;
-                std::error_code ec;
-                fs::remove(root / "cursor", ec);
-                cursor.clear();
-            }
+    const std::vector<fs::path> pages = filesIn(root / "inbox", ".page");
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        const fs::path& file = pages[i];
+        auto decoded = decodePage(readText(file), publicKey, secretKey);
+        if (!decoded) {
+            // A damaged page (disk corruption, a cut write): it and the pages
+            // after it are dropped and pulled again from the last position
+            // merged, so nothing is skipped and the next sync is not blocked.
+            ++summary.rejected;
+            ++summary.pagesDropped;
+            if (auto r = repullFrom(store, root, std::span(pages).subspan(i)); !r) return std::unexpected(r.error());
+            break;
         }
-        ApplyReport report;
-        auto merged = store.writeVoid([&](storage::RecordWriter& w) -> Result<void> {
-            auto applied = applyRemoteChanges(store, changes);
-            if (!applied) return std::unexpected(applied.error());
-            report = std::move(*applied);
-            // The cursor moves in the same transaction as the merged changes.
-            if (!cursor.empty()) {
-                if (auto r = storage::writeMeta(db, "pull_cursor", cursor); !r) return r;
-            }
-            return w.audit("sync_pull", "sync", "");
-        });
+        auto merged = mergePage(store, *decoded);
         if (!merged) return std::unexpected(merged.error());
         std::error_code ec;
         fs::remove(file, ec);
-        summary.pulled += static_cast<int>(changes.size());
-        summary.applied += report.applied;
-        summary.ignored += report.ignored;
-        summary.rejected += static_cast<int>(report.rejected.size());
-        summary.disabledStaff.insert(summary.disabledStaff.end(), report.disabledStaff.begin(), report.disabledStaff.end());
+        summary.pulled += static_cast<int>(decoded->changes.size());
+        summary.rejected += decoded->undecodable;
+        summary.applied += merged->applied;
+        summary.ignored += merged->ignored;
+        summary.rejected += static_cast<int>(merged->rejected.size());
+        summary.disabledStaff.insert(summary.disabledStaff.end(), merged->disabledStaff.begin(),
+                                     merged->disabledStaff.end());
     }
     return summary;
 }

@@ -1,20 +1,24 @@
 #pragma once
 // The sync spool: plain files in DIR/sync/ that let a kiosk sync while no
 // staff member is signed in and its personal-data store is locked.
-//   outbox/<lastSeq>-<n>.sealed  batches of n changes sealed to the server's key while a
-//                                session was open (older <lastSeq>.sealed names still work)
+//   outbox/<lastSeq>-<n>.signed  batches of n changes sealed to the server's key and signed
+//                                with the device's key while a session was open: the push
+//                                body (sync/batch_signature.hpp)
+//   outbox/<lastSeq>[-<n>].sealed unsigned batches from before batches were signed: never
+//                                sent (the server refuses them); the next sign-in seals them again
 //   acked_seq                    the highest outbox seq the server acknowledged
 //   inbox/<n>.page               pages sealed to this device's key, with the cursor they end at
 //   cursor                       the newest cursor received
 // Nothing in it is readable without the server's or this device's secret key.
 // Every file is replaced atomically, so a cut or a crash at any point leaves a
 // state from which the next sync simply goes on.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
 
-#include "storage/data_dir.hpp"
-#include "storage/personal_store.hpp"
+#include "storage/base/data_dir.hpp"
+#include "storage/db/personal_store.hpp"
 #include "sync/server_channel.hpp"
 
 namespace chasqui::sync {
@@ -23,6 +27,18 @@ struct SpoolLimits {
     std::size_t pushBatch = 1000;
     std::size_t pullPage = 500;
     int maxRounds = 1000;
+    // Budgets of one syncSpool run's pulls, against a hostile or broken server
+    // (pages with "more" for ever, an answer trickling in): the run stops with
+    // TooLarge past maxRunPullBytes of pages received or maxInboxBytes of pages
+    // waiting for a sign-in, and with Timeout past maxRunTime. What arrived is
+    // kept; the next run goes on from the cursor. Per request, CurlTransport
+    // bounds bytes and time too (CurlOptions, HttpRequest::maxResponseBytes).
+    std::uint64_t maxRunPullBytes = std::uint64_t{64} * 1024 * 1024;
+    std::uint64_t maxInboxBytes = std::uint64_t{256} * 1024 * 1024;
+    std::chrono::milliseconds maxRunTime = std::chrono::minutes(30);
+    // Told the server's time from every answer (a storage::TrustedClock keeps
+    // it; the kiosk's dates and stamps then follow the server). May be null.
+    const storage::Clock* clock = nullptr;
 };
 
 struct LockedSyncSummary {
@@ -65,10 +81,14 @@ struct MergeSummary {
     int applied = 0;
     int ignored = 0;
     int rejected = 0;
+    int restamped = 0;     // changes a clock running ahead had stamped, stamped again (sync/clock_ahead.hpp)
+    int pagesDropped = 0;  // damaged inbox pages, pulled again from the last merged position
     std::vector<std::string> disabledStaff;
 };
 
-// While signed in (and at sign-out): seals the changes not yet spooled into outbox files.
+// While signed in (and at sign-out): seals and signs the changes not yet spooled
+// into outbox files. When an outbox file is not a valid signed batch of this
+// device, the whole outbox is sealed again from the acknowledged position.
 storage::Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits = {});
 // Needs no key: sends spooled batches, stores pulled pages in the inbox.
 SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChannel& channel,

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "sync/http_server_channel.hpp"
+#include "sync/pending_changes.hpp"
 
 namespace chasqui::sync {
 
@@ -36,6 +37,7 @@ public:
     }
     std::uint64_t bytesSent() const override { return m_channel.bytesSent(); }
     std::uint64_t bytesReceived() const override { return m_channel.bytesReceived(); }
+    std::int64_t serverTimeMs() const override { return m_channel.serverTimeMs(); }
     CatalogChannel* catalog() override { return &m_channel; }
 
 private:
@@ -56,11 +58,33 @@ std::optional<Connectivity> connectivityAfter(SyncErrorCode code) {
         case SyncErrorCode::Revoked:
         case SyncErrorCode::BadResponse:
         case SyncErrorCode::TooLarge:
+        // Codes a server makes (the kiosk reads them as HttpError with the
+        // server's code); if one reached here, a server answered.
+        case SyncErrorCode::BadSignature:
+        case SyncErrorCode::EnrollCodeInvalid:
+        case SyncErrorCode::AlreadyEnrolled:
+        case SyncErrorCode::BadRequest:
+        case SyncErrorCode::InvalidUtf8:
+        case SyncErrorCode::NotFound:
+        case SyncErrorCode::CursorExpired:
+        case SyncErrorCode::UnsupportedProtocol:
+        case SyncErrorCode::RequestTimeout:
+        case SyncErrorCode::Busy:
             return Connectivity::Online;
         // Something answered but could not be trusted: not proof either way.
         case SyncErrorCode::TlsFailure:
         case SyncErrorCode::PinMismatch:
             return Connectivity::Unknown;
+        // One change refused, or this machine failed.
+        case SyncErrorCode::UnknownEntity:
+        case SyncErrorCode::UnknownField:
+        case SyncErrorCode::WrongDevice:
+        case SyncErrorCode::OutOfScope:
+        case SyncErrorCode::ClockAhead:
+        case SyncErrorCode::IdReused:
+        case SyncErrorCode::AppendOnly:
+        case SyncErrorCode::UniqueViolation:
+        case SyncErrorCode::NotMerged:
         case SyncErrorCode::Internal:
             return std::nullopt;
     }
@@ -68,7 +92,7 @@ std::optional<Connectivity> connectivityAfter(SyncErrorCode code) {
 }
 
 void setCounts(SyncStatus& s, const SpoolCounts& counts) {
-    s.pendingUp = counts.pendingUp;
+    s.pendingUp = pendingWhileLocked(counts).total();
     s.pendingDownPages = counts.inboxPages;
 }
 
@@ -78,9 +102,12 @@ float fraction(int done, int total) {
 
 }  // namespace
 
-ConnectionFactory httpConnectionFactory(CurlOptions options) {
-    return [options = std::move(options)](const DeviceLink& link) -> std::unique_ptr<SyncConnection> {
-        return std::make_unique<HttpConnection>(options, link);
+ConnectionFactory httpConnectionFactory(CurlOptions options, std::chrono::milliseconds runTime) {
+    return [options = std::move(options), runTime](const DeviceLink& link) -> std::unique_ptr<SyncConnection> {
+        // One connection per run: no exchange of the run outlasts the run's budget.
+        CurlOptions forRun = options;
+        forRun.deadline = std::chrono::steady_clock::now() + runTime;
+        return std::make_unique<HttpConnection>(forRun, link);
     };
 }
 
@@ -96,7 +123,7 @@ const char* connectivityName(Connectivity connectivity) {
 
 SyncWorker::SyncWorker(storage::DataDir dir, ConnectionFactory factory, const storage::Clock& clock,
                        SyncWorkerOptions options)
-    : m_dir(std::move(dir)), m_factory(std::move(factory)), m_clock(clock), m_options(std::move(options)) {}
+    : m_dir(std::move(dir)), m_factory(std::move(factory)), m_clock(clock), m_options(options) {}
 
 SyncWorker::~SyncWorker() {
     stop();
@@ -156,8 +183,14 @@ void SyncWorker::update(const std::function<void(SyncStatus&)>& change) {
         if (m_status == before) return;
         notify = m_onChange;
     }
-    // Outside the lock: the callback may call status().
-    if (notify) notify();
+    // Outside the lock: the callback may call status(). A throwing callback
+    // must not end the worker thread (std::terminate); it only misses a wake-up.
+    if (notify) {
+        try {
+            notify();
+        } catch (...) {
+        }
+    }
 }
 
 void SyncWorker::recount() {
@@ -177,7 +210,7 @@ void SyncWorker::run() {
             m_requested = false;
             m_recount = false;  // the attempt counts anyway
         }
-        if (!waitForNext(attempt(backoff))) break;
+        if (!waitForNext(safeAttempt(backoff))) break;
     }
     update([](SyncStatus& s) {
         s.state = SyncState::Stopped;
@@ -203,6 +236,32 @@ bool SyncWorker::waitForNext(const Next& next) {
         lock.unlock();
         recount();
         lock.lock();
+    }
+}
+
+SyncWorker::Next SyncWorker::safeAttempt(Backoff& backoff) {
+    // Nothing may leave the thread as an exception: whatever attempt() did
+    // not catch itself (a bad_alloc while counting the spool, a library
+    // throwing in the status update) is one failed run, retried with backoff.
+    try {
+        return attempt(backoff);
+    } catch (const std::exception& e) {
+        recordCrash(e.what());
+    } catch (...) {
+        recordCrash("unknown error");
+    }
+    return {WaitKind::Delay, backoff.next()};
+}
+
+void SyncWorker::recordCrash(const char* what) noexcept {
+    try {
+        update([&](SyncStatus& s) {
+            s.state = SyncState::WaitingToRetry;
+            s.lastError = SyncErrorCode::Internal;
+            s.lastErrorMessage = std::string("the sync stopped on an unexpected error: ") + what;
+            ++s.failedAttempts;
+        });
+    } catch (...) {
     }
 }
 
@@ -242,7 +301,10 @@ SyncWorker::Next SyncWorker::attempt(Backoff& backoff) {
                 return syncFail(SyncErrorCode::Internal, "the sync connection could not be set up; please report this");
             if (auto healthy = connection->health(); !healthy) return std::unexpected(healthy.error());
             update([](SyncStatus& s) { s.connectivity = Connectivity::Online; });
-            auto spooled = syncSpool(m_dir, *connection, m_options.limits, [&](const SpoolProgress& p) {
+            // The kiosk's TrustedClock learns the server's time from every answer.
+            SpoolLimits limits = m_options.limits;
+            limits.clock = &m_clock;
+            auto spooled = syncSpool(m_dir, *connection, limits, [&](const SpoolProgress& p) {
                 const SpoolCounts now = countSpool(m_dir);
                 update([&](SyncStatus& s) {
                     s.state = p.receiving ? SyncState::Receiving : SyncState::Sending;
@@ -263,11 +325,14 @@ SyncWorker::Next SyncWorker::attempt(Backoff& backoff) {
             // The public catalog needs no key either: a new version published
             // by the administrator reaches the kiosk in the same run.
             if (spooled && connection->catalog() != nullptr)
-                if (auto pulled = pullCatalog(m_dir, *connection->catalog()); !pulled) return std::unexpected(pulled.error());
+                if (auto pulled = pullCatalog(m_dir, *connection->catalog()); !pulled)
+                    return std::unexpected(pulled.error());
             return spooled;
         } catch (const std::exception& e) {
             return syncFail(SyncErrorCode::Internal,
                             std::string("the sync stopped on an unexpected error: ") + e.what());
+        } catch (...) {
+            return syncFail(SyncErrorCode::Internal, "the sync stopped on an unexpected error");
         }
     }();
     return finish(result, connection.get(), backoff);

@@ -33,8 +33,8 @@
 #include <string>
 #include <thread>
 
-#include "storage/clock.hpp"
-#include "storage/data_dir.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/base/data_dir.hpp"
 #include "sync/backoff.hpp"
 #include "sync/catalog_pull.hpp"
 #include "sync/curl_transport.hpp"
@@ -63,8 +63,11 @@ public:
 // Returning nullptr counts as an Internal error.
 using ConnectionFactory = std::function<std::unique_ptr<SyncConnection>(const DeviceLink&)>;
 
-// Production: a CurlTransport and an HttpServerChannel per run.
-ConnectionFactory httpConnectionFactory(CurlOptions options = {});
+// Production: a CurlTransport and an HttpServerChannel per run. No exchange
+// of a run lasts past `runTime` after the run began (CurlOptions::deadline):
+// keep it equal to SyncWorkerOptions::limits.maxRunTime.
+ConnectionFactory httpConnectionFactory(CurlOptions options = {},
+                                        std::chrono::milliseconds runTime = SpoolLimits{}.maxRunTime);
 
 enum class SyncState { NotEnrolled, Idle, Connecting, Sending, Receiving, WaitingToRetry, Revoked, Stopped };
 enum class Connectivity { Unknown, Online, Offline, CaptivePortal };
@@ -81,7 +84,7 @@ struct SyncStatus {
     std::int64_t nextAttemptMs = 0;  // 0: none planned (running, NotEnrolled, Unauthorized, Revoked, Stopped)
     int failedAttempts = 0;          // in a row since the last success
 
-    std::int64_t pendingUp = 0;  // changes in spooled outbox files not yet sent
+    std::int64_t pendingUp = 0;  // changes in spooled outbox files not yet sent (sync/pending_changes.hpp)
     int pendingDownPages = 0;    // pages received, merged at the next sign-in
 
     // The current run, or the last one.
@@ -149,7 +152,9 @@ private:
     };
 
     void run();
+    Next safeAttempt(Backoff& backoff);  // attempt(), with any exception made a failed run
     Next attempt(Backoff& backoff);
+    void recordCrash(const char* what) noexcept;
     Next finish(const SyncResult<LockedSyncSummary>& result, const SyncConnection* connection, Backoff& backoff);
     bool waitForNext(const Next& next);  // false when stopping
     bool stopping() const;

@@ -3,19 +3,21 @@
 #include <algorithm>
 #include <chrono>
 
-#include <fmt/core.h>
-#include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
+#include <fmt/core.h>
+#include <imgui.h>
 #define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
 #include <GL/gl.h>
+#include <GLFW/glfw3.h>
 
 namespace chasqui::kiosk {
 
-storage::Result<std::unique_ptr<GlfwPlatform>> GlfwPlatform::open(const WindowOptions& options, const FontFiles& fonts) {
+storage::Result<std::unique_ptr<GlfwPlatform>> GlfwPlatform::open(const WindowOptions& options,
+                                                                  const FontFiles& fonts) {
     if (!glfwInit())
-        return storage::fail(storage::ErrorCode::Io, "cannot open a window: no display (is DISPLAY set, or Xvfb running?)");
+        return storage::fail(storage::ErrorCode::Io,
+                             "cannot open a window: no display (is DISPLAY set, or Xvfb running?)");
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -42,7 +44,8 @@ storage::Result<std::unique_ptr<GlfwPlatform>> GlfwPlatform::open(const WindowOp
     GLFWwindow* window = glfwCreateWindow(width, height, "Chasqui", monitor, nullptr);
     if (window == nullptr) {
         glfwTerminate();
-        return storage::fail(storage::ErrorCode::Io, "cannot open a window with OpenGL 3.3; check the graphics driver (Mesa)");
+        return storage::fail(storage::ErrorCode::Io,
+                             "cannot open a window with OpenGL 3.3; check the graphics driver (Mesa)");
     }
     glfwMakeContextCurrent(window);
     glfwSwapInterval(1);
@@ -66,10 +69,12 @@ GlfwPlatform::~GlfwPlatform() {
     glfwTerminate();
 }
 
-void GlfwPlatform::wake() { glfwPostEmptyEvent(); }
+void GlfwPlatform::wake() {
+    glfwPostEmptyEvent();
+}
 
-bool GlfwPlatform::rebuildFonts(KioskApp& app) {
-    auto set = loadFonts(*ImGui::GetIO().Fonts, m_fontFiles, app.theme().bodyPx, app.textScale());
+bool GlfwPlatform::rebuildFonts(KioskFrame& kiosk) {
+    auto set = loadFonts(*ImGui::GetIO().Fonts, m_fontFiles, kiosk.theme().bodyPx, kiosk.textScale());
     if (!set) {
         fmt::print(stderr, "chasqui-kiosk: {}\n", set.error().message);
         return false;
@@ -77,43 +82,46 @@ bool GlfwPlatform::rebuildFonts(KioskApp& app) {
     ImGui::GetIO().Fonts->Build();
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
-    app.setFonts(*set);
+    kiosk.setFonts(*set);
     return true;
 }
 
-void GlfwPlatform::run(KioskApp& app) {
+void GlfwPlatform::run(KioskFrame& kiosk) {
     using Clock = std::chrono::steady_clock;
-    if (!rebuildFonts(app)) return;
+    if (!rebuildFonts(kiosk)) return;
     auto last = Clock::now();
     bool first = true;
     const auto started = last;
     while (!glfwWindowShouldClose(m_window)) {
         if (!first) {
-            const std::int64_t ms = app.msUntilNextFrame();
-            if (ms < 0) glfwWaitEvents();
-            else if (ms == 0) glfwPollEvents();
-            else glfwWaitEventsTimeout(static_cast<double>(ms) / 1000.0);
+            const std::int64_t ms = kiosk.msUntilNextFrame();
+            if (ms < 0)
+                glfwWaitEvents();
+            else if (ms == 0)
+                glfwPollEvents();
+            else
+                glfwWaitEventsTimeout(static_cast<double>(ms) / 1000.0);
         } else {
             glfwPollEvents();
         }
-        if (app.takeFontsChanged()) rebuildFonts(app);
+        if (kiosk.takeFontsChanged()) rebuildFonts(kiosk);
         const auto now = Clock::now();
         const float dt = std::chrono::duration<float>(now - last).count();
         last = now;
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
-        app.frame(dt > 0.f ? dt : 1.f / 60.f);
+        kiosk.draw(dt > 0.f ? dt : 1.f / 60.f);
         ImGui::Render();
         int width = 0, height = 0;
         glfwGetFramebufferSize(m_window, &width, &height);
         glViewport(0, 0, width, height);
-        const ImVec4 bg = app.theme().background;
+        const ImVec4 bg = kiosk.theme().background;
         glClearColor(bg.x, bg.y, bg.z, 1.f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         glfwSwapBuffers(m_window);
-        app.afterPresent();
+        kiosk.afterPresent();
         if (first) {
             first = false;
             const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "kiosk/core/kiosk_app.hpp"
+#include "kiosk/core/kiosk_frame.hpp"
 #include "kiosk/ui/fonts.hpp"
 
 struct GLFWwindow;
@@ -25,13 +25,13 @@ public:
     ~GlfwPlatform();
     // Runs until the window is closed. Draws only when something changed:
     // input, a worker's result (wake()), an animation or the countdown.
-    void run(KioskApp& app);
+    void run(KioskFrame& kiosk);
     // Thread-safe: makes the loop draw a frame now.
     static void wake();
 
 private:
     GlfwPlatform(GLFWwindow* window, FontFiles fonts) : m_window(window), m_fontFiles(std::move(fonts)) {}
-    bool rebuildFonts(KioskApp& app);
+    bool rebuildFonts(KioskFrame& kiosk);
     GLFWwindow* m_window;
     FontFiles m_fontFiles;
 };

@@ -1,12 +1,13 @@
 // chasqui-kiosk: wires the services and the window, then runs the loop.
 #include <cstdlib>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include "kiosk/app/glfw_platform.hpp"
 #include "kiosk/core/kiosk_app.hpp"
-#include "storage/clock.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/base/trusted_clock.hpp"
 
 int main(int argc, char** argv) {
     using namespace chasqui;
@@ -44,17 +45,23 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "chasqui-kiosk: {}\n", fonts.error().message);
         return 1;
     }
-    storage::SystemClock clock;  // outlives the app below
+    // Outlive the app below. The kiosk dates everything by the server's time
+    // as last seen (storage/base/trusted_clock.hpp), not by a wall clock that may
+    // be wrong; the boot clock times the inactivity lock.
+    storage::SystemClock wall;
+    storage::SystemBootClock boot;
+    storage::TrustedClock clock(storage::DataDir(config.dataDir), wall, boot);
     auto platform = kiosk::GlfwPlatform::open(window, *fonts);
     if (!platform) {
         fmt::print(stderr, "chasqui-kiosk: {}\n", platform.error().message);
         return 1;
     }
-    auto app = kiosk::KioskApp::create(config, clock, &kiosk::GlfwPlatform::wake);
+    // The same wiring as the headless driver's (kiosk/headless), with the sync thread.
+    auto app = kiosk::wireKiosk(config, clock, boot, &kiosk::GlfwPlatform::wake);
     if (!app) {
         fmt::print(stderr, "chasqui-kiosk: {}\n", app.error().message);
         return 1;
     }
-    (*platform)->run(**app);
+    (*platform)->run((*app)->frame);
     return 0;
 }

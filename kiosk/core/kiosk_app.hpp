@@ -1,106 +1,64 @@
 #pragma once
-// The kiosk without its window: services, screens, router, inactivity lock
-// and the frame around every screen. main() (with GLFW and OpenGL), the
-// headless UI tests and `chasqui-bench ui` all drive this same object: they
-// make the ImGui frame (NewFrame ... Render) and call frame() in between.
-// UI thread only, except the wake callback, which workers call.
+// The running kiosk: its parts, made and connected by wireKiosk(). main()
+// (with GLFW and OpenGL), the headless driver (kiosk/headless: the UI tests
+// and `chasqui-bench ui`) all start the kiosk through wireKiosk(), so they
+// cannot be wired differently. The window drives `frame`; nothing else here
+// has logic of its own:
+//   services  the catalog, the staff session, device warnings, the runners,
+//             the sync thread and the state screens share (app_services.hpp)
+//   router    which screen is shown; owns every screen (router.hpp)
+//   ui        what draw code keeps between frames (kiosk_frame.hpp)
+//   session   sign-in noticed, sign-out, the inactivity lock, revocation;
+//             the screens' Navigator (session_life.hpp)
+//   frame     one frame around the current screen (kiosk_frame.hpp)
+// Parts are made in this order and go in reverse; the runners are stopped
+// before any screen goes. UI thread only, except `wake`, which workers call.
 
 #include <functional>
 #include <memory>
 
-#include "kiosk/core/inactivity.hpp"
+#include "kiosk/core/app_services.hpp"
 #include "kiosk/core/kiosk_context.hpp"
-#include "kiosk/core/probe_file.hpp"
+#include "kiosk/core/kiosk_frame.hpp"
 #include "kiosk/core/router.hpp"
-#include "kiosk/ui/drag_scroll.hpp"
-#include "kiosk/ui/fonts.hpp"
-#include "kiosk/ui/text_entry.hpp"
-#include "kiosk/ui/theme.hpp"
-#include "kiosk/ui/ui_probe.hpp"
+#include "kiosk/core/session_life.hpp"
+#include "storage/base/error.hpp"
+#include "storage/base/trusted_clock.hpp"
 
 namespace chasqui::kiosk {
 
-struct AppOptions {
+struct KioskApp {
+    KioskApp(const KioskConfig& config, const storage::TrustedClock& clock, const storage::BootClock& boot,
+             Translations i18n, std::function<void()> wake);
+    ~KioskApp();  // seals the outbox and wipes the key, stops the sync thread and the runners, then the screens go
+    KioskApp(const KioskApp&) = delete;
+    KioskApp& operator=(const KioskApp&) = delete;
+
+    // Stops the current sync thread, if any, and starts `worker` (nullptr:
+    // none); staff screens see the new one. Tests use it for an in-process server.
+    void useSyncWorker(std::unique_ptr<sync::SyncWorker> worker);
+
+    AppServices services;
+    Router router;
+    UiState ui;
+    SessionLife session;
+    SelfServiceContext selfContext;
+    StaffContext staffContext;
+    KioskFrame frame;
+};
+
+struct WiringOptions {
     bool startSyncWorker = true;  // false in tests that drive sync themselves
 };
 
-class KioskApp final : private Navigator {
-public:
-    // Loads translations and opens nothing personal. Fails with a message a
-    // person can act on (data directory not made by `chasqui init`, missing assets).
-    static storage::Result<std::unique_ptr<KioskApp>> create(const KioskConfig& config, const storage::Clock& clock,
-                                                             std::function<void()> wake, AppOptions options = {});
-    ~KioskApp() override;
-
-    void setFonts(const FontSet& fonts) { m_fonts = fonts; }
-    // Draws one frame's widgets; call between ImGui::NewFrame() and ImGui::Render().
-    void frame(float dtSeconds);
-    // How long the window may sleep before it must draw again; -1 = until input.
-    std::int64_t msUntilNextFrame() const;
-    float textScale() const { return m_prefs.textScale; }
-    bool takeFontsChanged();  // the text size changed: rebuild the font atlas
-    // After the frame is on screen (the window's buffer swap): publishes the
-    // probe file for end-to-end scripts, so a screenshot taken when the file
-    // says "screen X" shows screen X.
-    void afterPresent();
-
-    // For tests and the benchmark.
-    Router& router() { return m_router; }
-    UiProbe& probe() { return m_probe; }
-    TaskRunner& tasks() { return *m_tasks; }
-    const SessionView& session() const { return m_session; }
-    Translations& i18n() { return m_i18n; }
-    const Theme& theme() const { return m_theme; }
-    const KioskConfig& config() const { return m_config; }
-    StaffSelection& selection() { return m_selection; }
-    bool personalDataInMemory() const;
-    sync::SyncWorker* syncWorker() { return m_syncWorker.get(); }
-    // Tests give the app a worker of their own (an in-process server).
-    void setSyncWorker(std::unique_ptr<sync::SyncWorker> worker);
-
-private:
-    KioskApp(const KioskConfig& config, const storage::Clock& clock, Translations i18n, std::function<void()> wake);
-    void go(ScreenId id) override;
-    void back() override;
-    void home() override;
-    void signOut() override;
-    void drawTopBar(Ui& ui);
-    void drawCountdown(Ui& ui);
-    void noteActivity();
-    void startSync();
-    void checkRevoked();
-
-    KioskConfig m_config;
-    const storage::Clock& m_clock;
-    Translations m_i18n;
-    Theme m_theme;
-    FontSet m_fonts;
-    UiProbe m_probe;
-    TextEntry m_entry;
-    DragScroll m_scroll;
-    Router m_router;
-    Preferences m_prefs;
-    float m_appliedScale = 0.f;
-    bool m_fontsChanged = false;
-    InactivityTimer m_idle;
-    SessionView m_session;
-    StaffSelection m_selection;
-    SelfServiceState m_selfService;
-    CatalogService m_catalog;
-    StaffSession m_staff;
-    std::unique_ptr<sync::SyncWorker> m_syncWorker;  // the thread that talks to the server
-    bool m_revokedHandled = false;
-    bool m_wasSignedIn = false;
-    std::function<void()> m_wake;
-    std::unique_ptr<TaskRunner> m_tasks;  // last member: its thread stops before the services it uses go
-    std::unique_ptr<SelfServiceContext> m_selfContext;
-    std::unique_ptr<StaffContext> m_staffContext;
-    ProbeFile m_probeFile;
-    std::uint64_t m_taps = 0;
-    bool m_releaseSeen = false;
-    ScreenId m_drawnScreen = ScreenId::Welcome;
-    int m_extraFrames = 0;
-    bool m_animating = false;
-};
+// Makes the kiosk: loads translations, registers every screen, starts the
+// sync thread; opens nothing personal. Fails with a message a person can
+// act on (a data directory not made by `chasqui init`, missing assets).
+// `clock` dates everything (records, audit, sync); `boot` never jumps and
+// times the inactivity lock, so a clock set by hand or corrected by the
+// server's time cannot keep a session open. Both outlive the kiosk.
+storage::Result<std::unique_ptr<KioskApp>> wireKiosk(const KioskConfig& config, const storage::TrustedClock& clock,
+                                                     const storage::BootClock& boot, std::function<void()> wake,
+                                                     WiringOptions options = {});
 
 }  // namespace chasqui::kiosk

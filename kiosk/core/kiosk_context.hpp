@@ -1,18 +1,26 @@
 #pragma once
 // The services and shared state screens are given when they are made. Self-
-// service screens get SelfServiceContext, which has no way to reach the
-// personal-data store; staff and supervisor screens get StaffContext.
+// service screens get SelfServiceContext (self_service_context.hpp), which
+// has no way to reach the personal-data store; staff and supervisor screens
+// get StaffContext. This header brings in the store's and sync's headers, so
+// the self-service library refuses it.
+
+#ifdef CHASQUI_SELF_SERVICE_UNIT
+#error A self-service unit must include self_service_context.hpp, not kiosk_context.hpp (the store, sync)
+#endif
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
 
 #include "kiosk/core/screen.hpp"
+#include "kiosk/core/self_service_context.hpp"
 #include "kiosk/core/task_runner.hpp"
 #include "kiosk/core/translations.hpp"
 #include "kiosk/services/catalog_service.hpp"
+#include "kiosk/services/device_status.hpp"
 #include "kiosk/services/staff_session.hpp"
-#include "storage/clock.hpp"
+#include "storage/base/clock.hpp"
 
 namespace chasqui::sync {
 class SyncWorker;
@@ -22,24 +30,13 @@ namespace chasqui::kiosk {
 
 struct KioskConfig {
     std::filesystem::path dataDir;
-    std::string serverUrl;                  // may be empty: the one saved at enrollment
-    std::string pinnedPublicKey;            // optional TLS pin (sha256//BASE64)
+    std::string serverUrl;        // may be empty: the one saved at enrollment
+    std::string pinnedPublicKey;  // optional TLS pin (sha256//BASE64)
     std::filesystem::path assetsDir = CHASQUI_ASSETS_DIR;
-    std::filesystem::path exportDir;        // default folder offered for CSV exports
-    std::int64_t idleTimeoutMs = 120'000;   // spec: 2 minutes
-    std::int64_t idleWarningMs = 30'000;    // spec: 30 s of warning
-    std::filesystem::path probeFile;        // end-to-end tests only (CHASQUI_UI_PROBE_FILE)
-};
-
-struct Preferences {
-    float textScale = 1.f;  // 1.0, 1.25 or 1.5
-};
-
-// What the person picked in self-service, shared by its screens.
-struct SelfServiceState {
-    std::string category;
-    std::string district;  // empty: all
-    std::string serviceId;
+    std::filesystem::path exportDir;       // default folder offered for CSV exports
+    std::int64_t idleTimeoutMs = 120'000;  // spec: 2 minutes
+    std::int64_t idleWarningMs = 30'000;   // spec: 30 s of warning
+    std::filesystem::path probeFile;       // end-to-end tests only (CHASQUI_UI_PROBE_FILE)
 };
 
 // The case being worked on, shared by staff screens; personal data, dropped
@@ -52,25 +49,18 @@ struct StaffSelection {
     void clear() { *this = StaffSelection{}; }
 };
 
-struct SelfServiceContext {
-    Navigator& nav;
-    TaskRunner& tasks;
-    CatalogService& catalog;  // worker thread only
-    Translations& i18n;
-    SelfServiceState& state;
-    Preferences& prefs;
-};
-
 struct StaffContext {
     Navigator& nav;
-    TaskRunner& tasks;
+    TaskRunner& tasks;        // jobs that use the store
+    TaskRunner& network;      // jobs that wait on a server; they never touch the store
     StaffSession& staff;      // worker thread only
     CatalogService& catalog;  // worker thread only
     Translations& i18n;
-    SessionView& session;     // UI thread copy
+    SessionView& session;  // UI thread copy
     StaffSelection& selection;
     const storage::Clock& clock;
     const KioskConfig& config;
+    const DeviceStatus& device;    // the clock and disk warnings (UI thread)
     sync::SyncWorker* syncWorker;  // nullptr when the app runs without one (some tests)
 };
 

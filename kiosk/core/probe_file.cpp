@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/data_dir.hpp"
+#include "storage/base/data_dir.hpp"
 
 namespace chasqui::kiosk {
 

@@ -7,22 +7,38 @@ namespace chasqui::kiosk {
 
 const char* screenName(ScreenId id) {
     switch (id) {
-    case ScreenId::Welcome: return "welcome";
-    case ScreenId::Categories: return "categories";
-    case ScreenId::ServiceList: return "service_list";
-    case ScreenId::ServiceDetail: return "service_detail";
-    case ScreenId::SignIn: return "sign_in";
-    case ScreenId::StaffHome: return "staff_home";
-    case ScreenId::Register: return "register";
-    case ScreenId::CaseView: return "case_view";
-    case ScreenId::Assistance: return "assistance";
-    case ScreenId::Referral: return "referral";
-    case ScreenId::SupervisorHome: return "supervisor_home";
-    case ScreenId::SyncPanel: return "sync_panel";
-    case ScreenId::Conflicts: return "conflicts";
-    case ScreenId::Report: return "report";
-    case ScreenId::StaffAccounts: return "staff_accounts";
-    case ScreenId::Enrollment: return "enrollment";
+        case ScreenId::Welcome:
+            return "welcome";
+        case ScreenId::Categories:
+            return "categories";
+        case ScreenId::ServiceList:
+            return "service_list";
+        case ScreenId::ServiceDetail:
+            return "service_detail";
+        case ScreenId::SignIn:
+            return "sign_in";
+        case ScreenId::StaffHome:
+            return "staff_home";
+        case ScreenId::Register:
+            return "register";
+        case ScreenId::CaseView:
+            return "case_view";
+        case ScreenId::Assistance:
+            return "assistance";
+        case ScreenId::Referral:
+            return "referral";
+        case ScreenId::SupervisorHome:
+            return "supervisor_home";
+        case ScreenId::SyncPanel:
+            return "sync_panel";
+        case ScreenId::Conflicts:
+            return "conflicts";
+        case ScreenId::Report:
+            return "report";
+        case ScreenId::StaffAccounts:
+            return "staff_accounts";
+        case ScreenId::Enrollment:
+            return "enrollment";
     }
     return "unknown";
 }
@@ -49,18 +65,22 @@ bool Router::commit(const std::function<void()>& onLeave) {
     m_pending.reset();
     const std::vector<ScreenId> before = m_stack;
     switch (pending.kind) {
-    case Kind::Go: {
-        if (find(pending.id) == nullptr) return false;
-        // Going to a screen already in the stack returns to it (no loops of screens).
-        auto it = std::find(m_stack.begin(), m_stack.end(), pending.id);
-        if (it != m_stack.end()) m_stack.erase(it + 1, m_stack.end());
-        else m_stack.push_back(pending.id);
-        break;
-    }
-    case Kind::Back:
-        if (m_stack.size() > 1) m_stack.pop_back();
-        break;
-    case Kind::Home: m_stack.assign(1, ScreenId::Welcome); break;
+        case Kind::Go: {
+            if (find(pending.id) == nullptr) return false;
+            // Going to a screen already in the stack returns to it (no loops of screens).
+            auto it = std::find(m_stack.begin(), m_stack.end(), pending.id);
+            if (it != m_stack.end())
+                m_stack.erase(it + 1, m_stack.end());
+            else
+                m_stack.push_back(pending.id);
+            break;
+        }
+        case Kind::Back:
+            if (m_stack.size() > 1) m_stack.pop_back();
+            break;
+        case Kind::Home:
+            m_stack.assign(1, ScreenId::Welcome);
+            break;
     }
     if (m_stack == before) return false;
     if (onLeave) onLeave();

@@ -1,10 +1,12 @@
 #pragma once
 // One screen of the kiosk: a small unit with its own state. The frame (top
-// bar, back button, keyboard, countdown) is drawn around it by the app;
+// bar, back button, keyboard, countdown) is drawn around it by KioskFrame;
 // drawContent() draws the screen's content and only records what the person
 // asked for; afterDraw() then acts on it (navigation, posting work to the
 // worker). Screens that show personal data drop it in dropPersonalData(),
-// which the app calls on sign-out and on the inactivity lock.
+// which SessionLife calls on sign-out and on the inactivity lock, and say in
+// holdsPersonalData() whether their state still holds any
+// (SessionLife::personalDataInMemory() asks every screen).
 
 namespace chasqui::kiosk {
 
@@ -43,6 +45,7 @@ public:
     virtual void drawContent(Ui& ui) = 0;
     virtual void afterDraw() {}
     virtual void dropPersonalData() {}
+    virtual bool holdsPersonalData() const { return false; }
 };
 
 // Where screens ask to go. Changes take effect after the current frame.

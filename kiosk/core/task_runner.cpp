@@ -1,25 +1,57 @@
 #include "kiosk/core/task_runner.hpp"
 
+#include <future>
+
 namespace chasqui::kiosk {
 
 TaskRunner::TaskRunner(std::function<void()> wake) : m_wake(std::move(wake)), m_thread([this] { run(); }) {}
 
 TaskRunner::~TaskRunner() {
+    stop();
+}
+
+void TaskRunner::stop() {
     {
         std::lock_guard lock(m_mutex);
         m_stop = true;
         m_jobs.clear();
     }
     m_cv.notify_all();
-    m_thread.join();
+    if (m_thread.joinable()) m_thread.join();
+    std::deque<Continuation> done;  // destroyed outside the lock: a capture may own anything
+    {
+        std::lock_guard lock(m_mutex);
+        done.swap(m_done);
+    }
 }
 
 void TaskRunner::post(Job job) {
     {
         std::lock_guard lock(m_mutex);
+        if (m_stop) return;
         m_jobs.push_back(std::move(job));
     }
     m_cv.notify_all();
+}
+
+void TaskRunner::runNow(Job job) {
+    auto result = std::make_shared<std::promise<Continuation>>();
+    std::future<Continuation> done = result->get_future();
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stop) return;
+        m_jobs.push_front([job = std::move(job), result]() -> Continuation {
+            Continuation continuation;
+            try {
+                continuation = job();
+            } catch (...) {  // NOLINT(bugprone-empty-catch): a job without a result, as in run()
+            }
+            result->set_value(std::move(continuation));
+            return {};
+        });
+    }
+    m_cv.notify_all();
+    if (Continuation continuation = done.get()) continuation();
 }
 
 std::size_t TaskRunner::drain() {
@@ -36,6 +68,11 @@ std::size_t TaskRunner::drain() {
 bool TaskRunner::busy() const {
     std::lock_guard lock(m_mutex);
     return m_running || !m_jobs.empty() || !m_done.empty();
+}
+
+std::size_t TaskRunner::queued() const {
+    std::lock_guard lock(m_mutex);
+    return m_jobs.size();
 }
 
 void TaskRunner::waitIdle() {
@@ -57,7 +94,11 @@ void TaskRunner::run() {
             m_jobs.pop_front();
             m_running = true;
         }
-        Continuation continuation = job();
+        Continuation continuation;
+        try {
+            continuation = job();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): nothing may end the worker; the screen's generation drops it
+        }
         {
             std::lock_guard lock(m_mutex);
             m_done.push_back(std::move(continuation));

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "storage/data_dir.hpp"
-#include "storage/text.hpp"
+#include "storage/base/data_dir.hpp"
+#include "storage/base/text.hpp"
 
 namespace chasqui::kiosk {
 
@@ -25,26 +25,32 @@ storage::Result<Translations> Translations::load(const std::filesystem::path& di
         for (const auto& entry : fs::directory_iterator(dir / lang.code, ec))
             if (entry.path().extension() == ".json") files.push_back(entry.path());
         if (ec || files.empty())
-            return storage::fail(storage::ErrorCode::NotFound,
-                                 fmt::format("no translation catalogs in {}", (dir / lang.code).string()));  // i18n: not UI
+            return storage::fail(
+                storage::ErrorCode::NotFound,
+                fmt::format("no translation catalogs in {}", (dir / lang.code).string()));  // i18n: not UI
         std::sort(files.begin(), files.end());
         auto& table = out.m_texts[lang.code];
         for (const auto& path : files) {
             auto text = storage::readSmallFile(path, kMaxCatalogBytes);
             if (!text)
                 return storage::fail(storage::ErrorCode::Io,
-                                     fmt::format("cannot read translation catalog {}: {}", path.string(), text.error().message));  // i18n: not UI
+                                     fmt::format("cannot read translation catalog {}: {}",  // i18n: not UI
+                                                 path.string(), text.error().message));
             nlohmann::json json = nlohmann::json::parse(*text, nullptr, false);
             if (json.is_discarded() || !json.is_object())
-                return storage::fail(storage::ErrorCode::Damaged,
-                                     fmt::format("translation catalog {} is not a JSON object", path.string()));  // i18n: not UI
+                return storage::fail(
+                    storage::ErrorCode::Damaged,
+                    fmt::format("translation catalog {} is not a JSON object", path.string()));  // i18n: not UI
             for (const auto& [key, value] : json.items()) {
                 if (!value.is_string() || !storage::isValidUtf8(value.get_ref<const std::string&>()))
-                    return storage::fail(storage::ErrorCode::Damaged,
-                                         fmt::format("translation catalog {}: \"{}\" is not valid text", path.string(), key));  // i18n: not UI
+                    return storage::fail(
+                        storage::ErrorCode::Damaged,
+                        fmt::format("translation catalog {}: \"{}\" is not valid text",  // i18n: not UI
+                                    path.string(), key));
                 if (!table.emplace(key, value.get<std::string>()).second)
                     return storage::fail(storage::ErrorCode::Damaged,
-                                         fmt::format("translation catalog {}: \"{}\" is defined twice", path.string(), key));  // i18n: not UI
+                                         fmt::format("translation catalog {}: \"{}\" is defined twice",  // i18n: not UI
+                                                     path.string(), key));
             }
         }
     }
@@ -62,7 +68,9 @@ void Translations::setLanguage(std::string_view code) {
         if (lang.code == code) m_language = lang.code;
 }
 
-const char* Translations::tr(std::string_view key) const { return tr(key, m_language); }
+const char* Translations::tr(std::string_view key) const {
+    return tr(key, m_language);
+}
 
 const char* Translations::tr(std::string_view key, std::string_view language) const {
     for (std::string_view lang : {language, std::string_view("es")}) {

@@ -11,12 +11,12 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/error.hpp"
+#include "storage/base/error.hpp"
 
 namespace chasqui::kiosk {
 
 struct LanguageInfo {
-    std::string code;  // es | en | pt | ht
+    std::string code;     // es | en | pt | ht
     std::string nameKey;  // key of the language's own name, the same in every catalog
 };
 

@@ -13,7 +13,7 @@ constexpr float kDt = 1.f / 60.f;
 }
 
 HeadlessKiosk::HeadlessKiosk(const std::filesystem::path& dataDir, storage::ManualClock& clock, KioskConfig config)
-    : m_clock(clock) {
+    : m_clock(clock), m_boot(clock), m_trusted(storage::DataDir(dataDir), clock, m_boot) {
     ImGuiContext* context = ImGui::CreateContext();
     m_context = context;
     ImGuiIO& io = ImGui::GetIO();
@@ -24,21 +24,23 @@ HeadlessKiosk::HeadlessKiosk(const std::filesystem::path& dataDir, storage::Manu
     io.KeyMap[ImGuiKey_Enter] = 2;
     io.KeyMap[ImGuiKey_Escape] = 3;
     config.dataDir = dataDir;
-    auto app = KioskApp::create(config, m_clock, {}, AppOptions{.startSyncWorker = false});
+    auto app = wireKiosk(config, m_trusted, m_boot, {}, WiringOptions{.startSyncWorker = false});
     if (!app) throw std::runtime_error("kiosk did not start: " + app.error().message);
     m_app = std::move(*app);
+    m_api = std::make_unique<KioskTestApi>(*m_app);
     auto files = findFontFiles();
     if (!files) throw std::runtime_error(files.error().message);
-    auto fonts = loadFonts(*io.Fonts, *files, m_app->theme().bodyPx, m_app->textScale());
+    auto fonts = loadFonts(*io.Fonts, *files, m_app->frame.theme().bodyPx, m_app->frame.textScale());
     if (!fonts) throw std::runtime_error(fonts.error().message);
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    m_app->setFonts(*fonts);
+    m_app->frame.setFonts(*fonts);
     frame();
 }
 
 HeadlessKiosk::~HeadlessKiosk() {
+    m_api.reset();
     m_app.reset();
     ImGui::DestroyContext(static_cast<ImGuiContext*>(m_context));
 }
@@ -46,24 +48,26 @@ HeadlessKiosk::~HeadlessKiosk() {
 void HeadlessKiosk::frame() {
     ImGuiIO& io = ImGui::GetIO();
     io.DeltaTime = kDt;
-    if (m_app->takeFontsChanged()) {
+    KioskFrame& kiosk = m_app->frame;
+    if (kiosk.takeFontsChanged()) {
         auto files = findFontFiles();
-        auto fonts = loadFonts(*io.Fonts, *files, m_app->theme().bodyPx, m_app->textScale());
+        auto fonts = loadFonts(*io.Fonts, *files, kiosk.theme().bodyPx, kiosk.textScale());
         unsigned char* pixels = nullptr;
         int w = 0, h = 0;
         io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-        m_app->setFonts(*fonts);
+        kiosk.setFonts(*fonts);
     }
     ImGui::NewFrame();
-    m_app->frame(kDt);
+    kiosk.draw(kDt);
     ImGui::Render();
 }
 
 void HeadlessKiosk::settle() {
     for (int round = 0; round < 50; ++round) {
-        m_app->tasks().waitIdle();
+        m_app->services.tasks.waitIdle();
+        m_app->services.network.waitIdle();
         frame();
-        if (!m_app->tasks().busy()) {
+        if (!m_app->services.tasks.busy() && !m_app->services.network.busy()) {
             frame();
             return;
         }
@@ -71,6 +75,12 @@ void HeadlessKiosk::settle() {
 }
 
 bool HeadlessKiosk::tap(std::string_view key) {
+    if (!press(key)) return false;
+    settle();
+    return true;
+}
+
+bool HeadlessKiosk::press(std::string_view key) {
     auto item = probe().find(key);
     if (!item) return false;
     ImGuiIO& io = ImGui::GetIO();
@@ -81,7 +91,6 @@ bool HeadlessKiosk::tap(std::string_view key) {
     io.MouseDown[0] = false;
     frame();
     io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-    settle();
     return true;
 }
 

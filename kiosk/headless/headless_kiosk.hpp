@@ -1,8 +1,11 @@
 #pragma once
-// The real kiosk (KioskApp with its real screens, services and stores) in an
-// ImGui context with no window: only a font atlas (the real Debian fonts) and
-// a 1920x1080 DisplaySize. Input is injected through ImGuiIO; time comes from
-// a ManualClock the caller moves. Used by the headless UI tests and by
+// The real kiosk (wired by wireKiosk(), as main() does, with its real
+// screens, services and stores) in an ImGui context with no window: only a
+// font atlas (the real Debian fonts) and a 1920x1080 DisplaySize. Input is
+// injected through ImGuiIO; time comes from a ManualClock the caller moves:
+// it is the wall clock under the kiosk's TrustedClock, and its moves are the
+// boot clock's too (the inactivity lock). No sync thread unless the test
+// gives one (app().setSyncWorker). Used by the headless UI tests and by
 // `chasqui-bench ui`. One HeadlessKiosk at a time: it owns the ImGui context.
 
 #include <filesystem>
@@ -11,9 +14,23 @@
 #include <vector>
 
 #include "kiosk/core/kiosk_app.hpp"
-#include "storage/clock.hpp"
+#include "kiosk/headless/kiosk_test_api.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/base/trusted_clock.hpp"
 
 namespace chasqui::kiosk {
+
+// A boot clock that moves with a ManualClock (from 0 at construction).
+class ManualBootClock final : public storage::BootClock {
+public:
+    explicit ManualBootClock(const storage::ManualClock& clock) : m_clock(clock), m_start(clock.nowMs()) {}
+    std::int64_t bootMs() const override { return m_clock.nowMs() - m_start; }
+    std::string bootId() const override { return "headless-kiosk"; }
+
+private:
+    const storage::ManualClock& m_clock;
+    std::int64_t m_start;
+};
 
 class HeadlessKiosk {
 public:
@@ -22,17 +39,23 @@ public:
     HeadlessKiosk(const HeadlessKiosk&) = delete;
     HeadlessKiosk& operator=(const HeadlessKiosk&) = delete;
 
-    KioskApp& app() { return *m_app; }
-    const UiProbe& probe() { return m_app->probe(); }
-    ScreenId screen() { return m_app->router().currentId(); }
+    // The running kiosk's parts, for tests to look at and poke.
+    KioskTestApi& app() { return *m_api; }
+    const storage::TrustedClock& trustedClock() const { return m_trusted; }
+    const UiProbe& probe() { return m_app->ui.probe; }
+    ScreenId screen() { return m_app->router.currentId(); }
 
     void frame();  // one frame of 1/60 s (the clock is not moved)
-    // Waits for the worker to finish everything queued, drawing frames until
-    // no results are left (results can queue more work).
+    // Waits for both runners (store and network) to finish everything
+    // queued, drawing frames until no results are left (results can queue
+    // more work).
     void settle();
     // Presses and releases the centre of the item drawn with `key` in the
     // last frame, then settles. False when no such item was drawn.
     bool tap(std::string_view key);
+    // The same without settling: for a tap whose work waits on something the
+    // test holds (a server that has not answered yet).
+    bool press(std::string_view key);
     // Types text as a physical keyboard would (into the focused field).
     void type(std::string_view utf8);
     // Drags a finger vertically from the centre of an item by `dy` pixels.
@@ -46,7 +69,10 @@ public:
 
 private:
     storage::ManualClock& m_clock;
+    ManualBootClock m_boot;
+    storage::TrustedClock m_trusted;
     std::unique_ptr<KioskApp> m_app;
+    std::unique_ptr<KioskTestApi> m_api;
     void* m_context = nullptr;  // ImGuiContext*
 };
 

@@ -10,9 +10,8 @@
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/case_repository.hpp"
-#include "storage/validation.hpp"
-#include "storage/vocabulary.hpp"
+#include "storage/base/validation.hpp"
+#include "storage/base/vocabulary.hpp"
 
 namespace chasqui::kiosk {
 
@@ -24,18 +23,46 @@ constexpr const char* kEarliestDate = "2015-01-01";
 // The unit most often used for a type, chosen for the person when they pick
 // the type; they can change it.
 constexpr std::pair<std::string_view, std::string_view> kUsualUnit[] = {
-    {"temporary_shelter", "night"}, {"rental_support", "pen"}, {"shelter_kit", "kit"}, {"food_kit", "kit"},
-    {"hot_meal", "meal"}, {"food_voucher", "voucher"}, {"hygiene_kit", "kit"}, {"drinking_water", "liter"},
-    {"menstrual_hygiene_kit", "kit"}, {"primary_care", "consultation"}, {"mental_health", "session"},
-    {"medicines", "item"}, {"sexual_reproductive_health", "consultation"}, {"nutrition_screening", "person"},
-    {"supplement", "item"}, {"school_enrolment", "person"}, {"school_kit", "kit"}, {"language_class", "session"},
-    {"orientation", "session"}, {"legal_counselling", "consultation"}, {"documentation_support", "session"},
-    {"psychosocial_support", "session"}, {"best_interest_assessment", "person"}, {"family_tracing", "person"},
-    {"child_friendly_space", "session"}, {"gbv_case_management", "person"}, {"safe_shelter", "night"},
-    {"dignity_kit", "kit"}, {"victim_assistance", "person"}, {"safe_referral", "person"}, {"job_placement", "person"},
-    {"vocational_training", "session"}, {"seed_capital", "pen"}, {"community_activity", "session"},
-    {"anti_xenophobia_workshop", "session"}, {"bus_ticket", "ticket"}, {"local_transport", "ticket"},
-    {"multipurpose_cash_transfer", "pen"}, {"information_session", "session"}, {"connectivity_sim", "item"},
+    {"temporary_shelter", "night"},
+    {"rental_support", "pen"},
+    {"shelter_kit", "kit"},
+    {"food_kit", "kit"},
+    {"hot_meal", "meal"},
+    {"food_voucher", "voucher"},
+    {"hygiene_kit", "kit"},
+    {"drinking_water", "liter"},
+    {"menstrual_hygiene_kit", "kit"},
+    {"primary_care", "consultation"},
+    {"mental_health", "session"},
+    {"medicines", "item"},
+    {"sexual_reproductive_health", "consultation"},
+    {"nutrition_screening", "person"},
+    {"supplement", "item"},
+    {"school_enrolment", "person"},
+    {"school_kit", "kit"},
+    {"language_class", "session"},
+    {"orientation", "session"},
+    {"legal_counselling", "consultation"},
+    {"documentation_support", "session"},
+    {"psychosocial_support", "session"},
+    {"best_interest_assessment", "person"},
+    {"family_tracing", "person"},
+    {"child_friendly_space", "session"},
+    {"gbv_case_management", "person"},
+    {"safe_shelter", "night"},
+    {"dignity_kit", "kit"},
+    {"victim_assistance", "person"},
+    {"safe_referral", "person"},
+    {"job_placement", "person"},
+    {"vocational_training", "session"},
+    {"seed_capital", "pen"},
+    {"community_activity", "session"},
+    {"anti_xenophobia_workshop", "session"},
+    {"bus_ticket", "ticket"},
+    {"local_transport", "ticket"},
+    {"multipurpose_cash_transfer", "pen"},
+    {"information_session", "session"},
+    {"connectivity_sim", "item"},
     {"phone_charging", "session"},
 };
 
@@ -53,7 +80,9 @@ long parseQuantity(const std::string& text) {
     return value;
 }
 
-std::string errorOr(Ui& ui, const char* key) { return key != nullptr ? std::string(ui.tr(key)) : std::string(); }
+std::string errorOr(Ui& ui, const char* key) {
+    return key != nullptr ? std::string(ui.tr(key)) : std::string();
+}
 
 }  // namespace
 
@@ -124,15 +153,19 @@ void AssistanceScreen::drawContent(Ui& ui) {
     if (button(ui, ui.tr("assist.cancel"), "assist.cancel", ImVec2(0.f, 0.f), Tone::Secondary, !m_saving))
         m_intent = Intent::Cancel;
     ImGui::SameLine();
-    if (m_saving) casework::footerNote(ui, ui.tr("case.saving"), false);
-    else if (m_errors.any()) casework::footerNote(ui, ui.tr("case.check_marked"), true);
-    else casework::footerNote(ui, fill(ui.tr("assist.date_hint"), {casework::displayDate(m_date)}), false);
+    if (m_saving)
+        casework::footerNote(ui, ui.tr("case.saving"), false);
+    else if (m_errors.any())
+        casework::footerNote(ui, ui.tr("case.check_marked"), true);
+    else
+        casework::footerNote(ui, fill(ui.tr("assist.date_hint"), {casework::displayDate(m_date)}), false);
 }
 
 void AssistanceScreen::drawChoices(Ui& ui, float width, float height) {
     beginScrollArea(ui, "assist.scroll.choices", ImVec2(width, height));
     if (choice(ui, ui.tr("assist.sector"), "assist.sector",
-               casework::vocabOptions(ui, "sectors", storage::vocab::sectors()), m_sector, errorOr(ui, m_errors.sector))) {
+               casework::vocabOptions(ui, "sectors", storage::vocab::sectors()), m_sector,
+               errorOr(ui, m_errors.sector))) {
         // A new sector has its own types; one alone is chosen for the person.
         const auto types = storage::vocab::assistanceTypes(m_sector);
         m_type = types.size() == 1 ? std::string(types.front()) : std::string();
@@ -193,26 +226,26 @@ void AssistanceScreen::save() {
     record.unit = m_unit;
     m_saving = true;
     const std::uint64_t generation = m_generation;
-    m_ctx.tasks.post([this, generation, record]() mutable -> TaskRunner::Continuation {
-        storage::Result<std::string> result =
-            storage::fail(storage::ErrorCode::PermissionDenied, "nobody is signed in");  // i18n: not UI
-        if (storage::PersonalStore* store = m_ctx.staff.store()) {
-            record.officeId = store->session().officeId;
-            record.staffId = store->session().staffId;
-            result = storage::CaseRepository(*store).recordAssistance(record);
-        }
+    m_ctx.tasks.post([this, generation, record]() -> TaskRunner::Continuation {
+        storage::Result<std::string> result = m_cases.recordAssistance(record);
         return [this, generation, result = std::move(result)] {
             if (generation != m_generation) return;
             m_saving = false;
             if (!result) {
                 const auto& e = result.error();
                 // The checks above match the store's; a field it still refuses is marked where it is.
-                if (e.field == "quantity") m_errors.quantity = "assist.error.quantity";
-                else if (e.field == "date") m_errors.date = "assist.error.date";
-                else if (e.field == "type") m_errors.type = "assist.error.type";
-                else if (e.field == "unit") m_errors.unit = "assist.error.unit";
-                else if (e.field == "sector") m_errors.sector = "assist.error.sector";
-                else m_saveError = casework::errorKey(e);
+                if (e.field == "quantity")
+                    m_errors.quantity = "assist.error.quantity";
+                else if (e.field == "date")
+                    m_errors.date = "assist.error.date";
+                else if (e.field == "type")
+                    m_errors.type = "assist.error.type";
+                else if (e.field == "unit")
+                    m_errors.unit = "assist.error.unit";
+                else if (e.field == "sector")
+                    m_errors.sector = "assist.error.sector";
+                else
+                    m_saveError = casework::errorKey(e);
                 return;
             }
             // Back to the case view (already under this screen), which reloads when shown.

@@ -1,6 +1,6 @@
 #pragma once
 // Record assistance delivered to the selected case: sector, a type from that
-// sector's catalog (storage/vocabulary.hpp), quantity (numeric pad), unit
+// sector's catalog (storage/base/vocabulary.hpp), quantity (numeric pad), unit
 // and date (today unless changed, with the date pad). Each field is checked
 // on save and its problem shown right under it; nothing is written until all
 // are right. The write runs on the worker; on success the case view is shown
@@ -10,12 +10,13 @@
 #include <string>
 
 #include "kiosk/core/kiosk_context.hpp"
+#include "kiosk/services/case_service.hpp"
 
 namespace chasqui::kiosk {
 
 class AssistanceScreen final : public Screen {
 public:
-    explicit AssistanceScreen(StaffContext& ctx) : m_ctx(ctx) {}
+    explicit AssistanceScreen(StaffContext& ctx) : m_ctx(ctx), m_cases(ctx.staff, ctx.catalog) {}
     ScreenId id() const override { return ScreenId::Assistance; }
     const char* titleKey() const override { return "assist.title"; }
     bool needsSession() const override { return true; }
@@ -23,7 +24,7 @@ public:
     void drawContent(Ui& ui) override;
     void afterDraw() override;
     void dropPersonalData() override;
-    bool holdsPersonalData() const;  // tests
+    bool holdsPersonalData() const override;
 
 private:
     enum class Intent { None, Save, Cancel };
@@ -42,6 +43,7 @@ private:
     void drawDetails(Ui& ui, float width, float height);
 
     StaffContext& m_ctx;
+    CaseService m_cases;  // worker thread only
     std::uint64_t m_generation = 0;
     std::string m_sector;
     std::string m_type;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "kiosk/services/person_row.hpp"
+
 namespace chasqui::kiosk::casework {
 
 namespace {
@@ -71,13 +73,7 @@ std::optional<int> ageOn(std::string_view birthIso, std::string_view todayIso) {
 }
 
 std::string fullName(const storage::Person& person) {
-    std::string out = person.givenNames;
-    for (const std::string* part : {&person.familyName1, &person.familyName2}) {
-        if (part->empty()) continue;
-        if (!out.empty()) out += ' ';
-        out += *part;
-    }
-    return out;
+    return personName(person.givenNames, person.familyName1, person.familyName2);
 }
 
 std::string trimmed(std::string_view text) {
@@ -89,16 +85,22 @@ std::string trimmed(std::string_view text) {
 
 const char* errorKey(const storage::Error& error) {
     switch (error.code) {
-    case storage::ErrorCode::InvalidInput: return "case.error.invalid";
-    case storage::ErrorCode::NotFound: return "case.error.not_found";
-    case storage::ErrorCode::PermissionDenied:
-    case storage::ErrorCode::WrongCredential:
-    case storage::ErrorCode::Throttled:
-    case storage::ErrorCode::AccountLocked: return "case.error.session";
-    case storage::ErrorCode::Damaged: return "case.error.damaged";
-    case storage::ErrorCode::Io: return "case.error.disk";
-    case storage::ErrorCode::AlreadyExists:
-    case storage::ErrorCode::Internal: return "case.error.unexpected";
+        case storage::ErrorCode::InvalidInput:
+            return "case.error.invalid";
+        case storage::ErrorCode::NotFound:
+            return "case.error.not_found";
+        case storage::ErrorCode::PermissionDenied:
+        case storage::ErrorCode::WrongCredential:
+        case storage::ErrorCode::Throttled:
+        case storage::ErrorCode::AccountLocked:
+            return "case.error.session";
+        case storage::ErrorCode::Damaged:
+            return "case.error.damaged";
+        case storage::ErrorCode::Io:
+            return "case.error.disk";
+        case storage::ErrorCode::AlreadyExists:
+        case storage::ErrorCode::Internal:
+            return "case.error.unexpected";
     }
     return "case.error.unexpected";
 }

@@ -12,9 +12,9 @@
 
 #include "kiosk/ui/ui_context.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/error.hpp"
-#include "storage/model.hpp"
-#include "storage/vocabulary.hpp"
+#include "storage/base/error.hpp"
+#include "storage/base/model.hpp"
+#include "storage/base/vocabulary.hpp"
 
 namespace chasqui::kiosk::casework {
 

@@ -10,7 +10,7 @@
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/text.hpp"
+#include "storage/base/text.hpp"
 
 namespace chasqui::kiosk {
 
@@ -22,10 +22,8 @@ constexpr std::size_t kNoteMaxBytes = 4000;     // storage allows 4000 character
 constexpr std::size_t kCommentMaxBytes = 1000;  // storage allows 1000 characters
 constexpr const char* kDot = casework::kSeparator;
 
-std::string quantityText(double quantity) { return fmt::format("{:g}", quantity); }
-
-bool isOpen(const storage::Referral& r) {
-    return r.status != "completed" && r.status != "rejected" && r.status != "cancelled";
+std::string quantityText(double quantity) {
+    return fmt::format("{:g}", quantity);
 }
 
 // Next steps are offered in this order: the way forward first, then the way out.
@@ -45,9 +43,10 @@ void CaseViewScreen::drawAssistance(Ui& ui) {
     ImGui::PushStyleColor(ImGuiCol_TableBorderLight, ui.theme.secondaryActive);
     ImGui::PushStyleColor(ImGuiCol_TableBorderStrong, ui.theme.secondaryActive);
     ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(ui.px(14.f), ui.px(12.f)));
-    const bool open = ImGui::BeginTable("###case.assistance.table", 5,
-                                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuter |
-                                            ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_PadOuterX);
+    const bool open =
+        ImGui::BeginTable("###case.assistance.table", 5,
+                          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuter |
+                              ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_PadOuterX);
     const auto pop = [] {
         ImGui::PopStyleVar();
         ImGui::PopStyleColor(4);
@@ -91,13 +90,7 @@ void CaseViewScreen::drawReferrals(Ui& ui) {
         muted(ui, ui.tr("case.referrals.none"));
         return;
     }
-    // Open referrals first (they need follow-up), newest first within each group.
-    std::vector<const storage::Referral*> order;
-    for (auto it = referrals.rbegin(); it != referrals.rend(); ++it)
-        if (isOpen(*it)) order.push_back(&*it);
-    for (auto it = referrals.rbegin(); it != referrals.rend(); ++it)
-        if (!isOpen(*it)) order.push_back(&*it);
-    for (const storage::Referral* r : order) drawReferral(ui, *r);
+    for (const std::size_t i : m_data->referralOrder) drawReferral(ui, referrals[i]);
 }
 
 void CaseViewScreen::drawReferral(Ui& ui, const storage::Referral& r) {
@@ -127,7 +120,8 @@ void CaseViewScreen::drawReferral(Ui& ui, const storage::Referral& r) {
     label(ui, ui.tr("case.referral.history"));
     for (const auto& step : r.history) {
         card.paragraph(fmt::format("{}  {}{}{}{}{}", icon::kCheck, casework::displayDate(step.date), kDot,
-                                   vocabLabel(ui, "referral_statuses", step.status), kDot, staffName(ui, step.staffId)));
+                                   vocabLabel(ui, "referral_statuses", step.status), kDot,
+                                   staffName(ui, step.staffId)));
         if (!step.comment.empty()) card.paragraph(fmt::format("      “{}”", step.comment), true);
     }
 
@@ -151,7 +145,7 @@ void CaseViewScreen::drawReferral(Ui& ui, const storage::Referral& r) {
         ImGui::SameLine();
         if (button(ui, ui.tr("case.referral.keep"), "case.referral.keep", ImVec2(0.f, 0.f), Tone::Secondary, !m_saving))
             m_intent = Intent::KeepStatus;
-    } else if (isOpen(r)) {
+    } else if (storage::vocab::referralOpen(r.status)) {
         ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
         label(ui, ui.tr("case.referral.next"));
         bool first = true;
@@ -189,9 +183,10 @@ void CaseViewScreen::drawNotes(Ui& ui) {
     for (const auto& note : notes) {
         ImGui::PushID(note.meta.id.c_str());
         casework::Card card(ui);
-        card.paragraph(fmt::format("{}  {}{}{}", icon::kNote, casework::displayDate(storage::isoDate(note.meta.createdAt)),
-                                   kDot, staffName(ui, note.meta.author)),
-                       true);
+        card.paragraph(
+            fmt::format("{}  {}{}{}", icon::kNote, casework::displayDate(storage::isoDate(note.meta.createdAt)), kDot,
+                        staffName(ui, note.meta.author)),
+            true);
         card.paragraph(note.text);
         card.end();
         ImGui::PopID();
@@ -200,38 +195,37 @@ void CaseViewScreen::drawNotes(Ui& ui) {
 
 void CaseViewScreen::actOnFollowUp(Intent intent) {
     switch (intent) {
-    case Intent::SaveNote: {
-        const std::string text = casework::trimmed(m_noteText);
-        m_noteError = text.empty() ? "case.note.error.empty" : nullptr;
-        if (m_noteError != nullptr || !m_data || !m_data->hasCase) return;
-        storage::Note note;
-        note.caseId = m_data->file.record.meta.id;
-        note.text = text;
-        submit([note](storage::PersonalStore& store) { return storage::CaseRepository(store).addNote(note); },
-               "case.note.done", [this](const std::string&) { m_noteText.clear(); });
-        break;
-    }
-    case Intent::AskStatus:
-        m_change = StatusChange{m_intentArg, m_intentArg2, {}, true};
-        m_message = nullptr;
-        break;
-    case Intent::KeepStatus: m_change.reset(); break;
-    case Intent::ConfirmStatus: {
-        if (!m_change) return;
-        const std::string id = m_change->referralId;
-        const std::string status = m_change->status;
-        const std::string comment = casework::trimmed(m_change->comment);
-        const std::string today = storage::isoDate(m_ctx.clock.nowMs());
-        submit(
-            [id, status, comment, today](storage::PersonalStore& store) -> storage::Result<std::string> {
-                if (auto r = storage::CaseRepository(store).setReferralStatus(id, status, today, comment); !r)
-                    return std::unexpected(r.error());
-                return id;
-            },
-            "case.referral.done", [this](const std::string&) { m_change.reset(); });
-        break;
-    }
-    default: break;
+        case Intent::SaveNote: {
+            const std::string text = casework::trimmed(m_noteText);
+            m_noteError = text.empty() ? "case.note.error.empty" : nullptr;
+            if (m_noteError != nullptr || !m_data || !m_data->hasCase) return;
+            storage::Note note;
+            note.caseId = m_data->file.record.meta.id;
+            note.text = text;
+            submit([note](CaseService& cases) { return cases.addNote(note); }, "case.note.done",
+                   [this](const std::string&) { m_noteText.clear(); });
+            break;
+        }
+        case Intent::AskStatus:
+            m_change = StatusChange{m_intentArg, m_intentArg2, {}, true};
+            m_message = nullptr;
+            break;
+        case Intent::KeepStatus:
+            m_change.reset();
+            break;
+        case Intent::ConfirmStatus: {
+            if (!m_change) return;
+            const std::string id = m_change->referralId;
+            const std::string status = m_change->status;
+            const std::string comment = casework::trimmed(m_change->comment);
+            const std::string today = storage::isoDate(m_ctx.clock.nowMs());
+            submit([id, status, comment,
+                    today](CaseService& cases) { return cases.setReferralStatus(id, status, today, comment); },
+                   "case.referral.done", [this](const std::string&) { m_change.reset(); });
+            break;
+        }
+        default:
+            break;
     }
 }
 

@@ -6,76 +6,8 @@
 #include "kiosk/screens/case_text.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/person_repository.hpp"
-#include "storage/staff_admin.hpp"
-#include "storage/text.hpp"
 
 namespace chasqui::kiosk {
-
-namespace {
-
-using Data = CaseViewScreen::Data;
-
-// The case to show when the search gave only a person: their own open case,
-// then an open case of their household, then the newest of any.
-std::string pickCase(const std::vector<storage::Case>& cases, const std::string& personId) {
-    for (const auto& c : cases)
-        if (c.personId == personId && c.status == "open") return c.meta.id;
-    for (const auto& c : cases)
-        if (c.status == "open") return c.meta.id;
-    return cases.empty() ? std::string() : cases.front().meta.id;
-}
-
-// Worker thread: everything the screen shows, read in one go.
-storage::Result<Data> fetch(StaffSession& staff, CatalogService& catalog, const std::string& personId,
-                            const std::string& caseId) {
-    storage::PersonalStore* store = staff.store();
-    if (store == nullptr) return storage::fail(storage::ErrorCode::PermissionDenied, "nobody is signed in");  // i18n: not UI
-    Data data;
-    storage::PersonRepository persons(*store);
-    auto person = persons.get(personId);
-    if (!person) return std::unexpected(person.error());
-    data.person = std::move(*person);
-    if (!data.person.householdId.empty()) {
-        if (auto household = persons.getHousehold(data.person.householdId)) data.householdDistrict = household->district;
-        // A district's name, when the catalog has services there; else its UBIGEO code.
-        if (auto districts = catalog.districts({}); districts && !data.householdDistrict.empty())
-            for (const auto& d : *districts)
-                if (d.code == data.householdDistrict) data.householdDistrict = d.name;
-        auto members = persons.householdMembers(data.person.householdId);
-        if (!members) return std::unexpected(members.error());
-        data.household = std::move(*members);
-    }
-    storage::CaseRepository cases(*store);
-    std::string id = caseId;
-    if (id.empty()) {
-        auto list = cases.casesOfPerson(personId);
-        if (!list) return std::unexpected(list.error());
-        id = pickCase(*list, personId);
-    }
-    if (!id.empty()) {
-        auto file = cases.file(id);
-        if (!file) return std::unexpected(file.error());
-        data.file = std::move(*file);
-        data.hasCase = true;
-    }
-    // Names of the staff who recorded steps; a missing list only costs names.
-    if (auto members = storage::StaffAdmin(*store).list())
-        for (const auto& m : *members) data.staffNames[m.id] = m.name.empty() ? m.login : m.name;
-    for (const auto& referral : data.file.referrals) {
-        if (data.services.contains(referral.serviceId)) continue;
-        auto service = catalog.get(referral.serviceId);
-        if (!service || !service->has_value()) continue;
-        CaseViewScreen::ServiceInfo info;
-        for (const auto& [lang, text] : (*service)->texts) info.names[lang] = text.name;
-        info.organization = (*service)->organization;
-        info.districtName = (*service)->districtName;
-        data.services.emplace(referral.serviceId, std::move(info));
-    }
-    return data;
-}
-
-}  // namespace
 
 void CaseViewScreen::onEnter() {
     if (m_ctx.selection.personId != m_forPersonId) {
@@ -107,7 +39,7 @@ void CaseViewScreen::load() {
     }
     m_loading = true;
     m_ctx.tasks.post([this, generation, personId, caseId]() -> TaskRunner::Continuation {
-        auto result = fetch(m_ctx.staff, m_ctx.catalog, personId, caseId);
+        auto result = m_cases.load(personId, caseId);
         return [this, generation, result = std::move(result)]() mutable {
             if (generation != m_generation) return;  // a newer load, another person, or a sign-out
             m_loading = false;
@@ -117,8 +49,10 @@ void CaseViewScreen::load() {
             }
             m_data = std::move(*result);
             if (m_countsBefore && m_data->hasCase) {
-                if (m_data->file.assistance.size() > m_countsBefore->first) m_message = "case.assistance.done";
-                else if (m_data->file.referrals.size() > m_countsBefore->second) m_message = "case.referrals.done";
+                if (m_data->file.assistance.size() > m_countsBefore->first)
+                    m_message = "case.assistance.done";
+                else if (m_data->file.referrals.size() > m_countsBefore->second)
+                    m_message = "case.referrals.done";
                 m_messageIsError = false;
             }
             m_countsBefore.reset();
@@ -133,30 +67,27 @@ void CaseViewScreen::submit(Write work, const char* doneKey, std::function<void(
     m_saving = true;
     m_message = nullptr;
     const std::uint64_t generation = m_generation;
-    m_ctx.tasks.post([this, generation, work = std::move(work), doneKey,
-                      onDone = std::move(onDone)]() -> TaskRunner::Continuation {
-        storage::PersonalStore* store = m_ctx.staff.store();
-        storage::Result<std::string> result =
-            store != nullptr ? work(*store)
-                             : storage::fail(storage::ErrorCode::PermissionDenied, "nobody is signed in");  // i18n: not UI
-        return [this, generation, result = std::move(result), doneKey, onDone] {
-            if (generation != m_generation) return;
-            m_saving = false;
-            if (!result) {
-                m_message = casework::errorKey(result.error());
-                m_messageIsError = true;
-                // What was on screen may be out of date (a step synced from another kiosk): show what is stored.
-                if (result.error().code == storage::ErrorCode::InvalidInput ||
-                    result.error().code == storage::ErrorCode::NotFound)
-                    load();
-                return;
-            }
-            m_message = doneKey;
-            m_messageIsError = false;
-            if (onDone) onDone(*result);
-            load();
-        };
-    });
+    m_ctx.tasks.post(
+        [this, generation, work = std::move(work), doneKey, onDone = std::move(onDone)]() -> TaskRunner::Continuation {
+            storage::Result<std::string> result = work(m_cases);
+            return [this, generation, result = std::move(result), doneKey, onDone] {
+                if (generation != m_generation) return;
+                m_saving = false;
+                if (!result) {
+                    m_message = casework::errorKey(result.error());
+                    m_messageIsError = true;
+                    // What was on screen may be out of date (a step synced from another kiosk): show what is stored.
+                    if (result.error().code == storage::ErrorCode::InvalidInput ||
+                        result.error().code == storage::ErrorCode::NotFound)
+                        load();
+                    return;
+                }
+                m_message = doneKey;
+                m_messageIsError = false;
+                if (onDone) onDone(*result);
+                load();
+            };
+        });
 }
 
 void CaseViewScreen::dropPersonalData() {
@@ -187,7 +118,8 @@ void CaseViewScreen::drawContent(Ui& ui) {
     if (!m_data) {
         if (m_loadError != nullptr) {
             banner(ui, icon::kWarning, ui.tr(m_loadError), Tone::Danger);
-            if (button(ui, fmt::format("{}  {}", icon::kRefresh, ui.tr("case.retry")), "case.retry")) m_intent = Intent::Retry;
+            if (button(ui, fmt::format("{}  {}", icon::kRefresh, ui.tr("case.retry")), "case.retry"))
+                m_intent = Intent::Retry;
         } else {
             banner(ui, icon::kClock, ui.tr("case.loading"));
         }
@@ -203,16 +135,29 @@ void CaseViewScreen::drawContent(Ui& ui) {
         drawNoCase(ui);
         return;
     }
-    static constexpr const char* kScrollKeys[] = {"case.scroll.profile", "case.scroll.household", "case.scroll.needs",
-                                                  "case.scroll.assistance", "case.scroll.referrals", "case.scroll.notes"};
+    static constexpr const char* kScrollKeys[] = {"case.scroll.profile",   "case.scroll.household",
+                                                  "case.scroll.needs",     "case.scroll.assistance",
+                                                  "case.scroll.referrals", "case.scroll.notes"};
     beginScrollArea(ui, kScrollKeys[static_cast<int>(m_tab)], ImVec2(0.f, ImGui::GetContentRegionAvail().y));
     switch (m_tab) {
-    case Tab::Profile: drawProfile(ui); break;
-    case Tab::Household: drawHousehold(ui); break;
-    case Tab::Needs: drawNeeds(ui); break;
-    case Tab::Assistance: drawAssistance(ui); break;
-    case Tab::Referrals: drawReferrals(ui); break;
-    case Tab::Notes: drawNotes(ui); break;
+        case Tab::Profile:
+            drawProfile(ui);
+            break;
+        case Tab::Household:
+            drawHousehold(ui);
+            break;
+        case Tab::Needs:
+            drawNeeds(ui);
+            break;
+        case Tab::Assistance:
+            drawAssistance(ui);
+            break;
+        case Tab::Referrals:
+            drawReferrals(ui);
+            break;
+        case Tab::Notes:
+            drawNotes(ui);
+            break;
     }
     ImGui::Dummy(ImVec2(0.f, ui.px(ui.theme.spacing) * 2.f));
     endScrollArea(ui);
@@ -248,9 +193,9 @@ void CaseViewScreen::drawHeader(Ui& ui) {
     std::string line = fill(ui.tr("case.header.code"), {d.person.caseCode});
     if (hasCase) {
         const auto& c = d.file.record;
-        line += fmt::format("{}{}{}{}", casework::kSeparator, casework::vocabLabel(ui, "case_statuses", c.status),
-                            casework::kSeparator,
-                            fill(ui.tr("case.header.priority"), {casework::vocabLabel(ui, "case_priorities", c.priority)}));
+        line += fmt::format(
+            "{}{}{}{}", casework::kSeparator, casework::vocabLabel(ui, "case_statuses", c.status), casework::kSeparator,
+            fill(ui.tr("case.header.priority"), {casework::vocabLabel(ui, "case_priorities", c.priority)}));
     }
     ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.mutedText);
     ImGui::TextUnformatted(line.c_str());
@@ -258,13 +203,17 @@ void CaseViewScreen::drawHeader(Ui& ui) {
     ui.probe.text(line);
     ImGui::PopTextWrapPos();
     if (ImGui::GetCursorPosY() < belowButtons) ImGui::SetCursorPosY(belowButtons);
-    if (m_saving) muted(ui, ui.tr("case.saving"));
-    else if (m_loading) muted(ui, ui.tr("case.loading"));
+    if (m_saving)
+        muted(ui, ui.tr("case.saving"));
+    else if (m_loading)
+        muted(ui, ui.tr("case.loading"));
     if (m_message != nullptr) {
         const std::string shown =
             fmt::format("{}  {}", m_messageIsError ? icon::kWarning : icon::kCheck, ui.tr(m_message));
-        if (m_messageIsError) errorText(ui, shown);
-        else successText(ui, shown);
+        if (m_messageIsError)
+            errorText(ui, shown);
+        else
+            successText(ui, shown);
     }
     if (m_loadError != nullptr) errorText(ui, fmt::format("{}  {}", icon::kWarning, ui.tr(m_loadError)));
 }
@@ -291,7 +240,8 @@ void CaseViewScreen::drawTabs(Ui& ui) {
     for (std::size_t i = 0; i < std::size(tabs); ++i) {
         if (i > 0) ImGui::SameLine();
         const TabInfo& t = tabs[i];
-        const std::string shown = t.count > 0 ? fmt::format("{} ({})", ui.tr(t.textKey), t.count) : std::string(ui.tr(t.textKey));
+        const std::string shown =
+            t.count > 0 ? fmt::format("{} ({})", ui.tr(t.textKey), t.count) : std::string(ui.tr(t.textKey));
         if (button(ui, shown, t.key, ImVec2(width, 0.f), m_tab == t.tab ? Tone::Primary : Tone::Secondary)) {
             m_intent = Intent::Tab;
             m_tappedTab = t.tab;
@@ -338,28 +288,33 @@ void CaseViewScreen::afterDraw() {
 
 void CaseViewScreen::act(Intent intent) {
     switch (intent) {
-    case Intent::None: break;
-    case Intent::Retry: load(); break;
-    case Intent::Tab:
-        m_tab = m_tappedTab;
-        m_message = nullptr;
-        m_change.reset();
-        m_form = CaseForm{};
-        break;
-    case Intent::Assist:
-        m_tab = Tab::Assistance;
-        m_ctx.nav.go(ScreenId::Assistance);
-        break;
-    case Intent::Refer:
-        m_tab = Tab::Referrals;
-        m_ctx.nav.go(ScreenId::Referral);
-        break;
-    case Intent::ShowMember:
-        m_ctx.selection.clear();
-        m_ctx.selection.personId = m_intentArg;
-        onEnter();
-        break;
-    default: actOnCase(intent); break;
+        case Intent::None:
+            break;
+        case Intent::Retry:
+            load();
+            break;
+        case Intent::Tab:
+            m_tab = m_tappedTab;
+            m_message = nullptr;
+            m_change.reset();
+            m_form = CaseForm{};
+            break;
+        case Intent::Assist:
+            m_tab = Tab::Assistance;
+            m_ctx.nav.go(ScreenId::Assistance);
+            break;
+        case Intent::Refer:
+            m_tab = Tab::Referrals;
+            m_ctx.nav.go(ScreenId::Referral);
+            break;
+        case Intent::ShowMember:
+            m_ctx.selection.clear();
+            m_ctx.selection.personId = m_intentArg;
+            onEnter();
+            break;
+        default:
+            actOnCase(intent);
+            break;
     }
 }
 

@@ -2,8 +2,9 @@
 // The case file of the person at the desk (StaffSelection): profile,
 // household, needs and consent, assistance history, referrals with their
 // dated and attributed status history, and notes, as sections of a
-// segmented control. Everything is loaded on the worker (person, household
-// and case file, each read audited as a view) and copied into m_data; draw
+// segmented control. Everything is loaded on the worker by CaseService (a
+// CaseView: person, household and case file, each read audited as a view)
+// and copied into m_data; draw
 // code records intents, afterDraw posts the writes (a note, a referral step,
 // opening or editing the case) and reloads. Personal data: dropped on
 // sign-out and on the inactivity lock.
@@ -20,8 +21,9 @@
 #include <vector>
 
 #include "kiosk/core/kiosk_context.hpp"
-#include "storage/case_repository.hpp"
-#include "storage/model.hpp"
+#include "kiosk/services/case_service.hpp"
+#include "kiosk/services/case_view.hpp"
+#include "storage/base/model.hpp"
 
 namespace chasqui::kiosk {
 
@@ -29,7 +31,7 @@ class CaseViewScreen final : public Screen {
 public:
     enum class Tab { Profile, Household, Needs, Assistance, Referrals, Notes };
 
-    explicit CaseViewScreen(StaffContext& ctx) : m_ctx(ctx) {}
+    explicit CaseViewScreen(StaffContext& ctx) : m_ctx(ctx), m_cases(ctx.staff, ctx.catalog) {}
     ScreenId id() const override { return ScreenId::CaseView; }
     const char* titleKey() const override { return "case.title"; }
     bool needsSession() const override { return true; }
@@ -39,30 +41,28 @@ public:
     void dropPersonalData() override;
 
     // For tests: true while anything about a person is held.
-    bool holdsPersonalData() const;
+    bool holdsPersonalData() const override;
     // Shown next time the screen is entered (the assistance and referral screens pick the section they changed).
     void showTab(Tab tab) { m_tab = tab; }
 
-    // What a referral shows of its catalog service, in every language it has.
-    struct ServiceInfo {
-        std::map<std::string, std::string> names;  // by language
-        std::string organization;
-        std::string districtName;
-    };
-    struct Data {
-        storage::Person person;
-        std::vector<storage::Person> household;  // every member, the person included
-        std::string householdDistrict;
-        bool hasCase = false;
-        storage::CaseFile file;
-        std::map<std::string, std::string> staffNames;  // staff id -> name (or login)
-        std::map<std::string, ServiceInfo> services;    // service id -> what to show
-    };
+    using Data = CaseView;  // built by CaseService::load
 
 private:
     enum class Intent {
-        None, Retry, Tab, Assist, Refer, SaveNote, AskStatus, ConfirmStatus, KeepStatus,
-        OpenForm, EditForm, SaveForm, CancelForm, ShowMember,
+        None,
+        Retry,
+        Tab,
+        Assist,
+        Refer,
+        SaveNote,
+        AskStatus,
+        ConfirmStatus,
+        KeepStatus,
+        OpenForm,
+        EditForm,
+        SaveForm,
+        CancelForm,
+        ShowMember,
     };
     struct StatusChange {
         std::string referralId;
@@ -82,7 +82,8 @@ private:
         const char* consentError = nullptr;
         const char* scopeError = nullptr;
     };
-    using Write = std::function<storage::Result<std::string>(storage::PersonalStore&)>;
+    // A write through CaseService, run on the worker; answers the record's id.
+    using Write = std::function<storage::Result<std::string>(CaseService&)>;
 
     void load();
     // Runs `work` on the worker; on success calls `onDone` with what it
@@ -107,6 +108,7 @@ private:
     std::string serviceName(Ui& ui, const std::string& serviceId) const;
 
     StaffContext& m_ctx;
+    CaseService m_cases;             // worker thread only
     std::uint64_t m_generation = 0;  // results of older loads and writes are dropped
     bool m_loading = false;
     bool m_saving = false;

@@ -17,7 +17,9 @@ namespace {
 
 using casework::vocabLabel;
 
-std::string todayOf(const StaffContext& ctx) { return storage::isoDate(ctx.clock.nowMs()); }
+std::string todayOf(const StaffContext& ctx) {
+    return storage::isoDate(ctx.clock.nowMs());
+}
 
 // Washington Group short set: six domains coded 1-4 (0 = not asked); 3 or 4
 // in any domain ("a lot of difficulty", "cannot do at all") is a disability.
@@ -33,8 +35,9 @@ std::string birthText(Ui& ui, const storage::Person& p, const std::string& today
     if (p.birthDate.empty()) return {};
     std::string out = casework::displayDate(p.birthDate);
     if (auto age = casework::ageOn(p.birthDate, today))
-        out += fmt::format("  ({})", fill(ui.tr(p.birthDateEstimated ? "case.profile.age_estimated" : "case.profile.age"),
-                                          {std::to_string(*age)}));
+        out +=
+            fmt::format("  ({})", fill(ui.tr(p.birthDateEstimated ? "case.profile.age_estimated" : "case.profile.age"),
+                                       {std::to_string(*age)}));
     return out;
 }
 
@@ -100,7 +103,8 @@ void CaseViewScreen::drawHousehold(Ui& ui) {
         if (member.meta.id == d.person.meta.id) {
             casework::Card card(ui);
             ImGui::PushFont(ui.fonts.bold);
-            card.paragraph(fmt::format("{}  {}  ({})", icon::kUser, casework::fullName(member), ui.tr("case.household.this_person")));
+            card.paragraph(fmt::format("{}  {}  ({})", icon::kUser, casework::fullName(member),
+                                       ui.tr("case.household.this_person")));
             ImGui::PopFont();
             card.paragraph(details, true);
             card.end();
@@ -124,7 +128,8 @@ void CaseViewScreen::drawNeeds(Ui& ui) {
         chips.add(vocabLabel(ui, "case_statuses", c.status), true);
         chips.add(fill(ui.tr("case.header.priority"), {vocabLabel(ui, "case_priorities", c.priority)}),
                   c.priority == "high" || c.priority == "critical");
-        if (!c.openedDate.empty()) card.paragraph(fill(ui.tr("case.needs.opened"), {casework::displayDate(c.openedDate)}), true);
+        if (!c.openedDate.empty())
+            card.paragraph(fill(ui.tr("case.needs.opened"), {casework::displayDate(c.openedDate)}), true);
         card.end();
     }
     const auto chipList = [&](const char* titleKey, const char* list, const std::vector<std::string>& codes,
@@ -140,12 +145,14 @@ void CaseViewScreen::drawNeeds(Ui& ui) {
         card.end();
     };
     chipList("case.needs.sectors", "sectors", c.needs, "case.needs.sectors_none", false);
-    chipList("case.needs.vulnerabilities", "vulnerabilities", c.vulnerabilities, "case.needs.vulnerabilities_none", true);
+    chipList("case.needs.vulnerabilities", "vulnerabilities", c.vulnerabilities, "case.needs.vulnerabilities_none",
+             true);
     {
         casework::Card card(ui);
         label(ui, ui.tr("case.consent.title"));
         if (c.consent.given) {
-            successText(ui, fmt::format("{}  {}", icon::kCheck, fill(ui.tr("case.consent.given_on"), {casework::displayDate(c.consent.date)})));
+            successText(ui, fmt::format("{}  {}", icon::kCheck,
+                                        fill(ui.tr("case.consent.given_on"), {casework::displayDate(c.consent.date)})));
             casework::Chips chips(ui, card.innerWidth());
             for (const auto& code : c.consent.scope) chips.add(vocabLabel(ui, "consent_scopes", code));
         } else if (!c.consent.date.empty()) {
@@ -153,12 +160,13 @@ void CaseViewScreen::drawNeeds(Ui& ui) {
         } else {
             card.paragraph(ui.tr("case.consent.not_asked"));
         }
-        if (!c.consent.given || std::find(c.consent.scope.begin(), c.consent.scope.end(), "referral_sharing") == c.consent.scope.end())
+        if (!c.consent.given ||
+            std::find(c.consent.scope.begin(), c.consent.scope.end(), "referral_sharing") == c.consent.scope.end())
             card.paragraph(ui.tr("case.consent.referral_hint"), true);
         card.end();
     }
-    if (button(ui, fmt::format("{}  {}", icon::kFile, ui.tr("case.edit")), "case.edit", ImVec2(0.f, 0.f), Tone::Secondary,
-               !m_saving))
+    if (button(ui, fmt::format("{}  {}", icon::kFile, ui.tr("case.edit")), "case.edit", ImVec2(0.f, 0.f),
+               Tone::Secondary, !m_saving))
         m_intent = Intent::EditForm;
 }
 
@@ -171,7 +179,8 @@ void CaseViewScreen::drawCaseForm(Ui& ui) {
                 casework::vocabOptions(ui, "sectors", storage::vocab::sectors()), m_form.needs);
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
     multiChoice(ui, ui.tr("case.form.vulnerabilities"), "case.form.vulnerabilities",
-                casework::vocabOptions(ui, "vulnerabilities", storage::vocab::vulnerabilities()), m_form.vulnerabilities);
+                casework::vocabOptions(ui, "vulnerabilities", storage::vocab::vulnerabilities()),
+                m_form.vulnerabilities);
     muted(ui, ui.tr("case.form.vulnerabilities_hint"));
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
     choice(ui, ui.tr("case.form.priority"), "case.form.priority",
@@ -192,7 +201,8 @@ void CaseViewScreen::drawCaseForm(Ui& ui) {
     ImGui::Dummy(ImVec2(0.f, ui.px(ui.theme.spacing)));
     endScrollArea(ui);
     ImGui::Dummy(ImVec2(0.f, ui.px(4.f)));
-    if (button(ui, fmt::format("{}  {}", icon::kCheck, ui.tr(m_form.creating ? "case.form.save_open" : "case.form.save")),
+    if (button(ui,
+               fmt::format("{}  {}", icon::kCheck, ui.tr(m_form.creating ? "case.form.save_open" : "case.form.save")),
                "case.form.save", ImVec2(0.f, 0.f), Tone::Primary, !m_saving))
         m_intent = Intent::SaveForm;
     ImGui::SameLine();
@@ -206,66 +216,61 @@ void CaseViewScreen::drawCaseForm(Ui& ui) {
 
 void CaseViewScreen::actOnCase(Intent intent) {
     switch (intent) {
-    case Intent::OpenForm:
-        m_form = CaseForm{};
-        m_form.visible = true;
-        m_form.creating = true;
-        m_message = nullptr;
-        break;
-    case Intent::EditForm: {
-        const storage::Case& c = m_data->file.record;
-        m_form = CaseForm{};
-        m_form.visible = true;
-        m_form.needs = c.needs;
-        m_form.vulnerabilities = c.vulnerabilities;
-        m_form.priority = c.priority;
-        m_form.consent = c.consent.given ? "given" : (c.consent.date.empty() ? "" : "refused");
-        m_form.scope = c.consent.scope;
-        m_message = nullptr;
-        break;
-    }
-    case Intent::CancelForm: m_form = CaseForm{}; break;
-    case Intent::SaveForm: {
-        m_form.consentError = m_form.consent.empty() ? "case.form.error.consent" : nullptr;
-        m_form.scopeError = m_form.consent == "given" && m_form.scope.empty() ? "case.form.error.scope" : nullptr;
-        if (m_form.consentError != nullptr || m_form.scopeError != nullptr || !m_data) return;
-        const std::string today = todayOf(m_ctx);
-        storage::Case c = m_form.creating ? storage::Case{} : m_data->file.record;
-        const bool wasGiven = c.consent.given;
-        const bool wasAsked = wasGiven || !c.consent.date.empty();
-        c.needs = m_form.needs;
-        c.vulnerabilities = m_form.vulnerabilities;
-        c.priority = m_form.priority;
-        c.consent.given = m_form.consent == "given";
-        c.consent.scope = c.consent.given ? m_form.scope : std::vector<std::string>{};
-        // The consent date is when the person was asked: a new answer is dated today.
-        if (!wasAsked || wasGiven != c.consent.given) c.consent.date = today;
-        if (m_form.creating) {
-            c.personId = m_data->person.meta.id;
-            c.status = "open";
-            c.openedDate = today;
-            submit(
-                [c](storage::PersonalStore& store) mutable {
-                    c.officeId = store.session().officeId;
-                    return storage::CaseRepository(store).open(c);
-                },
-                "case.form.done_open",
-                [this](const std::string& id) {
-                    m_ctx.selection.caseId = id;
-                    m_form = CaseForm{};
-                    m_tab = Tab::Needs;
-                });
-        } else {
-            submit(
-                [c](storage::PersonalStore& store) -> storage::Result<std::string> {
-                    if (auto r = storage::CaseRepository(store).update(c); !r) return std::unexpected(r.error());
-                    return c.meta.id;
-                },
-                "case.form.done_edit", [this](const std::string&) { m_form = CaseForm{}; });
+        case Intent::OpenForm:
+            m_form = CaseForm{};
+            m_form.visible = true;
+            m_form.creating = true;
+            m_message = nullptr;
+            break;
+        case Intent::EditForm: {
+            const storage::Case& c = m_data->file.record;
+            m_form = CaseForm{};
+            m_form.visible = true;
+            m_form.needs = c.needs;
+            m_form.vulnerabilities = c.vulnerabilities;
+            m_form.priority = c.priority;
+            m_form.consent = c.consent.given ? "given" : (c.consent.date.empty() ? "" : "refused");
+            m_form.scope = c.consent.scope;
+            m_message = nullptr;
+            break;
         }
-        break;
-    }
-    default: actOnFollowUp(intent); break;
+        case Intent::CancelForm:
+            m_form = CaseForm{};
+            break;
+        case Intent::SaveForm: {
+            m_form.consentError = m_form.consent.empty() ? "case.form.error.consent" : nullptr;
+            m_form.scopeError = m_form.consent == "given" && m_form.scope.empty() ? "case.form.error.scope" : nullptr;
+            if (m_form.consentError != nullptr || m_form.scopeError != nullptr || !m_data) return;
+            const std::string today = todayOf(m_ctx);
+            storage::Case c = m_form.creating ? storage::Case{} : m_data->file.record;
+            const bool wasGiven = c.consent.given;
+            const bool wasAsked = wasGiven || !c.consent.date.empty();
+            c.needs = m_form.needs;
+            c.vulnerabilities = m_form.vulnerabilities;
+            c.priority = m_form.priority;
+            c.consent.given = m_form.consent == "given";
+            c.consent.scope = c.consent.given ? m_form.scope : std::vector<std::string>{};
+            // The consent date is when the person was asked: a new answer is dated today.
+            if (!wasAsked || wasGiven != c.consent.given) c.consent.date = today;
+            if (m_form.creating) {
+                c.personId = m_data->person.meta.id;
+                c.status = "open";
+                c.openedDate = today;
+                submit([c](CaseService& cases) { return cases.openCase(c); }, "case.form.done_open",
+                       [this](const std::string& id) {
+                           m_ctx.selection.caseId = id;
+                           m_form = CaseForm{};
+                           m_tab = Tab::Needs;
+                       });
+            } else {
+                submit([c](CaseService& cases) { return cases.updateCase(c); }, "case.form.done_edit",
+                       [this](const std::string&) { m_form = CaseForm{}; });
+            }
+            break;
+        }
+        default:
+            actOnFollowUp(intent);
+            break;
     }
 }
 

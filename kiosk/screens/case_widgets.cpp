@@ -62,13 +62,15 @@ void Chips::add(std::string_view text, bool strong) {
     draw->AddRectFilled(min, ImVec2(min.x + size.x, min.y + size.y),
                         toU32(strong ? m_ui.theme.primary : m_ui.theme.secondary), size.y * 0.5f);
     draw->AddText(font, font->FontSize, ImVec2(min.x + padX, min.y + padY),
-                  toU32(strong ? m_ui.theme.onPrimary : m_ui.theme.onSecondary), text.data(), text.data() + text.size());
+                  toU32(strong ? m_ui.theme.onPrimary : m_ui.theme.onSecondary), text.data(),
+                  text.data() + text.size());
     ImGui::Dummy(size);
     m_ui.probe.text(text);
 }
 
 float footerHeight(const Ui& ui) {
-    return std::max(ui.theme.minTouch, ui.px(ui.theme.buttonHeight)) + ImGui::GetStyle().ItemSpacing.y * 2.f + ui.px(4.f);
+    return std::max(ui.theme.minTouch, ui.px(ui.theme.buttonHeight)) + ImGui::GetStyle().ItemSpacing.y * 2.f +
+           ui.px(4.f);
 }
 
 void footerNote(Ui& ui, std::string_view text, bool error) {
@@ -76,8 +78,10 @@ void footerNote(Ui& ui, std::string_view text, bool error) {
     const float y = ImGui::GetCursorPosY();
     // After SameLine next to a button, text is already lowered by the frame padding.
     ImGui::SetCursorPosY(y + (buttonHeight - ui.fonts.body->FontSize) * 0.5f - ImGui::GetStyle().FramePadding.y);
-    if (error) errorText(ui, text);
-    else muted(ui, text);
+    if (error)
+        errorText(ui, text);
+    else
+        muted(ui, text);
 }
 
 void keepInSight(Ui& ui, const char* fieldKey, std::string& scrolledFor) {

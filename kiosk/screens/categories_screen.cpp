@@ -9,7 +9,7 @@
 #include "kiosk/screens/self_service_common.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/vocabulary.hpp"
+#include "storage/base/vocabulary.hpp"
 
 namespace chasqui::kiosk {
 

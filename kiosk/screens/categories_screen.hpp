@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/core/kiosk_context.hpp"
+#include "kiosk/core/self_service_context.hpp"
 
 namespace chasqui::kiosk {
 

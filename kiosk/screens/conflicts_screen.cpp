@@ -10,10 +10,6 @@ namespace chasqui::kiosk {
 
 namespace {
 
-using storage::ConflictChoice;
-using storage::ConflictSide;
-using storage::ConflictView;
-
 // Fields whose values are codes of a list: shown with the list's words.
 std::string_view listOfField(std::string_view entity, std::string_view field) {
     if (field == "sex") return "sexes";
@@ -59,13 +55,16 @@ std::string recordTitle(const Ui& ui, const ConflictView& c) {
 
 std::string whoText(const Ui& ui, const ConflictSide& side) {
     std::string who;
-    if (!side.staffName.empty()) who = fill(ui.tr("conflict.by"), {fmt::format("{} ({})", side.staffName, side.staffLogin)});
-    else who = ui.tr("conflict.by_unknown");
+    if (!side.staffName.empty())
+        who = fill(ui.tr("conflict.by"), {fmt::format("{} ({})", side.staffName, side.staffLogin)});
+    else
+        who = ui.tr("conflict.by_unknown");
     return who;
 }
 
 std::string whereText(const Ui& ui, const ConflictSide& side) {
-    const std::string when = side.atMs > 0 ? fill(ui.tr("conflict.at"), {super::localDateTime(side.atMs)}) : std::string();
+    const std::string when =
+        side.atMs > 0 ? fill(ui.tr("conflict.at"), {super::localDateTime(side.atMs)}) : std::string();
     const char* where = ui.tr(side.thisDevice ? "conflict.this_kiosk" : "conflict.other_kiosk");
     return when.empty() ? std::string(where) : fmt::format("{} · {}", when, where);
 }
@@ -88,21 +87,24 @@ void ConflictsScreen::dropPersonalData() {
     m_loading = m_loaded = m_resolving = m_resolved = false;
 }
 
+bool ConflictsScreen::holdsPersonalData() const {
+    return !m_conflicts.empty() || m_confirm.has_value() || m_tapped.has_value();
+}
+
 void ConflictsScreen::load() {
     if (!m_ctx.session.isSupervisor()) return;
     m_loading = true;
     const std::uint64_t generation = ++m_generation;
-    StaffSession& staff = m_ctx.staff;
-    m_ctx.tasks.post([this, &staff, generation]() -> TaskRunner::Continuation {
-        storage::Result<std::vector<ConflictView>> result =
-            staff.store() ? storage::ConflictRepository(*staff.store()).listOpen()
-                          : storage::fail(storage::ErrorCode::PermissionDenied, "signed out");  // i18n: not UI
+    m_ctx.tasks.post([this, generation]() -> TaskRunner::Continuation {
+        storage::Result<std::vector<ConflictView>> result = m_service.listOpen();
         return [this, generation, result = std::move(result)]() mutable {
             if (generation != m_generation) return;
             m_loading = false;
             m_loaded = true;
-            if (result) m_conflicts = std::move(*result);
-            else m_error = result.error();
+            if (result)
+                m_conflicts = std::move(*result);
+            else
+                m_error = result.error();
         };
     });
 }
@@ -112,17 +114,16 @@ void ConflictsScreen::resolve(const Decision& decision) {
     m_resolved = false;
     m_error.reset();
     const std::uint64_t generation = ++m_generation;
-    StaffSession& staff = m_ctx.staff;
-    m_ctx.tasks.post([this, &staff, generation, decision]() -> TaskRunner::Continuation {
-        storage::Result<void> result =
-            staff.store() ? storage::ConflictRepository(*staff.store()).resolve(decision.id, decision.choice)
-                          : storage::fail(storage::ErrorCode::PermissionDenied, "signed out");  // i18n: not UI
+    m_ctx.tasks.post([this, generation, decision]() -> TaskRunner::Continuation {
+        storage::Result<void> result = m_service.resolve(decision.id, decision.choice);
         return [this, generation, result = std::move(result)] {
             if (generation != m_generation) return;
             m_resolving = false;
             m_confirm.reset();
-            if (result) m_resolved = true;
-            else m_error = result.error();
+            if (result)
+                m_resolved = true;
+            else
+                m_error = result.error();
             load();
         };
     });
@@ -160,8 +161,7 @@ void ConflictsScreen::drawContent(Ui& ui) {
         banner(ui, icon::kCheck, ui.tr("conflict.empty"));
         return;
     }
-    if (!m_conflicts.empty())
-        label(ui, fill(ui.tr("conflict.count"), {std::to_string(m_conflicts.size())}));
+    if (!m_conflicts.empty()) label(ui, fill(ui.tr("conflict.count"), {std::to_string(m_conflicts.size())}));
     beginScrollArea(ui, "conflict.list", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
     for (const auto& c : m_conflicts) {
         ImGui::PushID(c.id.c_str());
@@ -179,8 +179,9 @@ void ConflictsScreen::drawConflict(Ui& ui, const ConflictView& c) {
     ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(pad, pad * 0.75f));
     ImGui::PushStyleColor(ImGuiCol_TableBorderStrong, ui.theme.border);
     ImGui::PushStyleColor(ImGuiCol_TableBorderLight, ui.theme.border);
-    if (ImGui::BeginTable("##sides", 2, ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerV |
-                                            ImGuiTableFlags_SizingStretchSame)) {
+    if (ImGui::BeginTable(
+            "##sides", 2,
+            ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
         const auto side = [&](const ConflictSide& s, bool current) {
             ImGui::TableNextColumn();
             ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, toU32(ui.theme.surface));
@@ -221,7 +222,8 @@ void ConflictsScreen::drawConfirmation(Ui& ui, const ConflictView& c) {
     const std::string kept = shownValue(ui, c, c.kept.value);
     const std::string lost = shownValue(ui, c, c.lost.value);
     banner(ui, icon::kInfo,
-           other ? fill(ui.tr("conflict.confirm.keep_other"), {lost, kept}) : fill(ui.tr("conflict.confirm.keep_current"), {kept, lost}));
+           other ? fill(ui.tr("conflict.confirm.keep_other"), {lost, kept})
+                 : fill(ui.tr("conflict.confirm.keep_current"), {kept, lost}));
     ImGui::Dummy(ImVec2(0.f, pad));
     if (m_resolving) {
         super::workingBanner(ui, ui.tr("conflict.saving"));

@@ -2,7 +2,7 @@
 // Conflicts: each field that two devices changed at the same time, with both
 // values side by side, who wrote each and when. The supervisor keeps one
 // ("keep this" on either side), confirms, and the decision is written on the
-// worker as synced records (storage/conflict_repository.hpp), so every kiosk
+// worker as synced records (ConflictService), so every kiosk
 // of the office ends with the same value.
 
 #include <cstdint>
@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "kiosk/core/kiosk_context.hpp"
-#include "storage/conflict_repository.hpp"
+#include "kiosk/services/conflict_service.hpp"
 
 namespace chasqui::kiosk {
 
 class ConflictsScreen final : public Screen {
 public:
-    explicit ConflictsScreen(StaffContext& ctx) : m_ctx(ctx) {}
+    explicit ConflictsScreen(StaffContext& ctx) : m_ctx(ctx), m_service(ctx.staff) {}
     ScreenId id() const override { return ScreenId::Conflicts; }
     const char* titleKey() const override { return "conflict.title"; }
     bool needsSession() const override { return true; }
@@ -25,20 +25,22 @@ public:
     void drawContent(Ui& ui) override;
     void afterDraw() override;
     void dropPersonalData() override;
+    bool holdsPersonalData() const override;
 
 private:
     struct Decision {
         std::string id;
-        storage::ConflictChoice choice = storage::ConflictChoice::KeepCurrent;
+        ConflictChoice choice = ConflictChoice::KeepCurrent;
     };
     void load();
     void resolve(const Decision& decision);
-    void drawConflict(Ui& ui, const storage::ConflictView& c);
-    void drawConfirmation(Ui& ui, const storage::ConflictView& c);
-    const storage::ConflictView* find(const std::string& id) const;
+    void drawConflict(Ui& ui, const ConflictView& c);
+    void drawConfirmation(Ui& ui, const ConflictView& c);
+    const ConflictView* find(const std::string& id) const;
 
     StaffContext& m_ctx;
-    std::vector<storage::ConflictView> m_conflicts;
+    ConflictService m_service;  // worker thread only
+    std::vector<ConflictView> m_conflicts;
     std::uint64_t m_generation = 0;
     bool m_loading = false;
     bool m_loaded = false;

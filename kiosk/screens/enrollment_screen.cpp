@@ -5,7 +5,6 @@
 #include "kiosk/screens/supervisor_common.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "sync/sync_worker.hpp"
 
 namespace chasqui::kiosk {
 
@@ -37,11 +36,14 @@ void EnrollmentScreen::dropPersonalData() {
     m_working = false;
 }
 
+bool EnrollmentScreen::holdsPersonalData() const {
+    return !m_code.empty() || m_working;  // a one-time code; an answer still to be applied
+}
+
 void EnrollmentScreen::loadLink() {
     const std::uint64_t generation = ++m_generation;
-    const storage::DataDir& dir = m_ctx.staff.dataDir();
-    m_ctx.tasks.post([this, &dir, generation]() -> TaskRunner::Continuation {
-        auto link = sync::loadDeviceLink(dir);
+    m_ctx.tasks.post([this, generation]() -> TaskRunner::Continuation {
+        auto link = m_enrollment.link();
         return [this, generation, link = std::move(link)] {
             if (generation != m_generation) return;
             m_linkLoaded = true;
@@ -61,32 +63,60 @@ void EnrollmentScreen::submit() {
     m_localError.clear();
     const std::string server = trimmed(m_server);
     const std::string code = trimmed(m_code);
-    if (server.empty()) m_localError = "enroll.error.no_server";
-    else if (code.empty()) m_localError = "enroll.error.no_code";
+    if (server.empty())
+        m_localError = "enroll.error.no_server";
+    else if (code.empty())
+        m_localError = "enroll.error.no_code";
     if (!m_localError.empty()) return;
     m_working = true;
     const std::uint64_t generation = ++m_generation;
-    StaffSession& staff = m_ctx.staff;
-    const std::string pin = m_ctx.config.pinnedPublicKey;
-    sync::SyncWorker* worker = m_ctx.syncWorker;
-    m_ctx.tasks.post([this, &staff, generation, server, code, pin, worker]() -> TaskRunner::Continuation {
-        sync::EnrollmentOutcome<sync::EnrollmentResult> result = std::unexpected(sync::EnrollmentError{
-            sync::EnrollmentError::Kind::Storage, {storage::ErrorCode::PermissionDenied, {}, {}}, {}, {}});
-        if (storage::PersonalStore* store = staff.store()) result = sync::enrollDevice(*store, server, code, pin);
-        // The sync worker looks for the new link at once instead of at its next interval.
-        if (result && worker != nullptr) worker->requestSync();
-        return [this, generation, result = std::move(result)] {
-            if (generation != m_generation) return;
-            m_working = false;
-            if (result) {
-                m_done = *result;
-                m_code.clear();
-            } else {
-                m_error = result.error();
-            }
-            loadLink();
-        };
+    // Store runner, then network runner, then store runner (EnrollmentService).
+    m_ctx.tasks.post([this, generation, server, code]() -> TaskRunner::Continuation {
+        auto request = m_enrollment.request();
+        if (!request) return {};  // signed out meanwhile: the screen was cleared
+        if (!*request)
+            return [this, generation, error = request->error()] { finish(generation, std::unexpected(error)); };
+        sendEnrollment(generation, m_enrollment.epoch(), std::move(**request), server, code);
+        return {};
     });
+}
+
+// Network runner. Nothing is sent when the session ended before the request left.
+void EnrollmentScreen::sendEnrollment(std::uint64_t generation, std::uint64_t epoch, sync::EnrollmentRequest request,
+                                      std::string server, std::string code) {
+    m_ctx.network.post(
+        [this, generation, epoch, request = std::move(request), server, code]() -> TaskRunner::Continuation {
+            auto answer = m_enrollment.send(epoch, request, server, code);
+            if (!answer) return {};  // the session ended before anything was sent
+            if (!*answer)
+                return [this, generation, error = answer->error()] { finish(generation, std::unexpected(error)); };
+            applyAnswer(generation, epoch, request, std::move(**answer), server);
+            return {};
+        });
+}
+
+// Store runner. A session that ended while the server answered gets nothing
+// written for it: the answer is kept whole and applied at the next sign-in.
+void EnrollmentScreen::applyAnswer(std::uint64_t generation, std::uint64_t epoch, sync::EnrollmentRequest request,
+                                   sync::EnrollmentAnswer answer, std::string server) {
+    m_ctx.tasks.post([this, generation, epoch, request = std::move(request), answer = std::move(answer),
+                      server]() -> TaskRunner::Continuation {
+        auto result = m_enrollment.apply(epoch, request, answer, server);
+        if (!result) return {};  // kept for the next sign-in
+        return [this, generation, result = std::move(*result)] { finish(generation, result); };
+    });
+}
+
+void EnrollmentScreen::finish(std::uint64_t generation, const sync::EnrollmentOutcome<sync::EnrollmentResult>& result) {
+    if (generation != m_generation) return;
+    m_working = false;
+    if (result) {
+        m_done = *result;
+        m_code.clear();
+    } else {
+        m_error = result.error();
+    }
+    loadLink();
 }
 
 std::string EnrollmentScreen::errorText(const Ui& ui) const {
@@ -94,15 +124,15 @@ std::string EnrollmentScreen::errorText(const Ui& ui) const {
     if (!m_error) return {};
     const sync::EnrollmentError& e = *m_error;
     switch (e.kind) {
-    case sync::EnrollmentError::Kind::WrongOffice:
-        return fill(ui.tr("enroll.error.wrong_office"), {e.codeOffice, m_ctx.session.officeCode});
-    case sync::EnrollmentError::Kind::Storage:
-        if (e.storage.code == storage::ErrorCode::PermissionDenied) return ui.tr("enroll.error.permission");
-        return super::errorText(ui, e.storage);
-    case sync::EnrollmentError::Kind::Sync:
-        if (e.sync.serverCode == "enroll_code_invalid") return ui.tr("enroll.error.code_invalid");
-        if (e.sync.serverCode == "already_enrolled") return ui.tr("enroll.error.already_enrolled");
-        return super::syncErrorText(ui, e.sync.code, e.sync.serverCode);
+        case sync::EnrollmentError::Kind::WrongOffice:
+            return fill(ui.tr("enroll.error.wrong_office"), {e.codeOffice, m_ctx.session.officeCode});
+        case sync::EnrollmentError::Kind::Storage:
+            if (e.storage.code == storage::ErrorCode::PermissionDenied) return ui.tr("enroll.error.permission");
+            return super::errorText(ui, e.storage);
+        case sync::EnrollmentError::Kind::Sync:
+            if (e.sync.serverCode == "enroll_code_invalid") return ui.tr("enroll.error.code_invalid");
+            if (e.sync.serverCode == "already_enrolled") return ui.tr("enroll.error.already_enrolled");
+            return super::syncErrorText(ui, e.sync.code, e.sync.serverCode);
     }
     return {};
 }
@@ -145,8 +175,9 @@ void EnrollmentScreen::drawContent(Ui& ui) {
     }
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
     if (m_done)
-        successText(ui, fmt::format("{}  {}", icon::kCheck,
-                                    fill(ui.tr("enroll.done"), {std::to_string(m_done->deviceNumber), m_done->office})));
+        successText(ui,
+                    fmt::format("{}  {}", icon::kCheck,
+                                fill(ui.tr("enroll.done"), {std::to_string(m_done->deviceNumber), m_done->office})));
     if (const std::string error = errorText(ui); !error.empty()) banner(ui, icon::kWarning, error, Tone::Danger);
     endScrollArea(ui);
     super::endColumn();

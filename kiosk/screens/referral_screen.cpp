@@ -7,21 +7,22 @@
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/case_repository.hpp"
-#include "storage/text.hpp"
-#include "storage/validation.hpp"
-#include "storage/vocabulary.hpp"
+#include "storage/base/text.hpp"
+#include "storage/base/validation.hpp"
+#include "storage/base/vocabulary.hpp"
 
 namespace chasqui::kiosk {
 
 namespace {
 
-constexpr std::size_t kReasonMaxBytes = 1000;  // storage allows 1000 characters
+constexpr std::size_t kReasonMaxBytes = 1000;         // storage allows 1000 characters
 constexpr const char* kSquare = "\xef\x82\x96";       // U+F096 square-o: not ticked
 constexpr const char* kCheckSquare = "\xef\x81\x86";  // U+F046 check-square-o: ticked
 constexpr const char* kLatestFollowUp = "2099-12-31";
 
-std::string errorOr(Ui& ui, const char* key) { return key != nullptr ? std::string(ui.tr(key)) : std::string(); }
+std::string errorOr(Ui& ui, const char* key) {
+    return key != nullptr ? std::string(ui.tr(key)) : std::string();
+}
 
 }  // namespace
 
@@ -188,8 +189,8 @@ void ReferralScreen::drawForm(Ui& ui, float width, float height) {
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
     label(ui, ui.tr("referral.consent_title"));
     muted(ui, ui.tr("referral.consent_hint"));
-    if (button(ui, fmt::format("{}  {}", m_consent ? kCheckSquare : kSquare, ui.tr("referral.consent")), "referral.consent",
-               ImVec2(-1.f, 0.f), m_consent ? Tone::Primary : Tone::Secondary))
+    if (button(ui, fmt::format("{}  {}", m_consent ? kCheckSquare : kSquare, ui.tr("referral.consent")),
+               "referral.consent", ImVec2(-1.f, 0.f), m_consent ? Tone::Primary : Tone::Secondary))
         m_consentTapped = true;
     if (m_errors.consent != nullptr) errorText(ui, fmt::format("{} {}", icon::kWarning, ui.tr(m_errors.consent)));
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
@@ -211,22 +212,29 @@ void ReferralScreen::afterDraw() {
     const Intent intent = m_intent;
     m_intent = Intent::None;
     switch (intent) {
-    case Intent::None: break;
-    case Intent::Category:
-        if (m_tapped != m_category) {
-            m_category = m_tapped;
+        case Intent::None:
+            break;
+        case Intent::Category:
+            if (m_tapped != m_category) {
+                m_category = m_tapped;
+                loadServices();
+            }
+            m_scrollToServices = true;
+            break;
+        case Intent::Retry:
             loadServices();
-        }
-        m_scrollToServices = true;
-        break;
-    case Intent::Retry: loadServices(); break;
-    case Intent::Service:
-        for (const auto& s : m_services)
-            if (s.id == m_tapped) m_service = s;
-        m_errors.service = nullptr;
-        break;
-    case Intent::Save: save(); break;
-    case Intent::Cancel: m_ctx.nav.back(); break;
+            break;
+        case Intent::Service:
+            for (const auto& s : m_services)
+                if (s.id == m_tapped) m_service = s;
+            m_errors.service = nullptr;
+            break;
+        case Intent::Save:
+            save();
+            break;
+        case Intent::Cancel:
+            m_ctx.nav.back();
+            break;
     }
     m_tapped.clear();
 }
@@ -258,21 +266,25 @@ void ReferralScreen::save() {
     m_saving = true;
     const std::uint64_t generation = m_generation;
     m_ctx.tasks.post([this, generation, record]() -> TaskRunner::Continuation {
-        storage::Result<std::string> result =
-            storage::fail(storage::ErrorCode::PermissionDenied, "nobody is signed in");  // i18n: not UI
-        if (storage::PersonalStore* store = m_ctx.staff.store()) result = storage::CaseRepository(*store).refer(record);
+        storage::Result<std::string> result = m_cases.refer(record);
         return [this, generation, result = std::move(result)] {
             if (generation != m_generation) return;
             m_saving = false;
             if (!result) {
                 const auto& e = result.error();
                 // The case itself has no consent on record: the person must be asked on the case first.
-                if (e.field == "consent_to_share") m_errors.consent = "referral.error.case_consent";
-                else if (e.field == "reason") m_errors.reason = "referral.error.reason";
-                else if (e.field == "urgency") m_errors.urgency = "referral.error.urgency";
-                else if (e.field == "follow_up_date") m_errors.followUp = "referral.error.follow_up";
-                else if (e.field == "service_id") m_errors.service = "referral.error.service";
-                else m_saveError = casework::errorKey(e);
+                if (e.field == "consent_to_share")
+                    m_errors.consent = "referral.error.case_consent";
+                else if (e.field == "reason")
+                    m_errors.reason = "referral.error.reason";
+                else if (e.field == "urgency")
+                    m_errors.urgency = "referral.error.urgency";
+                else if (e.field == "follow_up_date")
+                    m_errors.followUp = "referral.error.follow_up";
+                else if (e.field == "service_id")
+                    m_errors.service = "referral.error.service";
+                else
+                    m_saveError = casework::errorKey(e);
                 return;
             }
             m_ctx.nav.go(ScreenId::CaseView);  // reloads there and shows the new referral as sent

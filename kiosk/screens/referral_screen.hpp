@@ -3,7 +3,7 @@
 // of its services (listed on the worker from CatalogService: name,
 // organization, district), the reason, the urgency, the person's explicit
 // consent to share their data with that service (no referral without it) and
-// an optional follow-up date. Saved on the worker with CaseRepository::refer;
+// an optional follow-up date. Saved on the worker with CaseService::refer;
 // the case view then shows the new referral as "sent".
 
 #include <cstdint>
@@ -11,12 +11,13 @@
 #include <vector>
 
 #include "kiosk/core/kiosk_context.hpp"
+#include "kiosk/services/case_service.hpp"
 
 namespace chasqui::kiosk {
 
 class ReferralScreen final : public Screen {
 public:
-    explicit ReferralScreen(StaffContext& ctx) : m_ctx(ctx) {}
+    explicit ReferralScreen(StaffContext& ctx) : m_ctx(ctx), m_cases(ctx.staff, ctx.catalog) {}
     ScreenId id() const override { return ScreenId::Referral; }
     const char* titleKey() const override { return "referral.title"; }
     bool needsSession() const override { return true; }
@@ -24,7 +25,7 @@ public:
     void drawContent(Ui& ui) override;
     void afterDraw() override;
     void dropPersonalData() override;
-    bool holdsPersonalData() const;  // tests
+    bool holdsPersonalData() const override;
 
 private:
     enum class Intent { None, Category, Service, Save, Cancel, Retry };
@@ -50,6 +51,7 @@ private:
     void drawForm(Ui& ui, float width, float height);
 
     StaffContext& m_ctx;
+    CaseService m_cases;             // worker thread only
     std::uint64_t m_generation = 0;  // bumped on enter and sign-out: older results are dropped
     std::uint64_t m_listGeneration = 0;
 
@@ -71,7 +73,7 @@ private:
     std::string m_tapped;  // category code or service id
     bool m_consentTapped = false;
     bool m_scrollToServices = false;  // a category was chosen: bring its list into view
-    std::string m_scrolledFor;  // the text field last scrolled into sight above the keyboard
+    std::string m_scrolledFor;        // the text field last scrolled into sight above the keyboard
 };
 
 }  // namespace chasqui::kiosk

@@ -7,10 +7,10 @@
 #include <fmt/format.h>
 
 #include "kiosk/screens/staff_text.hpp"
-#include "storage/clock.hpp"
-#include "storage/secret.hpp"
-#include "storage/text.hpp"
-#include "storage/validation.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/base/secret.hpp"
+#include "storage/base/text.hpp"
+#include "storage/base/validation.hpp"
 
 namespace chasqui::kiosk::reg {
 
@@ -19,7 +19,8 @@ namespace {
 using namespace std::string_view_literals;
 
 // ISO 3166 codes, shown through vocab.nationalities.*.
-constexpr std::array kOffered{"VEN"sv, "COL"sv, "ECU"sv, "HTI"sv, "PER"sv, "BOL"sv, "CHL"sv, "CUB"sv, "XXX"sv};  // i18n: not UI
+constexpr std::array kOffered{"VEN"sv, "COL"sv, "ECU"sv, "HTI"sv, "PER"sv,  // i18n: not UI
+                              "BOL"sv, "CHL"sv, "CUB"sv, "XXX"sv};          // i18n: not UI
 constexpr std::size_t kMaxName = 80;
 
 bool digits(std::string_view s) {
@@ -28,7 +29,8 @@ bool digits(std::string_view s) {
 
 std::string upper(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return out;
 }
 
@@ -65,8 +67,10 @@ void checkTypedDate(FieldErrors& errors, const char* field, const std::string& t
         errors[field] = {"register.error.date_not_real", {}};
         return;
     }
-    if (iso > latest) errors[field] = {"register.error.date_future", {}};
-    else if (iso < earliest) errors[field] = {"register.error.date_too_old", {}};
+    if (iso > latest)
+        errors[field] = {"register.error.date_future", {}};
+    else if (iso < earliest)
+        errors[field] = {"register.error.date_too_old", {}};
 }
 
 std::string estimatedBirth(int age, std::string_view today) {
@@ -91,15 +95,22 @@ void RegisterForm::wipe() {
     *this = RegisterForm{};
 }
 
-storage::vocab::List offeredNationalities() { return kOffered; }
+storage::vocab::List offeredNationalities() {
+    return kOffered;
+}
 
 const char* stepTitleKey(Step step) {
     switch (step) {
-    case Step::Person: return "register.step.person";
-    case Step::Document: return "register.step.document";
-    case Step::Household: return "register.step.household";
-    case Step::Case: return "register.step.case";
-    case Step::Review: return "register.step.review";
+        case Step::Person:
+            return "register.step.person";
+        case Step::Document:
+            return "register.step.document";
+        case Step::Household:
+            return "register.step.household";
+        case Step::Case:
+            return "register.step.case";
+        case Step::Review:
+            return "register.step.review";
     }
     return "register.step.review";
 }
@@ -140,60 +151,64 @@ std::string nationalityCode(const RegisterForm& form) {
 FieldErrors validateStep(Step step, const RegisterForm& f, std::string_view today) {
     FieldErrors e;
     switch (step) {
-    case Step::Person: {
-        checkName(e, "given_names", f.givenNames, true);
-        checkName(e, "family_name_1", f.familyName1, true);
-        checkName(e, "family_name_2", f.familyName2, false);
-        need(e, "sex", !f.sex.empty());
-        if (f.ageOnly) {
-            const std::string age = staff::trimmed(f.ageYears);
-            if (age.empty()) e["age"] = {"register.error.required", {}};
-            else if (!digits(age) || age.size() > 3 || std::stoi(age) > 120) e["age"] = {"register.error.age", {}};
-        } else {
-            checkTypedDate(e, "birth_date", f.birthDate, true, "1900-01-01", today);
-        }
-        need(e, "nationality", !f.nationality.empty());
-        if (f.nationality == kOtherNationality && !storage::vocab::isCountryCode(nationalityCode(f)))
-            e["other_country"] = {"register.error.country_code", {}};
-        break;
-    }
-    case Step::Document: {
-        need(e, "doc_type", !f.docType.empty());
-        const std::string number = staff::trimmed(f.docNumber);
-        if (!f.docType.empty() && f.docType != "none") {
-            if (number.empty()) {
-                e["doc_number"] = {"register.error.required", {}};
-            } else if (auto r = storage::checkDocument(f.docType, number); !r) {
-                const bool chars = r.error().message.find("use only") != std::string::npos;  // i18n: not UI (storage's wording)
-                e["doc_number"] = {chars ? "register.error.doc_chars" : "register.error.doc_" + f.docType, {}};
+        case Step::Person: {
+            checkName(e, "given_names", f.givenNames, true);
+            checkName(e, "family_name_1", f.familyName1, true);
+            checkName(e, "family_name_2", f.familyName2, false);
+            need(e, "sex", !f.sex.empty());
+            if (f.ageOnly) {
+                const std::string age = staff::trimmed(f.ageYears);
+                if (age.empty())
+                    e["age"] = {"register.error.required", {}};
+                else if (!digits(age) || age.size() > 3 || std::stoi(age) > 120)
+                    e["age"] = {"register.error.age", {}};
+            } else {
+                checkTypedDate(e, "birth_date", f.birthDate, true, "1900-01-01", today);
             }
+            need(e, "nationality", !f.nationality.empty());
+            if (f.nationality == kOtherNationality && !storage::vocab::isCountryCode(nationalityCode(f)))
+                e["other_country"] = {"register.error.country_code", {}};
+            break;
         }
-        if (!storage::checkPhone(staff::trimmed(f.phone))) e["phone"] = {"register.error.phone", {}};
-        need(e, "population_type", !f.populationType.empty());
-        need(e, "migration_status", !f.migrationStatus.empty());
-        checkTypedDate(e, "arrival_date", f.arrivalDate, false, "1950-01-01", today);
-        if (!e.contains("arrival_date") && !f.arrivalDate.empty() && !f.ageOnly) {
-            const std::string birth = isoFromTyped(staff::trimmed(f.birthDate));
-            if (!birth.empty() && isoFromTyped(staff::trimmed(f.arrivalDate)) < birth)
-                e["arrival_date"] = {"register.error.arrival_before_birth", {}};
+        case Step::Document: {
+            need(e, "doc_type", !f.docType.empty());
+            const std::string number = staff::trimmed(f.docNumber);
+            if (!f.docType.empty() && f.docType != "none") {
+                if (number.empty()) {
+                    e["doc_number"] = {"register.error.required", {}};
+                } else if (auto r = storage::checkDocument(f.docType, number); !r) {
+                    const bool chars =
+                        r.error().message.find("use only") != std::string::npos;  // i18n: not UI (storage's wording)
+                    e["doc_number"] = {chars ? "register.error.doc_chars" : "register.error.doc_" + f.docType, {}};
+                }
+            }
+            if (!storage::checkPhone(staff::trimmed(f.phone))) e["phone"] = {"register.error.phone", {}};
+            need(e, "population_type", !f.populationType.empty());
+            need(e, "migration_status", !f.migrationStatus.empty());
+            checkTypedDate(e, "arrival_date", f.arrivalDate, false, "1950-01-01", today);
+            if (!e.contains("arrival_date") && !f.arrivalDate.empty() && !f.ageOnly) {
+                const std::string birth = isoFromTyped(staff::trimmed(f.birthDate));
+                if (!birth.empty() && isoFromTyped(staff::trimmed(f.arrivalDate)) < birth)
+                    e["arrival_date"] = {"register.error.arrival_before_birth", {}};
+            }
+            break;
         }
-        break;
-    }
-    case Step::Household:
-        need(e, "household", !f.household.empty());
-        if (f.household == "new" && !staff::trimmed(f.district).empty() &&
-            !storage::checkUbigeo("district", staff::trimmed(f.district)))
-            e["district"] = {"register.error.district", {}};
-        break;
-    case Step::Case:
-        need(e, "priority", !f.priority.empty());
-        need(e, "consent", !f.consent.empty());
-        if (f.consent == "given") {
-            checkTypedDate(e, "consent_date", f.consentDate, true, "2015-01-01", today);
-            if (f.consentScope.empty()) e["consent_scope"] = {"register.error.consent_scope", {}};
-        }
-        break;
-    case Step::Review: break;
+        case Step::Household:
+            need(e, "household", !f.household.empty());
+            if (f.household == "new" && !staff::trimmed(f.district).empty() &&
+                !storage::checkUbigeo("district", staff::trimmed(f.district)))
+                e["district"] = {"register.error.district", {}};
+            break;
+        case Step::Case:
+            need(e, "priority", !f.priority.empty());
+            need(e, "consent", !f.consent.empty());
+            if (f.consent == "given") {
+                checkTypedDate(e, "consent_date", f.consentDate, true, "2015-01-01", today);
+                if (f.consentScope.empty()) e["consent_scope"] = {"register.error.consent_scope", {}};
+            }
+            break;
+        case Step::Review:
+            break;
     }
     return e;
 }
@@ -205,15 +220,15 @@ FieldErrors validateAll(const RegisterForm& form, std::string_view today) {
 }
 
 Step stepOfField(std::string_view field) {
-    static constexpr std::array kPerson{"given_names"sv, "family_name_1"sv, "family_name_2"sv, "sex"sv,
-                                        "birth_date"sv,  "age"sv,           "nationality"sv,   "other_country"sv,
-                                        "languages"sv,   "gender_identity"sv};
-    static constexpr std::array kDocument{"doc_type"sv, "doc_number"sv, "phone"sv, "population_type"sv,
+    static constexpr std::array kPerson{
+        "given_names"sv, "family_name_1"sv, "family_name_2"sv, "sex"sv,       "birth_date"sv,
+        "age"sv,         "nationality"sv,   "other_country"sv, "languages"sv, "gender_identity"sv};
+    static constexpr std::array kDocument{"doc_type"sv,         "doc_number"sv,   "phone"sv,     "population_type"sv,
                                           "migration_status"sv, "arrival_date"sv, "disability"sv};
     static constexpr std::array kHousehold{"household"sv, "district"sv, "household_id"sv, "relation_to_head"sv,
                                            "head_person_id"sv};
-    static constexpr std::array kCase{"needs"sv, "vulnerabilities"sv, "priority"sv, "consent"sv,
-                                      "consent_date"sv, "consent_scope"sv, "opened_date"sv};
+    static constexpr std::array kCase{"needs"sv,        "vulnerabilities"sv, "priority"sv,   "consent"sv,
+                                      "consent_date"sv, "consent_scope"sv,   "opened_date"sv};
     const auto in = [&](const auto& list) { return std::find(list.begin(), list.end(), field) != list.end(); };
     if (in(kPerson)) return Step::Person;
     if (in(kDocument)) return Step::Document;
@@ -260,7 +275,9 @@ storage::Case buildCase(const RegisterForm& f, std::string_view today) {
     return c;
 }
 
-bool wantsHousehold(const RegisterForm& form) { return form.household == "new"; }
+bool wantsHousehold(const RegisterForm& form) {
+    return form.household == "new";
+}
 
 storage::Household buildHousehold(const RegisterForm& form) {
     storage::Household h;

@@ -1,7 +1,7 @@
 #pragma once
 // What the registration wizard collects, step by step, and the checks that
 // put a message right next to each field. The rules are storage's
-// (storage/validation.hpp); this file only runs them field by field, so every
+// (storage/base/validation.hpp); this file only runs them field by field, so every
 // problem of a step shows at once, and names each problem with a catalog key
 // instead of storage's English developer message. Pure logic: no UI, no store.
 
@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/model.hpp"
-#include "storage/vocabulary.hpp"
+#include "storage/base/model.hpp"
+#include "storage/base/vocabulary.hpp"
 
 namespace chasqui::kiosk::reg {
 
@@ -34,11 +34,11 @@ struct RegisterForm {
     std::string familyName1;
     std::string familyName2;
     std::string sex;
-    bool ageOnly = false;       // only an age is known: the birth date is estimated
+    bool ageOnly = false;  // only an age is known: the birth date is estimated
     std::string birthDate;
     std::string ageYears;
-    std::string nationality;    // an offered code, or "other"
-    std::string otherCountry;   // ISO 3166 alpha-3 when nationality is "other"
+    std::string nationality;   // an offered code, or "other"
+    std::string otherCountry;  // ISO 3166 alpha-3 when nationality is "other"
     std::vector<std::string> languages{"es"};
     // (b) papers and contact
     std::string docType;
@@ -48,18 +48,19 @@ struct RegisterForm {
     std::string migrationStatus;
     std::string arrivalDate;
     // (c) household
-    std::string household;      // "alone" | "new" (a new household with this person as its head)
-    std::string district;       // UBIGEO of residence, optional
+    std::string household;  // "alone" | "new" (a new household with this person as its head)
+    std::string district;   // UBIGEO of residence, optional
     // (d) the case
     std::vector<std::string> needs;
     std::vector<std::string> vulnerabilities;
     std::string priority = "normal";
-    std::string consent;        // "given" | "refused"
+    std::string consent;  // "given" | "refused"
     std::string consentDate;
     std::vector<std::string> consentScope{"registration"};
 
     // Back to an empty form, overwriting the text first.
     void wipe();
+    bool operator==(const RegisterForm&) const = default;
 };
 
 // Nationalities offered as buttons (the common ones at Peruvian PAOs, and

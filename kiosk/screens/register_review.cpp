@@ -7,7 +7,6 @@
 #include "kiosk/screens/staff_text.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/duplicate_finder.hpp"
 
 namespace chasqui::kiosk {
 
@@ -55,7 +54,8 @@ void reviewLine(Ui& ui, const char* labelKey, std::string_view value, float valu
     ImGui::BeginGroup();
     text(ui, value);
     ImGui::EndGroup();
-    ImGui::SetCursorScreenPos(ImVec2(start.x, std::max(labelBottom, ImGui::GetItemRectMax().y + ImGui::GetStyle().ItemSpacing.y)));
+    ImGui::SetCursorScreenPos(
+        ImVec2(start.x, std::max(labelBottom, ImGui::GetItemRectMax().y + ImGui::GetStyle().ItemSpacing.y)));
 }
 
 std::string labels(const Ui& ui, std::string_view list, const std::vector<std::string>& codes) {
@@ -135,7 +135,8 @@ void RegisterScreen::drawReview(Ui& ui) {
         ImGui::TableSetColumnIndex(1);
         section(Step::Case, "register.edit.case");
         reviewLine(ui, "register.review.needs", labels(ui, "sectors", m_form.needs), valueX);
-        reviewLine(ui, "register.review.vulnerabilities", labels(ui, "vulnerabilities", m_form.vulnerabilities), valueX);
+        reviewLine(ui, "register.review.vulnerabilities", labels(ui, "vulnerabilities", m_form.vulnerabilities),
+                   valueX);
         reviewLine(ui, "register.review.priority", staff::vocabLabel(ui, "case_priorities", m_form.priority), valueX);
         const std::string consentDay = staff::displayDate(reg::isoFromTyped(staff::trimmed(m_form.consentDate)));
         reviewLine(ui, "register.review.consent",
@@ -162,15 +163,15 @@ void RegisterScreen::drawDuplicates(Ui& ui, float height) {
     ImGui::PushFont(ui.fonts.bold);
     const float sameWidth = ImGui::CalcTextSize(sameText.c_str()).x + pad * 3.f;
     ImGui::PopFont();
-    for (const Candidate& c : m_candidates) {
+    for (const DuplicateRow& dup : m_candidates) {
+        const PersonRow& c = dup.person;
         ImGui::PushID(c.personId.c_str());
         const float cardX = ImGui::GetCursorScreenPos().x;
         beginCard(ui);
         ImGui::BeginGroup();
         ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width - sameWidth - pad * 4.f);
-        const bool likely = c.score >= storage::kLikelyDuplicate || c.sameDocument;
         label(ui, fmt::format("{}{}{}", c.name, staff::kDash,
-                              ui.tr(likely ? "register.dup.very_likely" : "register.dup.possible")));
+                              ui.tr(dup.likely ? "register.dup.very_likely" : "register.dup.possible")));
         std::vector<std::string> parts{c.caseCode};
         if (!c.birthDate.empty()) {
             const auto age = staff::ageOn(c.birthDate, day);
@@ -183,7 +184,7 @@ void RegisterScreen::drawDuplicates(Ui& ui, float height) {
         std::string line;
         for (const auto& part : parts) line += (line.empty() ? "" : staff::kSeparator) + part;
         muted(ui, line);
-        if (c.sameDocument) muted(ui, ui.tr("register.dup.same_document"));
+        if (dup.sameDocument) muted(ui, ui.tr("register.dup.same_document"));
         ImGui::PopTextWrapPos();
         ImGui::EndGroup();
         ImGui::SameLine();
@@ -198,8 +199,8 @@ void RegisterScreen::drawDuplicates(Ui& ui, float height) {
     }
     endScrollArea(ui);
     const float buttonWidth = std::min(ui.px(520.f), (width - pad) * 0.5f);
-    if (button(ui, fmt::format("{}  {}", icon::kBack, ui.tr("register.back")), "register.back", ImVec2(buttonWidth, 0.f),
-               Tone::Secondary, m_phase == Phase::Duplicates))
+    if (button(ui, fmt::format("{}  {}", icon::kBack, ui.tr("register.back")), "register.back",
+               ImVec2(buttonWidth, 0.f), Tone::Secondary, m_phase == Phase::Duplicates))
         m_intent = Intent::Back;
     ImGui::SameLine();
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.f, width - ImGui::GetCursorPosX() - buttonWidth));

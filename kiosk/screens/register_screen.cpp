@@ -3,34 +3,17 @@
 #include <algorithm>
 
 #include "kiosk/screens/staff_text.hpp"
-#include "storage/case_repository.hpp"
-#include "storage/duplicate_finder.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/base/clock.hpp"
 
 namespace chasqui::kiosk {
 
-namespace {
-
-struct Saved {
-    std::string personId;
-    std::string caseId;
-    std::string caseCode;
-};
-
-// The newest open case of a person, or empty.
-std::string openCaseOf(storage::PersonalStore& store, const std::string& personId) {
-    auto cases = storage::CaseRepository(store).casesOfPerson(personId);
-    if (!cases) return {};
-    for (const auto& c : *cases)
-        if (c.status == "open" && !c.meta.deleted) return c.meta.id;
-    return {};
+std::string RegisterScreen::today() const {
+    return storage::isoDate(m_ctx.clock.nowMs());
 }
 
-}  // namespace
-
-std::string RegisterScreen::today() const { return storage::isoDate(m_ctx.clock.nowMs()); }
-
-void RegisterScreen::onEnter() { reset(); }
+void RegisterScreen::onEnter() {
+    reset();
+}
 
 void RegisterScreen::reset() {
     ++m_generation;
@@ -52,31 +35,42 @@ void RegisterScreen::dropPersonalData() {
     m_form.consentDate.clear();
 }
 
+bool RegisterScreen::holdsPersonalData() const {
+    reg::RegisterForm blank;
+    blank.consentDate = m_form.consentDate;  // today's date after a reset: not the person's
+    return !(m_form == blank) || !m_candidates.empty() || !m_intentPerson.empty();
+}
+
 void RegisterScreen::afterDraw() {
     const Intent intent = m_intent;
     m_intent = Intent::None;
     switch (intent) {
-    case Intent::Next: next(); break;
-    case Intent::Back:
-        if (m_phase == Phase::Duplicates) {
-            m_phase = Phase::Form;
-        } else if (m_step != reg::Step::Person) {
-            m_step = static_cast<reg::Step>(static_cast<int>(m_step) - 1);
+        case Intent::Next:
+            next();
+            break;
+        case Intent::Back:
+            if (m_phase == Phase::Duplicates) {
+                m_phase = Phase::Form;
+            } else if (m_step != reg::Step::Person) {
+                m_step = static_cast<reg::Step>(static_cast<int>(m_step) - 1);
+                m_scrollTop = true;
+            }
+            break;
+        case Intent::Edit:
+            m_step = m_editStep;
             m_scrollTop = true;
-        }
-        break;
-    case Intent::Edit:
-        m_step = m_editStep;
-        m_scrollTop = true;
-        break;
-    case Intent::Save: checkDuplicates(); break;
-    case Intent::Different:
-        if (m_phase == Phase::Duplicates) save();
-        break;
-    case Intent::Same:
-        if (m_phase == Phase::Duplicates) openExisting(m_intentPerson);
-        break;
-    case Intent::None: break;
+            break;
+        case Intent::Save:
+            checkDuplicates();
+            break;
+        case Intent::Different:
+            if (m_phase == Phase::Duplicates) save();
+            break;
+        case Intent::Same:
+            if (m_phase == Phase::Duplicates) openExisting(m_intentPerson);
+            break;
+        case Intent::None:
+            break;
     }
 }
 
@@ -103,19 +97,9 @@ void RegisterScreen::checkDuplicates() {
     }
     m_phase = Phase::Checking;
     const std::uint64_t generation = m_generation;
-    StaffSession& session = m_ctx.staff;
-    m_ctx.tasks.post([this, &session, person = reg::buildPerson(m_form, today()), generation]() -> TaskRunner::Continuation {
-        storage::PersonalStore* store = session.store();
-        if (store == nullptr) return [] {};
-        auto found = storage::findDuplicates(store->db(), person);
-        std::vector<Candidate> candidates;
-        if (found) {
-            for (const auto& d : *found) {
-                const auto& m = d.person;
-                candidates.push_back({m.id, staff::joinName(m.givenNames, m.familyName1, m.familyName2), m.caseCode,
-                                      m.birthDate, m.nationality, m.docType, m.docNumber, d.sameDocument, d.score});
-            }
-        }
+    m_ctx.tasks.post([this, person = reg::buildPerson(m_form, today()), generation]() -> TaskRunner::Continuation {
+        auto found = m_registration.duplicatesOf(person);
+        std::vector<Candidate> candidates = found ? std::move(*found) : std::vector<Candidate>{};
         return [this, ok = found.has_value(), candidates = std::move(candidates), generation]() mutable {
             if (generation != m_generation) return;
             if (!ok) {
@@ -125,8 +109,10 @@ void RegisterScreen::checkDuplicates() {
                 return;
             }
             m_candidates = std::move(candidates);
-            if (m_candidates.empty()) save();
-            else m_phase = Phase::Duplicates;
+            if (m_candidates.empty())
+                save();
+            else
+                m_phase = Phase::Duplicates;
         };
     });
 }
@@ -136,37 +122,12 @@ void RegisterScreen::save() {
     m_saveErrorKey.clear();
     const std::string day = today();
     const std::uint64_t generation = m_generation;
-    StaffSession& session = m_ctx.staff;
-    m_ctx.tasks.post([this, &session, person = reg::buildPerson(m_form, day), record = reg::buildCase(m_form, day),
-                      household = reg::wantsHousehold(m_form), home = reg::buildHousehold(m_form),
-                      generation]() mutable -> TaskRunner::Continuation {
-        storage::PersonalStore* store = session.store();
-        if (store == nullptr) return [] {};
-        storage::PersonRepository persons(*store);
-        storage::CaseRepository cases(*store);
-        // Person, household and case together or not at all.
-        auto saved = store->write<Saved>([&](storage::RecordWriter& w) -> storage::Result<Saved> {
-            std::string householdId;
-            if (household) {
-                auto id = persons.addHousehold(w, home);
-                if (!id) return std::unexpected(id.error());
-                householdId = *id;
-                person.householdId = householdId;
-                person.relationToHead = "head";
-            }
-            auto added = persons.add(w, person);
-            if (!added) return std::unexpected(added.error());
-            if (!householdId.empty()) {
-                if (auto r = w.update("household", householdId, {{"head_person_id", added->id}}); !r)
-                    return std::unexpected(r.error());
-            }
-            record.personId = added->id;
-            record.officeId = store->session().officeId;
-            auto caseId = cases.open(w, record);
-            if (!caseId) return std::unexpected(caseId.error());
-            return Saved{added->id, *caseId, added->caseCode};
-        });
-        const std::string name = staff::joinName(person.givenNames, person.familyName1, person.familyName2);
+    NewRegistration registration{reg::buildPerson(m_form, day), reg::buildCase(m_form, day),
+                                 reg::wantsHousehold(m_form), reg::buildHousehold(m_form)};
+    m_ctx.tasks.post([this, registration = std::move(registration), generation]() mutable -> TaskRunner::Continuation {
+        const std::string name = personName(registration.person.givenNames, registration.person.familyName1,
+                                            registration.person.familyName2);
+        auto saved = m_registration.registerPerson(std::move(registration));
         return [this, saved = std::move(saved), name, generation] {
             if (generation != m_generation) return;
             if (!saved) {
@@ -182,15 +143,12 @@ void RegisterScreen::save() {
 
 void RegisterScreen::openExisting(const std::string& personId) {
     auto it = std::find_if(m_candidates.begin(), m_candidates.end(),
-                           [&](const Candidate& c) { return c.personId == personId; });
+                           [&](const Candidate& c) { return c.person.personId == personId; });
     if (it == m_candidates.end()) return;
     m_phase = Phase::Saving;
     const std::uint64_t generation = m_generation;
-    StaffSession& session = m_ctx.staff;
-    m_ctx.tasks.post([this, &session, candidate = *it, generation]() -> TaskRunner::Continuation {
-        storage::PersonalStore* store = session.store();
-        if (store == nullptr) return [] {};
-        std::string caseId = openCaseOf(*store, candidate.personId);
+    m_ctx.tasks.post([this, candidate = it->person, generation]() -> TaskRunner::Continuation {
+        const std::string caseId = m_cases.currentCase(candidate.personId).value_or(std::string());
         return [this, candidate, caseId, generation] {
             if (generation != m_generation) return;
             m_ctx.selection = StaffSelection{candidate.personId, caseId, candidate.caseCode, candidate.name};
@@ -211,10 +169,16 @@ void RegisterScreen::showSaveError(const storage::Error& error) {
         if (m_step != reg::Step::Review) return;
     }
     switch (error.code) {
-    case storage::ErrorCode::PermissionDenied:
-    case storage::ErrorCode::AccountLocked: m_saveErrorKey = "register.error.save_session"; break;
-    case storage::ErrorCode::Io: m_saveErrorKey = "register.error.save_disk"; break;
-    default: m_saveErrorKey = "register.error.save_failed"; break;
+        case storage::ErrorCode::PermissionDenied:
+        case storage::ErrorCode::AccountLocked:
+            m_saveErrorKey = "register.error.save_session";
+            break;
+        case storage::ErrorCode::Io:
+            m_saveErrorKey = "register.error.save_disk";
+            break;
+        default:
+            m_saveErrorKey = "register.error.save_failed";
+            break;
     }
 }
 

@@ -4,8 +4,9 @@
 // consent), then a review. "Next" checks the step and keeps the person on it
 // with a message next to each field that needs attention. Before saving, the
 // duplicate check runs on the worker and shows scored candidates: "this is
-// the same person" opens their case and saves nothing; "a different person"
-// saves person, household and case in one transaction and opens the new case.
+// the same person" opens their current case and saves nothing; "a different
+// person" saves person, household and case in one transaction
+// (RegistrationService) and opens the new case.
 // Drawing of the steps is in register_steps.cpp, the form's rules in
 // register_form.cpp.
 
@@ -15,14 +16,17 @@
 
 #include "kiosk/core/kiosk_context.hpp"
 #include "kiosk/screens/register_form.hpp"
+#include "kiosk/services/case_service.hpp"
+#include "kiosk/services/registration_service.hpp"
 #include "kiosk/ui/text_entry.hpp"
-#include "storage/error.hpp"
+#include "storage/base/error.hpp"
 
 namespace chasqui::kiosk {
 
 class RegisterScreen final : public Screen {
 public:
-    explicit RegisterScreen(StaffContext& ctx) : m_ctx(ctx) {}
+    explicit RegisterScreen(StaffContext& ctx)
+        : m_ctx(ctx), m_registration(ctx.staff), m_cases(ctx.staff, ctx.catalog) {}
     ScreenId id() const override { return ScreenId::Register; }
     const char* titleKey() const override { return "register.title"; }
     bool needsSession() const override { return true; }
@@ -30,18 +34,9 @@ public:
     void drawContent(Ui& ui) override;
     void afterDraw() override;
     void dropPersonalData() override;
+    bool holdsPersonalData() const override;
 
-    struct Candidate {
-        std::string personId;
-        std::string name;
-        std::string caseCode;
-        std::string birthDate;
-        std::string nationality;
-        std::string docType;
-        std::string docNumber;
-        bool sameDocument = false;
-        double score = 0;
-    };
+    using Candidate = DuplicateRow;  // a person the new one may be
 
 private:
     enum class Phase { Form, Checking, Duplicates, Saving };
@@ -71,18 +66,20 @@ private:
     std::string today() const;
 
     StaffContext& m_ctx;
+    RegistrationService m_registration;  // worker thread only
+    CaseService m_cases;                 // worker thread only: the case of "the same person"
     reg::RegisterForm m_form;
     reg::Step m_step = reg::Step::Person;
     reg::FieldErrors m_errors;
     Phase m_phase = Phase::Form;
     std::vector<Candidate> m_candidates;
-    std::string m_saveErrorKey;      // a failure not tied to one field
-    std::uint64_t m_generation = 0;  // results of work started before a reset are dropped
-    Intent m_intent = Intent::None;  // tapped this frame
-    std::string m_intentPerson;      // with Intent::Same
+    std::string m_saveErrorKey;                // a failure not tied to one field
+    std::uint64_t m_generation = 0;            // results of work started before a reset are dropped
+    Intent m_intent = Intent::None;            // tapped this frame
+    std::string m_intentPerson;                // with Intent::Same
     reg::Step m_editStep = reg::Step::Person;  // with Intent::Edit
-    std::string m_inView;            // the focused field already scrolled into view
-    bool m_scrollTop = false;        // a new step: start at its top
+    std::string m_inView;                      // the focused field already scrolled into view
+    bool m_scrollTop = false;                  // a new step: start at its top
 };
 
 }  // namespace chasqui::kiosk

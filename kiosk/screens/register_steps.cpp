@@ -76,11 +76,21 @@ void RegisterScreen::drawContent(Ui& ui) {
         m_scrollTop = false;
     }
     switch (m_step) {
-    case Step::Person: drawPerson(ui); break;
-    case Step::Document: drawDocument(ui); break;
-    case Step::Household: drawHousehold(ui); break;
-    case Step::Case: drawCase(ui); break;
-    case Step::Review: drawReview(ui); break;
+        case Step::Person:
+            drawPerson(ui);
+            break;
+        case Step::Document:
+            drawDocument(ui);
+            break;
+        case Step::Household:
+            drawHousehold(ui);
+            break;
+        case Step::Case:
+            drawCase(ui);
+            break;
+        case Step::Review:
+            drawReview(ui);
+            break;
     }
     ImGui::Dummy(ImVec2(0.f, pad));
     endScrollArea(ui);
@@ -89,8 +99,8 @@ void RegisterScreen::drawContent(Ui& ui) {
 
 void RegisterScreen::drawHeader(Ui& ui) {
     const int number = static_cast<int>(m_step) + 1;
-    label(ui, fill(ui.tr("register.step_of"), {std::to_string(number), std::to_string(reg::kStepCount),
-                                                ui.tr(reg::stepTitleKey(m_step))}));
+    label(ui, fill(ui.tr("register.step_of"),
+                   {std::to_string(number), std::to_string(reg::kStepCount), ui.tr(reg::stepTitleKey(m_step))}));
     // A thin bar of the steps: done ones filled, the rest outlined.
     const float width = ImGui::GetContentRegionAvail().x;
     const float gap = ui.px(8.f);
@@ -104,7 +114,8 @@ void RegisterScreen::drawHeader(Ui& ui) {
         draw->AddRectFilled(min, max, toU32(i < number ? ui.theme.primary : ui.theme.secondaryActive), height * 0.5f);
     }
     ImGui::Dummy(ImVec2(width, height + ui.px(4.f)));
-    if (!m_errors.empty() && m_phase == Phase::Form) errorText(ui, fmt::format("{}  {}", icon::kWarning, ui.tr("register.fix_fields")));
+    if (!m_errors.empty() && m_phase == Phase::Form)
+        errorText(ui, fmt::format("{}  {}", icon::kWarning, ui.tr("register.fix_fields")));
 }
 
 void RegisterScreen::drawFooter(Ui& ui) {
@@ -139,8 +150,8 @@ void RegisterScreen::drawPerson(Ui& ui) {
         field(ui, "register.family_name_2_label", "family_name_2", m_form.familyName2, EntryMode::Text, kNameBytes);
         ImGui::EndTable();
     }
-    if (choice(ui, ui.tr("register.sex_label"), "register.sex", staff::vocabOptions(ui, "sexes", storage::vocab::sexes()),
-               m_form.sex, fieldError(ui, "sex"))) {
+    if (choice(ui, ui.tr("register.sex_label"), "register.sex",
+               staff::vocabOptions(ui, "sexes", storage::vocab::sexes()), m_form.sex, fieldError(ui, "sex"))) {
         m_errors.erase("sex");
         ui.entry.close();
     }
@@ -153,12 +164,15 @@ void RegisterScreen::drawPerson(Ui& ui) {
             ui.entry.close();
         }
         ImGui::TableNextColumn();
-        if (m_form.ageOnly) field(ui, "register.age_label", "age", m_form.ageYears, EntryMode::Numeric, 3);
-        else field(ui, "register.birth_date_label", "birth_date", m_form.birthDate, EntryMode::Date, 10);
+        if (m_form.ageOnly)
+            field(ui, "register.age_label", "age", m_form.ageYears, EntryMode::Numeric, 3);
+        else
+            field(ui, "register.birth_date_label", "birth_date", m_form.birthDate, EntryMode::Date, 10);
         ImGui::EndTable();
     }
     std::vector<Option> nationalities;
-    for (auto code : reg::offeredNationalities()) nationalities.push_back({std::string(code), staff::countryLabel(ui, code)});
+    for (auto code : reg::offeredNationalities())
+        nationalities.push_back({std::string(code), staff::countryLabel(ui, code)});
     nationalities.push_back({std::string(reg::kOtherNationality), ui.tr("vocab.nationalities.other")});
     if (choice(ui, ui.tr("register.nationality_label"), "register.nationality", nationalities, m_form.nationality,
                fieldError(ui, "nationality"))) {
@@ -166,7 +180,8 @@ void RegisterScreen::drawPerson(Ui& ui) {
         ui.entry.close();
     }
     if (m_form.nationality == reg::kOtherNationality)
-        field(ui, "register.other_country_label", "other_country", m_form.otherCountry, EntryMode::Text, 3, ui.px(420.f));
+        field(ui, "register.other_country_label", "other_country", m_form.otherCountry, EntryMode::Text, 3,
+              ui.px(420.f));
     if (multiChoice(ui, ui.tr("register.languages_label"), "register.languages",
                     staff::vocabOptions(ui, "languages", storage::vocab::languages()), m_form.languages))
         ui.entry.close();
@@ -223,14 +238,15 @@ void RegisterScreen::drawCase(Ui& ui) {
                     staff::vocabOptions(ui, "sectors", storage::vocab::sectors()), m_form.needs))
         ui.entry.close();
     if (multiChoice(ui, ui.tr("register.vulnerabilities_label"), "register.vulnerabilities",
-                    staff::vocabOptions(ui, "vulnerabilities", storage::vocab::vulnerabilities()), m_form.vulnerabilities))
+                    staff::vocabOptions(ui, "vulnerabilities", storage::vocab::vulnerabilities()),
+                    m_form.vulnerabilities))
         ui.entry.close();
     if (choice(ui, ui.tr("register.priority_label"), "register.priority",
                staff::vocabOptions(ui, "case_priorities", storage::vocab::casePriorities()), m_form.priority,
                fieldError(ui, "priority")))
         ui.entry.close();
-    if (choice(ui, ui.tr("register.consent_label"), "register.consent", options(ui, {"given", "refused"}, "register.consent"),
-               m_form.consent, fieldError(ui, "consent"))) {
+    if (choice(ui, ui.tr("register.consent_label"), "register.consent",
+               options(ui, {"given", "refused"}, "register.consent"), m_form.consent, fieldError(ui, "consent"))) {
         m_errors.erase("consent");
         ui.entry.close();
     }

@@ -9,7 +9,7 @@
 #include "kiosk/screens/supervisor_common.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/data_dir.hpp"
+#include "storage/base/clock.hpp"
 
 namespace chasqui::kiosk {
 
@@ -83,6 +83,10 @@ void ReportScreen::dropPersonalData() {
     m_loading = m_exporting = false;
 }
 
+bool ReportScreen::holdsPersonalData() const {
+    return m_report.has_value() || !m_exportedPath.empty();
+}
+
 void ReportScreen::load() {
     if (!m_ctx.session.isSupervisor()) return;
     m_loading = true;
@@ -90,11 +94,8 @@ void ReportScreen::load() {
     const std::uint64_t generation = ++m_generation;
     const std::string month = m_month;
     const fs::path exportDir = m_ctx.config.exportDir;
-    StaffSession& staff = m_ctx.staff;
-    m_ctx.tasks.post([this, &staff, generation, month, exportDir]() -> TaskRunner::Continuation {
-        storage::Result<storage::Report5W> report =
-            staff.store() ? storage::buildReport5W(*staff.store(), month)
-                          : storage::fail(storage::ErrorCode::PermissionDenied, "signed out");  // i18n: not UI
+    m_ctx.tasks.post([this, generation, month, exportDir]() -> TaskRunner::Continuation {
+        storage::Result<Report5W> report = m_reports.build(month);
         auto targets = exportTargets(exportDir);
         return [this, generation, report = std::move(report), targets = std::move(targets)]() mutable {
             if (generation != m_generation) return;
@@ -119,25 +120,13 @@ void ReportScreen::exportTo(std::size_t target) {
     const std::string month = m_month;
     const fs::path dir = m_targets[target];
     const bool configured = target == 0 && dir == m_ctx.config.exportDir;
-    StaffSession& staff = m_ctx.staff;
-    m_ctx.tasks.post([this, &staff, generation, month, dir, configured]() -> TaskRunner::Continuation {
-        fs::path path;
-        storage::Result<void> written;
-        if (!staff.store()) {
-            written = storage::fail(storage::ErrorCode::PermissionDenied, "signed out");  // i18n: not UI
-        } else if (auto report = storage::buildReport5W(*staff.store(), month); !report) {
-            written = std::unexpected(report.error());
-        } else {
-            path = dir / fmt::format("chasqui-5w-{}-{}.csv", report->officeCode, month);  // i18n: not UI
-            std::error_code ec;
-            if (configured) fs::create_directories(dir, ec);
-            written = storage::writeFileAtomically(path, storage::reportToCsv(*report));
-        }
-        return [this, generation, path, dir, written = std::move(written)] {
+    m_ctx.tasks.post([this, generation, month, dir, configured]() -> TaskRunner::Continuation {
+        storage::Result<fs::path> written = m_reports.exportCsv(month, dir, configured);
+        return [this, generation, dir, written = std::move(written)] {
             if (generation != m_generation) return;
             m_exporting = false;
             if (written) {
-                m_exportedPath = path.string();
+                m_exportedPath = written->string();
             } else {
                 m_exportError = written.error();
                 m_exportFailedPath = dir.string();
@@ -161,9 +150,9 @@ void ReportScreen::drawContent(Ui& ui) {
     const ImVec2 monthSize = font->CalcTextSizeA(font->FontSize, 1e9f, 0.f, month.c_str());
     const float monthWidth = std::max(monthSize.x, ui.px(380.f));
     const ImVec2 at = ImGui::GetCursorScreenPos();
-    ImGui::GetWindowDrawList()->AddText(font, font->FontSize,
-                                        ImVec2(at.x + (monthWidth - monthSize.x) * 0.5f, at.y + (big - monthSize.y) * 0.5f),
-                                        toU32(ui.theme.text), month.c_str());
+    ImGui::GetWindowDrawList()->AddText(
+        font, font->FontSize, ImVec2(at.x + (monthWidth - monthSize.x) * 0.5f, at.y + (big - monthSize.y) * 0.5f),
+        toU32(ui.theme.text), month.c_str());
     ImGui::Dummy(ImVec2(monthWidth, big));
     ui.probe.text(month);
     ImGui::SameLine(0.f, pad * 2.f);
@@ -191,8 +180,10 @@ void ReportScreen::drawContent(Ui& ui) {
                   ImVec2(areaMin.x + areaSize.x, areaMin.y + areaSize.y), true);
     drawExport(ui);
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
-    if (m_report->assistanceCount == 0) banner(ui, icon::kInfo, fill(ui.tr("report.empty"), {super::monthLabel(ui, m_month)}));
-    else drawTables(ui);
+    if (m_report->assistanceCount == 0)
+        banner(ui, icon::kInfo, fill(ui.tr("report.empty"), {super::monthLabel(ui, m_month)}));
+    else
+        drawTables(ui);
     endScrollArea(ui);
 }
 
@@ -217,12 +208,13 @@ void ReportScreen::drawExport(Ui& ui) {
     if (!m_exportedPath.empty())
         successText(ui, fmt::format("{}  {}", icon::kCheck, fill(ui.tr("report.exported"), {m_exportedPath})));
     if (m_exportError)
-        errorText(ui, fmt::format("{}  {} {}", icon::kWarning, fill(ui.tr("report.export_failed"), {m_exportFailedPath}),
-                                  super::errorText(ui, *m_exportError)));
+        errorText(ui,
+                  fmt::format("{}  {} {}", icon::kWarning, fill(ui.tr("report.export_failed"), {m_exportFailedPath}),
+                              super::errorText(ui, *m_exportError)));
 }
 
 void ReportScreen::drawTables(Ui& ui) {
-    const storage::Report5W& r = *m_report;
+    const Report5W& r = *m_report;
     const float pad = ui.px(ui.theme.spacing);
     text(ui, fill(ui.tr("report.totals"), {std::to_string(r.assistanceCount), std::to_string(r.peopleReached)}));
     muted(ui, ui.tr("report.note"));
@@ -243,7 +235,8 @@ void ReportScreen::drawTables(Ui& ui) {
         for (const char* key : keys) {
             const char* word = ui.tr(key);
             const bool isCount = i++ >= keys.size() - counts;
-            ImGui::TableSetupColumn(word, isCount ? ImGuiTableColumnFlags_WidthFixed : ImGuiTableColumnFlags_WidthStretch,
+            ImGui::TableSetupColumn(word,
+                                    isCount ? ImGuiTableColumnFlags_WidthFixed : ImGuiTableColumnFlags_WidthStretch,
                                     isCount ? numberWidth : 1.f);
             ui.probe.text(word);
         }
@@ -265,7 +258,8 @@ void ReportScreen::drawTables(Ui& ui) {
     };
 
     label(ui, ui.tr("report.by_sector"));
-    if (ImGui::BeginTable("##sectors", 3, flags, ImVec2(std::min(ImGui::GetContentRegionAvail().x, ui.px(1100.f)), 0.f))) {
+    if (ImGui::BeginTable("##sectors", 3, flags,
+                          ImVec2(std::min(ImGui::GetContentRegionAvail().x, ui.px(1100.f)), 0.f))) {
         header({"report.col.sector", "report.col.assistance", "report.col.people"}, 2);
         for (const auto& s : r.sectors) {
             ImGui::TableNextRow(0, ui.theme.minTouch);
@@ -285,7 +279,7 @@ void ReportScreen::drawTables(Ui& ui) {
         clipper.Begin(static_cast<int>(r.rows.size()));
         while (clipper.Step()) {
             for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-                const storage::Report5WRow& row = r.rows[static_cast<std::size_t>(i)];
+                const Report5WRow& row = r.rows[static_cast<std::size_t>(i)];
                 ImGui::TableNextRow(0, ui.theme.minTouch);
                 cell(super::vocabLabel(ui, "sectors", row.sector));
                 cell(super::vocabLabel(ui, "sexes", row.sex));

@@ -1,7 +1,7 @@
 #pragma once
 // The monthly 5W report: a month chooser (previous / next, starting at the
 // current month), the totals by sector and every disaggregation line of
-// storage/report_5w.hpp in a table that scrolls by dragging, and "export
+// the 5W report (ReportService) in a table that scrolls by dragging, and "export
 // CSV" to the configured export folder or to any removable drive that is
 // mounted. The report is built on the worker (building it is audited as an
 // export; so is every file written, since each export builds it afresh).
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "kiosk/core/kiosk_context.hpp"
-#include "storage/report_5w.hpp"
+#include "kiosk/services/report_service.hpp"
 
 namespace chasqui::kiosk {
 
@@ -26,7 +26,7 @@ std::string shiftMonth(const std::string& month, int delta);
 
 class ReportScreen final : public Screen {
 public:
-    explicit ReportScreen(StaffContext& ctx) : m_ctx(ctx) {}
+    explicit ReportScreen(StaffContext& ctx) : m_ctx(ctx), m_reports(ctx.staff) {}
     ScreenId id() const override { return ScreenId::Report; }
     const char* titleKey() const override { return "report.title"; }
     bool needsSession() const override { return true; }
@@ -34,6 +34,7 @@ public:
     void drawContent(Ui& ui) override;
     void afterDraw() override;
     void dropPersonalData() override;
+    bool holdsPersonalData() const override;
 
 private:
     void load();
@@ -42,9 +43,10 @@ private:
     void drawTables(Ui& ui);
 
     StaffContext& m_ctx;
+    ReportService m_reports;     // worker thread only
     std::string m_month;         // "YYYY-MM" shown
     std::string m_currentMonth;  // from the clock at onEnter
-    std::optional<storage::Report5W> m_report;
+    std::optional<Report5W> m_report;
     std::optional<storage::Error> m_error;
     std::uint64_t m_generation = 0;
     bool m_loading = false;

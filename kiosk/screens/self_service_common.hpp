@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "kiosk/ui/ui_context.hpp"
-#include "storage/error.hpp"
+#include "storage/base/error.hpp"
 
 namespace chasqui::kiosk::self_service {
 

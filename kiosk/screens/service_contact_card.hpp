@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "storage/catalog_store.hpp"
+#include "storage/catalog/catalog_store.hpp"
 
 namespace chasqui::kiosk {
 

@@ -12,9 +12,9 @@
 #include <optional>
 #include <string>
 
-#include "kiosk/core/kiosk_context.hpp"
+#include "kiosk/core/self_service_context.hpp"
 #include "kiosk/ui/qr_code.hpp"
-#include "storage/catalog_store.hpp"
+#include "storage/catalog/catalog_store.hpp"
 
 namespace chasqui::kiosk {
 

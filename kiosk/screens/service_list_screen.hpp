@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/core/kiosk_context.hpp"
-#include "storage/catalog_store.hpp"
+#include "kiosk/core/self_service_context.hpp"
+#include "storage/catalog/catalog_store.hpp"
 
 namespace chasqui::kiosk {
 

@@ -6,11 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "kiosk/screens/device_warnings.hpp"
 #include "kiosk/screens/staff_text.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/keyboard_view.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/secret.hpp"
+#include "storage/base/secret.hpp"
 
 namespace chasqui::kiosk {
 
@@ -51,9 +52,14 @@ std::string normalizedLogin(std::string_view typed) {
 
 }  // namespace
 
-SignInScreen::~SignInScreen() { clearPin(); }
+SignInScreen::~SignInScreen() {
+    clearPin();
+}
 
-void SignInScreen::clearPin() { storage::wipeString(m_pin); m_pin.clear(); }
+void SignInScreen::clearPin() {
+    storage::wipeString(m_pin);
+    m_pin.clear();
+}
 
 void SignInScreen::onEnter() {
     clearPin();
@@ -79,7 +85,8 @@ void SignInScreen::drawSignedIn(Ui& ui) {
     heading(ui, fmt::format("{}  {}", icon::kUser, fill(ui.tr("signin.signed_in_as"), {m_ctx.session.name})));
     ImGui::Dummy(ImVec2(0.f, pad));
     const float half = (boxWidth - pad) * 0.5f;
-    if (button(ui, fmt::format("{}  {}", icon::kNext, ui.tr("signin.continue")), "signin.continue", ImVec2(half, ui.px(96.f))))
+    if (button(ui, fmt::format("{}  {}", icon::kNext, ui.tr("signin.continue")), "signin.continue",
+               ImVec2(half, ui.px(96.f))))
         m_intent = Intent::Continue;
     ImGui::SameLine(0.f, pad);
     if (button(ui, fmt::format("{}  {}", icon::kSignOut, ui.tr("signin.switch_user")), "signin.switch_user",
@@ -142,8 +149,11 @@ void SignInScreen::drawForm(Ui& ui, float width, float pad) {
     const float formWidth = std::min(width - padWidth - pad * 4.f, ui.px(760.f));
     const float left = std::max(0.f, (width - formWidth - padWidth - pad * 4.f) * 0.5f);
 
-    // With the keyboard closed there is room: not glued to the top bar.
-    if (!ui.entry.isOpen() || ui.entry.isFocused(kPinKey))
+    // With the keyboard closed there is room: not glued to the top bar
+    // (unless the kiosk's own warnings need that room).
+    const DeviceStatusView& device = m_ctx.device.view();
+    const bool warnings = device.clockOff() || device.diskLow;
+    if (!warnings && (!ui.entry.isOpen() || ui.entry.isFocused(kPinKey)))
         ImGui::Dummy(ImVec2(0.f, std::max(0.f, (ImGui::GetContentRegionAvail().y - ui.px(520.f)) * 0.3f)));
     // Two columns: the form on the left, the pad on the right. A table keeps
     // each column's width (a banner takes the whole width it is given).
@@ -155,24 +165,40 @@ void SignInScreen::drawForm(Ui& ui, float width, float pad) {
         ImGui::TableNextColumn();
         ImGui::PushItemWidth(formWidth);
         heading(ui, fmt::format("{}  {}", icon::kLock, ui.tr("signin.heading")));
-        muted(ui, ui.tr("signin.hint"));
+        // At the largest text the kiosk's warnings need the hint's line.
+        if (!warnings || ui.scale < 1.4f) muted(ui, ui.tr("signin.hint"));
         ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
         textField(ui, ui.tr("signin.login_label"), kLoginKey, m_login, EntryMode::Text, kMaxLogin, {}, formWidth);
         ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
         textField(ui, ui.tr("signin.pin_label"), kPinKey, m_pin, EntryMode::Numeric, kMaxPin, {}, formWidth, true);
         ImGui::Dummy(ImVec2(0.f, pad));
-        if (m_checking) {
-            banner(ui, icon::kClock, ui.tr("signin.checking"));
-            ui.animate = true;
-        } else if (!m_errorKey.empty()) {
-            banner(ui, icon::kWarning, fill(ui.tr(m_errorKey), {m_errorValue}), Tone::Danger);
-        }
+        // The kiosk's own warnings (clock, disk) under the fields, where staff
+        // look while signing in; the sign-in's own message then goes under
+        // the pad, so both fit at the largest text.
+        if (warnings)
+            drawDeviceWarnings(ui, device);
+        else
+            drawStatus(ui);
         ImGui::PopItemWidth();
         ImGui::TableNextColumn();
         ImGui::TableNextColumn();
         label(ui, ui.tr("signin.pad_label"));
         if (drawKeypad(ui, "signin.pad", padWidth, ui.tr("signin.enter"))) m_submit = true;
+        if (warnings && (m_checking || !m_errorKey.empty())) {
+            ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
+            drawStatus(ui);
+        }
         ImGui::EndTable();
+    }
+}
+
+// "Checking", or why the last attempt failed.
+void SignInScreen::drawStatus(Ui& ui) {
+    if (m_checking) {
+        banner(ui, icon::kClock, ui.tr("signin.checking"));
+        ui.animate = true;
+    } else if (!m_errorKey.empty()) {
+        banner(ui, icon::kWarning, fill(ui.tr(m_errorKey), {m_errorValue}), Tone::Danger);
     }
 }
 
@@ -215,7 +241,8 @@ void SignInScreen::submit() {
             if (attempt != m_attempt) {
                 // The screen was cleared (lock, sign-out) while checking: do
                 // not leave a store open that nobody sees.
-                if (result) m_ctx.tasks.post([&session] {
+                if (result)
+                    m_ctx.tasks.post([&session] {
                         session.signOut();
                         return TaskRunner::Continuation{};
                     });
@@ -239,19 +266,29 @@ void SignInScreen::submit() {
 void SignInScreen::showError(const storage::Error& error) {
     m_errorValue.clear();
     switch (error.code) {
-    case storage::ErrorCode::WrongCredential:
-        m_errorValue = numberBefore(error.message, "attempts left");  // i18n: not UI (storage's wording)
-        m_errorKey = m_errorValue.empty() ? "signin.error.wrong" : "signin.error.wrong_left";
-        break;
-    case storage::ErrorCode::Throttled:
-        m_errorValue = numberAfter(error.message, "wait ");  // i18n: not UI (storage's wording)
-        m_errorKey = m_errorValue.empty() ? "signin.error.throttled" : "signin.error.throttled_wait";
-        break;
-    case storage::ErrorCode::AccountLocked: m_errorKey = "signin.error.locked"; break;
-    case storage::ErrorCode::NotFound: m_errorKey = "signin.error.not_set_up"; break;
-    case storage::ErrorCode::Damaged: m_errorKey = "signin.error.damaged"; break;
-    case storage::ErrorCode::Io: m_errorKey = "signin.error.disk"; break;
-    default: m_errorKey = "signin.error.unexpected"; break;
+        case storage::ErrorCode::WrongCredential:
+            m_errorValue = numberBefore(error.message, "attempts left");  // i18n: not UI (storage's wording)
+            m_errorKey = m_errorValue.empty() ? "signin.error.wrong" : "signin.error.wrong_left";
+            break;
+        case storage::ErrorCode::Throttled:
+            m_errorValue = numberAfter(error.message, "wait ");  // i18n: not UI (storage's wording)
+            m_errorKey = m_errorValue.empty() ? "signin.error.throttled" : "signin.error.throttled_wait";
+            break;
+        case storage::ErrorCode::AccountLocked:
+            m_errorKey = "signin.error.locked";
+            break;
+        case storage::ErrorCode::NotFound:
+            m_errorKey = "signin.error.not_set_up";
+            break;
+        case storage::ErrorCode::Damaged:
+            m_errorKey = "signin.error.damaged";
+            break;
+        case storage::ErrorCode::Io:
+            m_errorKey = "signin.error.disk";
+            break;
+        default:
+            m_errorKey = "signin.error.unexpected";
+            break;
     }
 }
 
@@ -266,6 +303,10 @@ void SignInScreen::dropPersonalData() {
     m_errorKey.clear();
     m_errorValue.clear();
     ++m_attempt;
+}
+
+bool SignInScreen::holdsPersonalData() const {
+    return !m_pin.empty() || !m_login.empty() || m_checking;
 }
 
 }  // namespace chasqui::kiosk

@@ -5,7 +5,7 @@
 #include "kiosk/screens/supervisor_common.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/vocabulary.hpp"
+#include "storage/base/vocabulary.hpp"
 
 namespace chasqui::kiosk {
 
@@ -18,14 +18,14 @@ constexpr std::size_t kMaxPin = 32;
 void StaffAccountsScreen::drawForm(Ui& ui) {
     const float pad = ui.px(ui.theme.spacing);
     const bool adding = m_mode == Mode::Add;
-    const storage::StaffSummary* target = adding ? nullptr : member(m_target);
+    const StaffSummary* target = adding ? nullptr : member(m_target);
     const FieldError error = currentError(ui);
     const auto errorFor = [&](std::string_view field) { return error.field == field ? error.text : std::string(); };
 
     beginScrollArea(ui, "staffadmin.form", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
     heading(ui, adding ? fmt::format("{}  {}", icon::kUserPlus, ui.tr("staffadmin.add.title"))
-                       : fmt::format("{}  {}", icon::kKey, fill(ui.tr("staffadmin.reset.title"),
-                                                                 {target ? target->name : m_target})));
+                       : fmt::format("{}  {}", icon::kKey,
+                                     fill(ui.tr("staffadmin.reset.title"), {target ? target->name : m_target})));
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
     // Room for the scroll bar from the first frame, so the columns never jump.
     const float width = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
@@ -51,8 +51,8 @@ void StaffAccountsScreen::drawForm(Ui& ui) {
     ImGui::SetCursorPosY(top);
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + column);
-    textField(ui, ui.tr("staffadmin.pin"), "staffadmin.pin", m_pin, EntryMode::Numeric, kMaxPin, errorFor("pin"), column,
-              true);
+    textField(ui, ui.tr("staffadmin.pin"), "staffadmin.pin", m_pin, EntryMode::Numeric, kMaxPin, errorFor("pin"),
+              column, true);
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
     textField(ui, ui.tr("staffadmin.pin2"), "staffadmin.pin2", m_pin2, EntryMode::Numeric, kMaxPin, errorFor("pin2"),
               column, true);
@@ -87,7 +87,7 @@ void StaffAccountsScreen::drawForm(Ui& ui) {
 
 void StaffAccountsScreen::drawConfirmDisable(Ui& ui) {
     const float pad = ui.px(ui.theme.spacing);
-    const storage::StaffSummary* target = member(m_target);
+    const StaffSummary* target = member(m_target);
     const std::string name = target ? target->name : m_target;
     super::beginColumn(ui, "staffadmin.confirm", 1100.f);
     const float width = ImGui::GetContentRegionAvail().x;

@@ -9,7 +9,7 @@
 #include "kiosk/screens/supervisor_common.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/secret.hpp"
+#include "storage/base/secret.hpp"
 
 namespace chasqui::kiosk {
 
@@ -21,16 +21,21 @@ std::string trimmedLower(std::string_view text, bool lower) {
     const auto end = text.find_last_not_of(' ');
     std::string out(text.substr(begin, end - begin + 1));
     if (lower)
-        std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(out.begin(), out.end(), out.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
 // One heap copy of a PIN goes to the worker and is wiped there after use.
-std::shared_ptr<std::string> pinCopy(const std::string& pin) { return std::make_shared<std::string>(pin); }
+std::shared_ptr<std::string> pinCopy(const std::string& pin) {
+    return std::make_shared<std::string>(pin);
+}
 
 }  // namespace
 
-StaffAccountsScreen::~StaffAccountsScreen() { clearForm(); }
+StaffAccountsScreen::~StaffAccountsScreen() {
+    clearForm();
+}
 
 void StaffAccountsScreen::clearForm() {
     storage::wipeString(m_pin);
@@ -63,6 +68,11 @@ void StaffAccountsScreen::dropPersonalData() {
     m_loading = m_working = false;
 }
 
+bool StaffAccountsScreen::holdsPersonalData() const {
+    return !m_staff.empty() || !m_name.empty() || !m_login.empty() || !m_pin.empty() || !m_pin2.empty() ||
+           !m_target.empty() || !m_noticeValue.empty() || !m_tappedLogin.empty();
+}
+
 void StaffAccountsScreen::setMode(Mode mode) {
     if (mode == Mode::List || mode == Mode::Add) m_target.clear();
     clearForm();
@@ -71,12 +81,11 @@ void StaffAccountsScreen::setMode(Mode mode) {
     m_closeKeyboard = true;
 }
 
-bool StaffAccountsScreen::mayManage(const storage::StaffSummary& m) const {
-    if (m.id == m_ctx.session.staffId) return false;
-    return m_ctx.session.role == "admin" || (m_ctx.session.role == "supervisor" && m.role == "staff");
+bool StaffAccountsScreen::mayManage(const StaffSummary& m) const {
+    return AccountsService::mayManage(m_ctx.session, m);
 }
 
-const storage::StaffSummary* StaffAccountsScreen::member(const std::string& login) const {
+const StaffSummary* StaffAccountsScreen::member(const std::string& login) const {
     for (const auto& m : m_staff)
         if (m.login == login) return &m;
     return nullptr;
@@ -92,16 +101,15 @@ void StaffAccountsScreen::load() {
     if (!m_ctx.session.isSupervisor()) return;
     m_loading = true;
     const std::uint64_t generation = ++m_generation;
-    StaffSession& staff = m_ctx.staff;
-    m_ctx.tasks.post([this, &staff, generation]() -> TaskRunner::Continuation {
-        storage::Result<std::vector<storage::StaffSummary>> list =
-            staff.store() ? storage::StaffAdmin(*staff.store()).list()
-                          : storage::fail(storage::ErrorCode::PermissionDenied, "signed out");  // i18n: not UI
+    m_ctx.tasks.post([this, generation]() -> TaskRunner::Continuation {
+        storage::Result<std::vector<StaffSummary>> list = m_accounts.list();
         return [this, generation, list = std::move(list)]() mutable {
             if (generation != m_generation) return;
             m_loading = false;
-            if (list) m_staff = std::move(*list);
-            else m_error = list.error();
+            if (list)
+                m_staff = std::move(*list);
+            else
+                m_error = list.error();
         };
     });
 }
@@ -146,23 +154,11 @@ void StaffAccountsScreen::save() {
     const std::string role = m_role;
     const std::string target = adding ? login : m_target;
     const std::uint64_t generation = ++m_generation;
-    StaffSession& staff = m_ctx.staff;
-    m_ctx.tasks.post([this, &staff, generation, adding, name, role, target, pin]() -> TaskRunner::Continuation {
-        storage::Result<void> done;
-        std::vector<storage::StaffSummary> list;
-        if (storage::PersonalStore* store = staff.store()) {
-            storage::StaffAdmin admin(*store);  // KdfParams::kiosk(): the slow, real parameters
-            if (adding) {
-                auto id = admin.add(name, target, role, *pin);
-                if (!id) done = std::unexpected(id.error());
-            } else {
-                done = admin.resetPin(target, *pin);
-            }
-            if (auto l = admin.list()) list = std::move(*l);
-        } else {
-            done = storage::fail(storage::ErrorCode::PermissionDenied, "signed out");  // i18n: not UI
-        }
+    m_ctx.tasks.post([this, generation, adding, name, role, target, pin]() -> TaskRunner::Continuation {
+        AccountsOutcome out = adding ? m_accounts.add(name, target, role, *pin) : m_accounts.resetPin(target, *pin);
         storage::wipeString(*pin);
+        storage::Result<void> done = std::move(out.done);
+        std::vector<StaffSummary> list = std::move(out.list);
         return [this, generation, adding, name, target, done = std::move(done), list = std::move(list)]() mutable {
             if (generation != m_generation) return;
             m_working = false;
@@ -184,17 +180,10 @@ void StaffAccountsScreen::disable() {
     m_error.reset();
     const std::string target = m_target;
     const std::uint64_t generation = ++m_generation;
-    StaffSession& staff = m_ctx.staff;
-    m_ctx.tasks.post([this, &staff, generation, target]() -> TaskRunner::Continuation {
-        storage::Result<void> done;
-        std::vector<storage::StaffSummary> list;
-        if (storage::PersonalStore* store = staff.store()) {
-            storage::StaffAdmin admin(*store);
-            done = admin.disable(target);
-            if (auto l = admin.list()) list = std::move(*l);
-        } else {
-            done = storage::fail(storage::ErrorCode::PermissionDenied, "signed out");  // i18n: not UI
-        }
+    m_ctx.tasks.post([this, generation, target]() -> TaskRunner::Continuation {
+        AccountsOutcome out = m_accounts.disable(target);
+        storage::Result<void> done = std::move(out.done);
+        std::vector<StaffSummary> list = std::move(out.list);
         return [this, generation, target, done = std::move(done), list = std::move(list)]() mutable {
             if (generation != m_generation) return;
             m_working = false;
@@ -212,24 +201,27 @@ void StaffAccountsScreen::disable() {
 }
 
 StaffAccountsScreen::FieldError StaffAccountsScreen::currentError(const Ui& ui) const {
-    const auto pinText = [&] {
-        return fill(ui.tr("staffadmin.error.pin"), {pinRole() == "staff" ? "6" : "8"});
-    };
+    const auto pinText = [&] { return fill(ui.tr("staffadmin.error.pin"), {pinRole() == "staff" ? "6" : "8"}); };
     if (!m_localError.empty())
         return {m_localField, m_localError == "staffadmin.error.pin" ? pinText() : std::string(ui.tr(m_localError))};
     if (!m_error) return {};
     const storage::Error& e = *m_error;
     switch (e.code) {
-    case storage::ErrorCode::InvalidInput:
-        if (e.field == "pin") return {"pin", pinText()};
-        if (e.field == "name" || e.field == "login" || e.field == "role")
-            return {e.field, ui.tr(fmt::format("staffadmin.error.{}", e.field))};
-        break;
-    case storage::ErrorCode::AlreadyExists: return {"login", ui.tr("staffadmin.error.login_taken")};
-    case storage::ErrorCode::PermissionDenied: return {"", ui.tr("staffadmin.error.permission")};
-    case storage::ErrorCode::AccountLocked: return {"", ui.tr("staffadmin.error.disabled")};
-    case storage::ErrorCode::NotFound: return {"", ui.tr("staffadmin.error.not_found")};
-    default: break;
+        case storage::ErrorCode::InvalidInput:
+            if (e.field == "pin") return {"pin", pinText()};
+            if (e.field == "name" || e.field == "login" || e.field == "role")
+                return {e.field, ui.tr(fmt::format("staffadmin.error.{}", e.field))};
+            break;
+        case storage::ErrorCode::AlreadyExists:
+            return {"login", ui.tr("staffadmin.error.login_taken")};
+        case storage::ErrorCode::PermissionDenied:
+            return {"", ui.tr("staffadmin.error.permission")};
+        case storage::ErrorCode::AccountLocked:
+            return {"", ui.tr("staffadmin.error.disabled")};
+        case storage::ErrorCode::NotFound:
+            return {"", ui.tr("staffadmin.error.not_found")};
+        default:
+            break;
     }
     return {"", super::errorText(ui, e)};
 }
@@ -245,10 +237,16 @@ void StaffAccountsScreen::drawContent(Ui& ui) {
         m_closeKeyboard = false;
     }
     switch (m_mode) {
-    case Mode::List: drawList(ui); break;
-    case Mode::Add:
-    case Mode::Reset: drawForm(ui); break;
-    case Mode::ConfirmDisable: drawConfirmDisable(ui); break;
+        case Mode::List:
+            drawList(ui);
+            break;
+        case Mode::Add:
+        case Mode::Reset:
+            drawForm(ui);
+            break;
+        case Mode::ConfirmDisable:
+            drawConfirmDisable(ui);
+            break;
     }
 }
 
@@ -267,7 +265,8 @@ void StaffAccountsScreen::drawList(Ui& ui) {
     ImGui::BeginGroup();
     muted(ui, ui.tr(m_ctx.session.role == "admin" ? "staffadmin.hint_admin" : "staffadmin.hint_supervisor"));
     ImGui::EndGroup();
-    if (!m_noticeKey.empty()) successText(ui, fmt::format("{}  {}", icon::kCheck, fill(ui.tr(m_noticeKey), {m_noticeValue})));
+    if (!m_noticeKey.empty())
+        successText(ui, fmt::format("{}  {}", icon::kCheck, fill(ui.tr(m_noticeKey), {m_noticeValue})));
     drawStatus(ui);
     if (m_loading && m_staff.empty()) {
         super::workingBanner(ui, ui.tr("staffadmin.loading"));
@@ -279,9 +278,11 @@ void StaffAccountsScreen::drawList(Ui& ui) {
     ImGui::PushStyleColor(ImGuiCol_TableRowBg, ui.theme.surface);
     ImGui::PushStyleColor(ImGuiCol_TableRowBgAlt, ui.theme.background);
     ImGui::PushStyleColor(ImGuiCol_TableHeaderBg, ui.theme.secondary);
-    if (ImGui::BeginTable("##staff", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_PadOuterX | ImGuiTableFlags_SizingStretchProp)) {
+    if (ImGui::BeginTable("##staff", 4,
+                          ImGuiTableFlags_RowBg | ImGuiTableFlags_PadOuterX | ImGuiTableFlags_SizingStretchProp)) {
         ImGui::PushFont(ui.fonts.bold);
-        for (const char* key : {"staffadmin.col.person", "staffadmin.col.role", "staffadmin.col.state", "staffadmin.col.actions"}) {
+        for (const char* key :
+             {"staffadmin.col.person", "staffadmin.col.role", "staffadmin.col.state", "staffadmin.col.actions"}) {
             ImGui::TableSetupColumn(ui.tr(key), 0, key == std::string_view("staffadmin.col.actions") ? 2.2f : 1.f);
             ui.probe.text(ui.tr(key));
         }
@@ -296,12 +297,14 @@ void StaffAccountsScreen::drawList(Ui& ui) {
             ImGui::TableNextColumn();
             text(ui, super::vocabLabel(ui, "roles", m.role));
             ImGui::TableNextColumn();
-            const char* state = !m.active ? "staffadmin.state.disabled"
-                                : m.locked ? "staffadmin.state.locked"
+            const char* state = !m.active          ? "staffadmin.state.disabled"
+                                : m.locked         ? "staffadmin.state.locked"
                                 : !m.hasCredential ? "staffadmin.state.no_pin"
-                                : "staffadmin.state.active";
-            if (m.active && !m.locked && m.hasCredential) successText(ui, fmt::format("{}  {}", icon::kCheck, ui.tr(state)));
-            else text(ui, fmt::format("{}  {}", m.active ? icon::kWarning : icon::kBan, ui.tr(state)));
+                                                   : "staffadmin.state.active";
+            if (m.active && !m.locked && m.hasCredential)
+                successText(ui, fmt::format("{}  {}", icon::kCheck, ui.tr(state)));
+            else
+                text(ui, fmt::format("{}  {}", m.active ? icon::kWarning : icon::kBan, ui.tr(state)));
             ImGui::TableNextColumn();
             if (m.active && mayManage(m)) {
                 const std::string reset = fmt::format("staffadmin.{}.reset", m.login);
@@ -333,28 +336,31 @@ void StaffAccountsScreen::afterDraw() {
     const Intent intent = m_intent;
     m_intent = Intent::None;
     switch (intent) {
-    case Intent::Back: m_ctx.nav.back(); break;
-    case Intent::OpenAdd:
-        m_noticeKey.clear();
-        setMode(Mode::Add);
-        m_role = "staff";
-        break;
-    case Intent::OpenReset:
-    case Intent::OpenDisable:
-        m_noticeKey.clear();
-        setMode(intent == Intent::OpenReset ? Mode::Reset : Mode::ConfirmDisable);
-        m_target = m_tappedLogin;
-        break;
-    case Intent::Save:
-        if (!m_working) save();
-        break;
-    case Intent::ConfirmDisable:
-        if (!m_working) disable();
-        break;
-    case Intent::Cancel:
-        if (!m_working) setMode(Mode::List);
-        break;
-    case Intent::None: break;
+        case Intent::Back:
+            m_ctx.nav.back();
+            break;
+        case Intent::OpenAdd:
+            m_noticeKey.clear();
+            setMode(Mode::Add);
+            m_role = "staff";
+            break;
+        case Intent::OpenReset:
+        case Intent::OpenDisable:
+            m_noticeKey.clear();
+            setMode(intent == Intent::OpenReset ? Mode::Reset : Mode::ConfirmDisable);
+            m_target = m_tappedLogin;
+            break;
+        case Intent::Save:
+            if (!m_working) save();
+            break;
+        case Intent::ConfirmDisable:
+            if (!m_working) disable();
+            break;
+        case Intent::Cancel:
+            if (!m_working) setMode(Mode::List);
+            break;
+        case Intent::None:
+            break;
     }
     m_tappedLogin.clear();
 }

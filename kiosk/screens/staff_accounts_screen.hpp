@@ -3,7 +3,7 @@
 // account is active), adding a member (name, login, role, PIN typed twice on
 // the numeric pad), a new PIN for a member, and disabling one after a
 // confirmation. Supervisors manage staff accounts; administrators manage every
-// account (storage/staff_admin.hpp). Key derivation is slow on purpose
+// account (AccountsService). Key derivation is slow on purpose
 // (Argon2id), so every change runs on the worker while a calm "working" line shows.
 
 #include <cstdint>
@@ -12,13 +12,13 @@
 #include <vector>
 
 #include "kiosk/core/kiosk_context.hpp"
-#include "storage/staff_admin.hpp"
+#include "kiosk/services/accounts_service.hpp"
 
 namespace chasqui::kiosk {
 
 class StaffAccountsScreen final : public Screen {
 public:
-    explicit StaffAccountsScreen(StaffContext& ctx) : m_ctx(ctx) {}
+    explicit StaffAccountsScreen(StaffContext& ctx) : m_ctx(ctx), m_accounts(ctx.staff) {}
     ~StaffAccountsScreen() override;
     ScreenId id() const override { return ScreenId::StaffAccounts; }
     const char* titleKey() const override { return "staffadmin.title"; }
@@ -27,6 +27,7 @@ public:
     void drawContent(Ui& ui) override;
     void afterDraw() override;
     void dropPersonalData() override;
+    bool holdsPersonalData() const override;
 
 private:
     enum class Mode { List, Add, Reset, ConfirmDisable };
@@ -41,8 +42,8 @@ private:
     void disable();
     void setMode(Mode mode);
     void clearForm();
-    bool mayManage(const storage::StaffSummary& member) const;
-    const storage::StaffSummary* member(const std::string& login) const;
+    bool mayManage(const StaffSummary& member) const;
+    const StaffSummary* member(const std::string& login) const;
     FieldError currentError(const Ui& ui) const;
     std::string pinRole() const;  // role whose PIN rules apply to the form
 
@@ -52,8 +53,9 @@ private:
     void drawStatus(Ui& ui);
 
     StaffContext& m_ctx;
+    AccountsService m_accounts;  // worker thread only
     Mode m_mode = Mode::List;
-    std::vector<storage::StaffSummary> m_staff;
+    std::vector<StaffSummary> m_staff;
     std::uint64_t m_generation = 0;
     bool m_loading = false;
     bool m_working = false;
@@ -70,7 +72,7 @@ private:
     std::optional<storage::Error> m_error;  // of the last action, translated when drawn
     std::string m_localError;               // a key: checks made before asking the store
     std::string m_localField;
-    std::string m_noticeKey;                // success line: key and its value
+    std::string m_noticeKey;  // success line: key and its value
     std::string m_noticeValue;
 
     Intent m_intent = Intent::None;

@@ -7,25 +7,18 @@
 #include "kiosk/screens/staff_text.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/case_repository.hpp"
-#include "storage/search_index.hpp"
-#include "storage/text.hpp"
+#include "storage/base/clock.hpp"
 
 namespace chasqui::kiosk {
 
 namespace {
 
 constexpr std::size_t kMaxQuery = 80;
-constexpr std::size_t kResultLimit = 30;
-constexpr std::size_t kMinQueryChars = 2;
+constexpr std::size_t kResultLimit = StaffSearchService::kResultLimit;
 constexpr const char* kSearchKey = "home.search";
 
-// Letters and digits that count toward the two needed to start searching.
-std::size_t meaningfulChars(const std::string& query) {
-    const std::string folded = storage::foldForSearch(query);
-    std::size_t count = 0;
-    for (const std::string& word : storage::splitWords(folded)) count += storage::codePointCount(word);
-    return count;
+bool searchable(const std::string& query) {
+    return StaffSearchService::searchable(query);
 }
 
 }  // namespace
@@ -35,8 +28,10 @@ void StaffHomeScreen::onEnter() {
     m_tapped.clear();
     m_opening = false;
     // Back from a case or a registration: the list may have changed.
-    if (meaningfulChars(m_query) >= kMinQueryChars) search();
-    else m_focusSearch = true;
+    if (searchable(m_query))
+        search();
+    else
+        m_focusSearch = true;
 }
 
 void StaffHomeScreen::drawContent(Ui& ui) {
@@ -86,8 +81,7 @@ void StaffHomeScreen::drawContent(Ui& ui) {
     }
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
 
-    const std::size_t chars = meaningfulChars(m_query);
-    if (chars < kMinQueryChars) {
+    if (!searchable(m_query)) {
         muted(ui, ui.tr(m_query.empty() ? "home.search_hint" : "home.search_more"));
     } else if (m_failed) {
         banner(ui, icon::kWarning, ui.tr("home.search_failed"), Tone::Danger);
@@ -114,8 +108,9 @@ void StaffHomeScreen::drawResults(Ui& ui, float height) {
         parts.push_back(row.caseCode);
         if (!row.birthDate.empty()) {
             const auto age = staff::ageOn(row.birthDate, today);
-            parts.push_back(age ? fill(ui.tr("home.born_age"), {staff::displayDate(row.birthDate), std::to_string(*age)})
-                                : fill(ui.tr("home.born"), {staff::displayDate(row.birthDate)}));
+            parts.push_back(
+                age ? fill(ui.tr("home.born_age"), {staff::displayDate(row.birthDate), std::to_string(*age)})
+                    : fill(ui.tr("home.born"), {staff::displayDate(row.birthDate)}));
         }
         if (!row.nationality.empty()) parts.push_back(staff::countryLabel(ui, row.nationality));
         if (!row.docNumber.empty())
@@ -137,14 +132,20 @@ void StaffHomeScreen::afterDraw() {
         search();
     }
     if (!m_tapped.empty()) {
-        auto it = std::find_if(m_results.begin(), m_results.end(), [&](const Result& r) { return r.personId == m_tapped; });
+        auto it =
+            std::find_if(m_results.begin(), m_results.end(), [&](const Result& r) { return r.personId == m_tapped; });
         if (it != m_results.end()) open(*it);
         m_tapped.clear();
     }
     switch (m_intent) {
-    case Intent::Register: m_ctx.nav.go(ScreenId::Register); break;
-    case Intent::Supervisor: m_ctx.nav.go(ScreenId::SupervisorHome); break;
-    case Intent::None: break;
+        case Intent::Register:
+            m_ctx.nav.go(ScreenId::Register);
+            break;
+        case Intent::Supervisor:
+            m_ctx.nav.go(ScreenId::SupervisorHome);
+            break;
+        case Intent::None:
+            break;
     }
     m_intent = Intent::None;
 }
@@ -152,25 +153,16 @@ void StaffHomeScreen::afterDraw() {
 void StaffHomeScreen::search() {
     const std::uint64_t generation = ++m_generation;
     m_failed = false;
-    if (meaningfulChars(m_query) < kMinQueryChars) {
+    if (!searchable(m_query)) {
         m_results.clear();
         m_resultsFor.clear();
         m_searching = false;
         return;
     }
     m_searching = true;
-    StaffSession& session = m_ctx.staff;
-    m_ctx.tasks.post([this, &session, query = m_query, generation]() -> TaskRunner::Continuation {
-        storage::PersonalStore* store = session.store();
-        if (store == nullptr) return [] {};
-        auto found = storage::searchPersons(store->db(), query, kResultLimit);
-        std::vector<Result> rows;
-        if (found) {
-            rows.reserve(found->size());
-            for (const auto& m : *found)
-                rows.push_back({m.id, staff::joinName(m.givenNames, m.familyName1, m.familyName2), m.caseCode,
-                                m.birthDate, m.nationality, m.docType, m.docNumber});
-        }
+    m_ctx.tasks.post([this, query = m_query, generation]() -> TaskRunner::Continuation {
+        auto found = m_search.search(query);
+        std::vector<Result> rows = found ? std::move(*found) : std::vector<Result>{};
         return [this, ok = found.has_value(), rows = std::move(rows), query, generation]() mutable {
             if (generation != m_generation) return;  // typed past it, or cleared
             m_searching = false;
@@ -184,20 +176,9 @@ void StaffHomeScreen::search() {
 void StaffHomeScreen::open(const Result& row) {
     m_opening = true;
     const std::uint64_t generation = m_generation;
-    StaffSession& session = m_ctx.staff;
-    m_ctx.tasks.post([this, &session, row, generation]() -> TaskRunner::Continuation {
-        storage::PersonalStore* store = session.store();
-        if (store == nullptr) return [] {};
-        std::string caseId;
-        if (auto cases = storage::CaseRepository(*store).casesOfPerson(row.personId)) {
-            // Newest first: the most recent open case is the one being worked on.
-            for (const auto& c : *cases) {
-                if (c.status == "open" && !c.meta.deleted) {
-                    caseId = c.meta.id;
-                    break;
-                }
-            }
-        }
+    m_ctx.tasks.post([this, row, generation]() -> TaskRunner::Continuation {
+        // No case to show yet (or it could not be read): the case view says so.
+        const std::string caseId = m_cases.currentCase(row.personId).value_or(std::string());
         return [this, row, caseId, generation] {
             if (generation != m_generation) return;  // locked or cleared meanwhile
             m_opening = false;
@@ -219,6 +200,10 @@ void StaffHomeScreen::dropPersonalData() {
     m_opening = false;
     m_tapped.clear();
     m_intent = Intent::None;
+}
+
+bool StaffHomeScreen::holdsPersonalData() const {
+    return !m_query.empty() || !m_results.empty() || !m_resultsFor.empty() || !m_tapped.empty();
 }
 
 }  // namespace chasqui::kiosk

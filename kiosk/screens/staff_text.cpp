@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "kiosk/services/person_row.hpp"
+
 namespace chasqui::kiosk::staff {
 
 namespace {
 
-bool known(const Ui& ui, const std::string& key) { return ui.i18n.has(key, "es"); }
+bool known(const Ui& ui, const std::string& key) {
+    return ui.i18n.has(key, "es");
+}
 
 bool isIsoDate(std::string_view s) {
     if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
@@ -54,13 +58,7 @@ std::optional<int> ageOn(std::string_view birthIso, std::string_view todayIso) {
 }
 
 std::string joinName(std::string_view given, std::string_view family1, std::string_view family2) {
-    std::string out(given);
-    for (std::string_view part : {family1, family2}) {
-        if (part.empty()) continue;
-        if (!out.empty()) out += ' ';
-        out += part;
-    }
-    return out;
+    return personName(given, family1, family2);
 }
 
 std::string trimmed(std::string_view text) {

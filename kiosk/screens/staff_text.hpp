@@ -11,13 +11,13 @@
 
 #include "kiosk/ui/ui_context.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/vocabulary.hpp"
+#include "storage/base/vocabulary.hpp"
 
 namespace chasqui::kiosk::staff {
 
 // Punctuation between the parts of a result line, and between a name and a note.
 inline constexpr const char* kSeparator = "  \xc2\xb7  ";  // i18n: not UI (a middle dot, no words)
-inline constexpr const char* kDash = "  \xe2\x80\x94  ";    // i18n: not UI (an em dash, no words)
+inline constexpr const char* kDash = "  \xe2\x80\x94  ";   // i18n: not UI (an em dash, no words)
 
 // The label of a code in the current language, or the code itself when no
 // catalog has words for it (a code synced from a newer kiosk).

@@ -78,8 +78,12 @@ void beginColumn(Ui& ui, const char* key, float maxWidth) {
     ImGui::BeginChild(key, ImVec2(width, avail.y), false, ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollbar);
 }
 
-void endColumn() { ImGui::EndChild(); }
+void endColumn() {
+    ImGui::EndChild();
+}
 
-void workingBanner(Ui& ui, std::string_view message) { banner(ui, icon::kRefresh, message); }
+void workingBanner(Ui& ui, std::string_view message) {
+    banner(ui, icon::kRefresh, message);
+}
 
 }  // namespace chasqui::kiosk::super

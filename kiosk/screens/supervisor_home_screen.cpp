@@ -7,7 +7,6 @@
 #include "kiosk/screens/supervisor_common.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/conflict_repository.hpp"
 
 namespace chasqui::kiosk {
 
@@ -31,13 +30,8 @@ void SupervisorHomeScreen::onEnter() {
     m_openConflicts = -1;
     if (!m_ctx.session.isSupervisor()) return;
     const std::uint64_t generation = ++m_generation;
-    StaffSession& staff = m_ctx.staff;
-    m_ctx.tasks.post([this, &staff, generation]() -> TaskRunner::Continuation {
-        std::int64_t count = -1;
-        if (storage::PersonalStore* store = staff.store()) {
-            auto open = storage::ConflictRepository(*store).countOpen();
-            if (open) count = *open;
-        }
+    m_ctx.tasks.post([this, generation]() -> TaskRunner::Continuation {
+        const std::int64_t count = m_conflicts.countOpen().value_or(-1);
         return [this, generation, count] {
             if (generation == m_generation) m_openConflicts = count;
         };
@@ -58,7 +52,8 @@ void SupervisorHomeScreen::drawContent(Ui& ui) {
     ImGui::Dummy(ImVec2(0.f, pad));
 
     const float tileWidth = (width - pad * 2.f) / 3.f;
-    const float tileHeight = std::max(ui.px(200.f), std::min((ImGui::GetContentRegionAvail().y - pad) * 0.5f, ui.px(320.f)));
+    const float tileHeight =
+        std::max(ui.px(200.f), std::min((ImGui::GetContentRegionAvail().y - pad) * 0.5f, ui.px(320.f)));
     for (std::size_t i = 0; i < kTiles.size(); ++i) {
         const ToolTile& t = kTiles[i];
         if (i % 3 != 0) ImGui::SameLine(0.f, pad);

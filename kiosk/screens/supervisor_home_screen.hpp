@@ -6,12 +6,13 @@
 #include <cstdint>
 
 #include "kiosk/core/kiosk_context.hpp"
+#include "kiosk/services/conflict_service.hpp"
 
 namespace chasqui::kiosk {
 
 class SupervisorHomeScreen final : public Screen {
 public:
-    explicit SupervisorHomeScreen(StaffContext& ctx) : m_ctx(ctx) {}
+    explicit SupervisorHomeScreen(StaffContext& ctx) : m_ctx(ctx), m_conflicts(ctx.staff) {}
     ScreenId id() const override { return ScreenId::SupervisorHome; }
     const char* titleKey() const override { return "super.title"; }
     bool needsSession() const override { return true; }
@@ -22,6 +23,7 @@ public:
 
 private:
     StaffContext& m_ctx;
+    ConflictService m_conflicts;        // worker thread only
     std::int64_t m_openConflicts = -1;  // -1: not known yet
     std::uint64_t m_generation = 0;
     ScreenId m_go = ScreenId::SupervisorHome;  // tapped this frame (SupervisorHome: none)

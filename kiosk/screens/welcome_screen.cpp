@@ -30,14 +30,15 @@ void WelcomeScreen::drawContent(Ui& ui) {
     // Languages: each in its own name, so a person finds theirs without reading Spanish.
     label(ui, fmt::format("{}  {}", icon::kGlobe, ui.tr("welcome.language")));
     const auto& languages = Translations::languages();
-    const float langWidth = (width - pad * static_cast<float>(languages.size() - 1)) / static_cast<float>(languages.size());
+    const float langWidth =
+        (width - pad * static_cast<float>(languages.size() - 1)) / static_cast<float>(languages.size());
     for (std::size_t i = 0; i < languages.size(); ++i) {
         if (i > 0) ImGui::SameLine();
         const auto& lang = languages[i];
         const bool selected = m_ctx.i18n.language() == lang.code;
         const std::string key = "welcome.lang." + lang.code;
-        if (button(ui, selected ? fmt::format("{}  {}", icon::kCheck, ui.tr(lang.nameKey)) : ui.tr(lang.nameKey), key.c_str(),
-                   ImVec2(langWidth, ui.px(96.f)), selected ? Tone::Primary : Tone::Secondary))
+        if (button(ui, selected ? fmt::format("{}  {}", icon::kCheck, ui.tr(lang.nameKey)) : ui.tr(lang.nameKey),
+                   key.c_str(), ImVec2(langWidth, ui.px(96.f)), selected ? Tone::Primary : Tone::Secondary))
             m_language = lang.code;
     }
     ImGui::Dummy(ImVec2(0.f, pad * 2.f));
@@ -69,9 +70,14 @@ void WelcomeScreen::afterDraw() {
     m_language.clear();
     m_textScale = 0.f;
     switch (m_intent) {
-    case Intent::Services: m_ctx.nav.go(ScreenId::Categories); break;
-    case Intent::Staff: m_ctx.nav.go(m_session.signedIn ? ScreenId::StaffHome : ScreenId::SignIn); break;
-    case Intent::None: break;
+        case Intent::Services:
+            m_ctx.nav.go(ScreenId::Categories);
+            break;
+        case Intent::Staff:
+            m_ctx.nav.go(m_session.signedIn ? ScreenId::StaffHome : ScreenId::SignIn);
+            break;
+        case Intent::None:
+            break;
     }
     m_intent = Intent::None;
 }

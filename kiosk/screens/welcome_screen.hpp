@@ -2,7 +2,8 @@
 // The first screen: choose a language, then service information (no sign-in)
 // or the staff area. Also the text-size setting.
 
-#include "kiosk/core/kiosk_context.hpp"
+#include "kiosk/core/self_service_context.hpp"
+#include "kiosk/core/session_view.hpp"
 
 namespace chasqui::kiosk {
 
@@ -19,8 +20,8 @@ private:
     SelfServiceContext& m_ctx;
     const SessionView& m_session;
     Intent m_intent = Intent::None;
-    std::string m_language;  // tapped this frame
-    float m_textScale = 0.f; // tapped this frame
+    std::string m_language;   // tapped this frame
+    float m_textScale = 0.f;  // tapped this frame
 };
 
 }  // namespace chasqui::kiosk

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/catalog_store.hpp"
-#include "storage/data_dir.hpp"
+#include "storage/base/data_dir.hpp"
+#include "storage/catalog/catalog_store.hpp"
 
 namespace chasqui::kiosk {
 

@@ -8,14 +8,15 @@ namespace chasqui::kiosk {
 
 namespace {
 constexpr float kDragThresholdPx = 12.f;
-constexpr float kFriction = 4.f;      // per second: velocity falls to 1/e in 0.25 s
-constexpr float kStopVelocity = 30.f; // px/s
+constexpr float kFriction = 4.f;       // per second: velocity falls to 1/e in 0.25 s
+constexpr float kStopVelocity = 30.f;  // px/s
 }  // namespace
 
 bool DragScroll::update(ImGuiID area, float dtSeconds) {
     ImGuiIO& io = ImGui::GetIO();
     Area& state = m_areas[area];
-    const bool hovered = ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
+    const bool hovered =
+        ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
     if (ImGui::IsMouseClicked(0) && hovered) {
         state.tracking = true;
         state.velocity = 0.f;

@@ -16,7 +16,10 @@ public:
     // while the area is moving (the caller asks for another frame).
     bool update(ImGuiID area, float dtSeconds);
     bool dragging() const { return m_dragging; }
-    void reset() { m_areas.clear(); m_dragging = false; }
+    void reset() {
+        m_areas.clear();
+        m_dragging = false;
+    }
 
 private:
     struct Area {

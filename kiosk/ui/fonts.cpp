@@ -42,17 +42,19 @@ ImFont* addText(ImFontAtlas& atlas, const fs::path& file, float px, const fs::pa
 }  // namespace
 
 storage::Result<FontFiles> findFontFiles() {
-    auto regular = firstExisting({"/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"});  // i18n: not UI
-    auto bold = firstExisting({"/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",  // i18n: not UI
-                               "/usr/share/fonts/truetype/noto/NotoSans-SemiBold.ttf"});  // i18n: not UI
+    auto regular = firstExisting({"/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"});         // i18n: not UI
+    auto bold = firstExisting({"/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",                 // i18n: not UI
+                               "/usr/share/fonts/truetype/noto/NotoSans-SemiBold.ttf"});           // i18n: not UI
     auto icons = firstExisting({"/usr/share/fonts/truetype/font-awesome/fontawesome-webfont.ttf",  // i18n: not UI
-                                "/usr/share/fonts-font-awesome/fonts/fontawesome-webfont.ttf"});  // i18n: not UI
+                                "/usr/share/fonts-font-awesome/fonts/fontawesome-webfont.ttf"});   // i18n: not UI
     if (!regular || !bold)
-        return storage::fail(storage::ErrorCode::NotFound,
-                             "the Noto Sans font is missing; install the Debian package fonts-noto-core");  // i18n: not UI
+        return storage::fail(
+            storage::ErrorCode::NotFound,
+            "the Noto Sans font is missing; install the Debian package fonts-noto-core");  // i18n: not UI
     if (!icons)
-        return storage::fail(storage::ErrorCode::NotFound,
-                             "the Font Awesome font is missing; install the Debian package fonts-font-awesome");  // i18n: not UI
+        return storage::fail(
+            storage::ErrorCode::NotFound,
+            "the Font Awesome font is missing; install the Debian package fonts-font-awesome");  // i18n: not UI
     return FontFiles{*regular, *bold, *icons};
 }
 
@@ -68,8 +70,8 @@ storage::Result<FontSet> loadFonts(ImFontAtlas& atlas, const FontFiles& files, f
     set.icons = atlas.AddFontFromFileTTF(files.icons.c_str(), body * 2.6f, &iconConfig, kIconRanges);
     if (!set.body || !set.bold || !set.heading || !set.display || !set.icons)
         return storage::fail(storage::ErrorCode::Damaged,
-                             fmt::format("a font file could not be read ({}, {}, {})", files.regular.string(),  // i18n: not UI
-                                         files.bold.string(), files.icons.string()));
+                             fmt::format("a font file could not be read ({}, {}, {})",  // i18n: not UI
+                                         files.regular.string(), files.bold.string(), files.icons.string()));
     return set;
 }
 

@@ -10,7 +10,7 @@
 
 #include <imgui.h>
 
-#include "storage/error.hpp"
+#include "storage/base/error.hpp"
 
 namespace chasqui::kiosk {
 

@@ -42,8 +42,12 @@ constexpr float kRows = 5.f;  // the text keyboard's; the pads have four or five
 // that on a short screen the height goes to the keys rather than the gaps.
 constexpr float kRowGap = 10.f;
 
-float fullKeyHeight(const Ui& ui) { return std::max(ui.theme.minTouch, ui.px(kRowHeight)); }
-float rowGap(const Ui& ui) { return ui.px(kRowGap); }
+float fullKeyHeight(const Ui& ui) {
+    return std::max(ui.theme.minTouch, ui.px(kRowHeight));
+}
+float rowGap(const Ui& ui) {
+    return ui.px(kRowGap);
+}
 
 // A key of the docked keyboard.
 float keyHeight(const Ui& ui) {
@@ -143,7 +147,8 @@ void drawKeyboard(Ui& ui) {
                    ImVec2(keyWidth * 2.f + spacing, h), Tone::Secondary))
             ui.entry.setSymbols(!ui.entry.symbols());
         ImGui::SameLine();
-        if (button(ui, icon::kShift, "kb.shift", ImVec2(keyWidth, h), ui.entry.shift() ? Tone::Primary : Tone::Secondary))
+        if (button(ui, icon::kShift, "kb.shift", ImVec2(keyWidth, h),
+                   ui.entry.shift() ? Tone::Primary : Tone::Secondary))
             ui.entry.setShift(!ui.entry.shift());
         ImGui::SameLine();
         if (button(ui, ui.tr("keyboard.space"), "kb.space", ImVec2(keyWidth * 5.f + spacing * 4.f, h), Tone::Secondary))
@@ -171,7 +176,8 @@ void takePhysicalKeys(Ui& ui) {
     }
     io.InputQueueCharacters.resize(0);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) ui.entry.backspace();
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
+        ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
         ui.entry.close();
 }
 

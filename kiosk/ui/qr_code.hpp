@@ -9,13 +9,13 @@
 
 #include <imgui.h>
 
-#include "storage/error.hpp"
+#include "storage/base/error.hpp"
 
 namespace chasqui::kiosk {
 
 struct QrMatrix {
-    int size = 0;                // modules per side
-    std::vector<bool> dark;      // size*size, row by row
+    int size = 0;            // modules per side
+    std::vector<bool> dark;  // size*size, row by row
     bool at(int x, int y) const { return dark[static_cast<std::size_t>(y * size + x)]; }
 };
 

@@ -10,29 +10,47 @@ namespace {
 bool allowed(EntryMode mode, std::string_view c) {
     const bool digit = c.size() == 1 && c[0] >= '0' && c[0] <= '9';
     switch (mode) {
-    case EntryMode::Text: return !c.empty() && static_cast<unsigned char>(c[0]) >= 0x20 && c != "\x7f";
-    case EntryMode::Numeric: return digit;
-    case EntryMode::Phone: return digit || c == "+" || c == " ";
-    case EntryMode::Date: return digit || c == "-";
+        case EntryMode::Text:
+            return !c.empty() && static_cast<unsigned char>(c[0]) >= 0x20 && c != "\x7f";
+        case EntryMode::Numeric:
+            return digit;
+        case EntryMode::Phone:
+            return digit || c == "+" || c == " ";
+        case EntryMode::Date:
+            return digit || c == "-";
     }
     return false;
 }
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kAccented = {{
-    {"ñ", "Ñ"}, {"á", "Á"}, {"é", "É"}, {"í", "Í"}, {"ó", "Ó"}, {"ú", "Ú"}, {"ü", "Ü"},
-    {"ç", "Ç"}, {"ã", "Ã"}, {"õ", "Õ"}, {"è", "È"}, {"ò", "Ò"}, {"à", "À"}, {"ê", "Ê"},
+    {"ñ", "Ñ"},
+    {"á", "Á"},
+    {"é", "É"},
+    {"í", "Í"},
+    {"ó", "Ó"},
+    {"ú", "Ú"},
+    {"ü", "Ü"},
+    {"ç", "Ç"},
+    {"ã", "Ã"},
+    {"õ", "Õ"},
+    {"è", "È"},
+    {"ò", "Ò"},
+    {"à", "À"},
+    {"ê", "Ê"},
 }};
 
 }  // namespace
 
 std::string upperOf(std::string_view lower) {
-    if (lower.size() == 1 && lower[0] >= 'a' && lower[0] <= 'z') return std::string(1, static_cast<char>(lower[0] - 32));
+    if (lower.size() == 1 && lower[0] >= 'a' && lower[0] <= 'z')
+        return std::string(1, static_cast<char>(lower[0] - 32));
     for (const auto& [l, u] : kAccented)
         if (l == lower) return std::string(u);
     return std::string(lower);
 }
 
-void TextEntry::focus(std::string_view fieldKey, std::string* target, EntryMode mode, std::size_t maxBytes, bool secret) {
+void TextEntry::focus(std::string_view fieldKey, std::string* target, EntryMode mode, std::size_t maxBytes,
+                      bool secret) {
     m_target = target;
     m_fieldKey = std::string(fieldKey);
     m_mode = mode;

@@ -21,7 +21,8 @@ enum class EntryMode {
 
 class TextEntry {
 public:
-    void focus(std::string_view fieldKey, std::string* target, EntryMode mode, std::size_t maxBytes, bool secret = false);
+    void focus(std::string_view fieldKey, std::string* target, EntryMode mode, std::size_t maxBytes,
+               bool secret = false);
     void close();
     bool isOpen() const { return m_target != nullptr; }
     bool isFocused(std::string_view fieldKey) const { return m_target != nullptr && m_fieldKey == fieldKey; }

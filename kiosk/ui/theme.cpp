@@ -6,8 +6,12 @@
 namespace chasqui::kiosk {
 
 namespace {
-float channel(float c) { return c <= 0.03928f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f); }
-float luminance(const ImVec4& c) { return 0.2126f * channel(c.x) + 0.7152f * channel(c.y) + 0.0722f * channel(c.z); }
+float channel(float c) {
+    return c <= 0.03928f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f);
+}
+float luminance(const ImVec4& c) {
+    return 0.2126f * channel(c.x) + 0.7152f * channel(c.y) + 0.0722f * channel(c.z);
+}
 }  // namespace
 
 float contrastRatio(const ImVec4& a, const ImVec4& b) {
@@ -17,10 +21,13 @@ float contrastRatio(const ImVec4& a, const ImVec4& b) {
 }
 
 std::vector<std::pair<ImVec4, ImVec4>> Theme::textPairs() const {
-    return {{text, background},        {text, surface},          {mutedText, background}, {mutedText, surface},
-            {onPrimary, primary},      {onPrimary, primaryActive}, {onSecondary, secondary},
-            {onSecondary, secondaryActive}, {onDanger, danger}, {onWarning, warningSurface},
-            {errorText, background},   {errorText, surface},     {successText, background}, {successText, surface},
+    return {{text, background},        {text, surface},
+            {mutedText, background},   {mutedText, surface},
+            {onPrimary, primary},      {onPrimary, primaryActive},
+            {onSecondary, secondary},  {onSecondary, secondaryActive},
+            {onDanger, danger},        {onWarning, warningSurface},
+            {errorText, background},   {errorText, surface},
+            {successText, background}, {successText, surface},
             {onTopBar, topBar}};
 }
 

@@ -22,10 +22,10 @@ struct Ui {
     UiProbe& probe;
     TextEntry& entry;
     DragScroll& scroll;
-    float scale = 1.f;          // text-size setting
-    float dt = 1.f / 60.f;      // seconds since the previous frame
-    std::int64_t nowMs = 0;     // the app's clock
-    bool animate = false;       // set by widgets that need another frame soon
+    float scale = 1.f;       // text-size setting
+    float dt = 1.f / 60.f;   // seconds since the previous frame
+    std::int64_t nowMs = 0;  // the app's clock
+    bool animate = false;    // set by widgets that need another frame soon
 
     const char* tr(std::string_view key) const { return i18n.tr(key); }
     // Touch sizes grow with the text size so a larger text still fits.

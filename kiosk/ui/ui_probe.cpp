@@ -14,7 +14,9 @@ void UiProbe::item(std::string_view key, ImGuiID id, ImVec2 min, ImVec2 max, boo
     m_items.push_back(ProbedItem{std::string(key), id, min, max, visible});
 }
 
-void UiProbe::text(std::string_view text) { m_texts.emplace_back(text); }
+void UiProbe::text(std::string_view text) {
+    m_texts.emplace_back(text);
+}
 
 std::optional<ProbedItem> UiProbe::find(std::string_view key) const {
     for (const auto& item : m_items)

@@ -19,10 +19,14 @@ struct ToneColors {
 ToneColors colorsOf(const Ui& ui, Tone tone) {
     const Theme& t = ui.theme;
     switch (tone) {
-    case Tone::Primary: return {t.primary, t.primaryActive, t.onPrimary};
-    case Tone::Secondary: return {t.secondary, t.secondaryActive, t.onSecondary};
-    case Tone::Danger: return {t.danger, t.primaryActive, t.onDanger};
-    case Tone::OnTopBar: return {t.topBar, t.primaryActive, t.onTopBar};
+        case Tone::Primary:
+            return {t.primary, t.primaryActive, t.onPrimary};
+        case Tone::Secondary:
+            return {t.secondary, t.secondaryActive, t.onSecondary};
+        case Tone::Danger:
+            return {t.danger, t.primaryActive, t.onDanger};
+        case Tone::OnTopBar:
+            return {t.topBar, t.primaryActive, t.onTopBar};
     }
     return {t.primary, t.primaryActive, t.onPrimary};
 }
@@ -31,7 +35,9 @@ void probeLast(Ui& ui, const char* key) {
     ui.probe.item(key, ImGui::GetItemID(), ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ImGui::IsItemVisible());
 }
 
-float touchHeight(const Ui& ui) { return std::max(ui.theme.minTouch, ui.px(ui.theme.buttonHeight)); }
+float touchHeight(const Ui& ui) {
+    return std::max(ui.theme.minTouch, ui.px(ui.theme.buttonHeight));
+}
 
 void wrapped(Ui& ui, std::string_view value, const ImVec4* color) {
     ui.probe.text(value);
@@ -100,11 +106,12 @@ bool listRow(Ui& ui, const char* key, std::string_view title, std::string_view s
     float x0 = pad + (iconText != nullptr ? line * 1.6f : 0.f);
     const float subtitleWidth = width - x0 - line * 2.f;
     // A long subtitle wraps: the row grows to hold it instead of spilling out.
-    const float subtitleHeight =
-        subtitle.empty() ? 0.f
-                         : ui.fonts.body->CalcTextSizeA(ui.fonts.body->FontSize, 1e9f, subtitleWidth, subtitle.data(),
-                                                        subtitle.data() + subtitle.size())
-                               .y;
+    const float subtitleHeight = subtitle.empty()
+                                     ? 0.f
+                                     : ui.fonts.body
+                                           ->CalcTextSizeA(ui.fonts.body->FontSize, 1e9f, subtitleWidth,
+                                                           subtitle.data(), subtitle.data() + subtitle.size())
+                                           .y;
     const float height = std::max(touchHeight(ui), line * 1.15f + subtitleHeight + pad * 1.5f);
     ImGui::PushID(key);
     const bool pressed = ImGui::InvisibleButton("##row", ImVec2(width, height));
@@ -133,10 +140,18 @@ bool listRow(Ui& ui, const char* key, std::string_view title, std::string_view s
     return pressed && !ui.scroll.dragging();
 }
 
-void text(Ui& ui, std::string_view value) { wrapped(ui, value, nullptr); }
-void muted(Ui& ui, std::string_view value) { wrapped(ui, value, &ui.theme.mutedText); }
-void errorText(Ui& ui, std::string_view value) { wrapped(ui, value, &ui.theme.errorText); }
-void successText(Ui& ui, std::string_view value) { wrapped(ui, value, &ui.theme.successText); }
+void text(Ui& ui, std::string_view value) {
+    wrapped(ui, value, nullptr);
+}
+void muted(Ui& ui, std::string_view value) {
+    wrapped(ui, value, &ui.theme.mutedText);
+}
+void errorText(Ui& ui, std::string_view value) {
+    wrapped(ui, value, &ui.theme.errorText);
+}
+void successText(Ui& ui, std::string_view value) {
+    wrapped(ui, value, &ui.theme.successText);
+}
 
 void label(Ui& ui, std::string_view value) {
     ImGui::PushFont(ui.fonts.bold);
@@ -157,7 +172,8 @@ void banner(Ui& ui, const char* iconText, std::string_view message, Tone tone) {
     const float width = ImGui::GetContentRegionAvail().x;
     ImFont* font = ui.fonts.bold;
     const float wrap = width - pad * 3.f - font->FontSize * 1.5f;
-    const ImVec2 size = font->CalcTextSizeA(font->FontSize, 1e9f, wrap, message.data(), message.data() + message.size());
+    const ImVec2 size =
+        font->CalcTextSizeA(font->FontSize, 1e9f, wrap, message.data(), message.data() + message.size());
     const ImVec2 min = ImGui::GetCursorScreenPos();
     const ImVec2 max(min.x + width, min.y + size.y + pad * 2.f);
     ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -200,7 +216,8 @@ bool textField(Ui& ui, std::string_view labelText, const char* key, std::string&
     const float pad = ui.px(ui.theme.spacing);
     draw->PushClipRect(min, max, true);
     draw->AddText(ui.fonts.body, ui.fonts.body->FontSize,
-                  ImVec2(min.x + pad, min.y + (h - ui.fonts.body->FontSize) * 0.5f), toU32(ui.theme.text), shown.c_str());
+                  ImVec2(min.x + pad, min.y + (h - ui.fonts.body->FontSize) * 0.5f), toU32(ui.theme.text),
+                  shown.c_str());
     draw->PopClipRect();
     if (!secret) ui.probe.text(value);
     probeLast(ui, key);
@@ -246,7 +263,8 @@ bool choice(Ui& ui, std::string_view labelText, const char* key, const std::vect
             std::string_view error) {
     if (!labelText.empty()) label(ui, labelText);
     std::string tapped;
-    const bool changed = optionRow(ui, key, options, [&](const std::string& c) { return c == value; }, tapped);
+    const bool changed = optionRow(
+        ui, key, options, [&](const std::string& c) { return c == value; }, tapped);
     if (changed) value = tapped;
     if (!error.empty()) errorText(ui, fmt::format("{} {}", icon::kWarning, error));
     return changed;
@@ -259,8 +277,10 @@ bool multiChoice(Ui& ui, std::string_view labelText, const char* key, const std:
     const auto has = [&](const std::string& c) { return std::find(values.begin(), values.end(), c) != values.end(); };
     const bool changed = optionRow(ui, key, options, has, tapped);
     if (changed) {
-        if (has(tapped)) values.erase(std::remove(values.begin(), values.end(), tapped), values.end());
-        else values.push_back(tapped);
+        if (has(tapped))
+            values.erase(std::remove(values.begin(), values.end(), tapped), values.end());
+        else
+            values.push_back(tapped);
     }
     if (!error.empty()) errorText(ui, fmt::format("{} {}", icon::kWarning, error));
     return changed;
@@ -272,6 +292,8 @@ void beginScrollArea(Ui& ui, const char* key, ImVec2 size) {
     if (ui.scroll.update(id, ui.dt)) ui.animate = true;
 }
 
-void endScrollArea(Ui&) { ImGui::EndChild(); }
+void endScrollArea(Ui&) {
+    ImGui::EndChild();
+}
 
 }  // namespace chasqui::kiosk

@@ -33,8 +33,8 @@ bool listRow(Ui& ui, const char* key, std::string_view title, std::string_view s
 
 void text(Ui& ui, std::string_view value);
 void muted(Ui& ui, std::string_view value);
-void label(Ui& ui, std::string_view value);   // bold
-void heading(Ui& ui, std::string_view value); // large bold
+void label(Ui& ui, std::string_view value);    // bold
+void heading(Ui& ui, std::string_view value);  // large bold
 void errorText(Ui& ui, std::string_view value);
 void successText(Ui& ui, std::string_view value);
 // A calm coloured panel with an icon and a message.

@@ -5,11 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "storage/case_repository.hpp"
-#include "storage/clock.hpp"
-#include "storage/person_repository.hpp"
-#include "storage/text.hpp"
-#include "storage/vocabulary.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/base/text.hpp"
+#include "storage/base/vocabulary.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/person_repository.hpp"
 
 namespace chasqui::storage::demo {
 
@@ -17,29 +17,29 @@ namespace {
 
 using namespace std::string_view_literals;
 
-constexpr std::array kFemale{"María"sv,  "Ana"sv,      "Luisa"sv,   "Carmen"sv,    "Yolanda"sv, "Daniela"sv,
-                             "Gabriela"sv, "Valentina"sv, "Andreína"sv, "Yusmary"sv,  "Rosa"sv,    "Lucía"sv,
-                             "Fabiola"sv,  "Mariela"sv,  "Wislande"sv, "Nadège"sv,    "Guerline"sv, "Sofía"sv,
-                             "Isabella"sv, "Camila"sv,   "Milagros"sv, "Esperanza"sv, "Yelitza"sv, "Josefina"sv};
-constexpr std::array kMale{"José"sv,    "Luis"sv,    "Carlos"sv,  "Jesús"sv,   "Miguel"sv,  "Ángel"sv,
-                           "Jorge"sv,   "Rafael"sv,  "Yorman"sv,  "Wilmer"sv,  "Johan"sv,   "Jean"sv,
-                           "Wilson"sv,  "Frantz"sv,  "Pedro"sv,   "Andrés"sv,  "Santiago"sv, "Darwin"sv,
-                           "Eduardo"sv, "Héctor"sv,  "Samuel"sv,  "Reinaldo"sv, "Nelson"sv,  "Alexánder"sv};
-constexpr std::array kFamily{"González"sv, "Rodríguez"sv, "Pérez"sv,    "Hernández"sv, "García"sv,   "Martínez"sv,
-                             "López"sv,    "Ramírez"sv,   "Torres"sv,   "Flores"sv,    "Rivas"sv,    "Mendoza"sv,
-                             "Quispe"sv,   "Mamani"sv,    "Huamán"sv,   "Chávez"sv,    "Castillo"sv, "Rojas"sv,
-                             "Díaz"sv,     "Morales"sv,   "Jiménez"sv,  "Vargas"sv,    "Suárez"sv,   "Salazar"sv,
-                             "Pierre"sv,   "Joseph"sv,    "Jean-Baptiste"sv, "Louis"sv,  "Charles"sv,  "Álvarez"sv,
-                             "Briceño"sv,  "Ñáñez"sv,     "Montilla"sv, "Peña"sv,      "Urdaneta"sv, "Villalobos"sv,
-                             "Carrasco"sv, "Espinoza"sv,  "Guerrero"sv, "Medina"sv,    "Ortiz"sv,    "Paredes"sv,
-                             "Zambrano"sv, "Acosta"sv,    "Aguilar"sv,  "Cárdenas"sv,  "Delgado"sv,  "Escalona"sv};
+constexpr std::array kFemale{"María"sv,    "Ana"sv,       "Luisa"sv,    "Carmen"sv,    "Yolanda"sv,  "Daniela"sv,
+                             "Gabriela"sv, "Valentina"sv, "Andreína"sv, "Yusmary"sv,   "Rosa"sv,     "Lucía"sv,
+                             "Fabiola"sv,  "Mariela"sv,   "Wislande"sv, "Nadège"sv,    "Guerline"sv, "Sofía"sv,
+                             "Isabella"sv, "Camila"sv,    "Milagros"sv, "Esperanza"sv, "Yelitza"sv,  "Josefina"sv};
+constexpr std::array kMale{"José"sv,    "Luis"sv,   "Carlos"sv, "Jesús"sv,    "Miguel"sv,   "Ángel"sv,
+                           "Jorge"sv,   "Rafael"sv, "Yorman"sv, "Wilmer"sv,   "Johan"sv,    "Jean"sv,
+                           "Wilson"sv,  "Frantz"sv, "Pedro"sv,  "Andrés"sv,   "Santiago"sv, "Darwin"sv,
+                           "Eduardo"sv, "Héctor"sv, "Samuel"sv, "Reinaldo"sv, "Nelson"sv,   "Alexánder"sv};
+constexpr std::array kFamily{
+    "González"sv,   "Rodríguez"sv, "Pérez"sv,    "Hernández"sv, "García"sv,   "Martínez"sv,      "López"sv,
+    "Ramírez"sv,    "Torres"sv,    "Flores"sv,   "Rivas"sv,     "Mendoza"sv,  "Quispe"sv,        "Mamani"sv,
+    "Huamán"sv,     "Chávez"sv,    "Castillo"sv, "Rojas"sv,     "Díaz"sv,     "Morales"sv,       "Jiménez"sv,
+    "Vargas"sv,     "Suárez"sv,    "Salazar"sv,  "Pierre"sv,    "Joseph"sv,   "Jean-Baptiste"sv, "Louis"sv,
+    "Charles"sv,    "Álvarez"sv,   "Briceño"sv,  "Ñáñez"sv,     "Montilla"sv, "Peña"sv,          "Urdaneta"sv,
+    "Villalobos"sv, "Carrasco"sv,  "Espinoza"sv, "Guerrero"sv,  "Medina"sv,   "Ortiz"sv,         "Paredes"sv,
+    "Zambrano"sv,   "Acosta"sv,    "Aguilar"sv,  "Cárdenas"sv,  "Delgado"sv,  "Escalona"sv};
 
 struct Weighted {
     std::string_view code;
     int weight;
 };
-constexpr std::array kNationalities{Weighted{"VEN", 70}, Weighted{"COL", 10}, Weighted{"PER", 8}, Weighted{"HTI", 5},
-                                    Weighted{"ECU", 5}, Weighted{"CUB", 2}};
+constexpr std::array kNationalities{Weighted{"VEN", 70}, Weighted{"COL", 10}, Weighted{"PER", 8},
+                                    Weighted{"HTI", 5},  Weighted{"ECU", 5},  Weighted{"CUB", 2}};
 
 template <typename List>
 std::string pick(std::mt19937_64& rng, const List& list) {
@@ -47,8 +47,12 @@ std::string pick(std::mt19937_64& rng, const List& list) {
     return std::string(list[d(rng)]);
 }
 
-int uniform(std::mt19937_64& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
-bool chance(std::mt19937_64& rng, double p) { return std::bernoulli_distribution(p)(rng); }
+int uniform(std::mt19937_64& rng, int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+}
+bool chance(std::mt19937_64& rng, double p) {
+    return std::bernoulli_distribution(p)(rng);
+}
 
 std::string pickNationality(std::mt19937_64& rng) {
     int roll = uniform(rng, 1, 100);
@@ -60,8 +64,9 @@ std::string pickNationality(std::mt19937_64& rng) {
 }
 
 std::string dateMinusDays(const std::string& today, int days) {
-    const std::int64_t d = daysFromCivil(std::stoi(today.substr(0, 4)), static_cast<unsigned>(std::stoi(today.substr(5, 2))),
-                                         static_cast<unsigned>(std::stoi(today.substr(8, 2))));
+    const std::int64_t d =
+        daysFromCivil(std::stoi(today.substr(0, 4)), static_cast<unsigned>(std::stoi(today.substr(5, 2))),
+                      static_cast<unsigned>(std::stoi(today.substr(8, 2))));
     return isoDate((d - days) * 86400000LL);
 }
 
@@ -118,13 +123,17 @@ Person PersonGenerator::next() {
             p.docType = "none";
         }
         p.populationType = chance(m_rng, 0.7) ? "in_destination" : "in_transit";
-        p.migrationStatus = pick(m_rng, std::array{"regular"sv, "irregular"sv, "in_regularization"sv, "asylum_seeker"sv});
+        p.migrationStatus =
+            pick(m_rng, std::array{"regular"sv, "irregular"sv, "in_regularization"sv, "asylum_seeker"sv});
         if (age > 0) p.arrivalDate = dateMinusDays(m_today, uniform(m_rng, 1, std::min(age * 365, 2500)));
     }
-    if (age >= 14 && chance(m_rng, 0.7)) p.phone = fmt::format("+51 9{:02} {:03} {:03}", serial % 100, (serial / 100) % 1000, uniform(m_rng, 0, 999));
+    if (age >= 14 && chance(m_rng, 0.7))
+        p.phone = fmt::format("+51 9{:02} {:03} {:03}", serial % 100, (serial / 100) % 1000, uniform(m_rng, 0, 999));
     p.languages = {p.nationality == "HTI" ? "ht" : "es"};
     if (p.nationality == "HTI" && chance(m_rng, 0.5)) p.languages.push_back("fr");
-    if (chance(m_rng, 0.1)) p.disability = fmt::format("{}{}{}{}{}{}", uniform(m_rng, 1, 3), uniform(m_rng, 1, 2), uniform(m_rng, 1, 3), 1, 1, 1);
+    if (chance(m_rng, 0.1))
+        p.disability =
+            fmt::format("{}{}{}{}{}{}", uniform(m_rng, 1, 3), uniform(m_rng, 1, 2), uniform(m_rng, 1, 3), 1, 1, 1);
     return p;
 }
 
@@ -133,35 +142,42 @@ Person PersonGenerator::nearDuplicate(const Person& original, int kind) {
     p.meta = {};
     if (kind < 0) kind = uniform(m_rng, 0, 4);
     switch (kind) {
-    case 0: {  // typo in the first family name: a letter replaced or dropped
-        std::string& f = p.familyName1;
-        const std::size_t at = static_cast<std::size_t>(uniform(m_rng, 1, static_cast<int>(f.size()) - 2));
-        if ((static_cast<unsigned char>(f[at]) & 0x80) == 0 && (static_cast<unsigned char>(f[at + 1]) & 0x80) == 0) {
-            if (chance(m_rng, 0.5)) f.erase(at, 1);
-            else f[at] = f[at] == 'e' ? 'i' : 'e';
-        } else {
-            f += "s";
+        case 0: {  // typo in the first family name: a letter replaced or dropped
+            std::string& f = p.familyName1;
+            const std::size_t at = static_cast<std::size_t>(uniform(m_rng, 1, static_cast<int>(f.size()) - 2));
+            if ((static_cast<unsigned char>(f[at]) & 0x80) == 0 &&
+                (static_cast<unsigned char>(f[at + 1]) & 0x80) == 0) {
+                if (chance(m_rng, 0.5))
+                    f.erase(at, 1);
+                else
+                    f[at] = f[at] == 'e' ? 'i' : 'e';
+            } else {
+                f += "s";
+            }
+            break;
         }
-        break;
-    }
-    case 1:  // family names swapped (or, with only one, typed in capitals without accents)
-        if (!p.familyName2.empty()) std::swap(p.familyName1, p.familyName2);
-        else p.familyName1 = compactIdentifier(foldForSearch(p.familyName1));
-        break;
-    case 2:  // second family name and second given name left out
-        p.familyName2.clear();
-        if (auto space = p.givenNames.find(' '); space != std::string::npos) p.givenNames.resize(space);
-        break;
-    case 3:  // the same document presented as another type, names typed without accents
-        if (p.docType == "cedula_ven") p.docType = "passport";
-        else if (p.docType != "none" && p.docType != "dni") p.docType = "asylum_card";
-        break;
-    default: {  // date of birth a few days off, and a missing second given name
-        p.birthDate = dateMinusDays(p.birthDate, -uniform(m_rng, 1, 20));
-        if (p.birthDate > m_today) p.birthDate = original.birthDate;
-        if (auto space = p.givenNames.find(' '); space != std::string::npos) p.givenNames.resize(space);
-        break;
-    }
+        case 1:  // family names swapped (or, with only one, typed in capitals without accents)
+            if (!p.familyName2.empty())
+                std::swap(p.familyName1, p.familyName2);
+            else
+                p.familyName1 = compactIdentifier(foldForSearch(p.familyName1));
+            break;
+        case 2:  // second family name and second given name left out
+            p.familyName2.clear();
+            if (auto space = p.givenNames.find(' '); space != std::string::npos) p.givenNames.resize(space);
+            break;
+        case 3:  // the same document presented as another type, names typed without accents
+            if (p.docType == "cedula_ven")
+                p.docType = "passport";
+            else if (p.docType != "none" && p.docType != "dni")
+                p.docType = "asylum_card";
+            break;
+        default: {  // date of birth a few days off, and a missing second given name
+            p.birthDate = dateMinusDays(p.birthDate, -uniform(m_rng, 1, 20));
+            if (p.birthDate > m_today) p.birthDate = original.birthDate;
+            if (auto space = p.givenNames.find(' '); space != std::string::npos) p.givenNames.resize(space);
+            break;
+        }
     }
     if (p.docType == "asylum_card" && p.docNumber.size() > 15) p.docType = original.docType;
     return p;
@@ -186,8 +202,10 @@ Result<DemoCounts> generateDemoPopulation(PersonalStore& store, const DemoOption
                 Person head = people.next();
                 std::string householdId;
                 if (familySize > 1) {
-                    if (head.birthDate > dateMinusDays(store.today(), 18 * 365)) head.birthDate = dateMinusDays(store.today(), 30 * 365);
-                    auto hh = persons.addHousehold(w, Household{{}, "", pick(rng, std::array{"240101"sv, "240302"sv, "150132"sv, "150117"sv})});
+                    if (head.birthDate > dateMinusDays(store.today(), 18 * 365))
+                        head.birthDate = dateMinusDays(store.today(), 30 * 365);
+                    auto hh = persons.addHousehold(
+                        w, Household{{}, "", pick(rng, std::array{"240101"sv, "240302"sv, "150132"sv, "150117"sv})});
                     if (!hh) return std::unexpected(hh.error());
                     householdId = *hh;
                     ++counts.households;
@@ -201,7 +219,8 @@ Result<DemoCounts> generateDemoPopulation(PersonalStore& store, const DemoOption
                         p.relationToHead = m == 1 ? "spouse" : "child";
                         if (m > 1 && p.birthDate < dateMinusDays(store.today(), 17 * 365)) {
                             p.birthDate = dateMinusDays(store.today(), uniform(rng, 0, 17 * 365));
-                            p.arrivalDate = p.arrivalDate.empty() || p.arrivalDate >= p.birthDate ? p.arrivalDate : p.birthDate;
+                            p.arrivalDate =
+                                p.arrivalDate.empty() || p.arrivalDate >= p.birthDate ? p.arrivalDate : p.birthDate;
                         }
                         p.familyName1 = head.familyName1;
                         p.nationality = head.nationality;
@@ -217,8 +236,10 @@ Result<DemoCounts> generateDemoPopulation(PersonalStore& store, const DemoOption
                         return std::unexpected(r.error());
                 }
                 Case c;
-                if (householdId.empty()) c.personId = ids.front();
-                else c.householdId = householdId;
+                if (householdId.empty())
+                    c.personId = ids.front();
+                else
+                    c.householdId = householdId;
                 c.officeId = session.officeId;
                 c.priority = pick(rng, std::array{"low"sv, "normal"sv, "normal"sv, "high"sv, "critical"sv});
                 const int openedAgo = uniform(rng, 0, 150);
@@ -268,7 +289,9 @@ Result<DemoCounts> generateDemoPopulation(PersonalStore& store, const DemoOption
                     }
                 }
                 if (chance(rng, 0.15)) {
-                    if (auto n = w.insert("note", {{"case_id", *caseId}, {"text", std::string("Seguimiento telefónico acordado.")}}); !n)
+                    if (auto n = w.insert(
+                            "note", {{"case_id", *caseId}, {"text", std::string("Seguimiento telefónico acordado.")}});
+                        !n)
                         return std::unexpected(n.error());
                     ++counts.notes;
                 }

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "storage/error.hpp"
-#include "storage/model.hpp"
-#include "storage/personal_store.hpp"
+#include "storage/base/error.hpp"
+#include "storage/base/model.hpp"
+#include "storage/db/personal_store.hpp"
 
 namespace chasqui::storage::demo {
 
@@ -49,7 +49,7 @@ struct DemoOptions {
     int batchSize = 250;  // persons per transaction
     // Service ids referrals may point to (from the catalog).
     std::vector<std::string> serviceIds{"demo-health-tumbes-1", "demo-regularization-lima-1", "demo-shelter-tacna-1",
-                                        "demo-food-piura-1", "demo-protection-tumbes-1", "demo-legal-aid-sjl-1"};
+                                        "demo-food-piura-1",    "demo-protection-tumbes-1",   "demo-legal-aid-sjl-1"};
     std::function<void(int done, int total)> progress;
 };
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstdlib>
 
@@ -60,9 +61,10 @@ std::string readLine(int fd, int silenceMs) {
 
 int listeningPort(std::string_view line) {
     if (line.substr(0, kListeningOnLoopback.size()) != kListeningOnLoopback) return 0;
-    const std::string digits(line.substr(kListeningOnLoopback.size()));
-    const int port = std::atoi(digits.c_str());
-    return port > 0 && port <= 65535 ? port : 0;
+    const std::string_view digits = line.substr(kListeningOnLoopback.size());
+    int port = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    return ec == std::errc{} && end == digits.data() + digits.size() && port > 0 && port <= 65535 ? port : 0;
 }
 
 }  // namespace chasqui::sync

@@ -16,9 +16,9 @@ namespace chasqui::sync {
 inline constexpr std::string_view kListeningOnLoopback = "listening on 127.0.0.1:";
 
 struct ChildOutput {
-    int stdoutFd = -1;        // when >= 0, stdout goes here (the write end of a pipe)
-    std::string stdoutPath;   // else to this file (truncated)
-    std::string stderrPath;   // stderr: this file
+    int stdoutFd = -1;       // when >= 0, stdout goes here (the write end of a pipe)
+    std::string stdoutPath;  // else to this file (truncated)
+    std::string stderrPath;  // stderr: this file
     bool appendStderr = false;
 };
 

@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 #include <sodium.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <array>
@@ -14,11 +15,14 @@
 
 #include <fmt/format.h>
 
-#include "storage/clock.hpp"
-#include "storage/ids.hpp"
-#include "storage/text.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/base/text.hpp"
+#include "storage/records/ids.hpp"
 #include "sync/change_codec.hpp"
 #include "sync/sealed_box.hpp"
+#include "sync/server/batch_verifier.hpp"
+#include "sync/server/http_errors.hpp"
+#include "sync/server/request_limits.hpp"
 
 namespace chasqui::sync {
 
@@ -29,7 +33,6 @@ using httplib::Response;
 using json = nlohmann::json;
 using Reply = HttpApi::Reply;
 
-constexpr int kMaxJsonDepth = 16;  // the protocol's messages need 3
 constexpr std::size_t kDefaultPullLimit = 100;
 constexpr std::size_t kMaxPullLimit = 500;
 constexpr std::size_t kMaxCursorBytes = 64;
@@ -54,30 +57,44 @@ Reply jsonReply(const json& body) {
     return reply;
 }
 
-void sendError(Response& res, const ApiError& e) {
-    res.status = e.httpStatus;
-    res.set_content(dumpJson({{"error", {{"code", e.code}, {"message", e.message}}}}), "application/json");
+// The protocol's JSON error with `status`, which is the table's
+// (http_errors.hpp) except for answers httplib chose the status of.
+void sendError(Response& res, const SyncError& e, int status) {
+    res.status = status;
+    if (e.code == SyncErrorCode::Busy) res.set_header("Retry-After", std::to_string(kRetryAfterSeconds));
+    res.set_content(errorBody(e), "application/json");
 }
 
-void send(Response& res, const ApiResult<Reply>& reply) {
+void sendError(Response& res, const SyncError& e) {
+    sendError(res, e, wireErrorFor(e.code).status);
+}
+
+void send(Response& res, const SyncResult<Reply>& reply) {
     if (!reply) return sendError(res, reply.error());
     res.status = reply->status;
     for (const auto& [name, value] : reply->headers) res.set_header(name, value);
     if (reply->status != 304) res.set_content(reply->body, reply->contentType);
 }
 
-ApiError tooLarge() {
-    return {413, "too_large", "the request body is over 4 MiB; send smaller batches"};
+SyncError tooLarge() {
+    return tooLargeError("the request body is over this endpoint's limit");
 }
 
 // For answers httplib makes itself (unknown path, body over the limit,
-// unparsable request line...), which come without a body.
-ApiError defaultError(int status) {
-    if (status == 404) return {404, "not_found", "no such endpoint; the API is described in sync/PROTOCOL.md"};
-    if (status == 413) return tooLarge();
-    if (status == 414) return {414, "too_large", "the request line or a header is too long"};
-    if (status >= 500) return {status, "server_error", "the server failed on this request; retry later"};
-    return {status, "bad_request", "the request is malformed"};
+// unparsable request line...), which come without a body: httplib's status
+// stays, with the code and message that fit it.
+void sendDefaultError(Response& res) {
+    const int status = res.status;
+    if (status == 404)
+        return sendError(
+            res, syncError(SyncErrorCode::NotFound, "no such endpoint; the API is described in sync/PROTOCOL.md"));
+    if (status == 413) return sendError(res, tooLarge());
+    if (status == 414)
+        return sendError(res, syncError(SyncErrorCode::TooLarge, "the request line or a header is too long"), status);
+    if (status >= 500)
+        return sendError(res, syncError(SyncErrorCode::Internal, "the server failed on this request; retry later"),
+                         status);
+    sendError(res, syncError(SyncErrorCode::BadRequest, "the request is malformed"), status);
 }
 
 // Printable ASCII only, cut short: what a client sends must not forge log lines.
@@ -102,42 +119,20 @@ std::string loggedPath(const Request& req) {
     return path;
 }
 
-// Deepest nesting of objects and arrays, strings skipped. Cheap, and keeps
-// pathological input away from the parser.
-int nestingDepth(std::string_view text) {
-    int depth = 0;
-    int deepest = 0;
-    bool inString = false;
-    bool escaped = false;
-    for (const char c : text) {
-        if (inString) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                inString = false;
-            }
-        } else if (c == '"') {
-            inString = true;
-        } else if (c == '{' || c == '[') {
-            deepest = std::max(deepest, ++depth);
-        } else if (c == '}' || c == ']') {
-            --depth;
-        }
-    }
-    return deepest;
-}
-
 // nlohmann refuses invalid UTF-8 with a generic parse error, so it is looked
-// for first to answer with its own code.
-ApiResult<json> parseObject(std::string_view text, std::string_view what) {
-    if (!storage::isValidUtf8(text)) return apiFail(400, "invalid_utf8", fmt::format("{} is not valid UTF-8", what));
-    if (nestingDepth(text) > kMaxJsonDepth)
-        return apiFail(400, "bad_request", fmt::format("{} is nested too deeply", what));
+// for first to answer with its own code. The DOM is built only after a SAX
+// pass counted what it would hold and the budget could pay for it.
+SyncResult<json> parseObject(std::string_view text, std::string_view what, const EndpointLimits& limits,
+                             Reservation& cost, std::size_t domCopies = 1) {
+    if (!storage::isValidUtf8(text))
+        return syncFail(SyncErrorCode::InvalidUtf8, fmt::format("{} is not valid UTF-8", what));
+    auto shape = measureJson(text, limits, what);
+    if (!shape) return std::unexpected(shape.error());
+    if (!cost.grow(domBytes(*shape) * domCopies)) return std::unexpected(busyError());
     json parsed = json::parse(text, nullptr, false);
-    if (parsed.is_discarded()) return apiFail(400, "bad_request", fmt::format("{} is not valid JSON", what));
-    if (!parsed.is_object()) return apiFail(400, "bad_request", fmt::format("{} must be a JSON object {{...}}", what));
+    if (parsed.is_discarded()) return syncFail(SyncErrorCode::BadRequest, fmt::format("{} is not valid JSON", what));
+    if (!parsed.is_object())
+        return syncFail(SyncErrorCode::BadRequest, fmt::format("{} must be a JSON object {{...}}", what));
     return parsed;
 }
 
@@ -156,7 +151,7 @@ public:
         if (it == m_object.end() || it->is_null()) return std::nullopt;
         return check(key, *it, maxBytes);
     }
-    const std::optional<ApiError>& error() const { return m_error; }
+    const std::optional<SyncError>& error() const { return m_error; }
 
 private:
     std::string check(const char* key, const json& value, std::size_t maxBytes) {
@@ -167,12 +162,12 @@ private:
         return text;
     }
     std::string problem(const std::string& message) {
-        if (!m_error) m_error = ApiError{400, "bad_request", message};
+        if (!m_error) m_error = syncError(SyncErrorCode::BadRequest, message);
         return {};
     }
 
     const json& m_object;
-    std::optional<ApiError> m_error;
+    std::optional<SyncError> m_error;
 };
 
 std::string toBase64(std::string_view raw) {
@@ -221,20 +216,21 @@ bool sameSecret(std::string_view a, std::string_view b) {
     return sodium_memcmp(ha.data(), hb.data(), ha.size()) == 0;
 }
 
-ApiResult<void> checkProtocol(const Request& req) {
+SyncResult<void> checkProtocol(const Request& req) {
     const std::string version = req.get_header_value("Chasqui-Protocol");
     if (version == std::to_string(kProtocolVersion)) return {};
-    if (version.empty()) return apiFail(426, "unsupported_protocol", "send the header Chasqui-Protocol: 1");
-    return apiFail(426, "unsupported_protocol", "this server speaks Chasqui protocol 1; update the kiosk software");
+    if (version.empty()) return syncFail(SyncErrorCode::UnsupportedProtocol, "send the header Chasqui-Protocol: 1");
+    return syncFail(SyncErrorCode::UnsupportedProtocol,
+                    "this server speaks Chasqui protocol 1; update the kiosk software");
 }
 
-ApiResult<std::size_t> pullLimit(const Request& req) {
+SyncResult<std::size_t> pullLimit(const Request& req) {
     if (!req.has_param("limit")) return kDefaultPullLimit;
     const std::string text = req.get_param_value("limit");
     std::size_t limit = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size() || limit == 0)
-        return apiFail(400, "bad_request", "limit must be a whole number from 1 to 500");
+        return syncFail(SyncErrorCode::BadRequest, "limit must be a whole number from 1 to 500");
     return std::min(limit, kMaxPullLimit);
 }
 
@@ -243,26 +239,51 @@ json deviceJson(const DeviceInfo& d) {
             {"office", d.office},
             {"device_number", d.number},
             {"revoked", d.revoked},
+            // false: enrolled before pushes were signed; refused until it enrolls again
+            {"signs_pushes", !d.signingKey.empty()},
             {"enrolled_at_ms", d.enrolledAt},
             {"last_seen_at_ms", d.lastSeenAt}};
 }
 
+// No exception leaves a handler: out of memory is "busy, retry", anything
+// else a plain server error (no detail: it could hold request data).
+template <typename Body>
+void guarded(const HttpApi::LogSink& log, Response& res, Body&& body) noexcept {
+    bool outOfMemory = false;
+    try {
+        body();
+        return;
+    } catch (const std::bad_alloc&) {
+        outOfMemory = true;
+    } catch (...) {
+    }
+    try {
+        log(outOfMemory ? "a request ran out of memory: answered busy"
+                        : "a request failed with an exception: answered server_error");
+        res.headers.clear();
+        res.set_header("Connection", "close");
+        sendError(res, outOfMemory
+                           ? busyError()
+                           : syncError(SyncErrorCode::Internal, "the server failed on this request; retry later"));
+    } catch (...) {
+        res.status = outOfMemory ? 503 : 500;  // not even the error could be built
+    }
+}
+
 }  // namespace
 
-HttpApi::HttpApi(ServerStore& store, std::string adminToken, LogSink log)
+HttpApi::HttpApi(ServerStore& store, std::string adminToken, LogSink log, std::size_t memoryBudgetBytes)
     : m_store(store),
       m_adminToken(std::move(adminToken)),
       m_serverKeyBase64(toBase64(store.publicKey())),
-      m_log(std::move(log)) {}
+      m_log(std::move(log)),
+      m_budget(memoryBudgetBytes) {}
 
 void HttpApi::install(httplib::Server& server) {
-    // httplib serves one connection per pool thread, for as long as its body
-    // trickles in and then while it is kept alive between a kiosk's push and
-    // pull. Its default of 8 threads let 8 slow or idle kiosks hold up all
-    // the others; the threads mostly wait, so many are cheap.
-    server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+    // chasqui-server does its socket work in ConnectionGate and hands complete
+    // requests to the server's routing; these settings matter to an httplib
+    // listener (tests, fuzzing) and are a second fence behind the gate.
     server.set_payload_max_length(kMaxRequestBytes);
-    // A 2G link is slow, not dead: allow a whole 4 MiB body to trickle in.
     server.set_read_timeout(60);
     server.set_write_timeout(60);
     server.set_pre_routing_handler([](const Request&, Response&) {
@@ -270,10 +291,11 @@ void HttpApi::install(httplib::Server& server) {
         return httplib::Server::HandlerResponse::Unhandled;
     });
     server.set_error_handler([](const Request&, Response& res) {
-        if (res.body.empty()) sendError(res, defaultError(res.status));
+        if (res.body.empty()) sendDefaultError(res);
     });
+    // The last net: every handler below catches everything itself.
     server.set_exception_handler([](const Request&, Response& res, const std::exception_ptr&) {
-        sendError(res, ApiError{500, "server_error", "the server failed on this request; retry later"});
+        sendError(res, syncError(SyncErrorCode::Internal, "the server failed on this request; retry later"));
     });
     server.set_logger([this](const Request& req, const Response& res) {
         std::string took = "-";
@@ -287,42 +309,58 @@ void HttpApi::install(httplib::Server& server) {
         t_trace = {};
     });
 
-    using GetHandler = ApiResult<Reply> (HttpApi::*)(const Request&);
-    using PostHandler = ApiResult<Reply> (HttpApi::*)(const Request&, const std::string&);
+    using GetHandler = SyncResult<Reply> (HttpApi::*)(const Request&);
+    using PostHandler = SyncResult<Reply> (HttpApi::*)(const Request&, const std::string&, Reservation&);
     const auto get = [&](const char* pattern, GetHandler handler, bool needsProtocol = true) {
         server.Get(pattern, [this, handler, needsProtocol](const Request& req, Response& res) {
-            if (needsProtocol) {
-                if (auto ok = checkProtocol(req); !ok) return sendError(res, ok.error());
-            }
-            send(res, (this->*handler)(req));
+            guarded(m_log, res, [&] {
+                if (needsProtocol) {
+                    if (auto ok = checkProtocol(req); !ok) return sendError(res, ok.error());
+                }
+                send(res, (this->*handler)(req));
+            });
         });
     };
-    // Bodies are read through a receiver so that a chunked upload (which
-    // httplib's payload limit does not cover) stops at the limit as well.
+    // Bodies are read through a receiver, which httplib feeds after gzip
+    // decoding, a piece at a time: a body stops at its endpoint's limit,
+    // decoded or not, chunked or not, before it is all in memory.
     const auto post = [&](const char* pattern, PostHandler handler) {
         server.Post(pattern, [this, handler](const Request& req, Response& res, const httplib::ContentReader& reader) {
-            std::string body;
-            bool overLimit = false;
-            const bool complete = reader([&](const char* data, std::size_t size) {
-                if (body.size() + size > kMaxRequestBytes) {
-                    overLimit = true;
-                    return false;
+            guarded(m_log, res, [&] {
+                const EndpointLimits& limits = limitsFor("POST", req.path);
+                const bool encoded = !req.get_header_value("Content-Encoding").empty();
+                std::size_t received = 0;
+                const std::string length = req.get_header_value("Content-Length");
+                (void)std::from_chars(length.data(), length.data() + length.size(), received);
+                const std::size_t allowed = encoded ? decodedAllowance(limits, received) : limits.maxBodyBytes;
+                Reservation cost(m_budget);
+                std::string body;
+                std::optional<SyncError> refused;
+                const bool complete = reader([&](const char* data, std::size_t size) {
+                    if (body.size() + size > allowed) {
+                        refused = tooLargeError(encoded ? "the request body expands beyond this endpoint's limit"
+                                                        : "the request body is over this endpoint's limit");
+                        return false;
+                    }
+                    if (!cost.grow(size)) {
+                        refused = busyError();
+                        return false;
+                    }
+                    body.append(data, size);
+                    return true;
+                });
+                // httplib refuses a Content-Length over its payload limit itself, with 413.
+                if (!refused && res.status == 413) refused = tooLarge();
+                if (refused || !complete) {
+                    // The rest of the body may still be on the connection: the
+                    // client is told not to reuse it.
+                    res.set_header("Connection", "close");
+                    return sendError(
+                        res, refused.value_or(syncError(SyncErrorCode::BadRequest, "the request body was cut off")));
                 }
-                body.append(data, size);
-                return true;
+                if (auto ok = checkProtocol(req); !ok) return sendError(res, ok.error());
+                send(res, (this->*handler)(req, body, cost));
             });
-            // httplib refuses a Content-Length over its payload limit itself, with 413.
-            overLimit = overLimit || res.status == 413;
-            if (overLimit || !complete) {
-                // The rest of the body is still on the connection: the client
-                // is told not to reuse it, and httplib drops it when it fails
-                // to read that rest as the next request.
-                res.set_header("Connection", "close");
-                return sendError(res,
-                                 overLimit ? tooLarge() : ApiError{400, "bad_request", "the request body was cut off"});
-            }
-            if (auto ok = checkProtocol(req); !ok) return sendError(res, ok.error());
-            send(res, (this->*handler)(req, body));
         });
     };
     get("/v1/health", &HttpApi::health, false);
@@ -336,43 +374,50 @@ void HttpApi::install(httplib::Server& server) {
     get("/v1/admin/status", &HttpApi::adminStatus);
 }
 
-ApiResult<DeviceInfo> HttpApi::authenticateDevice(const Request& req) {
+SyncResult<DeviceInfo> HttpApi::authenticateDevice(const Request& req) {
     const auto token = bearerToken(req);
-    if (!token) return apiFail(401, "unauthorized", "send the device token as Authorization: Bearer TOKEN");
+    if (!token) return syncFail(SyncErrorCode::Unauthorized, "send the device token as Authorization: Bearer TOKEN");
     auto device = m_store.authenticate(*token);
     if (device) t_trace.device = device->id;
     return device;
 }
 
-ApiResult<void> HttpApi::authenticateAdmin(const Request& req) const {
+SyncResult<void> HttpApi::authenticateAdmin(const Request& req) const {
     const auto token = bearerToken(req);
     if (!token || !sameSecret(*token, m_adminToken))
-        return apiFail(401, "unauthorized",
-                       "send the token printed by `chasqui-server admin-token` as Authorization: Bearer TOKEN");
+        return syncFail(SyncErrorCode::Unauthorized,
+                        "send the token printed by `chasqui-server admin-token` as Authorization: Bearer TOKEN");
     t_trace.device = "admin";
     return {};
 }
 
-ApiResult<Reply> HttpApi::health(const Request&) {
+SyncResult<Reply> HttpApi::health(const Request&) {
     return jsonReply({{"service", "chasqui"},
                       {"protocol", kProtocolVersion},
                       {"server_time_ms", m_store.nowMs()},
                       {"server_public_key", m_serverKeyBase64}});
 }
 
-ApiResult<Reply> HttpApi::enroll(const Request&, const std::string& body) {
-    auto request = parseObject(body, "the enrollment request");
+SyncResult<Reply> HttpApi::enroll(const Request&, const std::string& body, Reservation& cost) {
+    auto request = parseObject(body, "the enrollment request", limitsFor("POST", "/v1/enroll"), cost);
     if (!request) return std::unexpected(request.error());
     FieldReader fields(*request);
     const std::string code = fields.text("code", 32);
     const std::string deviceId = fields.text("device_id", 64);
     const std::string keyText = fields.text("device_public_key", 64);
+    const std::string signingKeyText = fields.text("device_signing_key", 64);
     // The office comes from the code; a client may name the one it expects.
     const std::string expectedOffice = fields.optionalText("office", 8).value_or("");
     if (fields.error()) return std::unexpected(*fields.error());
     const auto key = fromBase64(keyText, crypto_box_PUBLICKEYBYTES);
-    if (!key) return apiFail(400, "bad_request", "device_public_key must be the base64 of a 32-byte X25519 public key");
-    auto enrolled = m_store.enroll(code, deviceId, *key, expectedOffice);
+    if (!key)
+        return syncFail(SyncErrorCode::BadRequest,
+                        "device_public_key must be the base64 of a 32-byte X25519 public key");
+    const auto signingKey = fromBase64(signingKeyText, crypto_sign_PUBLICKEYBYTES);
+    if (!signingKey)
+        return syncFail(SyncErrorCode::BadRequest,
+                        "device_signing_key must be the base64 of a 32-byte Ed25519 public key");
+    auto enrolled = m_store.enroll(code, deviceId, DevicePublicKeys{*key, *signingKey}, expectedOffice);
     if (!enrolled) return std::unexpected(enrolled.error());
     t_trace.device = enrolled->deviceId;
     return jsonReply({{"device_id", enrolled->deviceId},
@@ -382,48 +427,83 @@ ApiResult<Reply> HttpApi::enroll(const Request&, const std::string& body) {
                       {"server_public_key", m_serverKeyBase64}});
 }
 
-ApiResult<Reply> HttpApi::push(const Request& req, const std::string& body) {
+SyncResult<Reply> HttpApi::push(const Request& req, const std::string& body, Reservation& cost) {
     auto device = authenticateDevice(req);
     if (!device) return std::unexpected(device.error());
-    // The key pair never changes while serving, so opening needs no lock.
-    auto opened = openCompressed(body, m_store.publicKey(), m_store.secretKey());
-    if (!opened)
-        return apiFail(400, "bad_request",
-                       "the batch does not open: seal it to the server_public_key of /v1/health and send it whole");
-    auto batch = parseObject(*opened, "the batch");
+    // Before anything opens the batch: the token alone proves nothing.
+    auto sealed = verifyPushBody(body, *device);
+    if (!sealed) return std::unexpected(sealed.error());
+    const EndpointLimits& limits = limitsFor("POST", "/v1/push");
+    auto opened = openBatch(*sealed, limits, cost);
+    if (!opened) return std::unexpected(opened.error());
+    // splitColumns below copies every value of the DOM once more.
+    auto batch = parseObject(*opened, "the batch", limits, cost, 2);
     if (!batch) return std::unexpected(batch.error());
     FieldReader fields(*batch);
     const std::string batchId = fields.text("batch", 64);
     if (fields.error()) return std::unexpected(*fields.error());
-    if (!storage::isUuid(batchId)) return apiFail(400, "bad_request", "\"batch\" must be a lower-case UUID");
+    if (!storage::isUuid(batchId)) return syncFail(SyncErrorCode::BadRequest, "\"batch\" must be a lower-case UUID");
     const auto columns = batch->find("columns");
     if (columns == batch->end())
-        return apiFail(400, "bad_request", "\"columns\" must hold the batch's changes, one array per field");
+        return syncFail(SyncErrorCode::BadRequest, "\"columns\" must hold the batch's changes, one array per field");
     auto items = splitColumns(*columns);
-    if (!items) return apiFail(items.error().code == "too_large" ? 413 : 400, items.error().code, items.error().message);
+    if (!items) return std::unexpected(items.error());
     auto summary = m_store.push(*device, *items);
     if (!summary) return std::unexpected(summary.error());
     // Counts, and names only for what was not applied: echoing every id of a
     // batch would cost more than a fifth of what the batch itself costs on 2G.
     json quarantined = json::array();
     for (const auto& r : summary->quarantined)
-        quarantined.push_back({{"id", r.id}, {"code", r.code}, {"message", r.message}});
+        quarantined.push_back({{"id", r.id}, {"code", wireErrorFor(r.code).code}, {"message", r.message}});
     return jsonReply(
         {{"applied", summary->applied}, {"duplicates", summary->duplicates}, {"quarantined", std::move(quarantined)}});
 }
 
-ApiResult<Reply> HttpApi::pull(const Request& req) {
+// The key pair never changes while serving, so opening needs no lock. The
+// zstd stream stops as soon as it passes the decoded size this body may
+// have, which is paid for before a byte of it is written.
+SyncResult<std::string> HttpApi::openBatch(std::string_view body, const EndpointLimits& limits, Reservation& cost) {
+    const auto notSealed = [] {
+        return syncFail(SyncErrorCode::BadRequest,
+                        "the batch does not open: seal it to the server_public_key of /v1/health and send it whole");
+    };
+    if (body.size() < crypto_box_SEALBYTES) return notSealed();
+    if (!cost.grow(body.size())) return std::unexpected(busyError());
+    std::string packed(body.size() - crypto_box_SEALBYTES, '\0');
+    const std::string& pk = m_store.publicKey();
+    if (crypto_box_seal_open(reinterpret_cast<unsigned char*>(packed.data()),
+                             reinterpret_cast<const unsigned char*>(body.data()), body.size(),
+                             reinterpret_cast<const unsigned char*>(pk.data()), m_store.secretKey().data()) != 0)
+        return notSealed();
+    // A zstd frame names its size: only that is paid for, and decoding stops
+    // past it whether or not the frame told the truth.
+    std::size_t allowed = decodedAllowance(limits, body.size());
+    const unsigned long long declared = ZSTD_getFrameContentSize(packed.data(), packed.size());
+    if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != ZSTD_CONTENTSIZE_ERROR && declared < allowed)
+        allowed = static_cast<std::size_t>(declared);
+    if (!cost.grow(allowed)) return std::unexpected(busyError());
+    // decompress() may pass `allowed` by one output block before it stops.
+    auto opened = decompress(packed, allowed);
+    if (opened) return std::move(*opened);
+    if (opened.error().message.find("size limit") != std::string::npos)
+        return std::unexpected(tooLargeError(
+            fmt::format("the batch expands beyond {} bytes (its frame's size, or at most {} times its sealed size)",
+                        allowed, limits.maxExpansion)));
+    return notSealed();
+}
+
+SyncResult<Reply> HttpApi::pull(const Request& req) {
     auto device = authenticateDevice(req);
     if (!device) return std::unexpected(device.error());
     const std::string cursor = req.has_param("cursor") ? req.get_param_value("cursor") : std::string();
     if (cursor.size() > kMaxCursorBytes || printable(cursor, kMaxCursorBytes) != cursor)
-        return apiFail(400, "bad_request", "the cursor is malformed; resync from the start");
+        return syncFail(SyncErrorCode::BadRequest, "the cursor is malformed; resync from the start");
     auto limit = pullLimit(req);
     if (!limit) return std::unexpected(limit.error());
     auto page = m_store.pull(*device, cursor, *limit);
     if (!page) return std::unexpected(page.error());
     auto sealed = sealCompressed(dumpJson({{"columns", encodeColumns(page->changes)}}), device->publicKey);
-    if (!sealed) return apiFail(500, "server_error", "the page could not be sealed to this device's key");
+    if (!sealed) return syncFail(SyncErrorCode::Internal, "the page could not be sealed to this device's key");
     Reply reply;
     reply.body = std::move(*sealed);
     reply.contentType = "application/octet-stream";
@@ -433,11 +513,11 @@ ApiResult<Reply> HttpApi::pull(const Request& req) {
 
 // Public information: no credential. httplib gzips application/json by
 // itself when the client accepts it.
-ApiResult<Reply> HttpApi::catalog(const Request& req) {
+SyncResult<Reply> HttpApi::catalog(const Request& req) {
     auto current = m_store.catalog();
     if (!current) return std::unexpected(current.error());
     auto& [version, body] = *current;
-    if (version.empty()) return apiFail(404, "not_found", "no catalog was published yet; try again later");
+    if (version.empty()) return syncFail(SyncErrorCode::NotFound, "no catalog was published yet; try again later");
     Reply reply;
     reply.headers = {{"Chasqui-Catalog-Version", version}};
     if (req.has_param("version") && req.get_param_value("version") == version) {
@@ -448,9 +528,9 @@ ApiResult<Reply> HttpApi::catalog(const Request& req) {
     return reply;
 }
 
-ApiResult<Reply> HttpApi::adminEnrollCode(const Request& req, const std::string& body) {
+SyncResult<Reply> HttpApi::adminEnrollCode(const Request& req, const std::string& body, Reservation& cost) {
     if (auto ok = authenticateAdmin(req); !ok) return std::unexpected(ok.error());
-    auto request = parseObject(body, "the request");
+    auto request = parseObject(body, "the request", limitsFor("POST", "/v1/admin/enroll-codes"), cost);
     if (!request) return std::unexpected(request.error());
     FieldReader fields(*request);
     const std::string office = fields.text("office", 8);
@@ -460,7 +540,7 @@ ApiResult<Reply> HttpApi::adminEnrollCode(const Request& req, const std::string&
     return jsonReply({{"code", *code}, {"office", office}});
 }
 
-ApiResult<Reply> HttpApi::adminDevices(const Request& req) {
+SyncResult<Reply> HttpApi::adminDevices(const Request& req) {
     if (auto ok = authenticateAdmin(req); !ok) return std::unexpected(ok.error());
     auto devices = m_store.devices();
     if (!devices) return std::unexpected(devices.error());
@@ -469,16 +549,16 @@ ApiResult<Reply> HttpApi::adminDevices(const Request& req) {
     return jsonReply({{"devices", std::move(list)}});
 }
 
-ApiResult<Reply> HttpApi::adminRevoke(const Request& req, const std::string&) {
+SyncResult<Reply> HttpApi::adminRevoke(const Request& req, const std::string&, Reservation&) {
     if (auto ok = authenticateAdmin(req); !ok) return std::unexpected(ok.error());
     const std::string id = req.matches.size() > 1 ? req.matches[1].str() : std::string();
     if (id.size() > 36 || !storage::isUuid(id))
-        return apiFail(400, "bad_request", "the device id must be a lower-case UUID");
+        return syncFail(SyncErrorCode::BadRequest, "the device id must be a lower-case UUID");
     if (auto r = m_store.revoke(id); !r) return std::unexpected(r.error());
     return jsonReply({{"device_id", id}, {"revoked", true}});
 }
 
-ApiResult<Reply> HttpApi::adminStatus(const Request& req) {
+SyncResult<Reply> HttpApi::adminStatus(const Request& req) {
     if (auto ok = authenticateAdmin(req); !ok) return std::unexpected(ok.error());
     auto status = m_store.status();
     if (!status) return std::unexpected(status.error());

@@ -1,8 +1,9 @@
 #pragma once
 // The HTTP face of the central server (sync/PROTOCOL.md section 4): routes
 // requests to a ServerStore, validates every input before the store sees it,
-// and answers every error as {"error": {"code", "message"}} with the status of
-// its ApiError. A request that fails validation changes nothing.
+// and answers every error as {"error": {"code", "message"}} with the status and
+// wire code that http_errors.hpp's table gives its SyncError code. A request
+// that fails validation changes nothing.
 //
 // Threading: httplib runs handlers on its thread pool and calls the
 // ServerStore from them directly: the store lets reads (authentication,
@@ -15,9 +16,11 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "sync/server/request_limits.hpp"
 #include "sync/server/server_store.hpp"
 
 namespace httplib {
@@ -28,9 +31,9 @@ struct Request;
 namespace chasqui::sync {
 
 constexpr int kProtocolVersion = 1;
-constexpr std::size_t kMaxRequestBytes = 4u * 1024u * 1024u;
-// Connections served at once: the spec's 100 kiosks on 2G links, with room.
-constexpr std::size_t kWorkerThreads = 128;
+constexpr std::size_t kMaxRequestBytes = 4u * 1024u * 1024u;  // the largest of limitsFor()
+// Bytes all requests in flight may hold at once (request_limits.hpp).
+constexpr std::size_t kDefaultMemoryBudget = 128u * 1024u * 1024u;
 
 class HttpApi {
 public:
@@ -38,11 +41,15 @@ public:
 
     // `store` must outlive this object and every server it is installed on.
     // `adminToken` is the bearer credential of the admin endpoints.
-    HttpApi(ServerStore& store, std::string adminToken, LogSink log);
+    HttpApi(ServerStore& store, std::string adminToken, LogSink log,
+            std::size_t memoryBudgetBytes = kDefaultMemoryBudget);
 
     // Registers routes, body limits, JSON error pages and the request log.
     // The HttpApi must outlive `server`'s listening.
     void install(httplib::Server& server);
+
+    // Shared with the connection gate, which holds raw requests and answers.
+    MemoryBudget& budget() { return m_budget; }
 
     // One answer of a handler, turned into the HTTP response by install().
     struct Reply {
@@ -53,23 +60,25 @@ public:
     };
 
 private:
-    ApiResult<Reply> health(const httplib::Request& req);
-    ApiResult<Reply> enroll(const httplib::Request& req, const std::string& body);
-    ApiResult<Reply> push(const httplib::Request& req, const std::string& body);
-    ApiResult<Reply> pull(const httplib::Request& req);
-    ApiResult<Reply> catalog(const httplib::Request& req);
-    ApiResult<Reply> adminEnrollCode(const httplib::Request& req, const std::string& body);
-    ApiResult<Reply> adminDevices(const httplib::Request& req);
-    ApiResult<Reply> adminRevoke(const httplib::Request& req, const std::string& body);
-    ApiResult<Reply> adminStatus(const httplib::Request& req);
+    SyncResult<Reply> health(const httplib::Request& req);
+    SyncResult<Reply> enroll(const httplib::Request& req, const std::string& body, Reservation& cost);
+    SyncResult<Reply> push(const httplib::Request& req, const std::string& body, Reservation& cost);
+    SyncResult<Reply> pull(const httplib::Request& req);
+    SyncResult<Reply> catalog(const httplib::Request& req);
+    SyncResult<Reply> adminEnrollCode(const httplib::Request& req, const std::string& body, Reservation& cost);
+    SyncResult<Reply> adminDevices(const httplib::Request& req);
+    SyncResult<Reply> adminRevoke(const httplib::Request& req, const std::string& body, Reservation& cost);
+    SyncResult<Reply> adminStatus(const httplib::Request& req);
 
-    ApiResult<DeviceInfo> authenticateDevice(const httplib::Request& req);
-    ApiResult<void> authenticateAdmin(const httplib::Request& req) const;
+    SyncResult<std::string> openBatch(std::string_view body, const EndpointLimits& limits, Reservation& cost);
+    SyncResult<DeviceInfo> authenticateDevice(const httplib::Request& req);
+    SyncResult<void> authenticateAdmin(const httplib::Request& req) const;
 
     ServerStore& m_store;
     const std::string m_adminToken;
     const std::string m_serverKeyBase64;
     LogSink m_log;
+    MemoryBudget m_budget;
 };
 
 }  // namespace chasqui::sync

@@ -16,6 +16,8 @@ namespace chasqui::sync {
 
 namespace {
 
+// Past this, a stamp would win every merge until the world caught up
+// (PROTOCOL.md 3.1); kiosks re-stamp what they made beyond 2 minutes.
 constexpr std::int64_t kMaxClockAheadMs = 5 * 60 * 1000;
 
 std::string hashText(std::string_view text) {
@@ -50,13 +52,17 @@ struct StoredField {
 
 using storage::Db;
 
+std::string firstText(const storage::Stmt& row) {
+    return row.text(0);
+}
+
 }  // namespace
 
 class PushProcessor {
 public:
     PushProcessor(ServerStore& store, const DeviceInfo& device) : m_store(store), m_db(*store.m_db), m_device(device) {}
 
-    ApiResult<PushItemResult> process(const nlohmann::json& raw) {
+    SyncResult<PushItemResult> process(const nlohmann::json& raw) {
         PushItemResult result;
         result.id = raw.is_object() && raw.contains("id") && raw["id"].is_string() ? raw["id"].get<std::string>() : "";
         if (result.id.size() > 64) result.id.resize(64);
@@ -64,32 +70,38 @@ public:
         if (!decoded) return quarantine(result, raw, decoded.error().code, decoded.error().message);
         const ChangeRecord& c = *decoded;
         if (c.device != m_device.id)
-            return quarantine(result, raw, "wrong_device", "a device may only push changes it made itself");
+            return quarantine(result, raw, SyncErrorCode::WrongDevice, "a device may only push changes it made itself");
         if (c.office != m_device.office)
-            return quarantine(result, raw, "out_of_scope", fmt::format("this device belongs to office {}", m_device.office));
+            return quarantine(result, raw, SyncErrorCode::OutOfScope,
+                              fmt::format("this device belongs to office {}", m_device.office));
         storage::HlcStamp stamp;
         storage::HlcStamp::decode(c.hlc, stamp);
         if (stamp.wallMs > m_store.nowMs() + kMaxClockAheadMs)
-            return quarantine(result, raw, "clock_ahead", "the device clock is ahead of the server; correct the date and time");
+            return quarantine(result, raw, SyncErrorCode::ClockAhead,
+                              "the change is stamped ahead of the server's clock; the kiosk stamps it again with the "
+                              "server's time and sends it at its next sync (PROTOCOL.md 3.1)");
         const std::string payload = encodeChange(c).dump();
         const std::string hash = hashText(payload);
         auto known = knownHash(c.id);
         if (!known) return std::unexpected(known.error());
         if (!known->empty()) {
             if (*known == hash) return done(result, "duplicate");
-            return quarantine(result, raw, "id_reused", "a different change was already received with this id");
+            return quarantine(result, raw, SyncErrorCode::IdReused,
+                              "a different change was already received with this id");
         }
         auto office = recordOffice(c.entity, c.record);
         if (!office) return std::unexpected(office.error());
         if (!office->empty() && *office != c.office)
-            return quarantine(result, raw, "out_of_scope", "this record belongs to another office");
+            return quarantine(result, raw, SyncErrorCode::OutOfScope, "this record belongs to another office");
         auto fieldsKnown = hasAnyField(c.entity, c.record);
         if (!fieldsKnown) return std::unexpected(fieldsKnown.error());
         if (isAppendOnly(c.entity) && *fieldsKnown)
-            return quarantine(result, raw, "append_only", fmt::format("{} records cannot change once written", c.entity));
+            return quarantine(result, raw, SyncErrorCode::AppendOnly,
+                              fmt::format("{} records cannot change once written", c.entity));
 
         m_store.m_hlc.observe(stamp);
-        if (auto r = logChange(c.id, hash, c.office, c.device, c.entity, c.record, payload); !r) return std::unexpected(r.error());
+        if (auto r = logChange(c.id, hash, c.office, c.device, c.entity, c.record, payload); !r)
+            return std::unexpected(r.error());
         if (office->empty()) {
             if (auto r = setRecordOffice(c.entity, c.record, c.office); !r) return std::unexpected(r.error());
         }
@@ -97,7 +109,7 @@ public:
         return done(result, "applied");
     }
 
-    ApiResult<void> saveClock() {
+    SyncResult<void> saveClock() {
         auto stmt = m_db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_hlc', ?)");
         if (!stmt) return std::unexpected(fromStorage(stmt.error()));
         stmt->bind(1, m_store.m_hlc.last().encode());
@@ -106,48 +118,46 @@ public:
     }
 
 private:
-    ApiResult<PushItemResult> done(PushItemResult r, std::string status) {
+    SyncResult<PushItemResult> done(PushItemResult r, std::string status) {
         r.status = std::move(status);
         return r;
     }
 
-    ApiResult<PushItemResult> quarantine(PushItemResult r, const nlohmann::json& raw, std::string code, std::string message) {
+    SyncResult<PushItemResult> quarantine(PushItemResult r, const nlohmann::json& raw, SyncErrorCode code,
+                                          std::string message) {
         auto stmt = m_db.prepare(
-            "INSERT OR IGNORE INTO quarantine (change_id, device_id, code, message, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)");
+            "INSERT OR IGNORE INTO quarantine (change_id, device_id, code, message, payload, received_at) VALUES (?, "
+            "?, ?, ?, ?, ?)");
         if (!stmt) return std::unexpected(fromStorage(stmt.error()));
         std::string payload = raw.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         if (payload.size() > 64 * 1024) payload.resize(64 * 1024);
-        stmt->bind(1, r.id).bind(2, m_device.id).bind(3, code).bind(4, message).bind(5, payload).bind(6, m_store.nowMs());
+        stmt->bind(1, r.id)
+            .bind(2, m_device.id)
+            .bind(3, std::string(syncErrorCodeName(code)))
+            .bind(4, message)
+            .bind(5, payload)
+            .bind(6, m_store.nowMs());
         if (auto e = stmt->run(); !e) return std::unexpected(fromStorage(e.error()));
         r.status = "quarantined";
-        r.code = std::move(code);
+        r.code = code;
         r.message = std::move(message);
         return r;
     }
 
-    ApiResult<std::string> knownHash(const std::string& id) {
-        auto stmt = m_db.prepare("SELECT payload_hash FROM change_log WHERE change_id = ?");
-        if (!stmt) return std::unexpected(fromStorage(stmt.error()));
-        stmt->bind(1, id);
-        auto row = stmt->step();
-        if (!row) return std::unexpected(fromStorage(row.error()));
-        std::string out = *row ? stmt->text(0) : std::string();
-        stmt->reset();
-        return out;
+    SyncResult<std::string> knownHash(const std::string& id) {
+        auto hash = m_db.readOne("SELECT payload_hash FROM change_log WHERE change_id = ?", firstText, id);
+        if (!hash) return std::unexpected(fromStorage(hash.error()));
+        return hash->value_or(std::string());
     }
 
-    ApiResult<std::string> recordOffice(const std::string& entity, const std::string& record) {
-        auto stmt = m_db.prepare("SELECT office FROM record_office WHERE entity = ? AND record_id = ?");
-        if (!stmt) return std::unexpected(fromStorage(stmt.error()));
-        stmt->bind(1, entity).bind(2, record);
-        auto row = stmt->step();
-        if (!row) return std::unexpected(fromStorage(row.error()));
-        std::string out = *row ? stmt->text(0) : std::string();
-        stmt->reset();
-        return out;
+    SyncResult<std::string> recordOffice(const std::string& entity, const std::string& record) {
+        auto office = m_db.readOne("SELECT office FROM record_office WHERE entity = ? AND record_id = ?", firstText,
+                                   entity, record);
+        if (!office) return std::unexpected(fromStorage(office.error()));
+        return office->value_or(std::string());
     }
 
-    ApiResult<void> setRecordOffice(const std::string& entity, const std::string& record, const std::string& office) {
+    SyncResult<void> setRecordOffice(const std::string& entity, const std::string& record, const std::string& office) {
         auto stmt = m_db.prepare("INSERT OR IGNORE INTO record_office (entity, record_id, office) VALUES (?, ?, ?)");
         if (!stmt) return std::unexpected(fromStorage(stmt.error()));
         stmt->bind(1, entity).bind(2, record).bind(3, office);
@@ -155,21 +165,18 @@ private:
         return {};
     }
 
-    ApiResult<bool> hasAnyField(const std::string& entity, const std::string& record) {
-        auto stmt = m_db.prepare("SELECT 1 FROM field_state WHERE entity = ? AND record_id = ? LIMIT 1");
-        if (!stmt) return std::unexpected(fromStorage(stmt.error()));
-        stmt->bind(1, entity).bind(2, record);
-        auto row = stmt->step();
-        if (!row) return std::unexpected(fromStorage(row.error()));
-        stmt->reset();
-        return *row;
+    SyncResult<bool> hasAnyField(const std::string& entity, const std::string& record) {
+        auto any = m_db.hasRow("SELECT 1 FROM field_state WHERE entity = ? AND record_id = ? LIMIT 1", entity, record);
+        if (!any) return std::unexpected(fromStorage(any.error()));
+        return *any;
     }
 
-    ApiResult<void> logChange(const std::string& id, const std::string& hash, const std::string& office,
-                              const std::string& origin, const std::string& entity, const std::string& record,
-                              const std::string& payload) {
+    SyncResult<void> logChange(const std::string& id, const std::string& hash, const std::string& office,
+                               const std::string& origin, const std::string& entity, const std::string& record,
+                               const std::string& payload) {
         auto stmt = m_db.prepare(
-            "INSERT OR IGNORE INTO change_log (change_id, payload_hash, office, origin_device, entity, record_id, payload, "
+            "INSERT OR IGNORE INTO change_log (change_id, payload_hash, office, origin_device, entity, record_id, "
+            "payload, "
             "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         if (!stmt) return std::unexpected(fromStorage(stmt.error()));
         stmt->bind(1, id).bind(2, hash).bind(3, office).bind(4, origin).bind(5, entity).bind(6, record);
@@ -178,24 +185,22 @@ private:
         return {};
     }
 
-    ApiResult<StoredField> field(const std::string& entity, const std::string& record, const std::string& name) {
-        auto stmt = m_db.prepare(
-            "SELECT value, clock, base, author FROM field_state WHERE entity = ? AND record_id = ? AND field = ?");
-        if (!stmt) return std::unexpected(fromStorage(stmt.error()));
-        stmt->bind(1, entity).bind(2, record).bind(3, name);
-        auto row = stmt->step();
-        if (!row) return std::unexpected(fromStorage(row.error()));
-        StoredField f;
-        if (*row) f = {true, stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3)};
-        stmt->reset();
-        return f;
+    SyncResult<StoredField> field(const std::string& entity, const std::string& record, const std::string& name) {
+        auto stored = m_db.readOne(
+            "SELECT value, clock, base, author FROM field_state WHERE entity = ? AND record_id = ? AND field = ?",
+            [](const storage::Stmt& s) {
+                return StoredField{true, s.text(0), s.text(1), s.text(2), s.text(3)};
+            },
+            entity, record, name);
+        if (!stored) return std::unexpected(fromStorage(stored.error()));
+        return stored->value_or(StoredField{});
     }
 
     // Both OR FAIL: a statement here touches one row, so FAIL undoes as much
     // as ABORT would, without a statement journal (see Db::updateElseInsert);
     // the push's transaction is rolled back on any error anyway.
-    ApiResult<void> setField(const ChangeRecord& c, const std::string& name, const std::string& value,
-                             const std::string& base) {
+    SyncResult<void> setField(const ChangeRecord& c, const std::string& name, const std::string& value,
+                              const std::string& base) {
         auto update = m_db.prepare(
             "UPDATE OR FAIL field_state SET value = ?4, clock = ?5, base = ?6, author = ?7 "
             "WHERE entity = ?1 AND record_id = ?2 AND field = ?3");
@@ -212,7 +217,7 @@ private:
         return {};
     }
 
-    ApiResult<void> merge(const ChangeRecord& c) {
+    SyncResult<void> merge(const ChangeRecord& c) {
         nlohmann::json incoming = c.fields;
         if (c.op == "delete") incoming = {{"deleted", 1}};
         for (const auto& [name, value] : incoming.items()) {
@@ -230,29 +235,29 @@ private:
                 const bool localLost = outcome == MergeOutcome::ApplyLocalLoses;
                 const auto at = [](const std::string& clock) { return clock.substr(0, clock.find('@')); };
                 const auto dev = [](const std::string& clock) { return clock.substr(clock.find('@') + 1); };
-                nlohmann::json fields = {
-                    {"entity", c.entity},
-                    {"record_id", c.record},
-                    {"field", name},
-                    {"kept_value", localLost ? text : local->value},
-                    {"kept_hlc", at(localLost ? c.clock() : local->clock)},
-                    {"kept_device", dev(localLost ? c.clock() : local->clock)},
-                    {"lost_value", localLost ? local->value : text},
-                    {"lost_hlc", at(localLost ? local->clock : c.clock())},
-                    {"lost_device", dev(localLost ? local->clock : c.clock())},
-                    {"lost_author", localLost ? local->author : c.author},
-                    {"kept_author", localLost ? c.author : local->author},
-                    {"resolved", 0}};
+                nlohmann::json fields = {{"entity", c.entity},
+                                         {"record_id", c.record},
+                                         {"field", name},
+                                         {"kept_value", localLost ? text : local->value},
+                                         {"kept_hlc", at(localLost ? c.clock() : local->clock)},
+                                         {"kept_device", dev(localLost ? c.clock() : local->clock)},
+                                         {"lost_value", localLost ? local->value : text},
+                                         {"lost_hlc", at(localLost ? local->clock : c.clock())},
+                                         {"lost_device", dev(localLost ? local->clock : c.clock())},
+                                         {"lost_author", localLost ? local->author : c.author},
+                                         {"kept_author", localLost ? c.author : local->author},
+                                         {"resolved", 0}};
                 if (auto r = recordConflict(c, name, localLost ? local->clock : c.clock(), fields); !r) return r;
             }
         }
         return {};
     }
 
-    ApiResult<void> recordConflict(const ChangeRecord& c, const std::string& field, const std::string& lostClock,
-                                   const nlohmann::json& fields) {
+    SyncResult<void> recordConflict(const ChangeRecord& c, const std::string& field, const std::string& lostClock,
+                                    const nlohmann::json& fields) {
         ChangeRecord conflict;
-        conflict.record = deterministicUuid(fmt::format("conflict\x1f{}\x1f{}\x1f{}\x1f{}", c.entity, c.record, field, lostClock));
+        conflict.record =
+            deterministicUuid(fmt::format("conflict\x1f{}\x1f{}\x1f{}\x1f{}", c.entity, c.record, field, lostClock));
         conflict.id = deterministicUuid("change\x1f" + conflict.record);
         conflict.entity = "conflict";
         conflict.op = "put";
@@ -278,10 +283,10 @@ private:
     const DeviceInfo& m_device;
 };
 
-ApiResult<PushSummary> ServerStore::push(const DeviceInfo& device, const std::vector<nlohmann::json>& changes) {
+SyncResult<PushSummary> ServerStore::push(const DeviceInfo& device, const std::vector<nlohmann::json>& changes) {
     if (changes.size() > kMaxChangesPerList)
-        return apiFail(413, "too_large",
-                       fmt::format("a batch holds at most {} changes; send smaller batches", kMaxChangesPerList));
+        return syncFail(SyncErrorCode::TooLarge,
+                        fmt::format("a batch holds at most {} changes; send smaller batches", kMaxChangesPerList));
     std::lock_guard lock(m_writeMutex);
     storage::Transaction tx(*m_db);
     if (auto r = tx.begin(); !r) return std::unexpected(fromStorage(r.error()));

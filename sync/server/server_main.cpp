@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -21,11 +22,13 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "storage/catalog_import.hpp"
-#include "storage/clock.hpp"
-#include "storage/data_dir.hpp"
-#include "storage/secret.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/base/data_dir.hpp"
+#include "storage/base/secret.hpp"
+#include "storage/catalog/catalog_import.hpp"
+#include "sync/server/connection_gate.hpp"
 #include "sync/server/http_api.hpp"
+#include "sync/server/outbox_recovery.hpp"
 #include "sync/server/server_store.hpp"
 
 namespace {
@@ -36,9 +39,12 @@ using nlohmann::json;
 
 enum ExitCode : int { kOk = 0, kFailure = 1, kUsage = 2, kInvalidInput = 5 };
 
-int report(const sync::ApiError& error) {
+int report(const sync::SyncError& error) {
     fmt::print(stderr, "chasqui-server: {}\n", error.message);
-    return error.httpStatus >= 500 ? kFailure : kInvalidInput;
+    // What the server itself failed at (its store, a file) against what the
+    // administrator asked for (a wrong office, an unknown device).
+    return error.code == sync::SyncErrorCode::Internal || error.code == sync::SyncErrorCode::Busy ? kFailure
+                                                                                                  : kInvalidInput;
 }
 
 int usage(const std::string& message) {
@@ -49,7 +55,7 @@ int usage(const std::string& message) {
 // The admin bearer token, made on first use in DIR/admin.token (mode 0600).
 // It is kept in clear because `admin-token` must be able to print it again;
 // whoever can read the data directory can read server.db.key next to it.
-sync::ApiResult<std::string> adminToken(const fs::path& dir) {
+sync::SyncResult<std::string> adminToken(const fs::path& dir) {
     const fs::path path = dir / "admin.token";
     std::error_code ec;
     if (!fs::exists(path, ec)) {
@@ -63,15 +69,15 @@ sync::ApiResult<std::string> adminToken(const fs::path& dir) {
         token.resize(token.size() - 1);
         auto written = storage::writeFileAtomically(path, token + "\n");
         storage::wipeString(token);
-        if (!written) return sync::apiFail(500, "server_error", written.error().message);
+        if (!written) return sync::syncFail(sync::SyncErrorCode::Internal, written.error().message);
     }
     auto content = storage::readSmallFile(path, 256);
-    if (!content) return sync::apiFail(500, "server_error", content.error().message);
+    if (!content) return sync::syncFail(sync::SyncErrorCode::Internal, content.error().message);
     while (!content->empty() && (content->back() == '\n' || content->back() == '\r' || content->back() == ' '))
         content->pop_back();
     if (content->size() < 32)
-        return sync::apiFail(
-            500, "server_error",
+        return sync::syncFail(
+            sync::SyncErrorCode::Internal,
             fmt::format("{} is damaged; delete it and run `chasqui-server admin-token` for a new one", path.string()));
     return std::move(*content);
 }
@@ -116,7 +122,22 @@ struct ServeOptions {
     std::string listen;
     std::string tlsCert;
     std::string tlsKey;
+    sync::GateOptions gate;
+    std::size_t memoryBudgetMiB = sync::kDefaultMemoryBudget / (1024 * 1024);
 };
+
+// Each connection is a descriptor: take the hard limit, and keep the
+// connection cap under it (with room for the database and logs).
+void fitConnectionsToDescriptors(sync::GateOptions& gate) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    limit.rlim_cur = limit.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &limit);
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+    const std::size_t usable = limit.rlim_cur > 64 ? static_cast<std::size_t>(limit.rlim_cur) - 64 : 1;
+    // Refusals at accept hold a descriptor for a moment too (an eighth more).
+    gate.maxConnections = std::min(gate.maxConnections, usable * 8 / 9);
+}
 
 int serve(const ServeOptions& o, const storage::Clock& clock) {
     // Stop signals are taken by one waiter thread only: block them before any
@@ -144,22 +165,21 @@ int serve(const ServeOptions& o, const storage::Clock& clock) {
     auto token = adminToken(o.data);
     if (!token) return report(token.error());
 
-    std::unique_ptr<httplib::Server> server;
+    sync::GateOptions gateOptions = o.gate;
+    fitConnectionsToDescriptors(gateOptions);
+    sync::RequestRouter router;
+    const auto logLine = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+    sync::HttpApi api(**store, std::move(*token), logLine, o.memoryBudgetMiB * 1024 * 1024);
+    api.install(router);
+    sync::ConnectionGate gate(router, api.budget(), gateOptions, logLine);
     if (tls) {
-        server = std::make_unique<httplib::SSLServer>(o.tlsCert.c_str(), o.tlsKey.c_str());
-        if (!server->is_valid()) {
-            fmt::print(stderr, "chasqui-server: cannot load the TLS certificate {} or key {} (PEM files)\n", o.tlsCert,
-                       o.tlsKey);
+        std::string why;
+        if (!gate.useTls(o.tlsCert, o.tlsKey, why)) {
+            fmt::print(stderr, "chasqui-server: {}\n", why);
             return kFailure;
         }
-    } else {
-        server = std::make_unique<httplib::Server>();
     }
-    sync::HttpApi api(**store, std::move(*token), [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
-    api.install(*server);
-
-    const int port = address->port == 0 ? server->bind_to_any_port(address->host)
-                                        : (server->bind_to_port(address->host, address->port) ? address->port : -1);
+    const int port = gate.bind(address->host, address->port);
     if (port <= 0) {
         fmt::print(stderr,
                    "chasqui-server: cannot listen on {}: the port is taken or the address is not on this host\n",
@@ -173,7 +193,6 @@ int serve(const ServeOptions& o, const storage::Clock& clock) {
     fmt::print(stderr, "chasqui-server: protocol {} over {} on {}:{}, data in {}\n", sync::kProtocolVersion,
                tls ? "HTTPS" : "plain HTTP (loopback only)", shown, port, o.data);
 
-    std::atomic<bool> listening{true};
     std::atomic<bool> stopRequested{false};
     std::thread waiter([&] {
         int signalNumber = 0;
@@ -181,14 +200,10 @@ int serve(const ServeOptions& o, const storage::Clock& clock) {
         if (signalNumber == SIGUSR1) return;
         stopRequested = true;
         fmt::print(stderr, "chasqui-server: stopping (signal {}): finishing requests in flight\n", signalNumber);
-        // httplib's stop() does nothing until the accept loop runs; a signal
-        // may arrive in the moment between binding and that.
-        while (listening && !server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        server->stop();
+        gate.stop();  // safe before the loop runs: it then ends at once
     });
-    // Returns once stop() closed the listener and the pool finished its requests.
-    const bool clean = server->listen_after_bind();
-    listening = false;
+    // Returns once stop() closed the listener and the requests in flight were answered.
+    const bool clean = gate.run();
     pthread_kill(waiter.native_handle(), SIGUSR1);
     waiter.join();
     store->reset();  // closes the database
@@ -200,7 +215,7 @@ int serve(const ServeOptions& o, const storage::Clock& clock) {
     return clean ? kOk : kFailure;
 }
 
-sync::ApiResult<std::unique_ptr<sync::ServerStore>> openStore(const std::string& dir, const storage::Clock& clock) {
+sync::SyncResult<std::unique_ptr<sync::ServerStore>> openStore(const std::string& dir, const storage::Clock& clock) {
     return sync::ServerStore::open(dir, clock);
 }
 
@@ -279,50 +294,58 @@ void addCommands(CLI::App& app, CommandOptions& o, const storage::Clock& clock, 
     import->add_option("--data", o.data, "Server data directory")->required();
     import->callback([&] {
         auto imported = storage::loadCatalogFile(o.file);
-    if (!imported) {
-        fmt::print(stderr, "chasqui-server: {}\n", imported.error().message);
-        exitCode = imported.error().code == storage::ErrorCode::InvalidInput ? kInvalidInput : kFailure;
-        return;
-    }
-    auto store = openStore(o.data, clock);
-    auto published = store ? (*store)->publishCatalog(imported->version, catalogDocument(*imported).dump())
-                           : std::unexpected(store.error());
-    if (!published) {
-        exitCode = report(published.error());
-        return;
-    }
-    fmt::print("Published {} services (catalog version {})\n", imported->services.size(), imported->version);
-});
+        if (!imported) {
+            fmt::print(stderr, "chasqui-server: {}\n", imported.error().message);
+            exitCode = imported.error().code == storage::ErrorCode::InvalidInput ? kInvalidInput : kFailure;
+            return;
+        }
+        auto store = openStore(o.data, clock);
+        auto published = store ? (*store)->publishCatalog(imported->version, catalogDocument(*imported).dump())
+                               : std::unexpected(store.error());
+        if (!published) {
+            exitCode = report(published.error());
+            return;
+        }
+        fmt::print("Published {} services (catalog version {})\n", imported->services.size(), imported->version);
+    });
 
-CLI::App* devices = app.add_subcommand("devices", "List enrolled devices");
-devices->add_option("--data", o.data, "Server data directory")->required();
-devices->callback([&] {
-    auto store = openStore(o.data, clock);
-    auto list = store ? (*store)->devices() : std::unexpected(store.error());
-    if (!list) {
-        exitCode = report(list.error());
-        return;
-    }
-    for (const auto& d : *list) {
-        fmt::print("{}  {}-{:<3} {:<8} enrolled {}  last seen {}\n", d.id, d.office, d.number,
-                   d.revoked ? "revoked" : "active", storage::isoDateTime(d.enrolledAt),
-                   d.lastSeenAt > 0 ? storage::isoDateTime(d.lastSeenAt) : std::string("never"));
-    }
-    if (list->empty()) fmt::print("No devices enrolled\n");
-});
+    CLI::App* devices = app.add_subcommand("devices", "List enrolled devices");
+    devices->add_option("--data", o.data, "Server data directory")->required();
+    devices->callback([&] {
+        auto store = openStore(o.data, clock);
+        auto list = store ? (*store)->devices() : std::unexpected(store.error());
+        if (!list) {
+            exitCode = report(list.error());
+            return;
+        }
+        bool anyUnsigned = false;
+        for (const auto& d : *list) {
+            const bool unsignedDevice = !d.revoked && d.signingKey.empty();
+            anyUnsigned = anyUnsigned || unsignedDevice;
+            fmt::print("{}  {}-{:<3} {:<8} enrolled {}  last seen {}\n", d.id, d.office, d.number,
+                       d.revoked ? "revoked" : (unsignedDevice ? "unsigned" : "active"),
+                       storage::isoDateTime(d.enrolledAt),
+                       d.lastSeenAt > 0 ? storage::isoDateTime(d.lastSeenAt) : std::string("never"));
+        }
+        if (list->empty()) fmt::print("No devices enrolled\n");
+        if (anyUnsigned)
+            fmt::print(
+                "Devices marked unsigned were enrolled before pushes were signed: their pushes are refused until "
+                "they enroll again with a new code (they keep their number).\n");
+    });
 
-CLI::App* revoke = app.add_subcommand("revoke", "Revoke a device: its pushes and pulls are refused at once");
-revoke->add_option("--data", o.data, "Server data directory")->required();
-revoke->add_option("--device", o.device, "Device id (see `devices`)")->required();
-revoke->callback([&] {
-    auto store = openStore(o.data, clock);
-    auto revoked = store ? (*store)->revoke(o.device) : std::unexpected(store.error());
-    if (!revoked) {
-        exitCode = report(revoked.error());
-        return;
-    }
-    fmt::print("Revoked device {}\n", o.device);
-});
+    CLI::App* revoke = app.add_subcommand("revoke", "Revoke a device: its pushes and pulls are refused at once");
+    revoke->add_option("--data", o.data, "Server data directory")->required();
+    revoke->add_option("--device", o.device, "Device id (see `devices`)")->required();
+    revoke->callback([&] {
+        auto store = openStore(o.data, clock);
+        auto revoked = store ? (*store)->revoke(o.device) : std::unexpected(store.error());
+        if (!revoked) {
+            exitCode = report(revoked.error());
+            return;
+        }
+        fmt::print("Revoked device {}\n", o.device);
+    });
 }  // namespace
 
 }  // namespace
@@ -341,9 +364,29 @@ int main(int argc, char** argv) {
     auto* key = app.add_option("--tls-key", serveOptions.tlsKey, "TLS private key (PEM)")->check(CLI::ExistingFile);
     cert->needs(key);
     key->needs(cert);
+    sync::GateOptions& gate = serveOptions.gate;
+    app.add_option("--max-connections", gate.maxConnections, "Connections held at once, from all addresses")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    app.add_option("--max-connections-per-address", gate.maxConnectionsPerAddress,
+                   "Connections held at once from one client address")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    app.add_option("--header-timeout", gate.headerTimeoutS,
+                   "Seconds a client has to send a request's headers (TLS handshake included)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 600));
+    app.add_option("--workers", gate.workers, "Threads handling complete requests")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    app.add_option("--memory-budget-mib", serveOptions.memoryBudgetMiB,
+                   "MiB all requests in flight may hold at once; past it requests get 503 busy")
+        ->capture_default_str()
+        ->check(CLI::Range(16, 65536));
     CommandOptions commandOptions;
     int exitCode = kOk;
     addCommands(app, commandOptions, clock, exitCode);
+    sync::addRecoverOutboxCommand(app, clock, exitCode);
     app.require_subcommand(0, 1);
     try {
         app.parse(argc, argv);  // runs the command's callback

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "storage/data_dir.hpp"
+#include "storage/base/data_dir.hpp"
 
 namespace chasqui::sync {
 
@@ -20,7 +20,9 @@ namespace {
 
 constexpr std::size_t kMaxIdleReaders = 16;
 
-constexpr std::string_view kSchema =
+// Migration 1: the tables as the first servers made them, without numbering
+// (IF NOT EXISTS: such a store is at user_version 0 and already has them).
+constexpr std::string_view kMigration1 =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, office TEXT NOT NULL, number INTEGER NOT NULL, "
     "  token_hash TEXT NOT NULL UNIQUE, public_key BLOB NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, "
@@ -42,8 +44,14 @@ constexpr std::string_view kSchema =
     "CREATE TABLE IF NOT EXISTS catalog (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL, "
     "  body TEXT NOT NULL, published_at INTEGER NOT NULL);";
 
+// Migration 2: the key each device signs its pushes with; empty for devices
+// enrolled before, whose pushes are refused until they enroll again.
+constexpr std::string_view kMigration2 = "ALTER TABLE devices ADD COLUMN signing_key BLOB NOT NULL DEFAULT x'';";
+
+constexpr std::array<std::string_view, 2> kMigrations{kMigration1, kMigration2};
+
 // Reads a 32-byte secret file, creating it with random bytes on first use.
-ApiResult<storage::SecretBytes> secretFile(const fs::path& path) {
+SyncResult<storage::SecretBytes> secretFile(const fs::path& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) {
         storage::SecretBytes fresh = storage::SecretBytes::random(32);
@@ -54,24 +62,19 @@ ApiResult<storage::SecretBytes> secretFile(const fs::path& path) {
     }
     auto content = storage::readSmallFile(path, 64);
     if (!content || content->size() != 32)
-        return apiFail(500, "server_error", fmt::format("{} is missing or damaged; restore it from a backup", path.string()));
+        return syncFail(SyncErrorCode::Internal,
+                        fmt::format("{} is missing or damaged; restore it from a backup", path.string()));
     storage::SecretBytes secret(32);
     std::memcpy(secret.data(), content->data(), 32);
     storage::wipeString(*content);
     return secret;
 }
 
-ApiResult<std::string> metaValue(Db& db, const std::string& key, const std::string& fallback) {
-    auto read = db.prepare("SELECT value FROM meta WHERE key = ?");
+SyncResult<std::string> metaValue(Db& db, const std::string& key, const std::string& fallback) {
+    auto read = db.readOne(
+        "SELECT value FROM meta WHERE key = ?", [](const storage::Stmt& s) { return s.text(0); }, key);
     if (!read) return std::unexpected(fromStorage(read.error()));
-    read->bind(1, key);
-    auto row = read->step();
-    if (!row) return std::unexpected(fromStorage(row.error()));
-    if (*row) {
-        std::string value = read->text(0);
-        read->reset();
-        return value;
-    }
+    if (*read) return std::move(**read);
     auto write = db.prepare("INSERT INTO meta(key, value) VALUES (?, ?)");
     if (!write) return std::unexpected(fromStorage(write.error()));
     write->bind(1, key).bind(2, fallback);
@@ -81,14 +84,35 @@ ApiResult<std::string> metaValue(Db& db, const std::string& key, const std::stri
 
 }  // namespace
 
-ApiError fromStorage(const storage::Error& error) {
-    return ApiError{500, "server_error", error.message};
+int latestServerSchema() {
+    return static_cast<int>(kMigrations.size());
 }
 
-ApiResult<std::unique_ptr<ServerStore>> ServerStore::open(const fs::path& dir, const storage::Clock& clock) {
+storage::Result<void> migrateServerStore(Db& db, int target) {
+    if (target < 0) target = latestServerSchema();
+    auto current = db.scalarInt("PRAGMA user_version");
+    if (!current) return std::unexpected(current.error());
+    if (*current > latestServerSchema())
+        return storage::fail(storage::ErrorCode::Damaged,
+                             fmt::format("server.db was written by a newer chasqui-server (schema {} > {}); update "
+                                         "this program",
+                                         *current, latestServerSchema()));
+    for (std::int64_t version = *current + 1; version <= target; ++version) {
+        storage::Transaction tx(db);
+        if (auto r = tx.begin(); !r) return r;
+        if (auto r = db.exec(kMigrations[static_cast<std::size_t>(version - 1)]); !r)
+            return storage::fail(storage::ErrorCode::Internal,
+                                 fmt::format("server schema migration {} failed: {}", version, r.error().message));
+        if (auto r = db.exec(fmt::format("PRAGMA user_version = {}", version)); !r) return r;
+        if (auto r = tx.commit(); !r) return r;
+    }
+    return {};
+}
+
+SyncResult<std::unique_ptr<ServerStore>> ServerStore::open(const fs::path& dir, const storage::Clock& clock) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) return apiFail(500, "server_error", fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+    if (ec) return syncFail(SyncErrorCode::Internal, fmt::format("cannot create {}: {}", dir.string(), ec.message()));
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     std::unique_ptr<ServerStore> store(new ServerStore(clock));
     auto key = secretFile(dir / "server.db.key");
@@ -107,7 +131,7 @@ ApiResult<std::unique_ptr<ServerStore>> ServerStore::open(const fs::path& dir, c
     auto db = Db::open(store->m_path.string(), options);
     if (!db) return std::unexpected(fromStorage(db.error()));
     store->m_db = std::make_unique<Db>(std::move(*db));
-    if (auto r = store->m_db->exec(kSchema); !r) return std::unexpected(fromStorage(r.error()));
+    if (auto r = migrateServerStore(*store->m_db); !r) return std::unexpected(fromStorage(r.error()));
     // Random, so that a recreated database never accepts an old cursor. Restoring
     // a backup must also set a new epoch (see sync/PROTOCOL.md).
     std::array<unsigned char, 8> epochBytes{};
@@ -128,7 +152,7 @@ ApiResult<std::unique_ptr<ServerStore>> ServerStore::open(const fs::path& dir, c
     return store;
 }
 
-ApiResult<ServerStore::Reader> ServerStore::reader() {
+SyncResult<ServerStore::Reader> ServerStore::reader() {
     {
         std::lock_guard lock(m_readersMutex);
         if (!m_idleReaders.empty()) {
@@ -161,15 +185,16 @@ void ServerStore::ReturnToPool::operator()(Db* db) const {
     if (store->m_idleReaders.size() < kMaxIdleReaders) store->m_idleReaders.push_back(std::move(owned));
 }
 
-ApiResult<PullPage> ServerStore::pull(const DeviceInfo& device, const std::string& cursor, std::size_t limit) {
+SyncResult<PullPage> ServerStore::pull(const DeviceInfo& device, const std::string& cursor, std::size_t limit) {
     std::int64_t after = 0;
     if (!cursor.empty()) {
         const auto dot = cursor.find('.');
         if (dot == std::string::npos || cursor.substr(0, dot) != m_epoch)
-            return apiFail(410, "cursor_expired", "the sync cursor is from another server database; resync from the start");
+            return syncFail(SyncErrorCode::CursorExpired,
+                            "the sync cursor is from another server database; resync from the start");
         const std::string digits = cursor.substr(dot + 1);
         if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
-            return apiFail(400, "bad_request", "the cursor is malformed");
+            return syncFail(SyncErrorCode::BadRequest, "the cursor is malformed");
         after = std::stoll(digits);
     }
     limit = std::clamp<std::size_t>(limit, 1, 500);
@@ -212,7 +237,7 @@ ApiResult<PullPage> ServerStore::pull(const DeviceInfo& device, const std::strin
     return page;
 }
 
-ApiResult<void> ServerStore::publishCatalog(const std::string& version, const std::string& json) {
+SyncResult<void> ServerStore::publishCatalog(const std::string& version, const std::string& json) {
     std::lock_guard lock(m_writeMutex);
     auto stmt = m_db->prepare("INSERT OR REPLACE INTO catalog (id, version, body, published_at) VALUES (1, ?, ?, ?)");
     if (!stmt) return std::unexpected(fromStorage(stmt.error()));
@@ -221,20 +246,16 @@ ApiResult<void> ServerStore::publishCatalog(const std::string& version, const st
     return {};
 }
 
-ApiResult<std::pair<std::string, std::string>> ServerStore::catalog() {
+SyncResult<std::pair<std::string, std::string>> ServerStore::catalog() {
     auto reading = reader();
     if (!reading) return std::unexpected(reading.error());
-    auto stmt = (*reading)->prepare("SELECT version, body FROM catalog WHERE id = 1");
-    if (!stmt) return std::unexpected(fromStorage(stmt.error()));
-    auto row = stmt->step();
+    auto row = (*reading)->readOne("SELECT version, body FROM catalog WHERE id = 1",
+                                   [](const storage::Stmt& s) { return std::make_pair(s.text(0), s.text(1)); });
     if (!row) return std::unexpected(fromStorage(row.error()));
-    std::pair<std::string, std::string> out;
-    if (*row) out = {stmt->text(0), stmt->text(1)};
-    stmt->reset();
-    return out;
+    return row->value_or(std::pair<std::string, std::string>{});
 }
 
-ApiResult<ServerStatus> ServerStore::status() {
+SyncResult<ServerStatus> ServerStore::status() {
     auto reading = reader();
     if (!reading) return std::unexpected(reading.error());
     Db& db = **reading;
@@ -252,12 +273,10 @@ ApiResult<ServerStatus> ServerStore::status() {
         if (!n) return std::unexpected(fromStorage(n.error()));
         *out = *n;
     }
-    auto version = db.prepare("SELECT version FROM catalog WHERE id = 1");
+    auto version =
+        db.readOne("SELECT version FROM catalog WHERE id = 1", [](const storage::Stmt& row) { return row.text(0); });
     if (!version) return std::unexpected(fromStorage(version.error()));
-    auto row = version->step();
-    if (!row) return std::unexpected(fromStorage(row.error()));
-    if (*row) s.catalogVersion = version->text(0);
-    version->reset();
+    if (*version) s.catalogVersion = std::move(**version);
     db.rollback();
     return s;
 }

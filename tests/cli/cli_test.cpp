@@ -9,8 +9,8 @@
 
 #include <fmt/core.h>
 
-#include "storage/keyring.hpp"
-#include "storage/sqlite_db.hpp"
+#include "storage/base/sqlite_db.hpp"
+#include "storage/keys/keyring.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;
@@ -50,7 +50,8 @@ public:
         return r;
     }
     Run init() const {
-        return run(fmt::format("init --data {} --office TUM --admin-name 'Ana Quispe' --pin-file {}", m_data, path("admin.pin")));
+        return run(fmt::format("init --data {} --office TUM --admin-name 'Ana Quispe' --pin-file {}", m_data,
+                               path("admin.pin")));
     }
     std::string auth(const std::string& pin = "admin.pin") const {
         return fmt::format("--data {} --pin-file {}", m_data, path(pin));
@@ -100,8 +101,8 @@ TEST_CASE("secrets come from files: a weak PIN, a missing PIN file and a wrong P
     Run wrong = cli.run("status " + cli.auth("wrong.pin"));
     CHECK(wrong.exitCode == 3);
     CHECK(has(wrong.err, "wrong PIN"));
-    Run invalidOffice = cli.run(fmt::format("init --data {}/x --office tumbes --admin-name 'Ana' --pin-file {}", cli.data(),
-                                            cli.path("admin.pin")));
+    Run invalidOffice = cli.run(fmt::format("init --data {}/x --office tumbes --admin-name 'Ana' --pin-file {}",
+                                            cli.data(), cli.path("admin.pin")));
     CHECK(invalidOffice.exitCode == 5);
     CHECK(has(invalidOffice.err, "3 capital letters"));
 }
@@ -118,14 +119,17 @@ TEST_CASE("staff add, list, reset-pin and disable") {
     CHECK(has(list.out, "rosa.huaman"));
     CHECK(has(list.out, "active"));
     // Rosa (staff) may not add accounts.
-    Run denied = cli.run(fmt::format("staff add --data {} --user rosa.huaman --pin-file {} --name 'X Y' --role admin "
-                                     "--new-pin-file {}",
-                                     cli.data(), cli.path("staff.pin"), cli.path("admin.pin")));
+    Run denied =
+        cli.run(fmt::format("staff add --data {} --user rosa.huaman --pin-file {} --name 'X Y' --role admin "
+                            "--new-pin-file {}",
+                            cli.data(), cli.path("staff.pin"), cli.path("admin.pin")));
     CHECK(denied.exitCode == 3);
-    CHECK(cli.run(fmt::format("staff reset-pin {} --login rosa.huaman --new-pin-file {}", cli.auth(), cli.path("weak.pin")))
+    CHECK(cli.run(fmt::format("staff reset-pin {} --login rosa.huaman --new-pin-file {}", cli.auth(),
+                              cli.path("weak.pin")))
               .exitCode == 5);
     CHECK(cli.run(fmt::format("staff disable {} --login rosa.huaman", cli.auth())).exitCode == 0);
-    Run after = cli.run(fmt::format("status --data {} --user rosa.huaman --pin-file {}", cli.data(), cli.path("staff.pin")));
+    Run after =
+        cli.run(fmt::format("status --data {} --user rosa.huaman --pin-file {}", cli.data(), cli.path("staff.pin")));
     CHECK(after.exitCode == 3);
     Run listed = cli.run("staff list " + cli.auth());
     CHECK(has(listed.out, "disabled"));
@@ -138,7 +142,8 @@ TEST_CASE("catalog import validates with line numbers and keeps the old catalog 
     Run ok = cli.run(fmt::format("catalog import {} {}", demo, cli.auth()));
     CHECK(ok.exitCode == 0);
     CHECK(has(ok.out, "Imported"));
-    cli.writeFile("bad.json", "{\"format\": \"chasqui-catalog\", \"format_version\": 1,\n \"services\": [\n  {\"id\": \"x\"\n");
+    cli.writeFile("bad.json",
+                  "{\"format\": \"chasqui-catalog\", \"format_version\": 1,\n \"services\": [\n  {\"id\": \"x\"\n");
     Run bad = cli.run(fmt::format("catalog import {} {}", cli.path("bad.json"), cli.auth()));
     CHECK(bad.exitCode == 5);
     CHECK(has(bad.err, "line"));
@@ -147,8 +152,9 @@ TEST_CASE("catalog import validates with line numbers and keeps the old catalog 
     CHECK(has(show.out, "health"));
     CHECK(has(show.out, "28 services"));
     // Only supervisors and administrators publish a catalog.
-    REQUIRE(cli.run(fmt::format("staff add {} --name 'Rosa Huamán' --new-pin-file {}", cli.auth(), cli.path("staff.pin")))
-                .exitCode == 0);
+    REQUIRE(
+        cli.run(fmt::format("staff add {} --name 'Rosa Huamán' --new-pin-file {}", cli.auth(), cli.path("staff.pin")))
+            .exitCode == 0);
     Run denied = cli.run(fmt::format("catalog import {} --data {} --user rosa.huaman --pin-file {}", demo, cli.data(),
                                      cli.path("staff.pin")));
     CHECK(denied.exitCode == 3);
@@ -183,7 +189,9 @@ TEST_CASE("demo data, search, the monthly report and verify") {
 TEST_CASE("verify exits 4 when the audit log was tampered with") {
     Cli cli;
     REQUIRE(cli.init().exitCode == 0);
-    REQUIRE(cli.run(fmt::format("demo --data {} --pin-file {} --persons 5", cli.data(), cli.path("admin.pin"))).exitCode == 0);
+    REQUIRE(
+        cli.run(fmt::format("demo --data {} --pin-file {} --persons 5", cli.data(), cli.path("admin.pin"))).exitCode ==
+        0);
     {
         // Someone with the data key edits the audit trail directly.
         storage::DataDir dir(cli.data());

@@ -13,11 +13,11 @@
 
 #include <fmt/core.h>
 
-#include "storage/case_repository.hpp"
 #include "storage/demo/demo_population.hpp"
-#include "storage/integrity.hpp"
-#include "storage/keyring.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/keys/keyring.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/integrity.hpp"
+#include "storage/records/person_repository.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;
@@ -44,8 +44,15 @@ namespace {
             c.openedDate = (*store)->today();
             auto caseId = cases.open(w, c);
             if (!caseId) return std::unexpected(caseId.error());
-            Assistance a{{}, *caseId, (*store)->today(), "food_security", "food_kit", 1, "kit",
-                         (*store)->session().officeId, (*store)->session().staffId};
+            Assistance a{{},
+                         *caseId,
+                         (*store)->today(),
+                         "food_security",
+                         "food_kit",
+                         1,
+                         "kit",
+                         (*store)->session().officeId,
+                         (*store)->session().staffId};
             auto aid = cases.recordAssistance(w, a);
             if (!aid) return std::unexpected(aid.error());
             return {};
@@ -86,7 +93,8 @@ TEST_CASE("kill -9 at random points while writing never loses or half-writes a t
         int seen = 0;
         char buffer[64];
         while (seen < k) {
-            const ssize_t n = ::read(fds[0], buffer, std::min<std::size_t>(sizeof buffer, static_cast<std::size_t>(k - seen)));
+            const ssize_t n =
+                ::read(fds[0], buffer, std::min<std::size_t>(sizeof buffer, static_cast<std::size_t>(k - seen)));
             if (n <= 0) break;
             seen += static_cast<int>(n);
         }
@@ -128,8 +136,10 @@ TEST_CASE("kill -9 at random points while writing never loses or half-writes a t
         CHECK(count(s, "SELECT count(*) FROM cases") == persons);
         CHECK(count(s, "SELECT count(*) FROM assistance") == persons);
         CHECK(count(s, "SELECT count(*) FROM changes WHERE entity IN ('person','case','assistance')") == 3 * persons);
-        CHECK(count(s, "SELECT count(*) FROM audit WHERE action = 'create' AND entity IN ('person','case','assistance')") ==
-              3 * persons);
+        CHECK(
+            count(s,
+                  "SELECT count(*) FROM audit WHERE action = 'create' AND entity IN ('person','case','assistance')") ==
+            3 * persons);
         CHECK(count(s, "SELECT count(*) FROM person_search") == persons);
         auto seq = s.db().scalarInt("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'case_seq'");
         REQUIRE(seq);

@@ -5,16 +5,17 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "storage/clock.hpp"
-#include "storage/secret.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/base/secret.hpp"
+#include "sync/batch_signature.hpp"
 #include "sync/change_codec.hpp"
 #include "sync/sealed_box.hpp"
 #include "sync/server/http_api.hpp"
+#include "sync/server/request_router.hpp"
 #include "sync/server/server_store.hpp"
 
 namespace chasqui::test {
@@ -28,53 +29,6 @@ constexpr const char* kDeviceId = "0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a00";  // th
 constexpr const char* kOffice = "TUM";
 constexpr std::size_t kMaxDecompressedBytes = 1u << 20;
 constexpr std::size_t kAdminTokenBytes = 24;
-
-// One connection read from memory: the request is the bytes given, the
-// answer is whatever the server writes.
-class MemoryStream final : public httplib::Stream {
-public:
-    explicit MemoryStream(std::string_view request) : m_request(request) {}
-
-    bool is_readable() const override { return true; }
-    bool is_writable() const override { return true; }
-    ssize_t read(char* ptr, size_t size) override {
-        const std::size_t n = std::min(size, m_request.size() - m_read);
-        if (n > 0) std::memcpy(ptr, m_request.data() + m_read, n);
-        m_read += n;
-        return static_cast<ssize_t>(n);
-    }
-    ssize_t write(const char* ptr, size_t size) override {
-        m_answer.append(ptr, size);
-        return static_cast<ssize_t>(size);
-    }
-    void get_remote_ip_and_port(std::string& ip, int& port) const override {
-        ip = "127.0.0.1";
-        port = 40000;
-    }
-    void get_local_ip_and_port(std::string& ip, int& port) const override {
-        ip = "127.0.0.1";
-        port = 8443;
-    }
-    socket_t socket() const override { return INVALID_SOCKET; }
-
-    const std::string& answer() const { return m_answer; }
-
-private:
-    std::string_view m_request;
-    std::size_t m_read = 0;
-    std::string m_answer;
-};
-
-// httplib::Server with its request handling (protected) fed from memory.
-class MemoryServer final : public httplib::Server {
-public:
-    std::string handle(std::string_view request) {
-        MemoryStream stream(request);
-        bool closed = false;
-        process_request(stream, true, closed, nullptr);
-        return stream.answer();
-    }
-};
 
 struct Answer {
     int status = 0;
@@ -186,12 +140,14 @@ struct FuzzEntry::State {
     storage::ManualClock clock{kNowMs};
     std::unique_ptr<sync::ServerStore> store;
     std::unique_ptr<sync::HttpApi> api;  // after the store, which it uses
-    MemoryServer server;                 // after the api, whose handlers it holds
+    sync::RequestRouter server;          // after the api, whose handlers it holds; the server's own in-memory path
     std::string deviceToken;
+    sync::SigningKeyPair signing = sync::SigningKeyPair::generate();  // the kiosk's: its pushes reach the batch
     std::string adminToken;
 
     void send(FeedResult& result, std::string route, const std::string& request, bool wellFormed) {
-        const Answer answer = parseAnswer(server.handle(request));
+        bool close = false;
+        const Answer answer = parseAnswer(server.handle(request, "127.0.0.1", 40000, true, close));
         if (answer.status >= 500) {
             result.problems.push_back(
                 fmt::format("{}: status {} {}", route, answer.status, answer.body.substr(0, 300)));
@@ -220,7 +176,8 @@ std::expected<std::unique_ptr<FuzzEntry>, std::string> FuzzEntry::open(const std
     auto code = state->store->issueEnrollCode(kOffice);
     if (!code) return std::unexpected("cannot issue an enrollment code: " + code.error().message);
     const sync::BoxKeyPair deviceKeys = sync::BoxKeyPair::generate();
-    auto enrolled = state->store->enroll(*code, kDeviceId, deviceKeys.publicKey);
+    auto enrolled =
+        state->store->enroll(*code, kDeviceId, sync::DevicePublicKeys{deviceKeys.publicKey, state->signing.publicKey});
     if (!enrolled) return std::unexpected("cannot enroll the kiosk: " + enrolled.error().message);
     state->deviceToken = enrolled->token;
     if (auto published = state->store->publishCatalog("2025-06-01", R"({"version": "2025-06-01", "services": []})");
@@ -260,10 +217,16 @@ FeedResult FuzzEntry::feed(std::string_view data) {
     s.send(result, "raw", std::string(data), false);
     s.send(result, "enroll", buildRequest("POST", "/v1/enroll", "", data), true);
     s.send(result, "push", buildRequest("POST", "/v1/push", s.deviceToken, data), true);
-    s.send(result, "push sealed", buildRequest("POST", "/v1/push", s.deviceToken, sealRaw(data, s.store->publicKey())),
-           true);
+    // Signed by the kiosk, so the input gets past the signature check to the box, the decompressor and the batch.
+    const auto sendSigned = [&](std::string route, std::string_view sealed) {
+        auto body = sync::signBatch(sealed, kDeviceId, s.signing.secretKey);
+        if (!body) return result.problems.push_back("signBatch failed: " + body.error().message);
+        s.send(result, std::move(route), buildRequest("POST", "/v1/push", s.deviceToken, *body), true);
+    };
+    sendSigned("push signed", data);
+    sendSigned("push sealed", sealRaw(data, s.store->publicKey()));
     if (auto sealed = sync::sealCompressed(data, s.store->publicKey())) {
-        s.send(result, "push sealed+compressed", buildRequest("POST", "/v1/push", s.deviceToken, *sealed), true);
+        sendSigned("push sealed+compressed", *sealed);
     } else {
         result.problems.push_back("sealCompressed failed: " + sealed.error().message);
     }

@@ -2,9 +2,10 @@
 // One untrusted input through everything chasqui-server does with a request
 // it did not make itself:
 //   - as the body of every endpoint that takes one: enrollment, a push sent
-//     as is, sealed to the server (reaches the decompressor) and sealed and
-//     compressed (reaches the batch JSON, the columns and every change behind
-//     the authentication), and a request for an enrollment code;
+//     as is (reaches the signature check), and signed by the kiosk: as is
+//     (reaches the box), sealed to the server (reaches the decompressor) and
+//     sealed and compressed (reaches the batch JSON, the columns and every
+//     change behind the authentication), and a request for an enrollment code;
 //   - as the query string of a pull and of a catalog request, and as the
 //     device id in the path of an admin revoke;
 //   - as a whole raw HTTP request (request line, headers, body);
@@ -34,8 +35,9 @@ namespace chasqui::test {
 
 struct FeedResult {
     struct Answer {
-        std::string route;  // "raw", "enroll", "push", "push sealed", "push sealed+compressed", "pull", ...
-        int status = 0;     // 0: the server closed the connection without an answer
+        std::string
+            route;       // "raw", "enroll", "push", "push signed", "push sealed", "push sealed+compressed", "pull", ...
+        int status = 0;  // 0: the server closed the connection without an answer
     };
     std::vector<Answer> answers;  // one per request, in the order sent
     int decodedChanges = 0;       // changes that decoded with the decoders alone

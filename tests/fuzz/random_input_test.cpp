@@ -53,62 +53,81 @@ std::string joined(const std::vector<std::string>& lines) {
     return out;
 }
 
-const std::vector<std::string> kInteresting{
-    "",        "null",   "{}",      "[]",    "\"\"",     "0",          "-1",          "1e308",     "-0.0",
-    "true",    "\"\\u0000\"",        "\"\\ud800\"",      "\"\xff\xfe\"", "18446744073709551616",
-    "{\"a\":", "[[[[[[[[", "\"" + std::string(9000, 'x') + "\"", "\"put\"", "\"delete\"", "\"person\""};
+const std::vector<std::string> kInteresting{"",
+                                            "null",
+                                            "{}",
+                                            "[]",
+                                            "\"\"",
+                                            "0",
+                                            "-1",
+                                            "1e308",
+                                            "-0.0",
+                                            "true",
+                                            "\"\\u0000\"",
+                                            "\"\\ud800\"",
+                                            "\"\xff\xfe\"",
+                                            "18446744073709551616",
+                                            "{\"a\":",
+                                            "[[[[[[[[",
+                                            "\"" + std::string(9000, 'x') + "\"",
+                                            "\"put\"",
+                                            "\"delete\"",
+                                            "\"person\""};
 
 std::string mutate(std::string s, std::mt19937_64& rng, const std::vector<std::string>& corpus) {
-    auto below = [&](std::size_t n) { return n == 0 ? std::size_t{0} : std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+    auto below = [&](std::size_t n) {
+        return n == 0 ? std::size_t{0} : std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+    };
     const int steps = 1 + static_cast<int>(below(4));
     for (int step = 0; step < steps; ++step) {
         switch (below(9)) {
-        case 0:  // flip a bit
-            if (!s.empty()) s[below(s.size())] ^= static_cast<char>(1u << below(8));
-            break;
-        case 1:  // random byte
-            if (!s.empty()) s[below(s.size())] = static_cast<char>(below(256));
-            break;
-        case 2:  // insert bytes
-            s.insert(below(s.size() + 1), std::string(1 + below(8), static_cast<char>(below(256))));
-            break;
-        case 3:  // delete a range
-            if (!s.empty()) {
-                const std::size_t at = below(s.size());
-                s.erase(at, 1 + below(std::min<std::size_t>(32, s.size() - at)));
+            case 0:  // flip a bit
+                if (!s.empty()) s[below(s.size())] ^= static_cast<char>(1u << below(8));
+                break;
+            case 1:  // random byte
+                if (!s.empty()) s[below(s.size())] = static_cast<char>(below(256));
+                break;
+            case 2:  // insert bytes
+                s.insert(below(s.size() + 1), std::string(1 + below(8), static_cast<char>(below(256))));
+                break;
+            case 3:  // delete a range
+                if (!s.empty()) {
+                    const std::size_t at = below(s.size());
+                    s.erase(at, 1 + below(std::min<std::size_t>(32, s.size() - at)));
+                }
+                break;
+            case 4:  // truncate
+                s.resize(below(s.size() + 1));
+                break;
+            case 5: {  // replace a JSON value (after a colon) with an interesting one
+                const std::size_t colon = s.find(':', below(s.size() + 1));
+                if (colon != std::string::npos) {
+                    std::size_t end = s.find_first_of(",}", colon + 1);
+                    if (end == std::string::npos) end = s.size();
+                    s.replace(colon + 1, end - colon - 1, kInteresting[below(kInteresting.size())]);
+                }
+                break;
             }
-            break;
-        case 4:  // truncate
-            s.resize(below(s.size() + 1));
-            break;
-        case 5: {  // replace a JSON value (after a colon) with an interesting one
-            const std::size_t colon = s.find(':', below(s.size() + 1));
-            if (colon != std::string::npos) {
-                std::size_t end = s.find_first_of(",}", colon + 1);
-                if (end == std::string::npos) end = s.size();
-                s.replace(colon + 1, end - colon - 1, kInteresting[below(kInteresting.size())]);
+            case 6: {  // splice with another corpus entry
+                const std::string& other = corpus[below(corpus.size())];
+                const std::size_t cut = below(s.size() + 1);
+                s = s.substr(0, cut) + other.substr(below(other.size() + 1));
+                break;
             }
-            break;
-        }
-        case 6: {  // splice with another corpus entry
-            const std::string& other = corpus[below(corpus.size())];
-            const std::size_t cut = below(s.size() + 1);
-            s = s.substr(0, cut) + other.substr(below(other.size() + 1));
-            break;
-        }
-        case 7:  // duplicate a range (repeated keys, deep nesting)
-            if (!s.empty()) {
-                const std::size_t at = below(s.size());
-                s.insert(at, s.substr(at, 1 + below(64)));
-            }
-            break;
-        default:  // rename a key to another known one
-            if (const std::size_t quote = s.find('"', below(s.size() + 1)); quote != std::string::npos) {
-                static const std::vector<std::string> keys{"id", "entity", "record", "op", "fields", "base", "hlc",
-                                                          "device", "author", "office", "deleted", "quantity"};
-                s.insert(quote + 1, keys[below(keys.size())] + "\":0,\"");
-            }
-            break;
+            case 7:  // duplicate a range (repeated keys, deep nesting)
+                if (!s.empty()) {
+                    const std::size_t at = below(s.size());
+                    s.insert(at, s.substr(at, 1 + below(64)));
+                }
+                break;
+            default:  // rename a key to another known one
+                if (const std::size_t quote = s.find('"', below(s.size() + 1)); quote != std::string::npos) {
+                    static const std::vector<std::string> keys{"id",     "entity", "record",  "op",
+                                                               "fields", "base",   "hlc",     "device",
+                                                               "author", "office", "deleted", "quantity"};
+                    s.insert(quote + 1, keys[below(keys.size())] + "\":0,\"");
+                }
+                break;
         }
     }
     return s;
@@ -164,14 +183,18 @@ TEST_CASE("random and mutated inputs never crash, throw or break the API's contr
     for (long i = 0; i < iterations; ++i) {
         std::string input;
         switch (i % 4) {
-        case 0: {  // raw random bytes
-            input.resize(std::uniform_int_distribution<std::size_t>(0, 512)(rng));
-            for (auto& c : input) c = static_cast<char>(rng());
-            break;
-        }
-        case 1:
-        case 2: input = mutate(corpus[static_cast<std::size_t>(rng() % corpus.size())], rng, corpus); break;
-        default: input = mutate(frames[static_cast<std::size_t>(rng() % frames.size())], rng, frames); break;
+            case 0: {  // raw random bytes
+                input.resize(std::uniform_int_distribution<std::size_t>(0, 512)(rng));
+                for (auto& c : input) c = static_cast<char>(rng());
+                break;
+            }
+            case 1:
+            case 2:
+                input = mutate(corpus[static_cast<std::size_t>(rng() % corpus.size())], rng, corpus);
+                break;
+            default:
+                input = mutate(frames[static_cast<std::size_t>(rng() % frames.size())], rng, frames);
+                break;
         }
         try {
             const FeedResult result = entry->feed(input);

@@ -8,8 +8,8 @@
 #include "kiosk/screens/assistance_screen.hpp"
 #include "kiosk/screens/case_view_screen.hpp"
 #include "kiosk/screens/referral_screen.hpp"
-#include "storage/case_repository.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/person_repository.hpp"
 #include "tests/kiosk/support/kiosk_fixture.hpp"
 
 using namespace chasqui;
@@ -316,7 +316,8 @@ TEST_CASE("assistance: problems shown next to their fields and nothing written")
     CHECK(storedFile(f, s.caseId).assistance.empty());
 }
 
-TEST_CASE("referral: chosen from the catalog with consent, then followed up to completed, each step dated and attributed") {
+TEST_CASE(
+    "referral: chosen from the catalog with consent, then followed up to completed, each step dated and attributed") {
     test::KioskFixture f;
     const Seeded s = start(f);
     auto& k = *f.kiosk;

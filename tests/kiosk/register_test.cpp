@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "storage/person_repository.hpp"
-#include "storage/search_index.hpp"
+#include "storage/records/person_repository.hpp"
+#include "storage/search/search_index.hpp"
 #include "tests/kiosk/support/staff_seed.hpp"
 
 using namespace chasqui;
@@ -52,10 +52,12 @@ void scrollTo(test::HeadlessKiosk& k, const std::string& key) {
 }
 
 void tapOn(test::HeadlessKiosk& k, const std::string& key) {
-    const bool footer = key == "register.next" || key == "register.back" || key == "register.save" ||
-                        key == "register.dup.different";
-    if (footer) closeKeyboard(k);
-    else scrollTo(k, key);
+    const bool footer =
+        key == "register.next" || key == "register.back" || key == "register.save" || key == "register.dup.different";
+    if (footer)
+        closeKeyboard(k);
+    else
+        scrollTo(k, key);
     REQUIRE_MESSAGE(k.tap(key), key);
 }
 
@@ -72,8 +74,8 @@ void checkScreenHealth(test::HeadlessKiosk& k) {
 }
 
 // Fills steps (a) to (d) for a person, stopping on the review.
-void fillWizard(test::HeadlessKiosk& k, const char* given, const char* family1, const char* family2,
-                const char* birth, const char* nationality, const char* docType, const char* docNumber) {
+void fillWizard(test::HeadlessKiosk& k, const char* given, const char* family1, const char* family2, const char* birth,
+                const char* nationality, const char* docType, const char* docNumber) {
     fill(k, "register.given_names", given);
     fill(k, "register.family_name_1", family1);
     fill(k, "register.family_name_2", family2);
@@ -232,7 +234,8 @@ TEST_CASE("register: problems are shown next to their fields, the step stays and
     // label, the date's after the date.
     const auto& texts = k.probe().texts();
     const auto at = [&](std::string_view needle) {
-        return std::find_if(texts.begin(), texts.end(), [&](const std::string& t) { return t.find(needle) != std::string::npos; }) -
+        return std::find_if(texts.begin(), texts.end(),
+                            [&](const std::string& t) { return t.find(needle) != std::string::npos; }) -
                texts.begin();
     };
     CHECK(at("Primer apellido") < at("Este dato es necesario."));

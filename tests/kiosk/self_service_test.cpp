@@ -11,14 +11,16 @@
 #include <type_traits>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "kiosk/screens/categories_screen.hpp"
 #include "kiosk/screens/service_contact_card.hpp"
 #include "kiosk/screens/service_detail_screen.hpp"
 #include "kiosk/screens/service_list_screen.hpp"
 #include "kiosk/ui/qr_code.hpp"
-#include "storage/catalog_import.hpp"
-#include "storage/catalog_store.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/catalog/catalog_import.hpp"
+#include "storage/catalog/catalog_store.hpp"
+#include "storage/records/person_repository.hpp"
 #include "tests/kiosk/support/kiosk_fixture.hpp"
 
 using namespace chasqui;
@@ -60,7 +62,7 @@ storage::Service variant(const storage::Service& base, const std::string& id, co
     s.id = id;
     s.district = district;
     s.districtName = districtName;
-    for (auto& [lang, text] : s.texts) text.name = esName + " (" + lang + ")";
+    for (auto& [lang, text] : s.texts) text.name = fmt::format("{} ({})", esName, lang);
     s.texts["es"].name = esName;
     return s;
 }

@@ -31,7 +31,8 @@ TEST_CASE("sign-in: login field, PIN field and a large pad, all touch-sized, eve
     test::KioskFixture f;
     auto& k = *f.kiosk;
     openSignIn(k);
-    for (const char* key : {"signin.login", "signin.pin", "signin.pad.0", "signin.pad.9", "signin.pad.back", "signin.pad.ok"})
+    for (const char* key :
+         {"signin.login", "signin.pin", "signin.pad.0", "signin.pad.9", "signin.pad.back", "signin.pad.ok"})
         CHECK_MESSAGE(k.has(key), key);
     CHECK(k.probe().find("signin.pad.5")->height() >= 72.f);
     CHECK(k.smallTargets().empty());

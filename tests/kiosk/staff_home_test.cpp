@@ -3,7 +3,6 @@
 // register and supervisor buttons, stale results dropped.
 #include <doctest/doctest.h>
 
-
 #include <imgui.h>
 
 #include "tests/kiosk/support/staff_seed.hpp"
@@ -180,7 +179,8 @@ TEST_CASE("staff home on a 1280x1024 screen at the largest text size: nothing dr
     k.type("quispe");
     REQUIRE(k.tap("kb.done"));
     REQUIRE_FALSE(k.has("kb.q"));
-    for (const std::string& key : {std::string("home.search"), std::string("home.register"), "home.result." + seed.juan.id}) {
+    for (const std::string& key :
+         {std::string("home.search"), std::string("home.register"), "home.result." + seed.juan.id}) {
         const auto item = k.probe().find(key);
         REQUIRE_MESSAGE(item.has_value(), key);
         CHECK_MESSAGE(item->visible, key);

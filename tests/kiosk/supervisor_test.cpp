@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 
 #include <chrono>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -18,8 +18,8 @@
 #include <fmt/format.h>
 
 #include "kiosk/core/translations.hpp"
-#include "storage/case_repository.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/person_repository.hpp"
 #include "sync/device_link.hpp"
 #include "sync/sync_worker.hpp"
 #include "tests/kiosk/support/kiosk_fixture.hpp"
@@ -31,7 +31,9 @@ using kiosk::ScreenId;
 
 namespace {
 
-std::string tr(test::HeadlessKiosk& k, const char* key) { return k.app().i18n().tr(key); }
+std::string tr(test::HeadlessKiosk& k, const char* key) {
+    return k.app().i18n().tr(key);
+}
 
 void checkScreen(test::HeadlessKiosk& k, const char* what) {
     const auto small = k.smallTargets();
@@ -58,8 +60,10 @@ void openTool(test::KioskFixture& f, const char* key, ScreenId screen) {
 }
 
 void closeKeyboard(test::HeadlessKiosk& k) {
-    if (k.has("kb.done")) REQUIRE(k.tap("kb.done"));
-    else if (k.has("kb.pad.ok")) REQUIRE(k.tap("kb.pad.ok"));
+    if (k.has("kb.done"))
+        REQUIRE(k.tap("kb.done"));
+    else if (k.has("kb.pad.ok"))
+        REQUIRE(k.tap("kb.pad.ok"));
 }
 
 void typeInto(test::HeadlessKiosk& k, const char* key, const std::string& text) {
@@ -169,7 +173,8 @@ TEST_CASE("supervisor: a staff member has no way in and is refused politely on e
         k.settle();
         REQUIRE(k.screen() == screen);
         CHECK(k.drewText(tr(k, "super.refused.title")));
-        for (const char* key : {"super.sync", "super.conflicts", "staffadmin.add", "report.prev", "enroll.submit", "sync.now"})
+        for (const char* key :
+             {"super.sync", "super.conflicts", "staffadmin.add", "report.prev", "enroll.submit", "sync.now"})
             CHECK_FALSE(k.has(key));
         checkScreen(k, kiosk::screenName(screen));
         REQUIRE(k.tap("super.refused.back"));
@@ -336,7 +341,8 @@ TEST_CASE("report: the month's assistance by sector on screen, other months by t
     CHECK((st.st_mode & 0777) == 0600);
     const auto csv = lines(test::readBytes(file));
     REQUIRE(csv.size() == 3);
-    CHECK(csv[0] == "month,office,district,sector,sex,age_group,nationality,population_type,assistance_count,people_reached");
+    CHECK(csv[0] ==
+          "month,office,district,sector,sex,age_group,nationality,population_type,assistance_count,people_reached");
     CHECK(csv[1].rfind("2025-06,TUM,", 0) == 0);
     CHECK(csv[1].find(",food_security,male,12-17,VEN,in_destination,1,1") != std::string::npos);
     CHECK(csv[2].find(",health,female,18-59,VEN,in_destination,2,1") != std::string::npos);

@@ -2,12 +2,12 @@
 // languages, and no screen draws a literal.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
-#include <string_view>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "kiosk/core/translations.hpp"
 
@@ -24,7 +24,8 @@ kiosk::Translations loadCatalogs() {
 std::set<std::string> placeholders(const std::string& text) {
     std::set<std::string> out;
     for (std::size_t i = 0; i + 2 < text.size(); ++i)
-        if (text[i] == '{' && text[i + 1] >= '0' && text[i + 1] <= '9' && text[i + 2] == '}') out.insert(text.substr(i, 3));
+        if (text[i] == '{' && text[i + 1] >= '0' && text[i + 1] <= '9' && text[i + 2] == '}')
+            out.insert(text.substr(i, 3));
     return out;
 }
 
@@ -64,12 +65,12 @@ std::vector<std::string> literalsOf(const std::string& line) {
 // at all (format strings, icons, punctuation), or the line says why it is not UI text.
 bool allowedLiteral(const std::string& literal) {
     const bool key = std::all_of(literal.begin(), literal.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || std::string_view("_.#%{}:").find(c) != std::string_view::npos;
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               std::string_view("_.#%{}:").find(c) != std::string_view::npos;
     });
     if (key) return true;
-    return std::none_of(literal.begin(), literal.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    });
+    return std::none_of(literal.begin(), literal.end(),
+                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
 }
 
 }  // namespace

@@ -9,8 +9,8 @@ TEST_CASE("welcome: four languages, service information and staff, all touch-siz
     test::KioskFixture f;
     auto& k = *f.kiosk;
     CHECK(k.screen() == ScreenId::Welcome);
-    for (const char* key : {"welcome.lang.es", "welcome.lang.en", "welcome.lang.pt", "welcome.lang.ht", "welcome.services",
-                            "welcome.staff", "welcome.size.0", "welcome.size.1", "welcome.size.2"})
+    for (const char* key : {"welcome.lang.es", "welcome.lang.en", "welcome.lang.pt", "welcome.lang.ht",
+                            "welcome.services", "welcome.staff", "welcome.size.0", "welcome.size.1", "welcome.size.2"})
         CHECK_MESSAGE(k.has(key), key);
     CHECK(k.smallTargets().empty());
     CHECK(k.duplicateIds().empty());

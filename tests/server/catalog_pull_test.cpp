@@ -5,14 +5,14 @@
 #include <doctest/doctest.h>
 
 #include <condition_variable>
-#include <mutex>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "storage/catalog_store.hpp"
+#include "storage/catalog/catalog_store.hpp"
 #include "sync/catalog_pull.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/http_server_channel.hpp"

@@ -48,13 +48,16 @@ struct Fixture {
     httplib::Result postJson(const std::string& path, const std::string& body, const httplib::Headers& headers = {}) {
         return client().Post(path, headers, body, "application/json");
     }
-    httplib::Result pushRaw(const std::string& body, const std::string& token) {
-        return client().Post("/v1/push", bearer(token), body, "application/octet-stream");
+    // `sealed` signed by the fixture's device (so what is checked is what is inside), with `token`.
+    httplib::Result pushRaw(const std::string& sealed, const std::string& token) {
+        return client().Post("/v1/push", bearer(token), signedBody(device, sealed), "application/octet-stream");
     }
 };
 
-std::string enrollBody(const std::string& code, const std::string& id, const std::string& key) {
-    return json{{"code", code}, {"device_id", id}, {"device_public_key", key}}.dump();
+std::string enrollBody(const std::string& code, const std::string& id, const std::string& key,
+                       const std::string& signingKey = base64(sync::SigningKeyPair::generate().publicKey)) {
+    return json{{"code", code}, {"device_id", id}, {"device_public_key", key}, {"device_signing_key", signingKey}}
+        .dump();
 }
 
 }  // namespace
@@ -79,7 +82,11 @@ TEST_CASE("enrollment refuses malformed, truncated, mistyped and incomplete requ
         json{{"code", code}, {"device_id", id}}.dump(),              // no key
         json{{"code", code}, {"device_id", id}, {"device_public_key", nullptr}}.dump(),
         enrollBody(code, id, "!!not base64!!"),
-        enrollBody(code, id, base64(std::string(31, 'k'))),  // 31 bytes
+        enrollBody(code, id, base64(std::string(31, 'k'))),                          // 31 bytes
+        json{{"code", code}, {"device_id", id}, {"device_public_key", key}}.dump(),  // no signing key
+        enrollBody(code, id, key, base64(std::string(31, 's'))),
+        enrollBody(code, id, key, base64(std::string(64, 's'))),  // a secret key's size, not a public key's
+        enrollBody(code, id, key, "!!not base64!!"),
         enrollBody(code, "NOT-A-UUID", key),
         enrollBody(code, id, key) + " trailing",
         json{{"code", code}, {"device_id", id}, {"device_public_key", key}, {"office", 3}}.dump(),
@@ -179,7 +186,7 @@ TEST_CASE("bodies over 4 MiB are refused with too_large by every POST endpoint")
     f.http = std::make_unique<httplib::Client>(f.server.client());  // a fresh connection
     f.unchanged();
     // A small chunked body is read whole.
-    const std::string good = sealBatch(std::vector{personPut(f.device, "Ana")}, f.key);
+    const std::string good = signedBody(f.device, sealBatch(std::vector{personPut(f.device, "Ana")}, f.key));
     auto small = f.client().Post(
         "/v1/push", bearer(f.device.token),
         [&](std::size_t offset, httplib::DataSink& sink) {

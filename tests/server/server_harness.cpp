@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "storage/clock.hpp"
-#include "storage/ids.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/records/ids.hpp"
 #include "sync/server/child_process.hpp"
 
 namespace chasqui::test {
@@ -130,7 +130,11 @@ Device enrollDevice(httplib::Client& client, const fs::path& dataDir, const std:
     d.id = newId();
     d.code = trimmed(code.out);
     d.keys = sync::BoxKeyPair::generate();
-    const json request = {{"code", d.code}, {"device_id", d.id}, {"device_public_key", base64(d.keys.publicKey)}};
+    d.signing = sync::SigningKeyPair::generate();
+    const json request = {{"code", d.code},
+                          {"device_id", d.id},
+                          {"device_public_key", base64(d.keys.publicKey)},
+                          {"device_signing_key", base64(d.signing.publicKey)}};
     auto r = client.Post("/v1/enroll", request.dump(), "application/json");
     if (!r || r->status != 200)
         throw std::runtime_error("enrollment failed: " + (r ? r->body : std::string("no answer")));
@@ -214,8 +218,18 @@ std::vector<std::string> PushOutcome::codes() const {
     return out;
 }
 
+std::string signedBody(const Device& device, const std::string& sealed) {
+    auto body = sync::signBatch(sealed, device.id, device.signing.secretKey);
+    if (!body) throw std::runtime_error(body.error().message);
+    return *body;
+}
+
 PushOutcome push(httplib::Client& client, const Device& device, const std::string& sealed) {
-    auto r = client.Post("/v1/push", bearer(device.token), sealed, "application/octet-stream");
+    return pushBody(client, device, signedBody(device, sealed));
+}
+
+PushOutcome pushBody(httplib::Client& client, const Device& device, const std::string& body) {
+    auto r = client.Post("/v1/push", bearer(device.token), body, "application/octet-stream");
     if (!r) throw std::runtime_error("push got no answer: " + httplib::to_string(r.error()));
     return {r->status, json::parse(r->body, nullptr, false)};
 }

@@ -19,6 +19,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "sync/batch_signature.hpp"
 #include "sync/change_codec.hpp"
 #include "sync/sealed_box.hpp"
 #include "tests/support/test_store.hpp"
@@ -49,6 +50,7 @@ public:
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     int port() const { return m_port; }
+    pid_t pid() const { return m_pid; }  // for /proc/PID (memory peaks)
     // A plain HTTP client that sends Chasqui-Protocol: 1 on every request.
     httplib::Client client() const;
     // Sends `signal` and waits for the process: its exit code, or 128 + the
@@ -71,6 +73,7 @@ struct Device {
     std::string code;  // the enrollment code it used (to look for it in logs)
     int number = 0;
     sync::BoxKeyPair keys;
+    sync::SigningKeyPair signing;  // sent at enrollment; signs its pushes
 };
 
 std::string base64(std::string_view raw);
@@ -96,14 +99,19 @@ std::string sealText(const std::string& plaintext, const std::string& key);
 
 struct PushOutcome {
     int status = 0;
-    nlohmann::json body;  // {"applied", "duplicates", "quarantined": [...]} or {"error": ...}
+    nlohmann::json body;     // {"applied", "duplicates", "quarantined": [...]} or {"error": ...}
     int applied() const;     // -1 when the answer has no count
     int duplicates() const;  // -1 when the answer has no count
     // Of the quarantined changes, in batch order.
     std::vector<std::string> quarantinedIds() const;
     std::vector<std::string> codes() const;
 };
+// The push body of `sealed`, signed by `device` (sync/batch_signature.hpp).
+std::string signedBody(const Device& device, const std::string& sealed);
+// Signs `sealed` with the device's key and pushes it with its token.
 PushOutcome push(httplib::Client& client, const Device& device, const std::string& sealed);
+// Pushes `body` as it is, with the device's token.
+PushOutcome pushBody(httplib::Client& client, const Device& device, const std::string& body);
 
 struct PulledPage {
     int status = 0;

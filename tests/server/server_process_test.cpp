@@ -16,8 +16,8 @@
 
 #include <fmt/format.h>
 
-#include "storage/catalog_import.hpp"
-#include "storage/clock.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/catalog/catalog_import.hpp"
 #include "tests/server/server_harness.hpp"
 
 using namespace chasqui;
@@ -74,7 +74,10 @@ TEST_CASE("a device enrolls with a code from enroll-code, and a code works only 
 
     const auto keys = sync::BoxKeyPair::generate();
     const std::string id = newId();
-    json request = {{"code", text}, {"device_id", id}, {"device_public_key", base64(keys.publicKey)}};
+    json request = {{"code", text},
+                    {"device_id", id},
+                    {"device_public_key", base64(keys.publicKey)},
+                    {"device_signing_key", base64(sync::SigningKeyPair::generate().publicKey)}};
     auto r = f.client().Post("/v1/enroll", request.dump(), "application/json");
     REQUIRE(r);
     REQUIRE(r->status == 200);
@@ -329,8 +332,10 @@ TEST_CASE("admin API: enrollment codes, devices and status with the admin token"
     REQUIRE(code->status == 200);
     const auto keys = sync::BoxKeyPair::generate();
     const std::string id = newId();
-    const json request = {
-        {"code", json::parse(code->body)["code"]}, {"device_id", id}, {"device_public_key", base64(keys.publicKey)}};
+    const json request = {{"code", json::parse(code->body)["code"]},
+                          {"device_id", id},
+                          {"device_public_key", base64(keys.publicKey)},
+                          {"device_signing_key", base64(sync::SigningKeyPair::generate().publicKey)}};
     auto enrolled = f.client().Post("/v1/enroll", request.dump(), "application/json");
     REQUIRE(enrolled);
     CHECK(enrolled->status == 200);

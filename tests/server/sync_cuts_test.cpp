@@ -18,7 +18,7 @@
 #include <fmt/format.h>
 
 #include "storage/demo/demo_population.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/records/person_repository.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/http_server_channel.hpp"
 #include "tests/server/sync_e2e_fixture.hpp"
@@ -113,8 +113,9 @@ CutReport syncThroughCuts(Kiosk& kiosk, const Server& server, FaultProxy& proxy,
         sync::CurlTransport transport;
         sync::HttpServerChannel http(transport, proxy.url(), kiosk.token());
         MeteredChannel metered(http);
-        auto clean = sync::syncNow(kiosk.store(), metered,
-                                   {.pushBatch = limits.pushBatch, .pullPage = limits.pullPage, .maxRounds = kRequestsPerConnection});
+        auto clean = sync::syncNow(
+            kiosk.store(), metered,
+            {.pushBatch = limits.pushBatch, .pullPage = limits.pullPage, .maxRounds = kRequestsPerConnection});
         REQUIRE_MESSAGE(clean.has_value(), (clean ? std::string() : clean.error().message));
         report.spanUp = upperMedian(metered.up);
         // One answer's worth: the server may close a connection after any
@@ -163,8 +164,10 @@ CutReport syncThroughCuts(Kiosk& kiosk, const Server& server, FaultProxy& proxy,
         ++report.cutFailures;
         // A cut link is "no connection" for the kiosk, whatever byte it hit
         // (BadResponse is still counted apart, should a cut ever surface as one).
-        if (result.error().code == sync::SyncErrorCode::BadResponse) ++report.cutInHeaders;
-        else CHECK(result.error().code == sync::SyncErrorCode::Offline);
+        if (result.error().code == sync::SyncErrorCode::BadResponse)
+            ++report.cutInHeaders;
+        else
+            CHECK(result.error().code == sync::SyncErrorCode::Offline);
         if (server.changes() - serverBefore > kiosk.ackedCount()) ++report.lostAnswers;
     }
     proxy.setFaults({});
@@ -174,159 +177,161 @@ CutReport syncThroughCuts(Kiosk& kiosk, const Server& server, FaultProxy& proxy,
 }  // namespace
 
 TEST_SUITE("sync_e2e") {
+    TEST_CASE("cut at random bytes again and again, every change arrives exactly once") {
+        const auto seed = e2eSeed();
+        CAPTURE(seed);
+        std::mt19937_64 rng(seed);
+        const int cuts = envInt("CHASQUI_E2E_CUTS", 30);
+        CAPTURE(cuts);
 
-TEST_CASE("cut at random bytes again and again, every change arrives exactly once") {
-    const auto seed = e2eSeed();
-    CAPTURE(seed);
-    std::mt19937_64 rng(seed);
-    const int cuts = envInt("CHASQUI_E2E_CUTS", 30);
-    CAPTURE(cuts);
+        Server server;
+        Kiosk k1("ana.admin", "Ana Admin");
+        Kiosk k2("beto.admin", "Beto Admin");
+        k1.enroll(server);
+        k2.enroll(server);
+        storage::demo::DemoOptions demo;
+        demo.persons = 300;
+        auto counts = storage::demo::generateDemoPopulation(k1.store(), demo);
+        REQUIRE(counts.has_value());
+        REQUIRE(counts->persons == 300);
+        const std::int64_t k1Changes = k1.changeCount();
+        const std::int64_t k2Changes = k2.changeCount();
+        CAPTURE(k1Changes);
 
-    Server server;
-    Kiosk k1("ana.admin", "Ana Admin");
-    Kiosk k2("beto.admin", "Beto Admin");
-    k1.enroll(server);
-    k2.enroll(server);
-    storage::demo::DemoOptions demo;
-    demo.persons = 300;
-    auto counts = storage::demo::generateDemoPopulation(k1.store(), demo);
-    REQUIRE(counts.has_value());
-    REQUIRE(counts->persons == 300);
-    const std::int64_t k1Changes = k1.changeCount();
-    const std::int64_t k2Changes = k2.changeCount();
-    CAPTURE(k1Changes);
+        FaultProxy proxy(server.port());
 
-    FaultProxy proxy(server.port());
-
-    const CutReport up = syncThroughCuts(k1, server, proxy, cuts, rng);
-    INFO("kiosk 1: " << up.attempts << " attempts, " << up.cutFailures << " broken off by a cut (" << up.cutInHeaders
-                     << " inside headers), " << up.cutSurvived << " survived a cut, " << up.lostAnswers
-                     << " lost answers; cut spans " << up.spanUp << " up / " << up.spanDown << " down");
-    REQUIRE(up.completed);
-    CHECK(up.healedFailures == 0);
-    if (cuts >= 10) {
-        CHECK(up.cutFailures >= std::min(cuts, 20) / 2);
-        // Answers were lost after the server had applied the batch: the retries
-        // must have been recognised as duplicates, not applied twice.
-        CHECK(up.lostAnswers > 0);
-    }
-    CHECK(up.summary.quarantined == 0);
-    CHECK(k1.pending() == 0);
-    CHECK(k1.ackedCount() == k1Changes);
-    json status = server.status();
-    CHECK(status.at("changes").get<std::int64_t>() == k1Changes);
-    CHECK(status.at("quarantined").get<std::int64_t>() == 0);
-    CHECK(status.at("conflicts").get<std::int64_t>() == 0);
-
-    const CutReport down = syncThroughCuts(k2, server, proxy, cuts, rng);
-    INFO("kiosk 2: " << down.attempts << " attempts, " << down.cutFailures << " broken off by a cut ("
-                     << down.cutInHeaders << " inside headers), " << down.cutSurvived << " survived a cut; cut spans "
-                     << down.spanUp << " up / " << down.spanDown << " down");
-    REQUIRE(down.completed);
-    CHECK(down.healedFailures == 0);
-    if (cuts >= 10) CHECK(down.cutFailures >= std::min(cuts, 20) / 2);
-    CHECK(down.summary.quarantined == 0);
-    CHECK(down.summary.rejected == 0);
-    CHECK(k2.pending() == 0);
-    status = server.status();
-    CHECK(status.at("changes").get<std::int64_t>() == k1Changes + k2Changes);
-    CHECK(status.at("quarantined").get<std::int64_t>() == 0);
-
-    // Kiosk 2 holds exactly kiosk 1's records: same ids, same values.
-    CHECK(k1.scalar("SELECT count(*) FROM persons") == 300);
-    CHECK(k1.scalar("SELECT count(*) FROM cases") > 0);
-    CHECK(k1.scalar("SELECT count(*) FROM assistance") > 0);
-    CHECK(k1.scalar("SELECT count(*) FROM referrals") > 0);
-    for (const std::string entity : {"person", "household", "case", "assistance", "referral", "referral_status", "note"}) {
-        CAPTURE(entity);
-        const Rows expected = rowsOf(k1.db(), entity);
-        const Rows actual = rowsOf(k2.db(), entity);
-        const std::string diff = firstDifference(entity, expected, actual);
-        CHECK_MESSAGE(diff.empty(), diff);
-    }
-    CHECK(k2.scalar("SELECT count(*) FROM conflicts") == 0);
-
-    // Kiosk 1 then receives kiosk 2's own records, and nothing moves twice.
-    const sync::SyncSummary back = k1.syncDirect(server);
-    CHECK(back.pushed == 0);
-    CHECK(back.pulled == k2Changes);
-    CHECK(back.rejected == 0);
-    const sync::SyncSummary again = k2.syncDirect(server);
-    CHECK(again.pushed == 0);
-    CHECK(again.pulled == 0);
-    CHECK(server.changes() == k1Changes + k2Changes);
-}
-
-// When the connection closed inside the response's header block before a
-// Content-Length header arrived, libcurl 7.88 ended the transfer with CURLE_OK
-// (the body of a response without a length runs to the close), and
-// CurlTransport::send returned it as a complete answer with an empty body.
-// cpp-httplib sends its headers in name order, so Chasqui-More and
-// Chasqui-Next-Cursor come before Content-Length: a cut right after the cursor
-// line gave HttpServerChannel::pull a "page" with a valid next cursor and no
-// content. CurlTransport now refuses an answer whose headers did not end.
-TEST_CASE("an answer cut inside its header block is an error, not an answer") {
-    Server server;
-    Kiosk k1("ana.admin", "Ana Admin");
-    Kiosk k2("beto.admin", "Beto Admin");
-    k1.enroll(server);
-    k2.enroll(server);
-    k2.syncDirect(server);  // nothing left to push: its next sync starts with a pull
-    auto person = storage::PersonRepository(k1.store()).add(samplePerson());
-    REQUIRE(person.has_value());
-    k1.syncDirect(server);
-    auto cursor = k2.db().prepare("SELECT value FROM meta WHERE key = 'pull_cursor'");
-    REQUIRE(cursor.has_value());
-    auto row = cursor->step();
-    REQUIRE(row.has_value());
-    const std::string pullCursor = *row ? cursor->text(0) : std::string();
-    cursor->reset();
-
-    // The answer k2's next pull gets, measured clean: header block = wire bytes - body.
-    FaultProxy proxy(server.port());
-    const sync::HttpRequest pullRequest{
-        "GET",
-        proxy.url() + "/v1/pull?limit=25" + (pullCursor.empty() ? std::string() : "&cursor=" + pullCursor),
-        {{"Chasqui-Protocol", "1"}, {"Authorization", "Bearer " + k2.token()}},
-        {}};
-    std::uint64_t headerBytes = 0;
-    {
-        sync::CurlTransport transport;
-        auto clean = transport.send(pullRequest);
-        REQUIRE(clean.has_value());
-        REQUIRE(clean->status == 200);
-        REQUIRE_FALSE(clean->header("Chasqui-Next-Cursor").empty());
-        REQUIRE_FALSE(clean->body.empty());
-        headerBytes = clean->bytesReceived - std::stoull(clean->header("Content-Length"));
-        CHECK(clean->bytesReceived == proxy.stats().bytesDownstream);
-    }
-    CAPTURE(headerBytes);
-
-    // Every cut point in the header block: none may come back as an answer.
-    std::vector<std::uint64_t> passedOff;
-    for (std::uint64_t n = 0; n <= headerBytes; ++n) {
-        proxy.setFaults(Faults{.cutDownstreamAfter = n});
-        sync::CurlTransport transport;
-        auto cut = transport.send(pullRequest);
-        if (!cut) {
-            CHECK_MESSAGE(cut.error().code == sync::SyncErrorCode::Offline,
-                          "cut after " << n << ": " << cut.error().message);
-            continue;
+        const CutReport up = syncThroughCuts(k1, server, proxy, cuts, rng);
+        INFO("kiosk 1: " << up.attempts << " attempts, " << up.cutFailures << " broken off by a cut ("
+                         << up.cutInHeaders << " inside headers), " << up.cutSurvived << " survived a cut, "
+                         << up.lostAnswers << " lost answers; cut spans " << up.spanUp << " up / " << up.spanDown
+                         << " down");
+        REQUIRE(up.completed);
+        CHECK(up.healedFailures == 0);
+        if (cuts >= 10) {
+            CHECK(up.cutFailures >= std::min(cuts, 20) / 2);
+            // Answers were lost after the server had applied the batch: the retries
+            // must have been recognised as duplicates, not applied twice.
+            CHECK(up.lostAnswers > 0);
         }
-        passedOff.push_back(n);
-    }
-    CHECK_MESSAGE(passedOff.empty(), passedOff.size() << " cut points in the header block came back as a complete answer, "
-                                                      << "from byte " << (passedOff.empty() ? 0 : passedOff.front())
-                                                      << " to " << (passedOff.empty() ? 0 : passedOff.back()));
+        CHECK(up.summary.quarantined == 0);
+        CHECK(k1.pending() == 0);
+        CHECK(k1.ackedCount() == k1Changes);
+        json status = server.status();
+        CHECK(status.at("changes").get<std::int64_t>() == k1Changes);
+        CHECK(status.at("quarantined").get<std::int64_t>() == 0);
+        CHECK(status.at("conflicts").get<std::int64_t>() == 0);
 
-    // After all those cuts, a sync on a healed link brings the page.
-    proxy.setFaults({});
-    sync::CurlTransport transport;
-    sync::HttpServerChannel channel(transport, proxy.url(), k2.token());
-    auto healed = sync::syncNow(k2.store(), channel, {.pushBatch = 25, .pullPage = 25});
-    REQUIRE(healed.has_value());
-    CHECK(healed->rejected == 0);
-    CHECK(k2.scalar(fmt::format("SELECT count(*) FROM persons WHERE id = '{}'", person->id)) == 1);
-}
+        const CutReport down = syncThroughCuts(k2, server, proxy, cuts, rng);
+        INFO("kiosk 2: " << down.attempts << " attempts, " << down.cutFailures << " broken off by a cut ("
+                         << down.cutInHeaders << " inside headers), " << down.cutSurvived
+                         << " survived a cut; cut spans " << down.spanUp << " up / " << down.spanDown << " down");
+        REQUIRE(down.completed);
+        CHECK(down.healedFailures == 0);
+        if (cuts >= 10) CHECK(down.cutFailures >= std::min(cuts, 20) / 2);
+        CHECK(down.summary.quarantined == 0);
+        CHECK(down.summary.rejected == 0);
+        CHECK(k2.pending() == 0);
+        status = server.status();
+        CHECK(status.at("changes").get<std::int64_t>() == k1Changes + k2Changes);
+        CHECK(status.at("quarantined").get<std::int64_t>() == 0);
+
+        // Kiosk 2 holds exactly kiosk 1's records: same ids, same values.
+        CHECK(k1.scalar("SELECT count(*) FROM persons") == 300);
+        CHECK(k1.scalar("SELECT count(*) FROM cases") > 0);
+        CHECK(k1.scalar("SELECT count(*) FROM assistance") > 0);
+        CHECK(k1.scalar("SELECT count(*) FROM referrals") > 0);
+        for (const std::string entity :
+             {"person", "household", "case", "assistance", "referral", "referral_status", "note"}) {
+            CAPTURE(entity);
+            const Rows expected = rowsOf(k1.db(), entity);
+            const Rows actual = rowsOf(k2.db(), entity);
+            const std::string diff = firstDifference(entity, expected, actual);
+            CHECK_MESSAGE(diff.empty(), diff);
+        }
+        CHECK(k2.scalar("SELECT count(*) FROM conflicts") == 0);
+
+        // Kiosk 1 then receives kiosk 2's own records, and nothing moves twice.
+        const sync::SyncSummary back = k1.syncDirect(server);
+        CHECK(back.pushed == 0);
+        CHECK(back.pulled == k2Changes);
+        CHECK(back.rejected == 0);
+        const sync::SyncSummary again = k2.syncDirect(server);
+        CHECK(again.pushed == 0);
+        CHECK(again.pulled == 0);
+        CHECK(server.changes() == k1Changes + k2Changes);
+    }
+
+    // When the connection closed inside the response's header block before a
+    // Content-Length header arrived, libcurl 7.88 ended the transfer with CURLE_OK
+    // (the body of a response without a length runs to the close), and
+    // CurlTransport::send returned it as a complete answer with an empty body.
+    // cpp-httplib sends its headers in name order, so Chasqui-More and
+    // Chasqui-Next-Cursor come before Content-Length: a cut right after the cursor
+    // line gave HttpServerChannel::pull a "page" with a valid next cursor and no
+    // content. CurlTransport now refuses an answer whose headers did not end.
+    TEST_CASE("an answer cut inside its header block is an error, not an answer") {
+        Server server;
+        Kiosk k1("ana.admin", "Ana Admin");
+        Kiosk k2("beto.admin", "Beto Admin");
+        k1.enroll(server);
+        k2.enroll(server);
+        k2.syncDirect(server);  // nothing left to push: its next sync starts with a pull
+        auto person = storage::PersonRepository(k1.store()).add(samplePerson());
+        REQUIRE(person.has_value());
+        k1.syncDirect(server);
+        auto cursor = k2.db().prepare("SELECT value FROM meta WHERE key = 'pull_cursor'");
+        REQUIRE(cursor.has_value());
+        auto row = cursor->step();
+        REQUIRE(row.has_value());
+        const std::string pullCursor = *row ? cursor->text(0) : std::string();
+        cursor->reset();
+
+        // The answer k2's next pull gets, measured clean: header block = wire bytes - body.
+        FaultProxy proxy(server.port());
+        const sync::HttpRequest pullRequest{
+            "GET",
+            proxy.url() + "/v1/pull?limit=25" + (pullCursor.empty() ? std::string() : "&cursor=" + pullCursor),
+            {{"Chasqui-Protocol", "1"}, {"Authorization", "Bearer " + k2.token()}},
+            {}};
+        std::uint64_t headerBytes = 0;
+        {
+            sync::CurlTransport transport;
+            auto clean = transport.send(pullRequest);
+            REQUIRE(clean.has_value());
+            REQUIRE(clean->status == 200);
+            REQUIRE_FALSE(clean->header("Chasqui-Next-Cursor").empty());
+            REQUIRE_FALSE(clean->body.empty());
+            headerBytes = clean->bytesReceived - std::stoull(clean->header("Content-Length"));
+            CHECK(clean->bytesReceived == proxy.stats().bytesDownstream);
+        }
+        CAPTURE(headerBytes);
+
+        // Every cut point in the header block: none may come back as an answer.
+        std::vector<std::uint64_t> passedOff;
+        for (std::uint64_t n = 0; n <= headerBytes; ++n) {
+            proxy.setFaults(Faults{.cutDownstreamAfter = n});
+            sync::CurlTransport transport;
+            auto cut = transport.send(pullRequest);
+            if (!cut) {
+                CHECK_MESSAGE(cut.error().code == sync::SyncErrorCode::Offline,
+                              "cut after " << n << ": " << cut.error().message);
+                continue;
+            }
+            passedOff.push_back(n);
+        }
+        CHECK_MESSAGE(passedOff.empty(), passedOff.size()
+                                             << " cut points in the header block came back as a complete answer, "
+                                             << "from byte " << (passedOff.empty() ? 0 : passedOff.front()) << " to "
+                                             << (passedOff.empty() ? 0 : passedOff.back()));
+
+        // After all those cuts, a sync on a healed link brings the page.
+        proxy.setFaults({});
+        sync::CurlTransport transport;
+        sync::HttpServerChannel channel(transport, proxy.url(), k2.token());
+        auto healed = sync::syncNow(k2.store(), channel, {.pushBatch = 25, .pullPage = 25});
+        REQUIRE(healed.has_value());
+        CHECK(healed->rejected == 0);
+        CHECK(k2.scalar(fmt::format("SELECT count(*) FROM persons WHERE id = '{}'", person->id)) == 1);
+    }
 
 }  // TEST_SUITE

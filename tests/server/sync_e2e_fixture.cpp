@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "storage/record_writer.hpp"
+#include "storage/records/record_writer.hpp"
 #include "sync/change_codec.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/http_server_channel.hpp"
@@ -29,7 +29,9 @@ std::mt19937_64::result_type e2eSeed() {
     return std::random_device{}();
 }
 
-std::string Server::url() const { return fmt::format("http://127.0.0.1:{}", process.port()); }
+std::string Server::url() const {
+    return fmt::format("http://127.0.0.1:{}", process.port());
+}
 
 json Server::status() const {
     httplib::Client client = process.client();
@@ -60,7 +62,7 @@ Kiosk::Kiosk(std::string login, const std::string& adminName, std::string office
 void Kiosk::enroll(const Server& server) {
     sync::CurlTransport transport;
     sync::HttpServerChannel channel(transport, server.url());
-    auto publicKey = sync::devicePublicKey(*m_store);
+    auto publicKey = sync::devicePublicKeys(*m_store);
     REQUIRE(publicKey.has_value());
     auto answer = channel.enroll(server.code(m_office), deviceId(), *publicKey, m_office);
     REQUIRE_MESSAGE(answer.has_value(), (answer ? std::string() : answer.error().message));
@@ -124,7 +126,8 @@ std::string firstDifference(std::string_view entity, const Rows& expected, const
                                    expected[r][c], actual[r][c]);
         }
     }
-    if (expected.size() != actual.size()) return fmt::format("{} rows expected, {} found", expected.size(), actual.size());
+    if (expected.size() != actual.size())
+        return fmt::format("{} rows expected, {} found", expected.size(), actual.size());
     return {};
 }
 

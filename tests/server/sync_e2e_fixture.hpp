@@ -16,8 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/clock.hpp"
-#include "storage/personal_store.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/db/personal_store.hpp"
 #include "sync/kiosk_sync.hpp"
 #include "tests/server/server_harness.hpp"
 

@@ -62,69 +62,68 @@ private:
 }  // namespace
 
 TEST_SUITE("sync_e2e") {
+    TEST_CASE("a stalled link gives up in plain words within bounds, and the next sync completes") {
+        Server server;
+        Kiosk k1("ana.admin", "Ana Admin");
+        k1.enroll(server);
+        storage::demo::DemoOptions demo;
+        demo.persons = 20;
+        REQUIRE(storage::demo::generateDemoPopulation(k1.store(), demo).has_value());
+        const std::int64_t total = k1.changeCount();
+        REQUIRE(total > 25);
 
-TEST_CASE("a stalled link gives up in plain words within bounds, and the next sync completes") {
-    Server server;
-    Kiosk k1("ana.admin", "Ana Admin");
-    k1.enroll(server);
-    storage::demo::DemoOptions demo;
-    demo.persons = 20;
-    REQUIRE(storage::demo::generateDemoPopulation(k1.store(), demo).has_value());
-    const std::int64_t total = k1.changeCount();
-    REQUIRE(total > 25);
+        // The first answer (to the first push, already applied by the server) stops
+        // after 60 bytes, inside its header block: a push answer is small now.
+        FaultProxy proxy(server.port(), Faults{.stallDownstreamAfter = 60});
+        sync::CurlTransport transport(sync::CurlOptions{.lowSpeedLimitBytes = 1, .lowSpeedTimeS = 1});
+        sync::HttpServerChannel channel(transport, proxy.url(), k1.token());
+        const sync::SyncLimits limits{.pushBatch = 25, .pullPage = 25};
+        const auto start = SteadyClock::now();
+        auto stalled = sync::syncNow(k1.store(), channel, limits);
+        const double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
+        REQUIRE_FALSE(stalled.has_value());
+        INFO(std::string(sync::syncErrorCodeName(stalled.error().code)) << ": " << stalled.error().message);
+        CHECK(stalled.error().code == sync::SyncErrorCode::Timeout);
+        CHECK_FALSE(stalled.error().message.empty());
+        CHECK(has(stalled.error().message, "server"));
+        // libcurl judges speed over a ~5 s window: about 6 s here, far below the defaults.
+        CHECK(seconds < 30.0);
+        CHECK(k1.ackedCount() == 0);
 
-    // The first answer (to the first push, already applied by the server) stops
-    // after 60 bytes, inside its header block: a push answer is small now.
-    FaultProxy proxy(server.port(), Faults{.stallDownstreamAfter = 60});
-    sync::CurlTransport transport(sync::CurlOptions{.lowSpeedLimitBytes = 1, .lowSpeedTimeS = 1});
-    sync::HttpServerChannel channel(transport, proxy.url(), k1.token());
-    const sync::SyncLimits limits{.pushBatch = 25, .pullPage = 25};
-    const auto start = SteadyClock::now();
-    auto stalled = sync::syncNow(k1.store(), channel, limits);
-    const double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
-    REQUIRE_FALSE(stalled.has_value());
-    INFO(std::string(sync::syncErrorCodeName(stalled.error().code)) << ": " << stalled.error().message);
-    CHECK(stalled.error().code == sync::SyncErrorCode::Timeout);
-    CHECK_FALSE(stalled.error().message.empty());
-    CHECK(has(stalled.error().message, "server"));
-    // libcurl judges speed over a ~5 s window: about 6 s here, far below the defaults.
-    CHECK(seconds < 30.0);
-    CHECK(k1.ackedCount() == 0);
+        proxy.setFaults({});
+        auto healed = sync::syncNow(k1.store(), channel, limits);
+        REQUIRE_MESSAGE(healed.has_value(), (healed ? std::string() : healed.error().message));
+        CHECK(healed->duplicates == 25);  // the batch whose answer stalled
+        CHECK(healed->pushed == total - 25);
+        CHECK(healed->quarantined == 0);
+        CHECK(k1.pending() == 0);
+        CHECK(server.changes() == total);
+    }
 
-    proxy.setFaults({});
-    auto healed = sync::syncNow(k1.store(), channel, limits);
-    REQUIRE_MESSAGE(healed.has_value(), (healed ? std::string() : healed.error().message));
-    CHECK(healed->duplicates == 25);  // the batch whose answer stalled
-    CHECK(healed->pushed == total - 25);
-    CHECK(healed->quarantined == 0);
-    CHECK(k1.pending() == 0);
-    CHECK(server.changes() == total);
-}
+    TEST_CASE("a captive portal's 200 is recognised and acknowledges nothing") {
+        CaptivePortal portal;
+        sync::CurlTransport transport;
+        sync::HttpServerChannel channel(transport, portal.url(), "some-token");
+        auto health = channel.health();
+        REQUIRE_FALSE(health.has_value());
+        CHECK(health.error().code == sync::SyncErrorCode::CaptivePortal);
+        CHECK(has(health.error().message, "login page"));
 
-TEST_CASE("a captive portal's 200 is recognised and acknowledges nothing") {
-    CaptivePortal portal;
-    sync::CurlTransport transport;
-    sync::HttpServerChannel channel(transport, portal.url(), "some-token");
-    auto health = channel.health();
-    REQUIRE_FALSE(health.has_value());
-    CHECK(health.error().code == sync::SyncErrorCode::CaptivePortal);
-    CHECK(has(health.error().message, "login page"));
+        Kiosk kiosk("ana.admin", "Ana Admin");
+        auto devicePk = sync::devicePublicKeys(kiosk.store());
+        REQUIRE(devicePk.has_value());
+        auto enrolled = channel.enroll("ABCDE-FGHJK", kiosk.deviceId(), *devicePk, "TUM");
+        REQUIRE_FALSE(enrolled.has_value());
+        CHECK(enrolled.error().code == sync::SyncErrorCode::BadResponse);
 
-    Kiosk kiosk("ana.admin", "Ana Admin");
-    auto devicePk = sync::devicePublicKey(kiosk.store());
-    REQUIRE(devicePk.has_value());
-    auto enrolled = channel.enroll("ABCDE-FGHJK", kiosk.deviceId(), *devicePk, "TUM");
-    REQUIRE_FALSE(enrolled.has_value());
-    CHECK(enrolled.error().code == sync::SyncErrorCode::BadResponse);
-
-    // A kiosk that believes it is enrolled: the portal's page is no acknowledgement.
-    REQUIRE(sync::setServerPublicKey(kiosk.store(), sync::BoxKeyPair::generate().publicKey).has_value());
-    const std::int64_t pending = kiosk.pending();
-    REQUIRE(pending > 0);
-    auto synced = sync::syncNow(kiosk.store(), channel);
-    REQUIRE_FALSE(synced.has_value());
-    CHECK(synced.error().code == sync::SyncErrorCode::BadResponse);
-    CHECK(kiosk.pending() == pending);
-}
+        // A kiosk that believes it is enrolled: the portal's page is no acknowledgement.
+        REQUIRE(sync::setServerPublicKey(kiosk.store(), sync::BoxKeyPair::generate().publicKey).has_value());
+        const std::int64_t pending = kiosk.pending();
+        REQUIRE(pending > 0);
+        auto synced = sync::syncNow(kiosk.store(), channel);
+        REQUIRE_FALSE(synced.has_value());
+        CHECK(synced.error().code == sync::SyncErrorCode::BadResponse);
+        CHECK(kiosk.pending() == pending);
+    }
 
 }  // TEST_SUITE

@@ -1,9 +1,9 @@
 // The audit log is hash-chained: changed, removed and cut-off entries are detected.
 #include <doctest/doctest.h>
 
-#include "storage/audit_log.hpp"
-#include "storage/integrity.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/records/audit_log.hpp"
+#include "storage/records/integrity.hpp"
+#include "storage/records/person_repository.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;
@@ -71,7 +71,9 @@ TEST_CASE("a recomputed hash without its successor's link is still detected") {
 TEST_CASE("a record without its change record is reported by the integrity check") {
     test::TestStore t;
     addPeople(t, 2);
-    REQUIRE(t->db().exec("DELETE FROM changes WHERE entity = 'person' AND seq = (SELECT max(seq) FROM changes WHERE entity = 'person')"));
+    REQUIRE(
+        t->db().exec("DELETE FROM changes WHERE entity = 'person' AND seq = (SELECT max(seq) FROM changes WHERE entity "
+                     "= 'person')"));
     auto report = checkIntegrity(*t.store);
     REQUIRE(report);
     CHECK(report->recordsWithoutChange == 1);

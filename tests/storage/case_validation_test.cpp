@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "storage/case_repository.hpp"
-#include "storage/error.hpp"
-#include "storage/model.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/base/error.hpp"
+#include "storage/base/model.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/person_repository.hpp"
 #include "tests/storage/validation_support.hpp"
 #include "tests/support/test_store.hpp"
 
@@ -119,7 +119,11 @@ TEST_CASE("CaseRepository::open refuses invalid cases and writes nothing") {
         {"priority: unknown code", [](Case& c) { c.priority = "urgent"; }, "priority"},
         {"vulnerabilities: unknown code", [](Case& c) { c.vulnerabilities = {"poverty"}; }, "vulnerabilities"},
         {"needs: unknown sector", [](Case& c) { c.needs = {"food"}; }, "needs"},
-        {"needs: listed twice", [](Case& c) { c.needs = {"health", "health"}; }, "needs"},
+        {"needs: listed twice",
+         [](Case& c) {
+             c.needs = {"health", "health"};
+         },
+         "needs"},
         {"opened date: tomorrow", [](Case& c) { c.openedDate = "2025-06-16"; }, "opened_date"},
         {"opened date: 2025-02-30", [](Case& c) { c.openedDate = "2025-02-30"; }, "opened_date"},
         {"opened date: written 15/06/2025", [](Case& c) { c.openedDate = "15/06/2025"; }, "opened_date"},
@@ -176,7 +180,8 @@ TEST_CASE("CaseRepository::recordAssistance refuses invalid assistance and write
         {"type: empty", [](Assistance& a) { a.type.clear(); }, "type"},
         {"quantity: zero", [](Assistance& a) { a.quantity = 0; }, "quantity"},
         {"quantity: negative", [](Assistance& a) { a.quantity = -3; }, "quantity"},
-        {"quantity: not a number", [](Assistance& a) { a.quantity = std::numeric_limits<double>::quiet_NaN(); }, "quantity"},
+        {"quantity: not a number", [](Assistance& a) { a.quantity = std::numeric_limits<double>::quiet_NaN(); },
+         "quantity"},
         {"quantity: infinite", [](Assistance& a) { a.quantity = std::numeric_limits<double>::infinity(); }, "quantity"},
         {"quantity: 100001", [](Assistance& a) { a.quantity = 100001; }, "quantity"},
         {"unit: unknown code", [](Assistance& a) { a.unit = "box"; }, "unit"},
@@ -217,8 +222,7 @@ TEST_CASE("CaseRepository::refer refuses invalid referrals and writes nothing") 
         {"follow-up date: 2025-02-30", [](Referral& r) { r.followUpDate = "2025-02-30"; }, "follow_up_date"},
         {"follow-up date: written 30/06/2025", [](Referral& r) { r.followUpDate = "30/06/2025"; }, "follow_up_date"},
         {"outcome: 1001 characters", [](Referral& r) { r.outcome = std::string(1001, 'o'); }, "outcome"},
-        {"consent to share on a case without consent",
-         [noConsent](Referral& r) { r.caseId = noConsent; },
+        {"consent to share on a case without consent", [noConsent](Referral& r) { r.caseId = noConsent; },
          "consent_to_share"},
     };
     for (const auto& bad : cases) {
@@ -314,8 +318,20 @@ TEST_CASE("CaseRepository::addNote refuses invalid notes and writes nothing") {
         {"text: 4001 characters", [](Note& n) { n.text = std::string(4001, 'n'); }, "text"},
         {"text: 4001 two-byte characters", [](Note& n) { n.text = repeat("\xC3\xA9", 4001); }, "text"},
         {"text: invalid UTF-8 (C3 28)", [](Note& n) { n.text = "Habl\xC3\x28 con ella"; }, "text"},
-        {"text: overlong (C0 AF)", [](Note& n) { n.text = "a\xC0\xAF" "b"; }, "text"},
-        {"text: surrogate (ED A0 80)", [](Note& n) { n.text = "a\xED\xA0\x80" "b"; }, "text"},
+        {"text: overlong (C0 AF)",
+         [](Note& n) {
+             n.text =
+                 "a\xC0\xAF"
+                 "b";
+         },
+         "text"},
+        {"text: surrogate (ED A0 80)",
+         [](Note& n) {
+             n.text =
+                 "a\xED\xA0\x80"
+                 "b";
+         },
+         "text"},
         {"text: bell character", [](Note& n) { n.text = "Llamar\x07 luego"; }, "text"},
         {"text: escape sequence", [](Note& n) { n.text = "\x1B[2J borrar pantalla"; }, "text"},
         {"text: NUL byte", [](Note& n) { n.text = std::string("antes\0despues", 13); }, "text"},

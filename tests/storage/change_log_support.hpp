@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "storage/personal_store.hpp"
+#include "storage/db/personal_store.hpp"
 
 namespace chasqui::test {
 

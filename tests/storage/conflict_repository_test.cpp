@@ -7,11 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/case_repository.hpp"
-#include "storage/conflict_repository.hpp"
-#include "storage/person_repository.hpp"
-#include "storage/search_index.hpp"
-#include "storage/staff_admin.hpp"
+#include "storage/keys/staff_admin.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/conflict_repository.hpp"
+#include "storage/records/person_repository.hpp"
+#include "storage/search/search_index.hpp"
 #include "tests/support/conflict_seed.hpp"
 #include "tests/support/test_store.hpp"
 

@@ -4,8 +4,8 @@
 #include <fmt/core.h>
 
 #include "storage/demo/demo_population.hpp"
-#include "storage/duplicate_finder.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/records/person_repository.hpp"
+#include "storage/search/duplicate_finder.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;
@@ -13,8 +13,8 @@ using namespace chasqui::storage;
 
 TEST_CASE("scoring: the kinds of near-duplicates registrars make score high, different people low") {
     Person a = test::samplePerson();
-    PersonMatch same{"x", "TUM-01-00001", "María José", "Pérez", "Gómez", "1990-04-12", "cedula_ven", "V12345678", "VEN",
-                     "female", "", 1, 0};
+    PersonMatch same{"x",   "TUM-01-00001", "María José", "Pérez", "Gómez", "1990-04-12", "cedula_ven", "V12345678",
+                     "VEN", "female",       "",           1,       0};
     CHECK(scoreCandidate(a, same).score > 0.95);
     PersonMatch swapped = same;
     swapped.familyName1 = "Gómez";
@@ -32,8 +32,8 @@ TEST_CASE("scoring: the kinds of near-duplicates registrars make score high, dif
     otherDoc.birthDate = "1970-01-01";
     CHECK(scoreCandidate(a, otherDoc).sameDocument);
     CHECK(scoreCandidate(a, otherDoc).score >= 0.9);
-    PersonMatch stranger{"y", "TUM-01-00002", "Wilmer", "Rodríguez", "Briceño", "1975-11-02", "none", "", "COL",
-                         "male", "", 2, 0};
+    PersonMatch stranger{"y",   "TUM-01-00002", "Wilmer", "Rodríguez", "Briceño", "1975-11-02", "none", "",
+                         "COL", "male",         "",       2,           0};
     CHECK(scoreCandidate(a, stranger).score < 0.5);
     PersonMatch sister = same;  // same family names, different given name and birth date
     sister.givenNames = "Carmen";
@@ -70,8 +70,10 @@ TEST_CASE("duplicate detection on a generated population: precision and recall")
         for (const auto& c : *found) {
             if (c.score < kLikelyDuplicate) continue;
             ++flagged;
-            if (c.person.id == id) hit = true;
-            else ++falsePositives;
+            if (c.person.id == id)
+                hit = true;
+            else
+                ++falsePositives;
         }
         hit ? ++truePositives : ++falseNegatives;
     }
@@ -88,11 +90,12 @@ TEST_CASE("duplicate detection on a generated population: precision and recall")
             if (c.score >= kLikelyDuplicate) ++freshFlagged;
     }
     const double recall = static_cast<double>(truePositives) / static_cast<double>(truePositives + falseNegatives);
-    const double precision =
-        static_cast<double>(truePositives) / static_cast<double>(std::max(1, truePositives + falsePositives + freshFlagged));
-    MESSAGE(fmt::format("duplicates: population {}, injected {}: recall {:.3f}, precision {:.3f} "
-                        "(flagged {}, wrong candidates {}, warnings on new people {})",
-                        population, injected, recall, precision, flagged, falsePositives, freshFlagged));
+    const double precision = static_cast<double>(truePositives) /
+                             static_cast<double>(std::max(1, truePositives + falsePositives + freshFlagged));
+    MESSAGE(
+        fmt::format("duplicates: population {}, injected {}: recall {:.3f}, precision {:.3f} "
+                    "(flagged {}, wrong candidates {}, warnings on new people {})",
+                    population, injected, recall, precision, flagged, falsePositives, freshFlagged));
     CHECK(recall >= 0.90);
     CHECK(precision >= 0.80);
 }

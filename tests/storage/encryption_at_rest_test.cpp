@@ -3,8 +3,8 @@
 
 #include <filesystem>
 
-#include "storage/case_repository.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/person_repository.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;
@@ -47,7 +47,7 @@ TEST_CASE("names, document numbers, phones and notes are not in the database, it
     REQUIRE(caseId);
     REQUIRE(cases.addNote(Note{{}, *caseId, "Sobreviviente refugiada en Calle Esperanza 42"}));
 
-    const std::vector<std::string> secrets{"Zoraida", "Xiomara", "Quintanilla", "ZQ9876543", "zq9876543",
+    const std::vector<std::string> secrets{"Zoraida",   "Xiomara",      "Quintanilla",   "ZQ9876543",  "zq9876543",
                                            "912345678", "Esperanza 42", added->caseCode, "quintanilla"};
     // While the store is open: the WAL holds the recent pages.
     const std::filesystem::path wal = t.dataDir.personalDb().string() + "-wal";

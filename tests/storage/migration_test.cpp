@@ -4,10 +4,12 @@
 
 #include <filesystem>
 
-#include "storage/audit_log.hpp"
-#include "storage/keyring.hpp"
-#include "storage/schema.hpp"
-#include "storage/search_index.hpp"
+#include <fmt/format.h>
+
+#include "storage/db/schema.hpp"
+#include "storage/keys/keyring.hpp"
+#include "storage/records/audit_log.hpp"
+#include "storage/search/search_index.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;
@@ -39,38 +41,46 @@ void downgradeTo(test::TestStore& t, int version) {
     auto v = schemaVersion(*db);
     REQUIRE(v);
     REQUIRE(*v == version);
-    REQUIRE(db->exec("INSERT INTO meta VALUES ('device_id', '" + deviceId + "'), ('device_number', '1'), "
-                     "('office_id', '" + officeId + "'), ('case_seq', '2')"));
-    REQUIRE(db->exec("INSERT INTO offices (id, created_at, updated_at, author, device, code, name, district) VALUES ('" +
-                     officeId + "', 1, 1, '" + staffId + "', '" + deviceId + "', 'TUM', 'Oficina TUM', '240101')"));
-    REQUIRE(db->exec("INSERT INTO staff (id, created_at, updated_at, author, device, login, name, role, office_id, active) "
-                     "VALUES ('" + staffId + "', 1, 1, '" + staffId + "', '" + deviceId + "', 'ana.admin', 'Ana Admin', "
-                     "'admin', '" + officeId + "', 1)"));
+    REQUIRE(db->exec("INSERT INTO meta VALUES ('device_id', '" + deviceId +
+                     "'), ('device_number', '1'), "
+                     "('office_id', '" +
+                     officeId + "'), ('case_seq', '2')"));
+    REQUIRE(
+        db->exec("INSERT INTO offices (id, created_at, updated_at, author, device, code, name, district) VALUES ('" +
+                 officeId + "', 1, 1, '" + staffId + "', '" + deviceId + "', 'TUM', 'Oficina TUM', '240101')"));
+    REQUIRE(
+        db->exec("INSERT INTO staff (id, created_at, updated_at, author, device, login, name, role, office_id, active) "
+                 "VALUES ('" +
+                 staffId + "', 1, 1, '" + staffId + "', '" + deviceId +
+                 "', 'ana.admin', 'Ana Admin', "
+                 "'admin', '" +
+                 officeId + "', 1)"));
     const char* persons[][5] = {
         {"0190a000-0000-7000-8000-000000000001", "TUM-01-00001", "Yusmary", "Ñáñez", "V12345678"},
         {"0190a000-0000-7000-8000-000000000002", "TUM-01-00002", "Frantz", "Jean-Baptiste", "PA1234567"},
     };
     AuditLog audit(*db);
     for (const auto& p : persons) {
-        REQUIRE(db->exec(std::string("INSERT INTO persons (id, created_at, updated_at, author, device, case_code, "
-                                     "given_names, family_name_1, family_name_2, sex, gender_identity, birth_date, "
-                                     "birth_date_estimated, nationality, doc_type, doc_number, phone, languages, "
-                                     "population_type, migration_status, arrival_date, disability, household_id, "
-                                     "relation_to_head) VALUES ('") +
-                         p[0] + "', 1, 1, '" + staffId + "', '" + deviceId + "', '" + p[1] + "', '" + p[2] + "', '" +
-                         p[3] + "', '', 'female', '', '1990-01-01', 0, 'VEN', 'passport', '" + p[4] +
-                         "', '', 'es', 'in_destination', 'regular', '', '', '', '')"));
-        REQUIRE(db->exec(std::string("INSERT INTO changes (change_id, entity, record_id, op, fields, hlc, device, author, "
-                                     "created_at) VALUES ('c-") + p[0] + "', 'person', '" + p[0] +
-                         "', 'put', '{}', '0197734e9000-0000', '" + deviceId + "', '" + staffId + "', 1)"));
+        REQUIRE(db->exec(fmt::format(
+            "INSERT INTO persons (id, created_at, updated_at, author, device, case_code, given_names, family_name_1, "
+            "family_name_2, sex, gender_identity, birth_date, birth_date_estimated, nationality, doc_type, doc_number, "
+            "phone, languages, population_type, migration_status, arrival_date, disability, household_id, "
+            "relation_to_head) VALUES ('{}', 1, 1, '{}', '{}', '{}', '{}', '{}', '', 'female', '', '1990-01-01', 0, "
+            "'VEN', 'passport', '{}', '', 'es', 'in_destination', 'regular', '', '', '', '')",
+            p[0], staffId, deviceId, p[1], p[2], p[3], p[4])));
+        REQUIRE(db->exec(fmt::format(
+            "INSERT INTO changes (change_id, entity, record_id, op, fields, hlc, device, author, created_at) "
+            "VALUES ('c-{}', 'person', '{}', 'put', '{{}}', '0197734e9000-0000', '{}', '{}', 1)",
+            p[0], p[0], deviceId, staffId)));
         REQUIRE(audit.append(1, staffId, deviceId, "create", "person", p[0]));
         // From schema 2 on, the program indexed every person it wrote.
         if (version >= 2) REQUIRE(indexPerson(*db, p[0]));
     }
     for (const char* table : {"offices", "staff"}) {
-        REQUIRE(db->exec(std::string("INSERT INTO changes (change_id, entity, record_id, op, fields, hlc, device, author, "
-                                     "created_at) SELECT 'c-' || id, '") +
-                         table + "', id, 'put', '{}', '0197734e9000-0000', device, author, 1 FROM " + table));
+        REQUIRE(
+            db->exec(std::string("INSERT INTO changes (change_id, entity, record_id, op, fields, hlc, device, author, "
+                                 "created_at) SELECT 'c-' || id, '") +
+                     table + "', id, 'put', '{}', '0197734e9000-0000', device, author, 1 FROM " + table));
     }
 }
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "storage/error.hpp"
-#include "storage/model.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/base/error.hpp"
+#include "storage/base/model.hpp"
+#include "storage/records/person_repository.hpp"
 #include "tests/storage/validation_support.hpp"
 #include "tests/support/test_store.hpp"
 
@@ -20,23 +20,56 @@ using namespace chasqui::test;
 TEST_CASE("PersonRepository::add refuses every kind of invalid person and writes nothing") {
     const std::vector<BadInput<Person>> cases = {
         // Text that is not valid UTF-8, or holds control characters.
-        {"given names: invalid UTF-8 (C3 28)", [](Person& p) { p.givenNames = "Mar\xC3\x28" "a"; }, "given_names"},
+        {"given names: invalid UTF-8 (C3 28)",
+         [](Person& p) {
+             p.givenNames =
+                 "Mar\xC3\x28"
+                 "a";
+         },
+         "given_names"},
         {"given names: overlong '/' (C0 AF)", [](Person& p) { p.givenNames = "Ana\xC0\xAF"; }, "given_names"},
-        {"given names: UTF-16 surrogate (ED A0 80)", [](Person& p) { p.givenNames = "Ana\xED\xA0\x80"; }, "given_names"},
-        {"given names: beyond U+10FFFF (F4 90 80 80)", [](Person& p) { p.givenNames = "Ana\xF4\x90\x80\x80"; }, "given_names"},
+        {"given names: UTF-16 surrogate (ED A0 80)", [](Person& p) { p.givenNames = "Ana\xED\xA0\x80"; },
+         "given_names"},
+        {"given names: beyond U+10FFFF (F4 90 80 80)", [](Person& p) { p.givenNames = "Ana\xF4\x90\x80\x80"; },
+         "given_names"},
         {"given names: truncated sequence at the end", [](Person& p) { p.givenNames = "Mar\xC3"; }, "given_names"},
-        {"given names: lone continuation byte", [](Person& p) { p.givenNames = "\x80" "Ana"; }, "given_names"},
-        {"given names: control character 0x01", [](Person& p) { p.givenNames = "Ana\x01Mar\xC3\xAD" "a"; }, "given_names"},
+        {"given names: lone continuation byte",
+         [](Person& p) {
+             p.givenNames =
+                 "\x80"
+                 "Ana";
+         },
+         "given_names"},
+        {"given names: control character 0x01",
+         [](Person& p) {
+             p.givenNames =
+                 "Ana\x01Mar\xC3\xAD"
+                 "a";
+         },
+         "given_names"},
         {"given names: escape sequence", [](Person& p) { p.givenNames = "\x1B[31mAna"; }, "given_names"},
-        {"given names: newline", [](Person& p) { p.givenNames = "Ana\nMar\xC3\xAD" "a"; }, "given_names"},
-        {"given names: tab", [](Person& p) { p.givenNames = "Ana\tMar\xC3\xAD" "a"; }, "given_names"},
+        {"given names: newline",
+         [](Person& p) {
+             p.givenNames =
+                 "Ana\nMar\xC3\xAD"
+                 "a";
+         },
+         "given_names"},
+        {"given names: tab",
+         [](Person& p) {
+             p.givenNames =
+                 "Ana\tMar\xC3\xAD"
+                 "a";
+         },
+         "given_names"},
         {"given names: DEL", [](Person& p) { p.givenNames = "Ana\x7F"; }, "given_names"},
         {"given names: C1 control NEL (U+0085)", [](Person& p) { p.givenNames = "Ana\xC2\x85"; }, "given_names"},
         {"given names: line separator U+2028", [](Person& p) { p.givenNames = "Ana\xE2\x80\xA8Mar"; }, "given_names"},
         {"given names: NUL byte", [](Person& p) { p.givenNames = std::string("Ana\0Mar", 7); }, "given_names"},
         // Sizes and required fields.
         {"given names: 81 characters", [](Person& p) { p.givenNames = std::string(81, 'a'); }, "given_names"},
-        {"given names: 81 two-byte characters", [](Person& p) { p.givenNames = repeat("\xC3\xB1", 81); }, "given_names"},
+        {"given names: 81 two-byte characters", [](Person& p) { p.givenNames = repeat("\xC3\xB1", 81); },
+         "given_names"},
         {"given names: empty", [](Person& p) { p.givenNames.clear(); }, "given_names"},
         {"given names: leading space", [](Person& p) { p.givenNames = " Ana"; }, "given_names"},
         {"given names: only spaces", [](Person& p) { p.givenNames = "   "; }, "given_names"},
@@ -45,7 +78,8 @@ TEST_CASE("PersonRepository::add refuses every kind of invalid person and writes
         {"first family name: 81 characters", [](Person& p) { p.familyName1 = std::string(81, 'z'); }, "family_name_1"},
         {"second family name: 81 characters", [](Person& p) { p.familyName2 = std::string(81, 'g'); }, "family_name_2"},
         {"second family name: control character", [](Person& p) { p.familyName2 = "G\x07mez"; }, "family_name_2"},
-        {"gender identity: 61 characters", [](Person& p) { p.genderIdentity = std::string(61, 'x'); }, "gender_identity"},
+        {"gender identity: 61 characters", [](Person& p) { p.genderIdentity = std::string(61, 'x'); },
+         "gender_identity"},
         // Closed lists.
         {"sex: unknown code", [](Person& p) { p.sex = "f"; }, "sex"},
         {"sex: wrong case", [](Person& p) { p.sex = "FEMALE"; }, "sex"},
@@ -53,9 +87,18 @@ TEST_CASE("PersonRepository::add refuses every kind of invalid person and writes
         {"population type: unknown code", [](Person& p) { p.populationType = "refugee"; }, "population_type"},
         {"population type: empty", [](Person& p) { p.populationType.clear(); }, "population_type"},
         {"migration status: unknown code", [](Person& p) { p.migrationStatus = "illegal"; }, "migration_status"},
-        {"languages: unknown code", [](Person& p) { p.languages = {"es", "xx"}; }, "languages"},
-        {"languages: listed twice", [](Person& p) { p.languages = {"es", "es"}; }, "languages"},
-        {"languages: too many", [](Person& p) { p.languages = {"es", "en", "pt", "ht", "fr", "qu", "ay"}; }, "languages"},
+        {"languages: unknown code",
+         [](Person& p) {
+             p.languages = {"es", "xx"};
+         },
+         "languages"},
+        {"languages: listed twice",
+         [](Person& p) {
+             p.languages = {"es", "es"};
+         },
+         "languages"},
+        {"languages: too many", [](Person& p) { p.languages = {"es", "en", "pt", "ht", "fr", "qu", "ay"}; },
+         "languages"},
         {"relation to head: unknown code", [](Person& p) { p.relationToHead = "boss"; }, "relation_to_head"},
         {"household id: not a record id", [](Person& p) { p.householdId = "household-1"; }, "household_id"},
         // Dates.
@@ -82,26 +125,106 @@ TEST_CASE("PersonRepository::add refuses every kind of invalid person and writes
         // Documents, one format per type.
         {"doc type: unknown", [](Person& p) { p.docType = "dnie"; }, "doc_type"},
         {"doc type: empty", [](Person& p) { p.docType.clear(); }, "doc_type"},
-        {"DNI: 7 digits", [](Person& p) { p.docType = "dni"; p.docNumber = "1234567"; }, "doc_number"},
-        {"DNI: 9 digits", [](Person& p) { p.docType = "dni"; p.docNumber = "123456789"; }, "doc_number"},
-        {"DNI: with a letter", [](Person& p) { p.docType = "dni"; p.docNumber = "1234567A"; }, "doc_number"},
-        {"DNI: empty", [](Person& p) { p.docType = "dni"; p.docNumber.clear(); }, "doc_number"},
-        {"CE: 8 digits", [](Person& p) { p.docType = "ce"; p.docNumber = "12345678"; }, "doc_number"},
-        {"CE: letter and only 5 digits", [](Person& p) { p.docType = "ce"; p.docNumber = "N12345"; }, "doc_number"},
-        {"CE: letters inside the digits", [](Person& p) { p.docType = "ce"; p.docNumber = "0012AB567"; }, "doc_number"},
-        {"PTP: 8 digits", [](Person& p) { p.docType = "ptp"; p.docNumber = "12345678"; }, "doc_number"},
-        {"PTP: with a letter", [](Person& p) { p.docType = "ptp"; p.docNumber = "P12345678"; }, "doc_number"},
-        {"CPP: 10 digits", [](Person& p) { p.docType = "cpp"; p.docNumber = "1234567890"; }, "doc_number"},
-        {"CPP: with a letter", [](Person& p) { p.docType = "cpp"; p.docNumber = "12345678A"; }, "doc_number"},
-        {"passport: 5 characters", [](Person& p) { p.docType = "passport"; p.docNumber = "AB123"; }, "doc_number"},
-        {"passport: 13 characters", [](Person& p) { p.docType = "passport"; p.docNumber = "AB12345678901"; }, "doc_number"},
+        {"DNI: 7 digits",
+         [](Person& p) {
+             p.docType = "dni";
+             p.docNumber = "1234567";
+         },
+         "doc_number"},
+        {"DNI: 9 digits",
+         [](Person& p) {
+             p.docType = "dni";
+             p.docNumber = "123456789";
+         },
+         "doc_number"},
+        {"DNI: with a letter",
+         [](Person& p) {
+             p.docType = "dni";
+             p.docNumber = "1234567A";
+         },
+         "doc_number"},
+        {"DNI: empty",
+         [](Person& p) {
+             p.docType = "dni";
+             p.docNumber.clear();
+         },
+         "doc_number"},
+        {"CE: 8 digits",
+         [](Person& p) {
+             p.docType = "ce";
+             p.docNumber = "12345678";
+         },
+         "doc_number"},
+        {"CE: letter and only 5 digits",
+         [](Person& p) {
+             p.docType = "ce";
+             p.docNumber = "N12345";
+         },
+         "doc_number"},
+        {"CE: letters inside the digits",
+         [](Person& p) {
+             p.docType = "ce";
+             p.docNumber = "0012AB567";
+         },
+         "doc_number"},
+        {"PTP: 8 digits",
+         [](Person& p) {
+             p.docType = "ptp";
+             p.docNumber = "12345678";
+         },
+         "doc_number"},
+        {"PTP: with a letter",
+         [](Person& p) {
+             p.docType = "ptp";
+             p.docNumber = "P12345678";
+         },
+         "doc_number"},
+        {"CPP: 10 digits",
+         [](Person& p) {
+             p.docType = "cpp";
+             p.docNumber = "1234567890";
+         },
+         "doc_number"},
+        {"CPP: with a letter",
+         [](Person& p) {
+             p.docType = "cpp";
+             p.docNumber = "12345678A";
+         },
+         "doc_number"},
+        {"passport: 5 characters",
+         [](Person& p) {
+             p.docType = "passport";
+             p.docNumber = "AB123";
+         },
+         "doc_number"},
+        {"passport: 13 characters",
+         [](Person& p) {
+             p.docType = "passport";
+             p.docNumber = "AB12345678901";
+         },
+         "doc_number"},
         {"cedula: no V or E", [](Person& p) { p.docNumber = "12.345.678"; }, "doc_number"},
         {"cedula: other letter", [](Person& p) { p.docNumber = "X-12.345.678"; }, "doc_number"},
         {"cedula: 5 digits", [](Person& p) { p.docNumber = "V-12.345"; }, "doc_number"},
         {"cedula: 10 digits", [](Person& p) { p.docNumber = "V-1234567890"; }, "doc_number"},
-        {"asylum card: 16 characters", [](Person& p) { p.docType = "asylum_card"; p.docNumber = "SR12345678901234"; }, "doc_number"},
-        {"asylum card: 5 characters", [](Person& p) { p.docType = "asylum_card"; p.docNumber = "SR123"; }, "doc_number"},
-        {"no document, but a number", [](Person& p) { p.docType = "none"; p.docNumber = "12345678"; }, "doc_number"},
+        {"asylum card: 16 characters",
+         [](Person& p) {
+             p.docType = "asylum_card";
+             p.docNumber = "SR12345678901234";
+         },
+         "doc_number"},
+        {"asylum card: 5 characters",
+         [](Person& p) {
+             p.docType = "asylum_card";
+             p.docNumber = "SR123";
+         },
+         "doc_number"},
+        {"no document, but a number",
+         [](Person& p) {
+             p.docType = "none";
+             p.docNumber = "12345678";
+         },
+         "doc_number"},
         {"document number: invalid UTF-8", [](Person& p) { p.docNumber = "V12345678\xFF"; }, "doc_number"},
         // Phone.
         {"phone: with letters", [](Person& p) { p.phone = "+51 987 ABC 321"; }, "phone"},
@@ -138,7 +261,8 @@ TEST_CASE("PersonRepository::add accepts values at the edges of what is valid") 
         {"given names: 80 characters", [](Person& p) { p.givenNames = std::string(80, 'a'); }},
         {"given names: 80 two-byte characters", [](Person& p) { p.givenNames = repeat("\xC3\xB1", 80); }},
         {"given names: one character", [](Person& p) { p.givenNames = "A"; }},
-        {"given names: other scripts", [](Person& p) { p.givenNames = "\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF \xE6\x9D\x8E"; }},
+        {"given names: other scripts",
+         [](Person& p) { p.givenNames = "\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF \xE6\x9D\x8E"; }},
         {"given names: emoji is text, not a control", [](Person& p) { p.givenNames = "Ana \xF0\x9F\x98\x80"; }},
         {"second family name: empty", [](Person& p) { p.familyName2.clear(); }},
         {"birth date: 1900-01-01", [](Person& p) { p.birthDate = "1900-01-01"; }},

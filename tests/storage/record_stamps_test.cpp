@@ -9,9 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "storage/ids.hpp"
-#include "storage/person_repository.hpp"
-#include "storage/record_writer.hpp"
+#include "storage/records/ids.hpp"
+#include "storage/records/person_repository.hpp"
+#include "storage/records/record_writer.hpp"
 #include "tests/storage/change_log_support.hpp"
 #include "tests/support/test_store.hpp"
 
@@ -45,8 +45,8 @@ void checkStrictlyIncreasing(const std::vector<std::string>& stamps) {
 TEST_CASE("HLC stamps strictly increase even when the wall clock goes backwards") {
     TestStore ts;
     PersonRepository repo(*ts);
-    const std::vector<std::int64_t> moves = {0, -kHourMs, -2 * kHourMs, -2 * kHourMs, -kHourMs / 2, 1, 5 * kHourMs,
-                                             -3 * kHourMs};
+    const std::vector<std::int64_t> moves = {0, -kHourMs,    -2 * kHourMs, -2 * kHourMs, -kHourMs / 2,
+                                             1, 5 * kHourMs, -3 * kHourMs};
     for (const std::int64_t offset : moves) {
         ts.clock.set(kTestNowMs + offset);
         auto added = repo.add(samplePerson());
@@ -83,7 +83,8 @@ TEST_CASE("UUIDv7 ids are well formed and strictly increasing") {
     std::size_t unordered = 0;
     for (std::size_t i = 0; i < made.size(); ++i) {
         const std::string& id = made[i];
-        const bool ok = isUuid(id) && id[14] == '7' && (id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b');
+        const bool ok =
+            isUuid(id) && id[14] == '7' && (id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b');
         if (!ok) {
             ++bad;
             CAPTURE(id);
@@ -172,7 +173,9 @@ TEST_CASE("after reopening, a new HLC stamp is greater than every stored one") {
     REQUIRE_FALSE(before.empty());
     const std::string maxBefore = *std::max_element(before.begin(), before.end());
 
-    SUBCASE("with the clock unchanged") { ts.reopen(); }
+    SUBCASE("with the clock unchanged") {
+        ts.reopen();
+    }
     SUBCASE("with the clock set back a day (a kiosk whose clock was reset)") {
         ts.clock.set(kTestNowMs - 24 * kHourMs);
         ts.reopen();
@@ -186,4 +189,3 @@ TEST_CASE("after reopening, a new HLC stamp is greater than every stored one") {
     CHECK(fresh[0].hlc > maxBefore);
     checkStrictlyIncreasing(allHlcs(*ts));
 }
-

@@ -11,11 +11,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "storage/audit_log.hpp"
-#include "storage/case_repository.hpp"
-#include "storage/ids.hpp"
-#include "storage/person_repository.hpp"
-#include "storage/record_writer.hpp"
+#include "storage/records/audit_log.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/ids.hpp"
+#include "storage/records/person_repository.hpp"
+#include "storage/records/record_writer.hpp"
 #include "tests/storage/change_log_support.hpp"
 #include "tests/support/test_store.hpp"
 
@@ -87,7 +87,9 @@ TEST_CASE("adding a person writes the record, one change and one audit entry") {
     const auto fields = nlohmann::json::parse(change.fields);
     REQUIRE(fields.is_object());
     CHECK(fields.at("case_code") == "TUM-01-00001");
-    CHECK(fields.at("given_names") == "Mar\xC3\xAD" "a Jos\xC3\xA9");
+    CHECK(fields.at("given_names") ==
+          "Mar\xC3\xAD"
+          "a Jos\xC3\xA9");
     CHECK(fields.at("family_name_1") == "P\xC3\xA9rez");
     CHECK(fields.at("family_name_2") == "G\xC3\xB3mez");
     CHECK(fields.at("sex") == "female");
@@ -161,8 +163,8 @@ TEST_CASE("case writes leave one change and one audit entry per record written")
 
     c0 = lastSeq(*ts, "changes");
     a0 = lastSeq(*ts, "audit");
-    Assistance help{{}, *caseId, "2025-06-10", "food_security", "food_kit", 1, "kit", ts->session().officeId,
-                    ts->session().staffId};
+    Assistance help{{}, *caseId, "2025-06-10",           "food_security",      "food_kit",
+                    1,  "kit",   ts->session().officeId, ts->session().staffId};
     REQUIRE(cases.recordAssistance(help).has_value());
     expectWrites({{"assistance", "create"}}, c0, a0);
 
@@ -366,4 +368,3 @@ TEST_CASE("a write that fails after inserting leaves no rows anywhere") {
     CHECK(added->caseCode == "TUM-01-00001");
     checkAuditChainIntact(*ts);
 }
-

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "storage/audit_log.hpp"
-#include "storage/case_repository.hpp"
-#include "storage/person_repository.hpp"
-#include "storage/report_5w.hpp"
-#include "storage/staff_admin.hpp"
+#include "storage/keys/staff_admin.hpp"
+#include "storage/records/audit_log.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/person_repository.hpp"
+#include "storage/reports/report_5w.hpp"
 #include "tests/support/test_store.hpp"
 
 namespace {
@@ -124,8 +124,10 @@ struct KnownPopulation {
     }
 
     std::int64_t exportAudits(const std::string& month) {
-        auto n = s->db().scalarInt("SELECT count(*) FROM audit WHERE action = 'export' AND entity = 'report' "
-                                   "AND record_id = '" + month + "'");
+        auto n = s->db().scalarInt(
+            "SELECT count(*) FROM audit WHERE action = 'export' AND entity = 'report' "
+            "AND record_id = '" +
+            month + "'");
         REQUIRE(n);
         return *n;
     }
@@ -257,7 +259,8 @@ TEST_CASE("the 5W CSV has the agreed header, one line per row, and RFC 4180 quot
     Report5W odd;
     odd.month = "2025-05";
     odd.rows.push_back({"A,B", "say \"hi\"", "two\nlines", "male", "60+", "VEN", "in_transit", 3, 2});
-    CHECK(reportToCsv(odd) == header + "2025-05,\"A,B\",\"say \"\"hi\"\"\",\"two\nlines\",male,60+,VEN,in_transit,3,2\r\n");
+    CHECK(reportToCsv(odd) ==
+          header + "2025-05,\"A,B\",\"say \"\"hi\"\"\",\"two\nlines\",male,60+,VEN,in_transit,3,2\r\n");
 
     // A cell a spreadsheet would run as a formula is written as text.
     Report5W formulas;
@@ -283,4 +286,3 @@ TEST_CASE("the 5W report's age groups follow birthdays to the day") {
     CHECK(ageGroupOn("", "2025-05-01") == "unknown");
     CHECK(ageGroupOn("1990-4-12", "2025-05-01") == "unknown");
 }
-

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/person_repository.hpp"
-#include "storage/search_index.hpp"
+#include "storage/records/person_repository.hpp"
+#include "storage/search/search_index.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui::storage;
@@ -46,12 +46,12 @@ bool holds(const std::vector<std::string>& ids, const std::string& id) {
 struct Population {
     TestStore ts;
     PersonRepository repo{*ts};
-    RegisteredPerson mariaJose;  // María José Pérez Gómez, cédula V-12.345.678, +51 987 654 321
-    RegisteredPerson mariaLopez; // María Fernanda López Díaz
-    RegisteredPerson carlos;     // Carlos Ñáñez Ruiz, DNI 12345678
-    RegisteredPerson lucia;      // Lucía González Paz, PTP
-    RegisteredPerson rose;       // Rose Jean-Baptiste Pierre, passport, Haitian
-    RegisteredPerson pedro;      // Pedro Gómez Pérez (the same family names, reversed)
+    RegisteredPerson mariaJose;   // María José Pérez Gómez, cédula V-12.345.678, +51 987 654 321
+    RegisteredPerson mariaLopez;  // María Fernanda López Díaz
+    RegisteredPerson carlos;      // Carlos Ñáñez Ruiz, DNI 12345678
+    RegisteredPerson lucia;       // Lucía González Paz, PTP
+    RegisteredPerson rose;        // Rose Jean-Baptiste Pierre, passport, Haitian
+    RegisteredPerson pedro;       // Pedro Gómez Pérez (the same family names, reversed)
 
     Population() {
         mariaJose = add(samplePerson());
@@ -91,12 +91,18 @@ TEST_CASE("search ignores accents and case") {
         {"PEREZ", &pop.mariaJose},
         {"P\xC3\xA9rez", &pop.mariaJose},
         {"nanez", &pop.carlos},
-        {"\xC3\x91\xC3\x81\xC3\x91" "EZ", &pop.carlos},  // ÑÁÑEZ
-        {"Na\xC3\xB1" "ez", &pop.carlos},                 // Nañez
+        {"\xC3\x91\xC3\x81\xC3\x91"
+         "EZ",
+         &pop.carlos},  // ÑÁÑEZ
+        {"Na\xC3\xB1"
+         "ez",
+         &pop.carlos},  // Nañez
         {"GONZ", &pop.lucia},
         {"gonz\xC3\xA1lez", &pop.lucia},  // González typed with the accent
         {"lucia", &pop.lucia},
-        {"LUC\xC3\x8D" "A", &pop.lucia},  // LUCÍA
+        {"LUC\xC3\x8D"
+         "A",
+         &pop.lucia},  // LUCÍA
     };
     for (const auto& c : cases) {
         const std::string query = c.query;
@@ -136,7 +142,8 @@ TEST_CASE("search matches a prefix of any name part") {
 TEST_CASE("search with several words requires every word") {
     Population pop;
     SUBCASE("double family names, typed in either order") {
-        for (const char* query : {"P\xC3\xA9rez G\xC3\xB3mez", "G\xC3\xB3mez P\xC3\xA9rez", "perez gomez", "gomez perez"}) {
+        for (const char* query :
+             {"P\xC3\xA9rez G\xC3\xB3mez", "G\xC3\xB3mez P\xC3\xA9rez", "perez gomez", "gomez perez"}) {
             const std::string q = query;
             CAPTURE(q);
             const auto ids = pop.find(q);
@@ -207,8 +214,8 @@ TEST_CASE("the digits of a Venezuelan cedula find its holder") {
 
 TEST_CASE("search finds phones with and without the country code") {
     Population pop;
-    for (const char* query : {"+51 987 654 321", "+51987654321", "51987654321", "987654321", "987 654 321", "987-654-321",
-                              "987 654"}) {
+    for (const char* query :
+         {"+51 987 654 321", "+51987654321", "51987654321", "987654321", "987 654 321", "987-654-321", "987 654"}) {
         const std::string q = query;
         CAPTURE(q);
         CHECK(pop.find(q) == std::vector<std::string>{pop.mariaJose.id});
@@ -331,11 +338,39 @@ TEST_CASE("FTS query syntax typed by a user neither fails nor changes the meanin
         }
     }
     SUBCASE("operators are plain words, never operators") {
-        for (const char* query : {"\"", "\"\"", "*", "**", "-", "()", "(", ")", "OR", "AND", "NOT", "NEAR", "NEAR/3",
-                                  "mar OR lop", "mar AND gom", "mar NOT gom", "mar NEAR gom", "mar NEAR/2 gom",
-                                  "words:mar", "person_search:mar", "mar -gom", "\"mar gom\"", "mar* OR *",
-                                  "\xE2\x82\xAC\xE2\x82\xAC", "\xC2\xBF\xC2\xA1", "mar \xE2\x82\xAC", "\xF0\x9F\x98\x80\xF0\x9F\x98\x80",
-                                  "\xE6\x9D\x8E\xE6\x98\x8E", "%", "_", "\\", "mar\\", "'; DROP TABLE persons; --"}) {
+        for (const char* query : {"\"",
+                                  "\"\"",
+                                  "*",
+                                  "**",
+                                  "-",
+                                  "()",
+                                  "(",
+                                  ")",
+                                  "OR",
+                                  "AND",
+                                  "NOT",
+                                  "NEAR",
+                                  "NEAR/3",
+                                  "mar OR lop",
+                                  "mar AND gom",
+                                  "mar NOT gom",
+                                  "mar NEAR gom",
+                                  "mar NEAR/2 gom",
+                                  "words:mar",
+                                  "person_search:mar",
+                                  "mar -gom",
+                                  "\"mar gom\"",
+                                  "mar* OR *",
+                                  "\xE2\x82\xAC\xE2\x82\xAC",
+                                  "\xC2\xBF\xC2\xA1",
+                                  "mar \xE2\x82\xAC",
+                                  "\xF0\x9F\x98\x80\xF0\x9F\x98\x80",
+                                  "\xE6\x9D\x8E\xE6\x98\x8E",
+                                  "%",
+                                  "_",
+                                  "\\",
+                                  "mar\\",
+                                  "'; DROP TABLE persons; --"}) {
             const std::string q = query;
             CAPTURE(q);
             Result<std::vector<PersonMatch>> found = std::vector<PersonMatch>{};

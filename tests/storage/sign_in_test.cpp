@@ -1,9 +1,9 @@
 // Sign-in, throttling and lockout, staff credentials, key handling.
 #include <doctest/doctest.h>
 
-#include "storage/keyring.hpp"
-#include "storage/person_repository.hpp"
-#include "storage/staff_admin.hpp"
+#include "storage/keys/keyring.hpp"
+#include "storage/keys/staff_admin.hpp"
+#include "storage/records/person_repository.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;
@@ -118,7 +118,8 @@ TEST_CASE("staff accounts: add, sign in, reset PIN unlocks, disable removes the 
     }
     CHECK(found);
     // The disabled flag is a synced change of the staff record.
-    auto changes = t->db().scalarInt("SELECT count(*) FROM changes WHERE entity = 'staff' AND fields LIKE '%\"active\":0%'");
+    auto changes =
+        t->db().scalarInt("SELECT count(*) FROM changes WHERE entity = 'staff' AND fields LIKE '%\"active\":0%'");
     REQUIRE(changes);
     CHECK(*changes == 1);
 }
@@ -146,10 +147,12 @@ TEST_CASE("the device secret is part of every wrap: without it the right PIN fai
     auto missing = trySignIn(t, kAdminLogin, kAdminPin);
     REQUIRE_FALSE(missing);
     CHECK(missing.error().code == ErrorCode::Damaged);
-    REQUIRE(createDeviceSecret(t.dataDir));  // a different secret
+    CHECK(missing.error().field == kDeviceSecretPart);
+    REQUIRE(createDeviceSecret(t.dataDir));  // a different secret: refused before any PIN check
     auto wrong = trySignIn(t, kAdminLogin, kAdminPin);
     REQUIRE_FALSE(wrong);
-    CHECK(wrong.error().code == ErrorCode::WrongCredential);
+    CHECK(wrong.error().code == ErrorCode::Damaged);
+    CHECK(wrong.error().field == kDeviceSecretPart);
 }
 
 TEST_CASE("locking the store closes the database and drops the session") {

@@ -1,7 +1,7 @@
 // Properties of the pure text helpers and of the hybrid logical clock, checked
 // with RapidCheck on generated inputs (RC_PARAMS="max_success=1000" for more).
 // The UTF-8 oracle below is written from the Unicode standard's table of
-// well-formed byte sequences (Table 3-7), independently of storage/text.cpp.
+// well-formed byte sequences (Table 3-7), independently of storage/base/text.cpp.
 #include <doctest/doctest.h>
 #include <rapidcheck.h>
 
@@ -13,10 +13,10 @@
 #include <tuple>
 #include <vector>
 
-#include "storage/clock.hpp"
-#include "storage/ids.hpp"
-#include "storage/text.hpp"
-#include "storage/validation.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/base/text.hpp"
+#include "storage/base/validation.hpp"
+#include "storage/records/ids.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui::storage;
@@ -76,22 +76,24 @@ std::string encodeWithLength(std::uint32_t cp, std::size_t length) {
     const auto byte = [](std::uint32_t v) { return static_cast<char>(static_cast<unsigned char>(v)); };
     std::string out;
     switch (length) {
-    case 1: out += byte(cp & 0x7F); break;
-    case 2:
-        out += byte(0xC0 | ((cp >> 6) & 0x1F));
-        out += byte(0x80 | (cp & 0x3F));
-        break;
-    case 3:
-        out += byte(0xE0 | ((cp >> 12) & 0x0F));
-        out += byte(0x80 | ((cp >> 6) & 0x3F));
-        out += byte(0x80 | (cp & 0x3F));
-        break;
-    default:
-        out += byte(0xF0 | ((cp >> 18) & 0x07));
-        out += byte(0x80 | ((cp >> 12) & 0x3F));
-        out += byte(0x80 | ((cp >> 6) & 0x3F));
-        out += byte(0x80 | (cp & 0x3F));
-        break;
+        case 1:
+            out += byte(cp & 0x7F);
+            break;
+        case 2:
+            out += byte(0xC0 | ((cp >> 6) & 0x1F));
+            out += byte(0x80 | (cp & 0x3F));
+            break;
+        case 3:
+            out += byte(0xE0 | ((cp >> 12) & 0x0F));
+            out += byte(0x80 | ((cp >> 6) & 0x3F));
+            out += byte(0x80 | (cp & 0x3F));
+            break;
+        default:
+            out += byte(0xF0 | ((cp >> 18) & 0x07));
+            out += byte(0x80 | ((cp >> 12) & 0x3F));
+            out += byte(0x80 | ((cp >> 6) & 0x3F));
+            out += byte(0x80 | (cp & 0x3F));
+            break;
     }
     return out;
 }
@@ -103,7 +105,9 @@ std::size_t shortestLength(std::uint32_t cp) {
     return 4;
 }
 
-std::string encodeUtf8(std::uint32_t cp) { return encodeWithLength(cp, shortestLength(cp)); }
+std::string encodeUtf8(std::uint32_t cp) {
+    return encodeWithLength(cp, shortestLength(cp));
+}
 
 std::string join(const std::vector<std::string>& pieces) {
     std::string out;
@@ -116,12 +120,11 @@ std::string join(const std::vector<std::string>& pieces) {
 // A Unicode scalar value (any code point but a surrogate), spread over every
 // encoded length.
 rc::Gen<std::uint32_t> genScalar() {
-    return rc::gen::oneOf(rc::gen::inRange<std::uint32_t>(0, 0x80), rc::gen::inRange<std::uint32_t>(0x80, 0x800),
-                          rc::gen::inRange<std::uint32_t>(0x800, 0xD800),
-                          rc::gen::inRange<std::uint32_t>(0xE000, 0x10000),
-                          rc::gen::inRange<std::uint32_t>(0x10000, 0x110000),
-                          rc::gen::element<std::uint32_t>(0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFF, 0x10000,
-                                                          0x10FFFF));
+    return rc::gen::oneOf(
+        rc::gen::inRange<std::uint32_t>(0, 0x80), rc::gen::inRange<std::uint32_t>(0x80, 0x800),
+        rc::gen::inRange<std::uint32_t>(0x800, 0xD800), rc::gen::inRange<std::uint32_t>(0xE000, 0x10000),
+        rc::gen::inRange<std::uint32_t>(0x10000, 0x110000),
+        rc::gen::element<std::uint32_t>(0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFF, 0x10000, 0x10FFFF));
 }
 
 rc::Gen<std::string> genByte() {
@@ -129,7 +132,9 @@ rc::Gen<std::string> genByte() {
                         [](std::uint8_t b) { return std::string(1, static_cast<char>(b)); });
 }
 
-rc::Gen<std::string> genValidPiece() { return rc::gen::map(genScalar(), encodeUtf8); }
+rc::Gen<std::string> genValidPiece() {
+    return rc::gen::map(genScalar(), encodeUtf8);
+}
 
 // A piece that is ill-formed however it is surrounded by well-formed text.
 rc::Gen<std::string> genInvalidPiece() {
@@ -141,11 +146,12 @@ rc::Gen<std::string> genInvalidPiece() {
         rc::gen::map(rc::gen::element<std::uint32_t>(0xC0, 0xC1, 0xF5, 0xF6, 0xF7, 0xF8, 0xFB, 0xFC, 0xFE, 0xFF),
                      [](std::uint32_t b) { return std::string(1, static_cast<char>(static_cast<unsigned char>(b))); }),
         // A multi-byte character cut short.
-        rc::gen::map(rc::gen::pair(rc::gen::inRange<std::uint32_t>(0x80, 0x110000), rc::gen::inRange<std::size_t>(1, 4)),
-                     [](const std::pair<std::uint32_t, std::size_t>& v) {
-                         const std::string full = encodeUtf8(v.first >= 0xD800 && v.first < 0xE000 ? 0xE9 : v.first);
-                         return full.substr(0, std::min(v.second, full.size() - 1));
-                     }),
+        rc::gen::map(
+            rc::gen::pair(rc::gen::inRange<std::uint32_t>(0x80, 0x110000), rc::gen::inRange<std::size_t>(1, 4)),
+            [](const std::pair<std::uint32_t, std::size_t>& v) {
+                const std::string full = encodeUtf8(v.first >= 0xD800 && v.first < 0xE000 ? 0xE9 : v.first);
+                return full.substr(0, std::min(v.second, full.size() - 1));
+            }),
         // Overlong: a character in more bytes than it needs.
         rc::gen::map(rc::gen::pair(rc::gen::inRange<std::uint32_t>(0, 0x10000), rc::gen::inRange<std::size_t>(2, 5)),
                      [](const std::pair<std::uint32_t, std::size_t>& v) {
@@ -174,14 +180,44 @@ rc::Gen<std::string> genValidText() {
 
 // Something like a name as typed at the desk.
 rc::Gen<std::string> genNameLike() {
-    static const std::vector<std::string> kPieces = {
-        "a", "z", "M", "Q", "\xC3\xA1", "\xC3\x89", "\xC3\x91", "\xC3\xB1", "\xC3\x9F", "\xC3\x86", "\xC5\x93",
-        "\xC3\x96", "\xC4\xB0", "\xEF\xAC\x81", "\xE6\x9D\x8E", "\xD9\x85", "0", "7", " ", "  ", "-", "'", ".",
-        "\xE2\x80\x99", "\xE2\x80\x93", "\xC2\xA0", "\xE3\x80\x80", "\t", "\n", ",", "(", "\xF0\x9F\x98\x80"};
+    static const std::vector<std::string> kPieces = {"a",
+                                                     "z",
+                                                     "M",
+                                                     "Q",
+                                                     "\xC3\xA1",
+                                                     "\xC3\x89",
+                                                     "\xC3\x91",
+                                                     "\xC3\xB1",
+                                                     "\xC3\x9F",
+                                                     "\xC3\x86",
+                                                     "\xC5\x93",
+                                                     "\xC3\x96",
+                                                     "\xC4\xB0",
+                                                     "\xEF\xAC\x81",
+                                                     "\xE6\x9D\x8E",
+                                                     "\xD9\x85",
+                                                     "0",
+                                                     "7",
+                                                     " ",
+                                                     "  ",
+                                                     "-",
+                                                     "'",
+                                                     ".",
+                                                     "\xE2\x80\x99",
+                                                     "\xE2\x80\x93",
+                                                     "\xC2\xA0",
+                                                     "\xE3\x80\x80",
+                                                     "\t",
+                                                     "\n",
+                                                     ",",
+                                                     "(",
+                                                     "\xF0\x9F\x98\x80"};
     return rc::gen::map(rc::gen::container<std::vector<std::string>>(rc::gen::elementOf(kPieces)), join);
 }
 
-rc::Gen<std::string> genAnyText() { return rc::gen::oneOf(genNameLike(), genMixedBytes(), genValidText()); }
+rc::Gen<std::string> genAnyText() {
+    return rc::gen::oneOf(genNameLike(), genMixedBytes(), genValidText());
+}
 
 // Clock moves: none, a millisecond or two either way, or up to a month either way.
 rc::Gen<std::int64_t> genClockMove() {
@@ -211,21 +247,25 @@ std::ostream& operator<<(std::ostream& os, const ClockOp& op) {
 }
 
 rc::Gen<std::vector<ClockOp>> genClockOps() {
-    return rc::gen::container<std::vector<ClockOp>>(rc::gen::map(
-        rc::gen::tuple(genClockMove(), rc::gen::arbitrary<bool>(), genClockMove(), genRemoteCounter()),
-        [](const std::tuple<std::int64_t, bool, std::int64_t, std::uint32_t>& t) {
-            return ClockOp{std::get<0>(t), std::get<1>(t), std::get<2>(t), std::get<3>(t)};
-        }));
+    return rc::gen::container<std::vector<ClockOp>>(
+        rc::gen::map(rc::gen::tuple(genClockMove(), rc::gen::arbitrary<bool>(), genClockMove(), genRemoteCounter()),
+                     [](const std::tuple<std::int64_t, bool, std::int64_t, std::uint32_t>& t) {
+                         return ClockOp{std::get<0>(t), std::get<1>(t), std::get<2>(t), std::get<3>(t)};
+                     }));
 }
 
 // Wall times stay between 1970 and the year 10889 (12 hex digits).
-std::int64_t clampWall(std::int64_t ms) { return std::clamp<std::int64_t>(ms, 0, (std::int64_t{1} << 48) - 1); }
+std::int64_t clampWall(std::int64_t ms) {
+    return std::clamp<std::int64_t>(ms, 0, (std::int64_t{1} << 48) - 1);
+}
 
 }  // namespace
 
 TEST_CASE("the UTF-8 oracle itself knows the classic cases") {
     CHECK(referenceValidUtf8(""));
-    CHECK(referenceValidUtf8("Mar\xC3\xAD" "a \xE2\x82\xAC \xF0\x9F\x98\x80"));
+    CHECK(
+        referenceValidUtf8("Mar\xC3\xAD"
+                           "a \xE2\x82\xAC \xF0\x9F\x98\x80"));
     CHECK(referenceValidUtf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF
     CHECK_FALSE(referenceValidUtf8("\xC3\x28"));
     CHECK_FALSE(referenceValidUtf8("\xC0\xAF"));
@@ -234,7 +274,10 @@ TEST_CASE("the UTF-8 oracle itself knows the classic cases") {
     CHECK_FALSE(referenceValidUtf8("\xF4\x90\x80\x80"));
     CHECK_FALSE(referenceValidUtf8("\xC3"));
     CHECK_FALSE(referenceValidUtf8("\x80"));
-    for (const char* s : {"", "Mar\xC3\xAD" "a", "\xC3\x28", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE0\x80\xAF",
+    for (const char* s : {"",
+                          "Mar\xC3\xAD"
+                          "a",
+                          "\xC3\x28", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE0\x80\xAF",
                           "\xF0\x8F\xBF\xBF", "\xEF\xBF\xBF", "\xC3"}) {
         const std::string text = s;
         CAPTURE(text);
@@ -309,7 +352,8 @@ TEST_CASE("foldForSearch makes a clean, stable search key") {
     // that throws everything away.
     CHECK(foldForSearch("P\xC3\xA9rez-G\xC3\xB3mez  D'\xC3\x81vila") == "perez gomez d avila");
     CHECK(foldForSearch("\xC3\x91\xC3\xA1\xC3\xB1\x65z") == "nanez");
-    CHECK(foldForSearch("Stra\xC3\x9F" "e") == "strasse");
+    CHECK(foldForSearch("Stra\xC3\x9F"
+                        "e") == "strasse");
 }
 
 TEST_CASE("jaroWinkler is a similarity in [0, 1], symmetric, 1 for equal strings") {
@@ -319,7 +363,8 @@ TEST_CASE("jaroWinkler is a similarity in [0, 1], symmetric, 1 for equal strings
     };
     CHECK(rc::check("bounds, symmetry and identity", [&] {
         const std::string a = *genWord();
-        const std::string b = *rc::gen::oneOf(genWord(), rc::gen::just(a + "x"), rc::gen::just(a.substr(0, a.size() / 2)));
+        const std::string b =
+            *rc::gen::oneOf(genWord(), rc::gen::just(a + "x"), rc::gen::just(a.substr(0, a.size() / 2)));
         const double ab = jaroWinkler(a, b);
         const double ba = jaroWinkler(b, a);
         RC_ASSERT(ab >= 0.0);

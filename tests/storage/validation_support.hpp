@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/error.hpp"
-#include "storage/personal_store.hpp"
+#include "storage/base/error.hpp"
+#include "storage/db/personal_store.hpp"
 
 namespace chasqui::test {
 
@@ -33,8 +33,8 @@ inline std::string queryText(storage::Db& db, const std::string& sql) {
 }
 
 // What a rejected call must leave untouched.
-constexpr std::array<const char*, 10> kTables{"persons", "households",      "cases", "assistance", "referrals",
-                                              "referral_status", "notes", "audit", "changes",    "person_search"};
+constexpr std::array<const char*, 10> kTables{"persons",         "households", "cases", "assistance", "referrals",
+                                              "referral_status", "notes",      "audit", "changes",    "person_search"};
 
 struct Snapshot {
     std::vector<std::int64_t> rows;

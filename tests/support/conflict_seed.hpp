@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/ids.hpp"
-#include "storage/personal_store.hpp"
+#include "storage/db/personal_store.hpp"
+#include "storage/records/ids.hpp"
 
 namespace chasqui::test {
 
@@ -17,14 +17,14 @@ struct ConflictSeed {
     std::string entity = "person";
     std::string recordId;
     std::string field = "given_names";
-    nlohmann::json kept;              // the value the record has now
-    nlohmann::json lost;              // the concurrent value that lost
+    nlohmann::json kept;  // the value the record has now
+    nlohmann::json lost;  // the concurrent value that lost
     std::int64_t keptAtMs = 0;
     std::int64_t lostAtMs = 0;
-    std::string keptDevice;           // default: this kiosk
+    std::string keptDevice;  // default: this kiosk
     std::string lostDevice = "0190a0b0-0000-7000-8000-00000000d2d2";
-    std::string lostAuthor;           // staff id
-    std::string keptAuthor;           // staff id; "" as in conflicts recorded before kept_author
+    std::string lostAuthor;  // staff id
+    std::string keptAuthor;  // staff id; "" as in conflicts recorded before kept_author
 };
 
 inline std::string seedConflict(storage::PersonalStore& store, const ConflictSeed& seed) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -23,7 +24,12 @@ TempDir::~TempDir() {
 int envInt(const char* name, int fallback) {
     const char* value = std::getenv(name);
     if (value == nullptr || *value == '\0') return fallback;
-    return std::atoi(value);
+    int number = 0;
+    const std::string_view text(value);
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (ec != std::errc{} || end != text.data() + text.size())
+        throw std::invalid_argument(std::string(name) + " must be a whole number");
+    return number;
 }
 
 TestStore::TestStore() {

@@ -9,10 +9,10 @@
 #include <string>
 #include <string_view>
 
-#include "storage/clock.hpp"
-#include "storage/data_dir.hpp"
-#include "storage/model.hpp"
-#include "storage/personal_store.hpp"
+#include "storage/base/clock.hpp"
+#include "storage/base/data_dir.hpp"
+#include "storage/base/model.hpp"
+#include "storage/db/personal_store.hpp"
 
 namespace chasqui::test {
 
@@ -53,7 +53,9 @@ struct TestStore {
 storage::Person samplePerson();
 
 // Whether `text` contains `part` (messages, logs, command output).
-inline bool has(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+inline bool has(std::string_view text, std::string_view part) {
+    return text.find(part) != std::string_view::npos;
+}
 
 // Reads a whole file as bytes.
 std::string readBytes(const std::filesystem::path& path);

@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/catalog_import.hpp"
-#include "storage/catalog_store.hpp"
+#include "storage/catalog/catalog_import.hpp"
+#include "storage/catalog/catalog_store.hpp"
 #include "sync/catalog_pull.hpp"
 #include "sync/http_server_channel.hpp"
 #include "tests/support/test_store.hpp"

@@ -5,6 +5,10 @@
 // every kiosk's data equals the server's for its office, no acknowledged
 // change is lost, nothing is duplicated, no record leaves its office, and
 // every concurrent losing value is kept as exactly one conflict record.
+// Device clocks are wrong too: each kiosk starts with a random skew (minutes or
+// days ahead, years behind), and clocks are set by hand, right or wrong, and
+// kiosks restart during the run (sync/PROTOCOL.md section 3.1): no change
+// created or acknowledged may be lost for it.
 // Cases: RapidCheck's RC_PARAMS (max_success, default 100).
 #include <doctest/doctest.h>
 #include <rapidcheck.h>
@@ -16,11 +20,12 @@
 
 #include <fmt/core.h>
 
-#include "storage/case_repository.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/person_repository.hpp"
 #include "sync/kiosk_sync.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
+#include "tests/sync/skewed_kiosk.hpp"
 
 using namespace chasqui;
 using namespace chasqui::storage;
@@ -29,29 +34,41 @@ using chasqui::test::ChannelFault;
 namespace {
 
 struct Op {
-    enum Kind { Register, Edit, Delete, Assist, Sync, RestartServer, CrashKiosk } kind = Register;
+    enum Kind { Register, Edit, Delete, Assist, Sync, RestartServer, CrashKiosk, SetClock, Reboot } kind = Register;
     int device = 0;
     int target = 0;  // which known person
     int field = 0;   // 0 given_names, 1 phone, 2 family_name_1
     int value = 0;
     ChannelFault fault = ChannelFault::None;
+    int skew = 0;  // SetClock, Reboot: index into kSkews
 };
+
+// Wall clock minus true time: right, a little ahead, days ahead, a year ahead,
+// a day behind, years behind (a flat CMOS battery).
+constexpr std::int64_t kSkews[] = {0,           10LL * 60 * 1000,     2LL * 86400000, 365LL * 86400000,
+                                   -86400000LL, -3LL * 365 * 86400000};
+constexpr int kSkewCount = 6;
 
 // For RapidCheck's counterexamples.
 void showValue(const Op& op, std::ostream& os) {
-    static const char* kinds[] = {"Register", "Edit", "Delete", "Assist", "Sync", "RestartServer", "CrashKiosk"};
+    static const char* kinds[] = {"Register",      "Edit",       "Delete",   "Assist", "Sync",
+                                  "RestartServer", "CrashKiosk", "SetClock", "Reboot"};
     static const char* faults[] = {"none", "lose-request", "lose-answer", "duplicate"};
     os << kinds[op.kind] << "(device " << op.device << ", target " << op.target << ", field " << op.field << ", value "
-       << op.value << ", fault " << faults[static_cast<int>(op.fault)] << ")";
+       << op.value << ", fault " << faults[static_cast<int>(op.fault)] << ", skew " << kSkews[op.skew] << ")";
 }
 
 constexpr int kDevices = 4;  // 0-2 in TUM, 3 in LIM
-const char* officeOf(int device) { return device < 3 ? "TUM" : "LIM"; }
+const char* officeOf(int device) {
+    return device < 3 ? "TUM" : "LIM";
+}
 
 struct Kiosk {
     std::unique_ptr<test::TempDir> dir;
-    std::unique_ptr<ManualClock> clock;
+    std::unique_ptr<test::SkewedClock> wall;
+    std::unique_ptr<test::FakeBootClock> boot;
     std::unique_ptr<DataDir> data;
+    std::unique_ptr<TrustedClock> clock;  // what the store reads, as on a real kiosk
     std::unique_ptr<PersonalStore> store;
     std::unique_ptr<test::InProcessChannel> channel;
     std::string login;
@@ -59,14 +76,17 @@ struct Kiosk {
 
 class World {
 public:
-    explicit World(std::int64_t startMs) {
+    World(std::int64_t startMs, const std::vector<int>& skews) {
         m_serverClock = std::make_unique<ManualClock>(startMs);
         reopenServer();
         for (int d = 0; d < kDevices; ++d) {
             Kiosk k;
             k.dir = std::make_unique<test::TempDir>();
-            k.clock = std::make_unique<ManualClock>(startMs + d * 7);
+            k.wall =
+                std::make_unique<test::SkewedClock>(*m_serverClock, d * 7 + kSkews[skews[static_cast<std::size_t>(d)]]);
+            k.boot = std::make_unique<test::FakeBootClock>(*m_serverClock);
             k.data = std::make_unique<DataDir>(k.dir->path() / "kiosk");
+            k.clock = std::make_unique<TrustedClock>(*k.data, *k.wall, *k.boot);
             k.login = fmt::format("admin{}", d);
             InitOptions init;
             init.officeCode = officeOf(d);
@@ -79,10 +99,11 @@ public:
             signIn(k);
             auto code = m_server->issueEnrollCode(officeOf(d));
             RC_ASSERT(code.has_value());
-            auto pk = sync::devicePublicKey(*k.store);
+            auto pk = sync::devicePublicKeys(*k.store);
             RC_ASSERT(pk.has_value());
             auto enrolled = m_server->enroll(*code, k.store->session().deviceId, *pk);
             RC_ASSERT(enrolled.has_value());
+            k.clock->observeServerTime(m_serverClock->nowMs());  // enrollment is a contact: the answer carries the time
             RC_ASSERT(sync::setServerPublicKey(*k.store, m_server->publicKey()).has_value());
             auto device = m_server->authenticate(enrolled->token);
             RC_ASSERT(device.has_value());
@@ -93,6 +114,7 @@ public:
 
     void signIn(Kiosk& k) {
         k.store.reset();
+        k.clock->refresh();
         // Not durable (no fsync per commit): crash safety is the crash suite's job; this one is about merging.
         StoreTuning tuning;
         tuning.durable = false;
@@ -124,70 +146,85 @@ public:
 
     void apply(const Op& op) {
         Kiosk& k = m_kiosks[static_cast<std::size_t>(op.device)];
-        for (auto& other : m_kiosks) other.clock->advance(3);  // time passes everywhere, a little unevenly
-        m_serverClock->advance(3);
+        m_serverClock->advance(3);  // true time; every kiosk's wall clock follows it, skewed
         static const char* kNames[] = {"Ana", "Luisa", "Carmen", "Yusmary"};
         static const char* kPhones[] = {"+51 900 000 001", "+51 900 000 002", "+51 900 000 003"};
         static const char* kFamilies[] = {"Pérez", "Quispe", "Jean-Baptiste"};
         PersonRepository persons(*k.store);
         CaseRepository cases(*k.store);
         switch (op.kind) {
-        case Op::Register: {
-            Person p = test::samplePerson();
-            p.givenNames = kNames[op.value % 4];
-            p.docType = "none";
-            p.docNumber.clear();
-            auto r = k.store->writeVoid([&](RecordWriter& w) -> Result<void> {
-                auto added = persons.add(w, p);
-                if (!added) return std::unexpected(added.error());
-                Case c;
-                c.personId = added->id;
-                c.officeId = k.store->session().officeId;
-                c.openedDate = k.store->today();
-                auto id = cases.open(w, c);
-                if (!id) return std::unexpected(id.error());
-                return {};
-            });
-            RC_ASSERT(r.has_value());
-            ++m_registered[officeOf(op.device)];
-            break;
-        }
-        case Op::Edit:
-        case Op::Delete:
-        case Op::Assist: {
-            const auto ids = livePersons(k);
-            if (ids.empty()) return;
-            const std::string& id = ids[static_cast<std::size_t>(op.target) % ids.size()];
-            if (op.kind == Op::Delete) {
-                RC_ASSERT(persons.remove(id).has_value());
-            } else if (op.kind == Op::Edit) {
+            case Op::Register: {
+                Person p = test::samplePerson();
+                p.givenNames = kNames[op.value % 4];
+                p.docType = "none";
+                p.docNumber.clear();
                 auto r = k.store->writeVoid([&](RecordWriter& w) -> Result<void> {
-                    Fields f;
-                    if (op.field == 0) f = {{"given_names", std::string(kNames[op.value % 4])}};
-                    else if (op.field == 1) f = {{"phone", std::string(kPhones[op.value % 3])}};
-                    else f = {{"family_name_1", std::string(kFamilies[op.value % 3])}};
-                    auto changed = w.update("person", id, f);
-                    if (!changed) return std::unexpected(changed.error());
+                    auto added = persons.add(w, p);
+                    if (!added) return std::unexpected(added.error());
+                    Case c;
+                    c.personId = added->id;
+                    c.officeId = k.store->session().officeId;
+                    c.openedDate = k.store->today();
+                    auto id = cases.open(w, c);
+                    if (!id) return std::unexpected(id.error());
                     return {};
                 });
                 RC_ASSERT(r.has_value());
-            } else {
-                auto list = cases.casesOfPerson(id);
-                RC_ASSERT(list.has_value());
-                if (list->empty()) return;
-                Assistance a{{}, list->front().meta.id, k.store->today(), "food_security", "food_kit", 1, "kit",
-                             k.store->session().officeId, k.store->session().staffId};
-                RC_ASSERT(cases.recordAssistance(a).has_value());
+                ++m_registered[officeOf(op.device)];
+                break;
             }
-            break;
-        }
-        case Op::Sync: {
-            k.channel->setFault(op.fault);
-            (void)sync::syncNow(*k.store, *k.channel);  // faults make it fail; that is the point
-            break;
-        }
-        case Op::RestartServer: reopenServer(); break;
-        case Op::CrashKiosk: signIn(k); break;
+            case Op::Edit:
+            case Op::Delete:
+            case Op::Assist: {
+                const auto ids = livePersons(k);
+                if (ids.empty()) return;
+                const std::string& id = ids[static_cast<std::size_t>(op.target) % ids.size()];
+                if (op.kind == Op::Delete) {
+                    RC_ASSERT(persons.remove(id).has_value());
+                } else if (op.kind == Op::Edit) {
+                    auto r = k.store->writeVoid([&](RecordWriter& w) -> Result<void> {
+                        Fields f;
+                        if (op.field == 0)
+                            f = {{"given_names", std::string(kNames[op.value % 4])}};
+                        else if (op.field == 1)
+                            f = {{"phone", std::string(kPhones[op.value % 3])}};
+                        else
+                            f = {{"family_name_1", std::string(kFamilies[op.value % 3])}};
+                        auto changed = w.update("person", id, f);
+                        if (!changed) return std::unexpected(changed.error());
+                        return {};
+                    });
+                    RC_ASSERT(r.has_value());
+                } else {
+                    auto list = cases.casesOfPerson(id);
+                    RC_ASSERT(list.has_value());
+                    if (list->empty()) return;
+                    Assistance a{
+                        {},    list->front().meta.id,       k.store->today(),          "food_security", "food_kit", 1,
+                        "kit", k.store->session().officeId, k.store->session().staffId};
+                    RC_ASSERT(cases.recordAssistance(a).has_value());
+                }
+                break;
+            }
+            case Op::Sync: {
+                k.channel->setFault(op.fault);
+                (void)sync::syncNow(*k.store, *k.channel);  // faults make it fail; that is the point
+                break;
+            }
+            case Op::RestartServer:
+                reopenServer();
+                break;
+            case Op::CrashKiosk:
+                signIn(k);
+                break;
+            case Op::SetClock:
+                k.wall->setSkew(op.device * 7 + kSkews[op.skew]);
+                break;
+            case Op::Reboot:
+                k.wall->setSkew(op.device * 7 + kSkews[op.skew]);
+                k.boot->reboot();
+                signIn(k);
+                break;
         }
     }
 
@@ -241,10 +278,14 @@ std::string columnAsJson(Db& db, std::string_view table, const std::string& id, 
     if (!*row) return "<missing record>";
     const std::string type = stmt->text(0);
     std::string out;
-    if (type == "integer") out = nlohmann::json(stmt->integer(1)).dump();
-    else if (type == "real") out = nlohmann::json(stmt->real(1)).dump();
-    else if (type == "null") out = "null";
-    else out = nlohmann::json(stmt->text(1)).dump();
+    if (type == "integer")
+        out = nlohmann::json(stmt->integer(1)).dump();
+    else if (type == "real")
+        out = nlohmann::json(stmt->real(1)).dump();
+    else if (type == "null")
+        out = "null";
+    else
+        out = nlohmann::json(stmt->text(1)).dump();
     stmt->reset();
     return out;
 }
@@ -284,7 +325,9 @@ void checkConverged(World& world) {
             const auto& [entity, record, field] = key;
             serverRecords.insert({entity, record});
             const std::string local = columnAsJson(db, tableOf(entity), record, field);
-            if (local != value) RC_FAIL(fmt::format("{} {} {}: kiosk {} has {}, server {}", entity, record, field, office, local, value));
+            if (local != value)
+                RC_FAIL(
+                    fmt::format("{} {} {}: kiosk {} has {}, server {}", entity, record, field, office, local, value));
         }
         // ...and the kiosk holds no record the server does not have for its office.
         for (const char* entity : {"office", "staff", "person", "household", "case", "assistance", "referral",
@@ -296,14 +339,14 @@ void checkConverged(World& world) {
                 RC_ASSERT(row.has_value());
                 if (!*row) break;
                 if (serverRecords.count({entity, stmt->text(0)}) != 1u)
-                    RC_FAIL(fmt::format("kiosk of {} holds {} {} that is not in its office's scope", office, entity, stmt->text(0)));
+                    RC_FAIL(fmt::format("kiosk of {} holds {} {} that is not in its office's scope", office, entity,
+                                        stmt->text(0)));
             }
         }
     }
     // No duplicates: each registration is exactly one person on the server.
     for (const char* office : {"TUM", "LIM"}) {
-        auto n = server.db().prepare(
-            "SELECT count(*) FROM record_office WHERE entity = 'person' AND office = ?");
+        auto n = server.db().prepare("SELECT count(*) FROM record_office WHERE entity = 'person' AND office = ?");
         RC_ASSERT(n.has_value());
         n->bind(1, std::string(office));
         RC_ASSERT(*n->step());
@@ -329,7 +372,9 @@ void checkConverged(World& world) {
         for (const auto& [name, value] : fields.items()) {
             const std::string b = base.value(name, std::string());
             writes[{c["entity"], c["record"], name}].push_back({clock, b, value.dump()});
-            if (!b.empty()) baseClocks.insert(c["entity"].get<std::string>() + c["record"].get<std::string>() + name + b);
+            if (!b.empty())
+                baseClocks.insert(
+                    fmt::format("{}{}{}{}", c["entity"].get<std::string>(), c["record"].get<std::string>(), name, b));
         }
     }
     std::multiset<std::string> lostClocks;
@@ -341,8 +386,9 @@ void checkConverged(World& world) {
         if (!*row) break;
         const auto f = nlohmann::json::parse(conflicts->text(0))["fields"];
         RC_ASSERT(f["lost_value"] != f["kept_value"]);
-        lostClocks.insert(f["entity"].get<std::string>() + f["record_id"].get<std::string>() + f["field"].get<std::string>() +
-                          f["lost_hlc"].get<std::string>() + "@" + f["lost_device"].get<std::string>());
+        lostClocks.insert(fmt::format("{}{}{}{}@{}", f["entity"].get<std::string>(), f["record_id"].get<std::string>(),
+                                      f["field"].get<std::string>(), f["lost_hlc"].get<std::string>(),
+                                      f["lost_device"].get<std::string>()));
     }
     for (const auto& lost : lostClocks) RC_ASSERT(lostClocks.count(lost) == 1u);
     for (const auto& [key, list] : writes) {
@@ -350,7 +396,7 @@ void checkConverged(World& world) {
         const Write* winner = &list.front();
         for (const auto& w : list)
             if (w.clock > winner->clock) winner = &w;
-        const std::string fieldKey = entity + record + field;
+        const std::string fieldKey = fmt::format("{}{}{}", entity, record, field);
         // A value is accounted for when someone replaced it knowingly or it is kept as a conflict.
         const auto accounted = [&](const Write& w) {
             return baseClocks.count(fieldKey + w.clock) > 0 || lostClocks.count(fieldKey + w.clock) > 0;
@@ -362,19 +408,20 @@ void checkConverged(World& world) {
                 return other.value == w.value && accounted(other);
             });
             if (!sameValueAccounted)
-                RC_FAIL(fmt::format("{} {} {}: the value written at {} was dropped without a conflict", entity, record, field, w.clock));
+                RC_FAIL(fmt::format("{} {} {}: the value written at {} was dropped without a conflict", entity, record,
+                                    field, w.clock));
         }
     }
 }
 
 rc::Gen<Op> genOp() {
     return rc::gen::apply(
-        [](int kind, int device, int target, int field, int value, int fault) {
+        [](int kind, int device, int target, int field, int value, int fault, int skew) {
             Op op;
             // Weighted: many writes and syncs, some restarts and crashes.
-            static const Op::Kind kinds[] = {Op::Register, Op::Register, Op::Edit,  Op::Edit,          Op::Edit,
-                                             Op::Delete,   Op::Assist,   Op::Sync,  Op::Sync,          Op::Sync,
-                                             Op::Sync,     Op::RestartServer, Op::CrashKiosk};
+            static const Op::Kind kinds[] = {Op::Register, Op::Register,      Op::Edit,       Op::Edit,     Op::Edit,
+                                             Op::Delete,   Op::Assist,        Op::Sync,       Op::Sync,     Op::Sync,
+                                             Op::Sync,     Op::RestartServer, Op::CrashKiosk, Op::SetClock, Op::Reboot};
             op.kind = kinds[kind];
             op.device = device;
             op.target = target;
@@ -383,29 +430,29 @@ rc::Gen<Op> genOp() {
             static const ChannelFault faults[] = {ChannelFault::None, ChannelFault::None, ChannelFault::LoseRequest,
                                                   ChannelFault::LoseAnswer, ChannelFault::Duplicate};
             op.fault = faults[fault];
+            op.skew = skew;
             return op;
         },
-        rc::gen::inRange(0, 13), rc::gen::inRange(0, kDevices), rc::gen::inRange(0, 3), rc::gen::inRange(0, 3),
-        rc::gen::inRange(0, 12), rc::gen::inRange(0, 5));
+        rc::gen::inRange(0, 15), rc::gen::inRange(0, kDevices), rc::gen::inRange(0, 3), rc::gen::inRange(0, 3),
+        rc::gen::inRange(0, 12), rc::gen::inRange(0, 5), rc::gen::inRange(0, kSkewCount));
 }
 
 }  // namespace
 
-TEST_CASE("kiosks converge through the server under lost, duplicated and cut syncs") {
-    const bool ok = rc::check(
-        "convergence",
-        [](void) {
-            const auto ops = *rc::gen::resize(40, rc::gen::container<std::vector<Op>>(genOp()));
-            World world(test::kTestNowMs);
-            // Shared records first, so that random edits often touch the same fields concurrently.
-            for (const Op& setup : {Op{Op::Register, 0, 0, 0, 0, ChannelFault::None},
-                                    Op{Op::Register, 1, 0, 0, 1, ChannelFault::None},
-                                    Op{Op::Register, 3, 0, 0, 2, ChannelFault::None}})
-                world.apply(setup);
-            world.heal();
-            for (const auto& op : ops) world.apply(op);
-            world.heal();
-            checkConverged(world);
-        });
+TEST_CASE("kiosks converge through the server under lost, duplicated and cut syncs and wrong clocks") {
+    const bool ok = rc::check("convergence", [](void) {
+        const auto ops = *rc::gen::resize(40, rc::gen::container<std::vector<Op>>(genOp()));
+        const auto skews = *rc::gen::container<std::vector<int>>(kDevices, rc::gen::inRange(0, kSkewCount));
+        World world(test::kTestNowMs, skews);
+        // Shared records first, so that random edits often touch the same fields concurrently.
+        for (const Op& setup :
+             {Op{Op::Register, 0, 0, 0, 0, ChannelFault::None}, Op{Op::Register, 1, 0, 0, 1, ChannelFault::None},
+              Op{Op::Register, 3, 0, 0, 2, ChannelFault::None}})
+            world.apply(setup);
+        world.heal();
+        for (const auto& op : ops) world.apply(op);
+        world.heal();
+        checkConverged(world);
+    });
     CHECK(ok);
 }

@@ -1,6 +1,6 @@
 #pragma once
-// A ServerChannel that calls a ServerStore in this process, sealing and
-// opening exactly as the HTTP server does, with one-shot faults: the request
+// A ServerChannel that calls a ServerStore in this process, checking the
+// batch's signature, sealing and opening exactly as the HTTP server does, with one-shot faults: the request
 // lost before the server saw it, the answer lost after the server applied it,
 // or the request delivered twice.
 #include <string>
@@ -10,6 +10,8 @@
 
 #include "sync/change_codec.hpp"
 #include "sync/sealed_box.hpp"
+#include "sync/server/batch_verifier.hpp"
+#include "sync/server/http_errors.hpp"
 #include "sync/server/server_store.hpp"
 #include "sync/server_channel.hpp"
 
@@ -19,26 +21,30 @@ enum class ChannelFault { None, LoseRequest, LoseAnswer, Duplicate };
 
 class InProcessChannel final : public sync::ServerChannel {
 public:
-    InProcessChannel(sync::ServerStore*& server, sync::DeviceInfo device) : m_server(server), m_device(std::move(device)) {}
+    InProcessChannel(sync::ServerStore*& server, sync::DeviceInfo device)
+        : m_server(server), m_device(std::move(device)) {}
     void setFault(ChannelFault fault) { m_fault = fault; }
 
     sync::SyncResult<std::vector<sync::PushItem>> push(const std::string& sealed) override {
         const ChannelFault fault = take();
         if (fault == ChannelFault::LoseRequest) return lost();
-        auto opened = sync::openCompressed(sealed, m_server->publicKey(), m_server->secretKey());
+        auto verified = sync::verifyPushBody(sealed, m_device);
+        if (!verified) return answered(sync::SyncErrorCode::Unauthorized, verified.error());
+        auto opened = sync::openCompressed(*verified, m_server->publicKey(), m_server->secretKey());
         if (!opened) return sync::syncFail(sync::SyncErrorCode::HttpError, opened.error().message, 400, "bad_request");
         const auto body = nlohmann::json::parse(*opened);
         auto changes = sync::splitColumns(body.at("columns"));
-        if (!changes) return sync::syncFail(sync::SyncErrorCode::HttpError, changes.error().message, 400, changes.error().code);
+        if (!changes) return answered(sync::SyncErrorCode::HttpError, changes.error());
         auto summary = m_server->push(m_device, *changes);
         if (fault == ChannelFault::Duplicate) summary = m_server->push(m_device, *changes);
-        if (!summary) return sync::syncFail(sync::SyncErrorCode::HttpError, summary.error().message, summary.error().httpStatus, summary.error().code);
+        if (!summary) return answered(sync::SyncErrorCode::HttpError, summary.error());
         if (fault == ChannelFault::LoseAnswer) return lost();
         // What HttpServerChannel makes of the server's answer: counts, and the quarantined by name.
         std::vector<sync::PushItem> out;
         if (summary->applied > 0) out.push_back({{}, "applied", {}, {}, summary->applied});
         if (summary->duplicates > 0) out.push_back({{}, "duplicate", {}, {}, summary->duplicates});
-        for (const auto& r : summary->quarantined) out.push_back({r.id, "quarantined", r.code, r.message, 1});
+        for (const auto& r : summary->quarantined)
+            out.push_back({r.id, "quarantined", std::string(sync::wireErrorFor(r.code).code), r.message, 1});
         return out;
     }
 
@@ -46,7 +52,7 @@ public:
         const ChannelFault fault = take();
         if (fault == ChannelFault::LoseRequest) return lost();
         auto page = m_server->pull(m_device, cursor, limit);
-        if (!page) return sync::syncFail(sync::SyncErrorCode::HttpError, page.error().message, page.error().httpStatus, page.error().code);
+        if (!page) return answered(sync::SyncErrorCode::HttpError, page.error());
         const nlohmann::json body = {{"columns", sync::encodeColumns(page->changes)}};
         auto sealed = sync::sealCompressed(body.dump(), m_device.publicKey);
         if (!sealed) return sync::syncFail(sync::SyncErrorCode::Internal, sealed.error().message);
@@ -54,11 +60,19 @@ public:
         return sync::PulledPage{*sealed, page->nextCursor, page->more};
     }
 
+    // Every real answer carries the server's time (Chasqui-Server-Time).
+    std::int64_t serverTimeMs() const override { return m_server->nowMs(); }
+
 private:
     ChannelFault take() {
         const ChannelFault f = m_fault;
         m_fault = ChannelFault::None;
         return f;
+    }
+    // The server's error as HttpServerChannel would read it from the HTTP answer.
+    static std::unexpected<sync::SyncError> answered(sync::SyncErrorCode as, const sync::SyncError& e) {
+        const sync::WireError wire = sync::wireErrorFor(e.code);
+        return sync::syncFail(as, e.message, wire.status, std::string(wire.code));
     }
     static std::unexpected<sync::SyncError> lost() {
         return sync::syncFail(sync::SyncErrorCode::Offline, "the link dropped (injected fault)");

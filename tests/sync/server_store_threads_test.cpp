@@ -14,7 +14,7 @@
 
 #include <fmt/format.h>
 
-#include "storage/ids.hpp"
+#include "storage/records/ids.hpp"
 #include "sync/change_codec.hpp"
 #include "sync/sealed_box.hpp"
 #include "sync/server/server_store.hpp"
@@ -44,7 +44,9 @@ struct Server {
         storage::UuidV7Generator ids{clock};
         auto code = store->issueEnrollCode(office);
         REQUIRE(code.has_value());
-        auto enrolled = store->enroll(*code, ids.next(), sync::BoxKeyPair::generate().publicKey);
+        auto enrolled = store->enroll(
+            *code, ids.next(),
+            sync::DevicePublicKeys{sync::BoxKeyPair::generate().publicKey, sync::SigningKeyPair::generate().publicKey});
         REQUIRE(enrolled.has_value());
         auto device = store->authenticate(enrolled->token);
         REQUIRE(device.has_value());
@@ -132,7 +134,7 @@ TEST_SUITE("server store threads") {
                     }
                     for (const auto& c : page->changes) {
                         if (!seen.insert(c.at("id").get<std::string>()).second) ++failures;  // never twice
-                        if (c.at("device") == devices[i].device.id) ++failures;         // never its own
+                        if (c.at("device") == devices[i].device.id) ++failures;              // never its own
                     }
                     cursor = page->nextCursor;
                 }
@@ -144,7 +146,8 @@ TEST_SUITE("server store threads") {
         auto status = server.store->status();
         REQUIRE(status.has_value());
         CHECK(status->changes == kDevices * kBatches * kPerBatch);
-        for (const auto& d : devices) CHECK(pullAll(*server.store, d.device).size() == (kDevices - 1) * kBatches * kPerBatch);
+        for (const auto& d : devices)
+            CHECK(pullAll(*server.store, d.device).size() == (kDevices - 1) * kBatches * kPerBatch);
     }
 
     TEST_CASE("a revocation is seen by the next token check on every read connection") {
@@ -173,7 +176,7 @@ TEST_SUITE("server store threads") {
                 again.arrive_and_wait();
                 for (int n = 0; n < 20; ++n) {
                     auto r = server.store->authenticate(a.token);
-                    refused += !r && r.error().code == "revoked" ? 1 : 0;
+                    refused += !r && r.error().code == sync::SyncErrorCode::Revoked ? 1 : 0;
                 }
             });
         }

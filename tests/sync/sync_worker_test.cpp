@@ -22,7 +22,7 @@
 
 #include <fmt/format.h>
 
-#include "storage/person_repository.hpp"
+#include "storage/records/person_repository.hpp"
 #include "sync/http_server_channel.hpp"
 #include "sync/kiosk_sync.hpp"
 #include "sync/sync_worker.hpp"
@@ -119,11 +119,13 @@ private:
     SyncResult<DeviceInfo> authenticate() {
         auto device = m_server.store->authenticate(m_token);
         if (device) return *device;
-        const ApiError& e = device.error();
-        const SyncErrorCode code = e.code == "revoked"   ? SyncErrorCode::Revoked
-                                   : e.httpStatus == 401 ? SyncErrorCode::Unauthorized
-                                                         : SyncErrorCode::HttpError;
-        return syncFail(code, e.message, e.httpStatus, e.code);
+        // What the kiosk would make of the server's HTTP answer.
+        const SyncError& e = device.error();
+        const WireError wire = wireErrorFor(e.code);
+        const SyncErrorCode code = e.code == SyncErrorCode::Revoked ? SyncErrorCode::Revoked
+                                   : wire.status == 401             ? SyncErrorCode::Unauthorized
+                                                                    : SyncErrorCode::HttpError;
+        return syncFail(code, e.message, wire.status, std::string(wire.code));
     }
     Server& m_server;
     const std::atomic<Door>& m_door;
@@ -221,7 +223,7 @@ struct World {
         std::lock_guard lock(server.mutex);
         auto code = server.store->issueEnrollCode("TUM");
         REQUIRE(code.has_value());
-        auto publicKey = devicePublicKey(*kiosk);
+        auto publicKey = devicePublicKeys(*kiosk);
         REQUIRE(publicKey.has_value());
         deviceId = kiosk->session().deviceId;
         auto enrolled = server.store->enroll(*code, deviceId, *publicKey);

@@ -2,16 +2,18 @@
 
 #include <doctest/doctest.h>
 
-#include "storage/catalog_import.hpp"
-#include "storage/catalog_store.hpp"
-#include "storage/staff_admin.hpp"
+#include "kiosk/core/screen.hpp"
+#include "storage/catalog/catalog_import.hpp"
+#include "storage/catalog/catalog_store.hpp"
+#include "storage/keys/staff_admin.hpp"
 
 namespace chasqui::test {
 
 KioskFixture::KioskFixture(kiosk::KioskConfig config) {
     auto catalog = storage::CatalogStore::open(setup.dataDir);
     REQUIRE(catalog.has_value());
-    REQUIRE(storage::importCatalogFile(*catalog, std::filesystem::path(CHASQUI_ASSETS_DIR) / "catalog/demo_catalog.json"));
+    REQUIRE(
+        storage::importCatalogFile(*catalog, std::filesystem::path(CHASQUI_ASSETS_DIR) / "catalog/demo_catalog.json"));
     storage::StaffAdmin admin(*setup.store, storage::KdfParams::minimumForTests());
     REQUIRE(admin.add("Luis Staff", kStaffLogin, "staff", kStaffPin).has_value());
     REQUIRE(admin.add("Rosa Supervisora", kSupervisorLogin, "supervisor", kSupervisorPin).has_value());
@@ -49,6 +51,16 @@ void WorkerGate::release() {
         m_state->released = true;
     }
     m_state->cv.notify_all();
+}
+
+void KioskFixture::expireSession() {
+    setup.clock.advance(kiosk->app().config().idleTimeoutMs + 1'000);
+    kiosk->frame();
+}
+
+std::string KioskFixture::screenHoldingPersonalData() {
+    const kiosk::Screen* screen = kiosk->app().screenHoldingPersonalData();
+    return screen == nullptr ? "none" : kiosk::screenName(screen->id());
 }
 
 }  // namespace chasqui::test

@@ -25,6 +25,10 @@ struct KioskFixture {
 
     // Signs in through the real sign-in screen (login field, PIN pad).
     void signIn(const char* login, const char* pin);
+    // Lets the inactivity timeout pass and draws one frame: the lock fires in it.
+    void expireSession();
+    // The name of a screen that still holds personal data, or "none".
+    std::string screenHoldingPersonalData();
 };
 
 // Holds the kiosk's worker thread on a job until release() (or destruction),

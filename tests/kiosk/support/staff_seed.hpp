@@ -8,8 +8,8 @@
 
 #include <doctest/doctest.h>
 
-#include "storage/case_repository.hpp"
-#include "storage/person_repository.hpp"
+#include "storage/records/case_repository.hpp"
+#include "storage/records/person_repository.hpp"
 #include "tests/kiosk/support/kiosk_fixture.hpp"
 
 namespace chasqui::test {
@@ -36,8 +36,9 @@ inline SeededPerson seedPerson(storage::PersonalStore& store, const storage::Per
     record.needs = {"health"};
     auto caseId = storage::CaseRepository(store).open(record);
     REQUIRE_MESSAGE(caseId.has_value(), (caseId ? "" : caseId.error().message));
-    return {added->id, added->caseCode, *caseId,
-            person.givenNames + " " + person.familyName1 + (person.familyName2.empty() ? "" : " " + person.familyName2)};
+    return {
+        added->id, added->caseCode, *caseId,
+        person.givenNames + " " + person.familyName1 + (person.familyName2.empty() ? "" : " " + person.familyName2)};
 }
 
 inline StaffSeed seedStaffPersons(KioskFixture& f) {

@@ -1,0 +1,202 @@
+#include "storage/db/schema.hpp"
+
+#include <algorithm>
+#include <initializer_list>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "storage/records/entity_columns.hpp"
+
+namespace chasqui::storage {
+
+namespace {
+
+bool contains(std::initializer_list<std::string_view> names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// CREATE TABLE of a synced entity as migration `version` made it, from the
+// entity description: the record columns, the described columns that existed
+// at `version`, then `extra` (columns this kiosk derives, never synced).
+// `unique` names columns that carried UNIQUE then.
+std::string createTable(std::string_view entity, std::string_view table, int version,
+                        std::initializer_list<std::string_view> unique = {}, std::string_view extra = {}) {
+    const EntitySpec* spec = findEntity(entity);
+    std::string sql = fmt::format("CREATE TABLE {} ({}", table, recordColumnsSql());
+    for (const ColumnSpec& column : spec->columns) {
+        if (column.since > version) continue;
+        sql += ", " + columnDefinition(column);
+        if (contains(unique, column.name)) sql += " UNIQUE";
+    }
+    if (!extra.empty()) fmt::format_to(std::back_inserter(sql), ", {}", extra);
+    return sql + ");";
+}
+
+// The tables of the entities that migration `version` introduced, in description order.
+std::string createTables(int version, std::initializer_list<std::string_view> unique = {}) {
+    std::string sql;
+    for (const EntitySpec& spec : syncedEntities())
+        if (spec.since == version) sql += createTable(spec.entity, spec.table, version, unique);
+    return sql;
+}
+
+// The described columns that migration `version` added to tables made before it.
+std::string addedColumns(int version) {
+    std::string sql;
+    for (const EntitySpec& spec : syncedEntities()) {
+        if (spec.since >= version) continue;
+        for (const ColumnSpec& column : spec.columns)
+            if (column.since == version)
+                sql += fmt::format("ALTER TABLE {} ADD COLUMN {};", spec.table, columnDefinition(column));
+    }
+    return sql;
+}
+
+// Migration 1: the data model, the audit chain and the sync change log. Case
+// codes and staff logins were UNIQUE until migration 5.
+std::string migration1() {
+    return "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" + createTables(1, {"case_code", "login"}) +
+           "CREATE INDEX cases_person ON cases(person_id);"
+           "CREATE INDEX cases_household ON cases(household_id);"
+           "CREATE INDEX persons_household ON persons(household_id);"
+           "CREATE INDEX assistance_case ON assistance(case_id);"
+           "CREATE INDEX assistance_date ON assistance(date);"
+           "CREATE INDEX referrals_case ON referrals(case_id);"
+           "CREATE INDEX referral_status_referral ON referral_status(referral_id);"
+           "CREATE INDEX notes_case ON notes(case_id);"
+           // Tamper-evident audit trail: each entry's hash covers the previous hash.
+           "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, staff_id TEXT NOT NULL, "
+           "device TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL, record_id TEXT NOT NULL, "
+           "prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+           // Outbox for sync: one row per write, with the per-field values it set.
+           // Pushes go in seq order, so what is still to push is "seq > the
+           // acknowledged seq" kept in meta ('outbox_acked_seq'): no per-row flag and
+           // no extra index page to rewrite on every write.
+           "CREATE TABLE changes (seq INTEGER PRIMARY KEY, change_id TEXT NOT NULL UNIQUE, entity TEXT NOT NULL, "
+           "record_id TEXT NOT NULL, op TEXT NOT NULL, fields TEXT NOT NULL, hlc TEXT NOT NULL, device TEXT NOT NULL, "
+           "author TEXT NOT NULL, created_at INTEGER NOT NULL);"
+           "INSERT INTO meta(key, value) VALUES ('outbox_acked_seq', '0');";
+}
+
+// Migration 2: search-as-you-type and duplicate blocking. FTS4 with the
+// unicode61 tokenizer (FTS5 is not in SQLite 3.15); docid = persons.rid. The
+// 2- and 3-character prefix indexes make "mar*" a lookup instead of a scan;
+// matchinfo=fts3 skips the per-document size table we never rank with (one
+// page less to encrypt on every write).
+// A column for the normalized document number lets any document type match.
+constexpr std::string_view kDocNumberNorm = "doc_number_norm TEXT NOT NULL DEFAULT ''";
+std::string migration2() {
+    return fmt::format(
+        "CREATE VIRTUAL TABLE person_search USING fts4(words, tokenize=unicode61, prefix=\"2,3\", matchinfo=fts3);"
+        "ALTER TABLE persons ADD COLUMN {};"
+        "CREATE INDEX persons_doc_norm ON persons(doc_number_norm) WHERE doc_number_norm <> '';",
+        kDocNumberNorm);
+}
+
+// Migration 3: conflicts kept for a supervisor (a field two devices changed
+// concurrently: the losing value is never dropped).
+std::string migration3() {
+    return createTables(3) + "CREATE INDEX conflicts_open ON conflicts(resolved, record_id);";
+}
+
+// Migration 4: what the merge needs (sync/PROTOCOL.md section 3). Per record,
+// the clock ("<hlc>@<device>") of its last full write, and per field written
+// since, that field's clock and the clock of the value it replaced ("base"),
+// as JSON {"field": {"c": clock, "b": base}}. One row per record keeps writes
+// cheap. Change records carry the bases of the fields they overwrote.
+std::string migration4() {
+    return "CREATE TABLE record_clocks (entity TEXT NOT NULL, record_id TEXT NOT NULL, clock TEXT NOT NULL, "
+           "fields TEXT NOT NULL, PRIMARY KEY (entity, record_id)) WITHOUT ROWID;"
+           "ALTER TABLE changes ADD COLUMN base TEXT NOT NULL DEFAULT '{}';"
+           "INSERT INTO record_clocks (entity, record_id, clock, fields) "
+           "SELECT entity, record_id, max(hlc || '@' || device), '{}' FROM changes GROUP BY entity, record_id;";
+}
+
+// Migration 5: case codes and staff logins are unique per kiosk but cannot be
+// guaranteed unique across kiosks that made them before enrollment (two new
+// kiosks both start as device 1; two offices' first admins may share a login).
+// A UNIQUE constraint would make sync drop the second record; a plain index
+// keeps both and lets search show them side by side. SQLite cannot drop a
+// constraint, so the two tables are rebuilt with the same rids (the search
+// index refers to persons by rid).
+std::string migration5() {
+    return createTable("person", "persons_v5", 5, {}, kDocNumberNorm) +
+           "INSERT INTO persons_v5 SELECT * FROM persons;"
+           "DROP TABLE persons;"
+           "ALTER TABLE persons_v5 RENAME TO persons;"
+           "CREATE INDEX persons_household ON persons(household_id);"
+           "CREATE INDEX persons_doc_norm ON persons(doc_number_norm) WHERE doc_number_norm <> '';"
+           "CREATE INDEX persons_case_code ON persons(case_code);" +
+           createTable("staff", "staff_v5", 5) +
+           "INSERT INTO staff_v5 SELECT * FROM staff;"
+           "DROP TABLE staff;"
+           "ALTER TABLE staff_v5 RENAME TO staff;"
+           "CREATE INDEX staff_login ON staff(login);";
+}
+
+// Migration 6: who wrote the value a conflict kept (the server names it since
+// protocol columns gained kept_author; older conflicts leave it empty and the
+// kiosk falls back to the record's last writer).
+std::string migration6() {
+    return addedColumns(6);
+}
+
+constexpr int kLatestVersion = 6;
+
+}  // namespace
+
+int latestSchemaVersion() {
+    return kLatestVersion;
+}
+
+std::string migrationSql(int version) {
+    switch (version) {
+        case 1:
+            return migration1();
+        case 2:
+            return migration2();
+        case 3:
+            return migration3();
+        case 4:
+            return migration4();
+        case 5:
+            return migration5();
+        case 6:
+            return migration6();
+        default:
+            return {};
+    }
+}
+
+Result<int> schemaVersion(Db& db) {
+    auto v = db.scalarInt("PRAGMA user_version");
+    if (!v) return std::unexpected(v.error());
+    return static_cast<int>(*v);
+}
+
+Result<int> migrate(Db& db, int target) {
+    if (target < 0) target = latestSchemaVersion();
+    auto current = schemaVersion(db);
+    if (!current) return std::unexpected(current.error());
+    if (*current > latestSchemaVersion()) {
+        return fail(ErrorCode::Damaged,
+                    fmt::format("the data directory was written by a newer Chasqui (schema {} > {}); "
+                                "update this program before opening it",
+                                *current, latestSchemaVersion()));
+    }
+    for (int version = *current + 1; version <= target; ++version) {
+        Transaction tx(db);
+        if (auto r = tx.begin(); !r) return std::unexpected(r.error());
+        if (auto r = db.exec(migrationSql(version)); !r) {
+            return fail(ErrorCode::Internal, fmt::format("schema migration {} failed: {}", version, r.error().message));
+        }
+        if (auto r = db.exec(fmt::format("PRAGMA user_version = {}", version)); !r) return std::unexpected(r.error());
+        if (auto r = tx.commit(); !r) return std::unexpected(r.error());
+    }
+    return *current;
+}
+
+}  // namespace chasqui::storage

@@ -1,0 +1,54 @@
+#include "storage/records/record_clocks.hpp"
+
+namespace chasqui::storage {
+
+std::string makeClock(const std::string& hlc, const std::string& device) {
+    return hlc + "@" + device;
+}
+
+Result<std::optional<RecordClocks>> RecordClocks::load(Db& db, std::string_view entity, const std::string& recordId) {
+    auto row = db.readOne(
+        "SELECT clock, fields FROM record_clocks WHERE entity = ? AND record_id = ?",
+        [](const Stmt& s) { return std::make_pair(s.text(0), s.text(1)); }, entity, recordId);
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return std::optional<RecordClocks>{};
+    RecordClocks c;
+    c.m_entity = std::string(entity);
+    c.m_recordId = recordId;
+    c.m_clock = std::move((*row)->first);
+    c.m_fields = nlohmann::json::parse((*row)->second, nullptr, false);
+    if (c.m_fields.is_discarded() || !c.m_fields.is_object())
+        return fail(ErrorCode::Damaged, "the merge clocks of a record are damaged; run `chasqui verify`");
+    return std::optional<RecordClocks>(std::move(c));
+}
+
+RecordClocks RecordClocks::created(std::string_view entity, const std::string& recordId, const std::string& clock) {
+    RecordClocks c;
+    c.m_entity = std::string(entity);
+    c.m_recordId = recordId;
+    c.m_clock = clock;
+    return c;
+}
+
+FieldClock RecordClocks::field(const std::string& name) const {
+    if (auto it = m_fields.find(name); it != m_fields.end() && it->is_object())
+        return {it->value("c", std::string()), it->value("b", std::string())};
+    return {m_clock, {}};
+}
+
+void RecordClocks::set(const std::string& name, const std::string& clock, const std::string& base) {
+    m_fields[name] = {{"c", clock}, {"b", base}};
+}
+
+Result<void> RecordClocks::save(Db& db) const {
+    const std::string fields = m_fields.dump();
+    auto update = db.prepare("UPDATE record_clocks SET clock = ?3, fields = ?4 WHERE entity = ?1 AND record_id = ?2");
+    if (!update) return std::unexpected(update.error());
+    update->bind(1, m_entity).bind(2, m_recordId).bind(3, m_clock).bind(4, fields);
+    auto insert = db.prepare("INSERT INTO record_clocks (entity, record_id, clock, fields) VALUES (?1, ?2, ?3, ?4)");
+    if (!insert) return std::unexpected(insert.error());
+    insert->bind(1, m_entity).bind(2, m_recordId).bind(3, m_clock).bind(4, fields);
+    return db.updateElseInsert(*update, *insert);
+}
+
+}  // namespace chasqui::storage

@@ -1,0 +1,181 @@
+#include "storage/search/duplicate_finder.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "storage/base/clock.hpp"
+#include "storage/base/text.hpp"
+
+namespace chasqui::storage {
+
+namespace {
+
+// Best Jaro-Winkler of `word` against any of `others`.
+double bestWord(const std::string& word, const std::vector<std::string>& others) {
+    double best = 0;
+    for (const auto& o : others) best = std::max(best, jaroWinkler(word, o));
+    return best;
+}
+
+// Average over the words of the shorter list of their best match in the
+// longer one: "maria jose" vs "maria" scores 1.0 (a missing second name is
+// common), while "maria" vs "jose" scores low.
+double wordSetSimilarity(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    if (a.empty() || b.empty()) return 0;
+    const auto& shorter = a.size() <= b.size() ? a : b;
+    const auto& longer = a.size() <= b.size() ? b : a;
+    double total = 0;
+    for (const auto& w : shorter) total += bestWord(w, longer);
+    return total / static_cast<double>(shorter.size());
+}
+
+// The number in `digits`, 0 when it is not one (dates here were validated
+// when stored; a damaged one only weakens its own candidate).
+int number(std::string_view digits) {
+    int value = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return ec == std::errc{} && end == digits.data() + digits.size() ? value : 0;
+}
+
+std::int64_t dayNumber(std::string_view iso) {
+    if (iso.size() != 10) return 0;
+    return daysFromCivil(number(iso.substr(0, 4)), static_cast<unsigned>(number(iso.substr(5, 2))),
+                         static_cast<unsigned>(number(iso.substr(8, 2))));
+}
+
+double birthSimilarity(const Person& p, const std::string& other) {
+    if (p.birthDate.empty() || other.empty()) return 0.3;
+    if (p.birthDate == other) return 1.0;
+    const std::int64_t gap = std::llabs(dayNumber(p.birthDate) - dayNumber(other));
+    // Day and month swapped (04-12 vs 12-04) is a classic typing error.
+    if (p.birthDate.substr(0, 4) == other.substr(0, 4) && p.birthDate.substr(5, 2) == other.substr(8, 2) &&
+        p.birthDate.substr(8, 2) == other.substr(5, 2))
+        return 0.9;
+    if (gap <= 31) return 0.8;
+    if (gap <= 366) return p.birthDateEstimated ? 0.7 : 0.35;
+    if (gap <= 3 * 366 && p.birthDateEstimated) return 0.4;
+    return 0;
+}
+
+std::vector<std::string> prefixes(const std::vector<std::string>& words) {
+    std::vector<std::string> out;
+    for (const auto& w : words) {
+        if (w.size() < 2) continue;
+        std::string p = w.substr(0, std::min<std::size_t>(3, w.size()));
+        if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+    }
+    return out;
+}
+
+}  // namespace
+
+DuplicateCandidate scoreCandidate(const Person& p, const PersonMatch& c) {
+    DuplicateCandidate out;
+    out.person = c;
+    const auto given = splitWords(foldForSearch(p.givenNames));
+    const auto family = splitWords(foldForSearch(p.familyName1 + " " + p.familyName2));
+    const auto cGiven = splitWords(foldForSearch(c.givenNames));
+    const auto cFamily = splitWords(foldForSearch(c.familyName1 + " " + c.familyName2));
+    const double givenSim = wordSetSimilarity(given, cGiven);
+    // Word sets make the order of family names irrelevant (swapped names).
+    const double familySim = wordSetSimilarity(family, cFamily);
+    // Given and family names entered in each other's fields.
+    const double crossed = (wordSetSimilarity(given, cFamily) + wordSetSimilarity(family, cGiven)) / 2.0;
+    out.nameScore = std::max(0.55 * familySim + 0.45 * givenSim, crossed * 0.95);
+    out.birthScore = birthSimilarity(p, c.birthDate);
+    const std::string doc = compactIdentifier(p.docNumber);
+    out.sameDocument = !doc.empty() && doc == compactIdentifier(c.docNumber);
+    out.sameNationality = !p.nationality.empty() && p.nationality == c.nationality;
+    double score = 0.62 * out.nameScore + 0.30 * out.birthScore + (out.sameNationality ? 0.08 : 0.0);
+    // A near-zero name match is not made a duplicate by birth date alone.
+    if (out.nameScore < 0.6) score = std::min(score, 0.5);
+    if (out.sameDocument) score = std::max(score, 0.9 + 0.1 * out.nameScore);
+    out.score = std::clamp(score, 0.0, 1.0);
+    return out;
+}
+
+Result<std::vector<DuplicateCandidate>> findDuplicates(Db& db, const Person& p, DuplicateOptions options) {
+    const auto given = prefixes(splitWords(foldForSearch(p.givenNames)));
+    const auto familyWords = splitWords(foldForSearch(p.familyName1 + " " + p.familyName2));
+    const auto family = prefixes(familyWords);
+    // Blocking keys, each selective enough to stay fast at a million persons:
+    // name prefixes with the birth year, a whole family name with a given-name
+    // prefix (any birth date), and one name prefix with the birth year (a typo
+    // in the other name).
+    std::vector<std::string> years;
+    if (p.birthDate.size() >= 4) {
+        const int year = number(std::string_view(p.birthDate).substr(0, 4));
+        years.push_back(fmt::format("y{}", year));
+        if (p.birthDateEstimated) {
+            years.push_back(fmt::format("y{}", year - 1));
+            years.push_back(fmt::format("y{}", year + 1));
+        }
+    }
+    std::vector<std::string> queries;
+    for (const auto& y : years) {
+        for (const auto& f : family)
+            for (const auto& g : given) queries.push_back(fmt::format("{}* {}* {}", f, g, y));
+        for (const auto& f : family) queries.push_back(fmt::format("{}* {}", f, y));
+        for (const auto& g : given) queries.push_back(fmt::format("{}* {}", g, y));
+    }
+    for (const auto& word : familyWords) {
+        if (word.size() < 3) continue;
+        for (const auto& g : given) queries.push_back(fmt::format("{} {}*", word, g));
+    }
+    std::set<std::int64_t> seen;
+    std::vector<DuplicateCandidate> scored;
+    auto consider = [&](std::vector<PersonMatch>& found) {
+        for (auto& m : found) {
+            if (!seen.insert(m.rid).second || m.id == p.meta.id) continue;
+            DuplicateCandidate c = scoreCandidate(p, m);
+            if (c.score >= options.minScore) scored.push_back(std::move(c));
+        }
+    };
+    for (const auto& q : queries) {
+        auto found = personsMatching(db, q, 300);
+        if (!found) return std::unexpected(found.error());
+        consider(*found);
+    }
+    // The same document under any document type.
+    const std::string doc = compactIdentifier(p.docNumber);
+    if (!doc.empty()) {
+        auto stmt = db.prepare(
+            "SELECT p.id, p.case_code, p.given_names, p.family_name_1, p.family_name_2, p.birth_date, p.doc_type, "
+            "p.doc_number, p.nationality, p.sex, p.phone, p.rid FROM persons p "
+            "WHERE p.doc_number_norm = ? AND p.doc_number_norm <> '' AND p.deleted = 0 LIMIT 50");
+        if (!stmt) return std::unexpected(stmt.error());
+        stmt->bind(1, doc);
+        std::vector<PersonMatch> found;
+        for (;;) {
+            auto row = stmt->step();
+            if (!row) return std::unexpected(row.error());
+            if (!*row) break;
+            PersonMatch m{stmt->text(0),
+                          stmt->text(1),
+                          stmt->text(2),
+                          stmt->text(3),
+                          stmt->text(4),
+                          stmt->text(5),
+                          stmt->text(6),
+                          stmt->text(7),
+                          stmt->text(8),
+                          stmt->text(9),
+                          stmt->text(10),
+                          stmt->integer(11),
+                          0};
+            found.push_back(std::move(m));
+        }
+        stmt->reset();
+        consider(found);
+    }
+    std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
+    if (scored.size() > options.limit) scored.resize(options.limit);
+    return scored;
+}
+
+}  // namespace chasqui::storage

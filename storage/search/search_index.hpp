@@ -1,0 +1,45 @@
+#pragma once
+// Search as you type over persons: accent- and case-insensitive prefix search
+// on every name part, document number (any type), phone and case code, ranked.
+// Backed by an FTS4 table (unicode61 tokenizer, 2/3-character prefix indexes)
+// kept in the same transaction as the person row.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/base/error.hpp"
+#include "storage/base/sqlite_db.hpp"
+
+namespace chasqui::storage {
+
+struct PersonMatch {
+    std::string id;
+    std::string caseCode;
+    std::string givenNames;
+    std::string familyName1;
+    std::string familyName2;
+    std::string birthDate;
+    std::string docType;
+    std::string docNumber;
+    std::string nationality;
+    std::string sex;
+    std::string phone;
+    std::int64_t rid = 0;
+    double score = 0;  // search: relevance; duplicates: similarity in [0, 1]
+};
+
+// Refreshes the derived columns and the index entry of one person (by id).
+Result<void> indexPerson(Db& db, const std::string& personId);
+Result<void> rebuildSearchIndex(Db& db);
+
+// Words a query is made of, normalized for matching ("Pérez-Gómez" -> perez, gomez;
+// "TUM-03-00042" -> tum0300042).
+std::vector<std::string> searchTerms(std::string_view query);
+// Up to `limit` live persons matching every term as a prefix, best first.
+// An empty or one-letter query returns nothing.
+Result<std::vector<PersonMatch>> searchPersons(Db& db, std::string_view query, std::size_t limit = 20);
+// Raw FTS query returning candidate rows (used by the duplicate finder).
+Result<std::vector<PersonMatch>> personsMatching(Db& db, const std::string& ftsQuery, int limit);
+
+}  // namespace chasqui::storage
