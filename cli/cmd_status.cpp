@@ -7,7 +7,7 @@
 #include "storage/catalog/catalog_store.hpp"
 #include "storage/keys/keyring.hpp"
 #include "storage/search/search_index.hpp"
-#include "sync/pending_changes.hpp"
+#include "sync/client/pending_changes.hpp"
 
 namespace chasqui::cli {
 

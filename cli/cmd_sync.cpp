@@ -5,13 +5,13 @@
 
 #include "cli/commands.hpp"
 #include "storage/catalog/catalog_store.hpp"
-#include "sync/catalog_pull.hpp"
-#include "sync/curl_transport.hpp"
-#include "sync/device_link.hpp"
-#include "sync/enrollment_client.hpp"
-#include "sync/http_server_channel.hpp"
-#include "sync/kiosk_sync.hpp"
-#include "sync/spool.hpp"
+#include "sync/client/catalog_pull.hpp"
+#include "sync/client/curl_transport.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/enrollment_client.hpp"
+#include "sync/client/http_server_channel.hpp"
+#include "sync/client/kiosk_sync.hpp"
+#include "sync/client/spool.hpp"
 
 namespace chasqui::cli {
 
@@ -32,10 +32,16 @@ namespace {
 
 int reportSync(const sync::SyncError& error) {
     fmt::print(stderr, "chasqui: {}\n", error.message);
+    // A store or file on this machine refused: the same exit code as any
+    // other command meeting that failure (damaged, wrong device secret...).
+    if (error.store) return exitCodeFor(*error.store);
     switch (error.code) {
         case sync::SyncErrorCode::Unauthorized:
         case sync::SyncErrorCode::Revoked:
+        case sync::SyncErrorCode::PermissionDenied:
             return kCredentials;
+        case sync::SyncErrorCode::WrongOffice:
+            return kInvalidInput;
         default:
             return kFailure;
     }
@@ -109,8 +115,7 @@ void addSyncCommands(CLI::App& app, CommandContext& ctx) {
         }
         auto enrolled = sync::enrollDevice(**store, opts->server, opts->code, opts->pin);
         if (!enrolled) {
-            const sync::EnrollmentError& e = enrolled.error();
-            ctx.exitCode = e.kind == sync::EnrollmentError::Kind::Sync ? reportSync(e.sync) : report(e.storage);
+            ctx.exitCode = reportSync(enrolled.error());
             return;
         }
         fmt::print("Enrolled as device {} of office {}\n", enrolled->deviceNumber, enrolled->office);

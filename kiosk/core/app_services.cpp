@@ -1,8 +1,8 @@
 #include "kiosk/core/app_services.hpp"
 
 #include "storage/base/data_dir.hpp"
-#include "sync/device_link.hpp"
-#include "sync/sync_worker.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/sync_worker.hpp"
 
 namespace chasqui::kiosk {
 

@@ -4,7 +4,7 @@
 
 #include "kiosk/screens/screen_registry.hpp"
 #include "storage/base/data_dir.hpp"
-#include "sync/sync_worker.hpp"
+#include "sync/client/sync_worker.hpp"
 
 namespace chasqui::kiosk {
 

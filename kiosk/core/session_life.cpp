@@ -1,7 +1,7 @@
 #include "kiosk/core/session_life.hpp"
 
-#include "sync/device_link.hpp"
-#include "sync/sync_worker.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/sync_worker.hpp"
 
 namespace chasqui::kiosk {
 

@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "sync/sync_worker.hpp"
+#include "sync/client/sync_worker.hpp"
 
 namespace chasqui::kiosk {
 

@@ -10,7 +10,7 @@
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/base/validation.hpp"
+#include "storage/base/clock.hpp"
 #include "storage/base/vocabulary.hpp"
 
 namespace chasqui::kiosk {
@@ -18,7 +18,6 @@ namespace chasqui::kiosk {
 namespace {
 
 constexpr std::size_t kQuantityDigits = 6;  // up to 100000
-constexpr const char* kEarliestDate = "2015-01-01";
 
 // The unit most often used for a type, chosen for the person when they pick
 // the type; they can change it.
@@ -116,16 +115,39 @@ bool AssistanceScreen::holdsPersonalData() const {
     return !m_sector.empty() || !m_type.empty() || !m_unit.empty() || !m_date.empty() || !m_quantity.empty();
 }
 
+bool AssistanceScreen::Errors::mark(std::string_view field) {
+    if (field == "sector")
+        sector = "assist.error.sector";
+    else if (field == "type")
+        type = "assist.error.type";
+    else if (field == "quantity")
+        quantity = "assist.error.quantity";
+    else if (field == "unit")
+        unit = "assist.error.unit";
+    else if (field == "date")
+        date = "assist.error.date";
+    else
+        return false;
+    return true;
+}
+
+storage::Assistance AssistanceScreen::draft() const {
+    storage::Assistance record;
+    record.caseId = m_ctx.selection.caseId;
+    record.date = m_date;
+    record.sector = m_sector;
+    record.type = m_type;
+    record.quantity = static_cast<double>(parseQuantity(m_quantity));
+    record.unit = m_unit;
+    return record;
+}
+
 AssistanceScreen::Errors AssistanceScreen::check() const {
     Errors e;
-    if (m_sector.empty()) e.sector = "assist.error.sector";
-    if (m_type.empty() || !storage::vocab::contains(storage::vocab::assistanceTypes(m_sector), m_type))
-        e.type = m_sector.empty() ? nullptr : "assist.error.type";
-    const long quantity = parseQuantity(m_quantity);
-    if (quantity <= 0 || quantity > 100000) e.quantity = "assist.error.quantity";
-    if (m_unit.empty()) e.unit = "assist.error.unit";
-    const std::string today = storage::isoDate(m_ctx.clock.nowMs());
-    if (!storage::checkDate("date", m_date, kEarliestDate, today)) e.date = "assist.error.date";
+    for (const std::string& field : CaseService::assistanceProblems(draft(), storage::isoDate(m_ctx.clock.nowMs())))
+        e.mark(field);
+    // Which types fit depends on the sector: until one is chosen only the sector is marked.
+    if (m_sector.empty()) e.type = nullptr;
     return e;
 }
 
@@ -217,13 +239,7 @@ void AssistanceScreen::save() {
     m_saveError = nullptr;
     m_errors = check();
     if (m_errors.any() || m_ctx.selection.caseId.empty()) return;
-    storage::Assistance record;
-    record.caseId = m_ctx.selection.caseId;
-    record.date = m_date;
-    record.sector = m_sector;
-    record.type = m_type;
-    record.quantity = static_cast<double>(parseQuantity(m_quantity));
-    record.unit = m_unit;
+    const storage::Assistance record = draft();
     m_saving = true;
     const std::uint64_t generation = m_generation;
     m_ctx.tasks.post([this, generation, record]() -> TaskRunner::Continuation {
@@ -233,18 +249,9 @@ void AssistanceScreen::save() {
             m_saving = false;
             if (!result) {
                 const auto& e = result.error();
-                // The checks above match the store's; a field it still refuses is marked where it is.
-                if (e.field == "quantity")
-                    m_errors.quantity = "assist.error.quantity";
-                else if (e.field == "date")
-                    m_errors.date = "assist.error.date";
-                else if (e.field == "type")
-                    m_errors.type = "assist.error.type";
-                else if (e.field == "unit")
-                    m_errors.unit = "assist.error.unit";
-                else if (e.field == "sector")
-                    m_errors.sector = "assist.error.sector";
-                else
+                // The checks above are the store's; a field it still refuses
+                // (the day changed meanwhile) is marked where it is.
+                if (e.code != storage::ErrorCode::InvalidInput || !m_errors.mark(e.field))
                     m_saveError = casework::errorKey(e);
                 return;
             }

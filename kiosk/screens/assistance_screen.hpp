@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "kiosk/core/kiosk_context.hpp"
 #include "kiosk/services/case_service.hpp"
@@ -35,8 +36,11 @@ private:
         const char* unit = nullptr;
         const char* date = nullptr;
         bool any() const { return sector || type || quantity || unit || date; }
+        // Marks the field a problem names (as storage names it); false for one this form does not show.
+        bool mark(std::string_view field);
     };
     void reset();
+    storage::Assistance draft() const;
     Errors check() const;
     void save();
     void drawChoices(Ui& ui, float width, float height);

@@ -107,7 +107,7 @@ void EnrollmentScreen::applyAnswer(std::uint64_t generation, std::uint64_t epoch
     });
 }
 
-void EnrollmentScreen::finish(std::uint64_t generation, const sync::EnrollmentOutcome<sync::EnrollmentResult>& result) {
+void EnrollmentScreen::finish(std::uint64_t generation, const sync::SyncResult<sync::EnrollmentResult>& result) {
     if (generation != m_generation) return;
     m_working = false;
     if (result) {
@@ -122,19 +122,14 @@ void EnrollmentScreen::finish(std::uint64_t generation, const sync::EnrollmentOu
 std::string EnrollmentScreen::errorText(const Ui& ui) const {
     if (!m_localError.empty()) return ui.tr(m_localError);
     if (!m_error) return {};
-    const sync::EnrollmentError& e = *m_error;
-    switch (e.kind) {
-        case sync::EnrollmentError::Kind::WrongOffice:
-            return fill(ui.tr("enroll.error.wrong_office"), {e.codeOffice, m_ctx.session.officeCode});
-        case sync::EnrollmentError::Kind::Storage:
-            if (e.storage.code == storage::ErrorCode::PermissionDenied) return ui.tr("enroll.error.permission");
-            return super::errorText(ui, e.storage);
-        case sync::EnrollmentError::Kind::Sync:
-            if (e.sync.serverCode == "enroll_code_invalid") return ui.tr("enroll.error.code_invalid");
-            if (e.sync.serverCode == "already_enrolled") return ui.tr("enroll.error.already_enrolled");
-            return super::syncErrorText(ui, e.sync.code, e.sync.serverCode);
-    }
-    return {};
+    const sync::SyncError& e = *m_error;
+    if (e.code == sync::SyncErrorCode::WrongOffice)
+        return fill(ui.tr("enroll.error.wrong_office"), {e.office, m_ctx.session.officeCode});
+    if (e.code == sync::SyncErrorCode::PermissionDenied) return ui.tr("enroll.error.permission");
+    if (e.store) return super::errorText(ui, *e.store);
+    if (e.serverCode == "enroll_code_invalid") return ui.tr("enroll.error.code_invalid");
+    if (e.serverCode == "already_enrolled") return ui.tr("enroll.error.already_enrolled");
+    return super::syncErrorText(ui, e.code, e.serverCode);
 }
 
 void EnrollmentScreen::drawContent(Ui& ui) {

@@ -37,7 +37,7 @@ private:
                         std::string server, std::string code);
     void applyAnswer(std::uint64_t generation, std::uint64_t epoch, sync::EnrollmentRequest request,
                      sync::EnrollmentAnswer answer, std::string server);
-    void finish(std::uint64_t generation, const sync::EnrollmentOutcome<sync::EnrollmentResult>& result);
+    void finish(std::uint64_t generation, const sync::SyncResult<sync::EnrollmentResult>& result);
     std::string errorText(const Ui& ui) const;
 
     StaffContext& m_ctx;
@@ -49,7 +49,7 @@ private:
     std::uint64_t m_generation = 0;
     bool m_working = false;
     std::optional<sync::EnrollmentResult> m_done;
-    std::optional<sync::EnrollmentError> m_error;
+    std::optional<sync::SyncError> m_error;
     std::string m_localError;  // a key
     bool m_submit = false;
     bool m_back = false;

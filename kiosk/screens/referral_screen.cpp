@@ -7,8 +7,7 @@
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/base/text.hpp"
-#include "storage/base/validation.hpp"
+#include "storage/base/clock.hpp"
 #include "storage/base/vocabulary.hpp"
 
 namespace chasqui::kiosk {
@@ -18,7 +17,6 @@ namespace {
 constexpr std::size_t kReasonMaxBytes = 1000;         // storage allows 1000 characters
 constexpr const char* kSquare = "\xef\x82\x96";       // U+F096 square-o: not ticked
 constexpr const char* kCheckSquare = "\xef\x81\x86";  // U+F046 check-square-o: ticked
-constexpr const char* kLatestFollowUp = "2099-12-31";
 
 std::string errorOr(Ui& ui, const char* key) {
     return key != nullptr ? std::string(ui.tr(key)) : std::string();
@@ -239,23 +237,25 @@ void ReferralScreen::afterDraw() {
     m_tapped.clear();
 }
 
-ReferralScreen::Errors ReferralScreen::check() const {
-    Errors e;
-    if (m_service.id.empty()) e.service = "referral.error.service";
-    const std::string reason = casework::trimmed(m_reason);
-    if (storage::codePointCount(reason) < 3) e.reason = "referral.error.reason";
-    if (!storage::vocab::contains(storage::vocab::referralUrgencies(), m_urgency)) e.urgency = "referral.error.urgency";
-    if (!m_consent) e.consent = "referral.error.consent";
-    const std::string today = storage::isoDate(m_ctx.clock.nowMs());
-    if (!m_followUp.empty() && !storage::checkDate("follow_up_date", m_followUp, today, kLatestFollowUp))
-        e.followUp = "referral.error.follow_up";
-    return e;
+bool ReferralScreen::Errors::mark(std::string_view field) {
+    if (field == "service_id")
+        service = "referral.error.service";
+    else if (field == "reason")
+        reason = "referral.error.reason";
+    else if (field == "urgency")
+        urgency = "referral.error.urgency";
+    else if (field == "consent")
+        consent = "referral.error.consent";
+    else if (field == "consent_to_share")  // the case itself has no consent on record: ask on the case first
+        consent = "referral.error.case_consent";
+    else if (field == "follow_up_date")
+        followUp = "referral.error.follow_up";
+    else
+        return false;
+    return true;
 }
 
-void ReferralScreen::save() {
-    m_saveError = nullptr;
-    m_errors = check();
-    if (m_errors.any() || m_ctx.selection.caseId.empty()) return;
+storage::Referral ReferralScreen::draft() const {
     storage::Referral record;
     record.caseId = m_ctx.selection.caseId;
     record.serviceId = m_service.id;
@@ -263,6 +263,21 @@ void ReferralScreen::save() {
     record.urgency = m_urgency;
     record.consentToShare = m_consent;
     record.followUpDate = m_followUp;
+    return record;
+}
+
+ReferralScreen::Errors ReferralScreen::check() const {
+    Errors e;
+    for (const std::string& field : CaseService::referralProblems(draft(), storage::isoDate(m_ctx.clock.nowMs())))
+        e.mark(field);
+    return e;
+}
+
+void ReferralScreen::save() {
+    m_saveError = nullptr;
+    m_errors = check();
+    if (m_errors.any() || m_ctx.selection.caseId.empty()) return;
+    const storage::Referral record = draft();
     m_saving = true;
     const std::uint64_t generation = m_generation;
     m_ctx.tasks.post([this, generation, record]() -> TaskRunner::Continuation {
@@ -272,18 +287,7 @@ void ReferralScreen::save() {
             m_saving = false;
             if (!result) {
                 const auto& e = result.error();
-                // The case itself has no consent on record: the person must be asked on the case first.
-                if (e.field == "consent_to_share")
-                    m_errors.consent = "referral.error.case_consent";
-                else if (e.field == "reason")
-                    m_errors.reason = "referral.error.reason";
-                else if (e.field == "urgency")
-                    m_errors.urgency = "referral.error.urgency";
-                else if (e.field == "follow_up_date")
-                    m_errors.followUp = "referral.error.follow_up";
-                else if (e.field == "service_id")
-                    m_errors.service = "referral.error.service";
-                else
+                if (e.code != storage::ErrorCode::InvalidInput || !m_errors.mark(e.field))
                     m_saveError = casework::errorKey(e);
                 return;
             }

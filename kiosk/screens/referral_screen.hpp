@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kiosk/core/kiosk_context.hpp"
@@ -42,9 +43,13 @@ private:
         const char* consent = nullptr;
         const char* followUp = nullptr;
         bool any() const { return service || reason || urgency || consent || followUp; }
+        // Marks the field a problem names (as storage and CaseService name
+        // it); false for one this form does not show.
+        bool mark(std::string_view field);
     };
     void reset();
     void loadServices();
+    storage::Referral draft() const;
     Errors check() const;
     void save();
     void drawCatalog(Ui& ui, float width, float height);

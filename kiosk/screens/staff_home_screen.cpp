@@ -14,12 +14,7 @@ namespace chasqui::kiosk {
 namespace {
 
 constexpr std::size_t kMaxQuery = 80;
-constexpr std::size_t kResultLimit = StaffSearchService::kResultLimit;
 constexpr const char* kSearchKey = "home.search";
-
-bool searchable(const std::string& query) {
-    return StaffSearchService::searchable(query);
-}
 
 }  // namespace
 
@@ -28,7 +23,7 @@ void StaffHomeScreen::onEnter() {
     m_tapped.clear();
     m_opening = false;
     // Back from a case or a registration: the list may have changed.
-    if (searchable(m_query))
+    if (StaffSearchService::searchable(m_query))
         search();
     else
         m_focusSearch = true;
@@ -81,7 +76,7 @@ void StaffHomeScreen::drawContent(Ui& ui) {
     }
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
 
-    if (!searchable(m_query)) {
+    if (!StaffSearchService::searchable(m_query)) {
         muted(ui, ui.tr(m_query.empty() ? "home.search_hint" : "home.search_more"));
     } else if (m_failed) {
         banner(ui, icon::kWarning, ui.tr("home.search_failed"), Tone::Danger);
@@ -89,7 +84,7 @@ void StaffHomeScreen::drawContent(Ui& ui) {
         muted(ui, fmt::format("{}  {}", icon::kClock, ui.tr("home.searching")));
     } else if (m_results.empty()) {
         banner(ui, icon::kInfo, fill(ui.tr("home.no_results"), {m_resultsFor}));
-    } else if (m_results.size() >= kResultLimit) {
+    } else if (m_results.size() >= StaffSearchService::kResultLimit) {
         muted(ui, fill(ui.tr("home.results_many"), {std::to_string(m_results.size())}));
     } else {
         muted(ui, fill(ui.tr(m_results.size() == 1 ? "home.results_one" : "home.results_count"),
@@ -153,7 +148,7 @@ void StaffHomeScreen::afterDraw() {
 void StaffHomeScreen::search() {
     const std::uint64_t generation = ++m_generation;
     m_failed = false;
-    if (!searchable(m_query)) {
+    if (!StaffSearchService::searchable(m_query)) {
         m_results.clear();
         m_resultsFor.clear();
         m_searching = false;

@@ -12,7 +12,7 @@
 #include "kiosk/core/kiosk_context.hpp"
 #include "kiosk/ui/ui_context.hpp"
 #include "storage/base/error.hpp"
-#include "sync/sync_error.hpp"
+#include "sync/protocol/sync_error.hpp"
 
 namespace chasqui::kiosk::super {
 

@@ -1,6 +1,6 @@
 #pragma once
 // The sync panel: whether the kiosk reaches its server, what the background
-// sync worker (sync/sync_worker.hpp) is doing, when it last succeeded, how
+// sync worker (sync/client/sync_worker.hpp) is doing, when it last succeeded, how
 // many changes wait to go up and how many received pages wait to be merged,
 // a progress bar while it syncs, the last error in plain words, and "sync
 // now", which first seals the signed-in store's new changes into the outbox

@@ -1,8 +1,10 @@
 #include "kiosk/services/case_service.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "kiosk/services/store_access.hpp"
+#include "storage/base/validation.hpp"
 #include "storage/base/vocabulary.hpp"
 #include "storage/keys/staff_admin.hpp"
 #include "storage/records/case_repository.hpp"
@@ -31,7 +33,29 @@ std::vector<std::size_t> referralDisplayOrder(const std::vector<storage::Referra
     return order;
 }
 
+// The fields of `problems` that a form shows; the service fills the others.
+std::vector<std::string> formFields(const std::vector<storage::Error>& problems) {
+    std::vector<std::string> fields;
+    for (const storage::Error& e : problems) {
+        if (e.field != "case_id" && e.field != "office_id" && e.field != "staff_id") fields.push_back(e.field);
+    }
+    return fields;
+}
+
 }  // namespace
+
+std::vector<std::string> CaseService::assistanceProblems(const storage::Assistance& record, std::string_view todayIso) {
+    return formFields(storage::assistanceProblems(record, todayIso));
+}
+
+std::vector<std::string> CaseService::referralProblems(const storage::Referral& record, std::string_view todayIso) {
+    std::vector<std::string> fields = formFields(storage::referralProblems(record, todayIso));
+    if (!record.consentToShare) fields.emplace_back("consent");
+    const bool hasDateProblem = std::find(fields.begin(), fields.end(), "follow_up_date") != fields.end();
+    if (!record.followUpDate.empty() && !hasDateProblem && record.followUpDate < todayIso)
+        fields.emplace_back("follow_up_date");
+    return fields;
+}
 
 Result<std::string> CaseService::currentCase(const std::string& personId) {
     return withStore<std::string>(

@@ -10,6 +10,8 @@
 // PermissionDenied when nobody is signed in, InvalidInput / NotFound when the
 // data changed under the screen (a step synced from another kiosk), Io...
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "kiosk/services/case_view.hpp"
 #include "kiosk/services/catalog_service.hpp"
@@ -21,6 +23,16 @@ namespace chasqui::kiosk {
 
 class CaseService {
 public:
+    // The fields a form must mark before it saves a new record, named as
+    // storage names them ("date", "quantity", "reason", ...): the store's
+    // own rules, all fields at once, without the fields the service fills
+    // (case, office, staff). Pure: any thread, no session needed.
+    static std::vector<std::string> assistanceProblems(const storage::Assistance& record, std::string_view todayIso);
+    // A new referral also needs the kiosk's rules: the person agreed that
+    // their data goes to the service ("consent"), and a follow-up date, when
+    // given, is not before today.
+    static std::vector<std::string> referralProblems(const storage::Referral& record, std::string_view todayIso);
+
     CaseService(StaffSession& staff, CatalogService& catalog) : m_staff(staff), m_catalog(catalog) {}
 
     // The person's current case id; "" when they have none.

@@ -8,16 +8,16 @@
 // server already counts the kiosk as enrolled, so it must not be lost.
 //
 // Threading as above; link() reads DIR/sync/device.json (store runner).
-// Errors are sync::EnrollmentError (the server's, the store's, a code of
-// another office).
+// Errors are sync::SyncError (the server's, the store's, a code of another
+// office: see sync/client/enrollment_client.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include "kiosk/services/staff_session.hpp"
-#include "sync/device_link.hpp"
-#include "sync/enrollment_client.hpp"
-#include "sync/sync_worker.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/enrollment_client.hpp"
+#include "sync/client/sync_worker.hpp"
 
 namespace chasqui::kiosk {
 
@@ -35,19 +35,18 @@ public:
     std::uint64_t epoch() const { return m_staff.epoch(); }
 
     // nullopt when nobody is signed in any more (the screen was cleared).
-    std::optional<sync::EnrollmentOutcome<sync::EnrollmentRequest>> request();
+    std::optional<sync::SyncResult<sync::EnrollmentRequest>> request();
     // nullopt when the session `epoch` ended before anything was sent.
-    std::optional<sync::EnrollmentOutcome<sync::EnrollmentAnswer>> send(std::uint64_t epoch,
-                                                                        const sync::EnrollmentRequest& request,
-                                                                        const std::string& server,
-                                                                        const std::string& code);
+    std::optional<sync::SyncResult<sync::EnrollmentAnswer>> send(std::uint64_t epoch,
+                                                                 const sync::EnrollmentRequest& request,
+                                                                 const std::string& server, const std::string& code);
     // nullopt when the session `epoch` ended meanwhile: the answer is kept
     // for the next sign-in. On success the sync worker looks for the new link
     // at once instead of at its next interval.
-    std::optional<sync::EnrollmentOutcome<sync::EnrollmentResult>> apply(std::uint64_t epoch,
-                                                                         const sync::EnrollmentRequest& request,
-                                                                         const sync::EnrollmentAnswer& answer,
-                                                                         const std::string& server);
+    std::optional<sync::SyncResult<sync::EnrollmentResult>> apply(std::uint64_t epoch,
+                                                                  const sync::EnrollmentRequest& request,
+                                                                  const sync::EnrollmentAnswer& answer,
+                                                                  const std::string& server);
 
 private:
     StaffSession& m_staff;

@@ -1,8 +1,8 @@
 #include "kiosk/services/staff_session.hpp"
 
 #include "storage/base/secret.hpp"
-#include "sync/device_link.hpp"
-#include "sync/spool.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/spool.hpp"
 
 namespace chasqui::kiosk {
 
@@ -15,7 +15,7 @@ storage::Result<SessionView> StaffSession::signIn(const std::string& login, std:
     m_store = std::move(*store);
     ++m_epoch;
     m_open = true;
-    // Until the outbox is sealed at sign-out, a revocation keeps the store (sync/device_link.hpp).
+    // Until the outbox is sealed at sign-out, a revocation keeps the store (sync/client/device_link.hpp).
     sync::markSessionOpen(m_dir);
     // Pages pulled while the kiosk was locked; a failure here is not a reason
     // to refuse the sign-in (the pages stay and merge next time).
@@ -36,7 +36,7 @@ void StaffSession::applyPendingEnrollment() {
     auto applied = sync::applyEnrollment(*m_store, p.request, p.answer, p.serverUrl);
     // A store or disk failure is tried again at the next sign-in; a code for
     // another office never applies.
-    if (applied || applied.error().kind == sync::EnrollmentError::Kind::WrongOffice) m_pendingEnrollment.reset();
+    if (applied || applied.error().code == sync::SyncErrorCode::WrongOffice) m_pendingEnrollment.reset();
 }
 
 void StaffSession::signOut() {

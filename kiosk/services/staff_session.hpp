@@ -20,7 +20,7 @@
 #include "storage/base/data_dir.hpp"
 #include "storage/base/trusted_clock.hpp"
 #include "storage/db/personal_store.hpp"
-#include "sync/enrollment_client.hpp"
+#include "sync/client/enrollment_client.hpp"
 
 namespace chasqui::kiosk {
 

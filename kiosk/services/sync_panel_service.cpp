@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "kiosk/services/store_access.hpp"
-#include "sync/pending_changes.hpp"
-#include "sync/spool.hpp"
+#include "sync/client/pending_changes.hpp"
+#include "sync/client/spool.hpp"
 
 namespace chasqui::kiosk {
 

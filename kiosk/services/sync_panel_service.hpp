@@ -16,7 +16,7 @@
 
 #include "kiosk/services/staff_session.hpp"
 #include "storage/base/error.hpp"
-#include "sync/sync_worker.hpp"
+#include "sync/client/sync_worker.hpp"
 
 namespace chasqui::kiosk {
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -267,32 +268,67 @@ Result<void> validateCase(const Case& c, std::string_view today) {
     return {};
 }
 
-Result<void> validateAssistance(const Assistance& a, std::string_view today) {
-    if (auto r = checkId("case_id", a.caseId, true); !r) return r;
-    if (auto r = checkDate("date", a.date, "2015-01-01", today); !r) return r;
-    if (auto r = checkEnum("sector", a.sector, vocab::sectors()); !r) return r;
-    if (auto r = checkEnum("type", a.type, vocab::assistanceTypes(a.sector)); !r) return r;
-    if (!(a.quantity > 0 && a.quantity <= 100000))
-        return invalid("quantity", "quantity must be more than 0 and at most 100000");
-    if (auto r = checkEnum("unit", a.unit, vocab::assistanceUnits()); !r) return r;
-    if (auto r = checkId("office_id", a.officeId, true); !r) return r;
-    return checkId("staff_id", a.staffId, true);
+namespace {
+
+// Collects every failed check instead of stopping at the first.
+class Problems {
+public:
+    void note(Result<void> checked) {
+        if (!checked) m_list.push_back(std::move(checked.error()));
+    }
+    void note(std::string_view field, const char* message) {
+        m_list.push_back(Error{ErrorCode::InvalidInput, message, std::string(field)});
+    }
+    std::vector<Error> take() { return std::move(m_list); }
+
+private:
+    std::vector<Error> m_list;
+};
+
+Result<void> firstOf(std::vector<Error> problems) {
+    if (problems.empty()) return {};
+    return std::unexpected(std::move(problems.front()));
 }
 
-Result<void> validateReferral(const Referral& r0, std::string_view today) {
-    if (auto r = checkId("case_id", r0.caseId, true); !r) return r;
+}  // namespace
+
+std::vector<Error> assistanceProblems(const Assistance& a, std::string_view today) {
+    Problems p;
+    p.note(checkId("case_id", a.caseId, true));
+    p.note(checkDate("date", a.date, "2015-01-01", today));
+    p.note(checkEnum("sector", a.sector, vocab::sectors()));
+    p.note(checkEnum("type", a.type, vocab::assistanceTypes(a.sector)));
+    if (!(a.quantity > 0 && a.quantity <= 100000))
+        p.note("quantity", "quantity must be more than 0 and at most 100000");
+    p.note(checkEnum("unit", a.unit, vocab::assistanceUnits()));
+    p.note(checkId("office_id", a.officeId, true));
+    p.note(checkId("staff_id", a.staffId, true));
+    return p.take();
+}
+
+Result<void> validateAssistance(const Assistance& a, std::string_view today) {
+    return firstOf(assistanceProblems(a, today));
+}
+
+std::vector<Error> referralProblems(const Referral& r0, std::string_view today) {
+    Problems p;
+    p.note(checkId("case_id", r0.caseId, true));
     if (r0.serviceId.empty() || r0.serviceId.size() > 64 ||
         !std::all_of(r0.serviceId.begin(), r0.serviceId.end(),
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; }))
-        return invalid("service_id", "service_id must be the id of a service in the catalog");
-    if (auto r = checkText("reason", r0.reason, 3, 1000, true); !r) return r;
-    if (auto r = checkEnum("urgency", r0.urgency, vocab::referralUrgencies()); !r) return r;
-    if (auto r = checkEnum("status", r0.status, vocab::referralStatuses()); !r) return r;
-    if (!r0.followUpDate.empty()) {
-        if (auto r = checkDate("follow_up_date", r0.followUpDate, "2015-01-01", "2099-12-31"); !r) return r;
-    }
+        p.note("service_id", "service_id must be the id of a service in the catalog");
+    p.note(checkText("reason", r0.reason, 3, 1000, true));
+    p.note(checkEnum("urgency", r0.urgency, vocab::referralUrgencies()));
+    p.note(checkEnum("status", r0.status, vocab::referralStatuses()));
+    // Synced referrals keep follow-up dates that have passed; only the range is the store's rule.
+    if (!r0.followUpDate.empty()) p.note(checkDate("follow_up_date", r0.followUpDate, "2015-01-01", "2099-12-31"));
     (void)today;
-    return checkText("outcome", r0.outcome, 0, 1000, true);
+    p.note(checkText("outcome", r0.outcome, 0, 1000, true));
+    return p.take();
+}
+
+Result<void> validateReferral(const Referral& r0, std::string_view today) {
+    return firstOf(referralProblems(r0, today));
 }
 
 Result<void> validateNote(const Note& note) {

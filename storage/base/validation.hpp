@@ -5,6 +5,7 @@
 // so that "not in the future" is testable.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/base/error.hpp"
 #include "storage/base/model.hpp"
@@ -38,6 +39,12 @@ Result<void> validateCase(const Case& record, std::string_view todayIso);
 Result<void> validateAssistance(const Assistance& record, std::string_view todayIso);
 Result<void> validateReferral(const Referral& record, std::string_view todayIso);
 Result<void> validateNote(const Note& note);
+
+// Every problem of a record, at most one per field, in the order of its
+// fields; validateAssistance / validateReferral return the first. For forms
+// that mark all their fields at once with the store's own rules.
+std::vector<Error> assistanceProblems(const Assistance& record, std::string_view todayIso);
+std::vector<Error> referralProblems(const Referral& record, std::string_view todayIso);
 
 // Staff PIN policy: digits only; at least 6 for staff and 8 for supervisors and
 // administrators; not all one digit, not a straight run (123456, 987654).

@@ -1,7 +1,7 @@
 #pragma once
 // Conflicts kept for a supervisor: a field that two devices changed
 // concurrently. The server detects them and sends them to every kiosk of the
-// office as `conflict` records (sync/change_applier.cpp); the merge already
+// office as `conflict` records (sync/client/change_applier.cpp); the merge already
 // chose a value (the "kept" one, on every device alike) and the other value is
 // never dropped. A supervisor reads them here and either confirms the kept
 // value or brings the other one back; both decisions are ordinary synced writes

@@ -3,7 +3,7 @@
 // column and every column a change record may set, with its type, whether it
 // may be NULL, the longest text a change may carry, and the schema migration
 // that added it. The schema's CREATE TABLE statements (storage/db/schema.cpp),
-// the change codec (sync/change_codec.cpp), the applier of pulled changes and
+// the change codec (sync/protocol/change_codec.cpp), the applier of pulled changes and
 // the RecordWriter all read this table, so a synced column is written down
 // here once. tests/storage/entity_columns_test.cpp and
 // tests/sync/entity_columns_agree_test.cpp fail when the schema or the codec

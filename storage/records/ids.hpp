@@ -45,7 +45,7 @@ public:
     void restore(const HlcStamp& last) { m_last = std::max(m_last, last); }
     // Sets the last stamp, even backwards. Only for re-stamping changes that a
     // clock running ahead stamped and that no other replica ever accepted
-    // (sync/clock_ahead.hpp); anywhere else it would break causality.
+    // (sync/client/clock_ahead.hpp); anywhere else it would break causality.
     void reset(const HlcStamp& last) { m_last = last; }
     HlcStamp last() const { return m_last; }
 

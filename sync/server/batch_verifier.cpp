@@ -1,6 +1,6 @@
 #include "sync/server/batch_verifier.hpp"
 
-#include "sync/batch_signature.hpp"
+#include "sync/protocol/batch_signature.hpp"
 
 namespace chasqui::sync {
 

@@ -1,13 +1,13 @@
 #pragma once
 // The first check of a push after the token: is the batch signed by the
-// device the token names (sync/batch_signature.hpp)? Runs before anything
+// device the token names (sync/protocol/batch_signature.hpp)? Runs before anything
 // opens or decompresses the batch, so a forged push costs the server one hash
 // and one signature check. A device token read from a stolen disk is not
 // enough to push: the signing key is inside the kiosk's encrypted store.
 #include <string_view>
 
+#include "sync/protocol/sync_error.hpp"
 #include "sync/server/server_store.hpp"
-#include "sync/sync_error.hpp"
 
 namespace chasqui::sync {
 

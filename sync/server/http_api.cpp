@@ -18,8 +18,8 @@
 #include "storage/base/clock.hpp"
 #include "storage/base/text.hpp"
 #include "storage/records/ids.hpp"
-#include "sync/change_codec.hpp"
-#include "sync/sealed_box.hpp"
+#include "sync/protocol/change_codec.hpp"
+#include "sync/protocol/sealed_box.hpp"
 #include "sync/server/batch_verifier.hpp"
 #include "sync/server/http_errors.hpp"
 #include "sync/server/request_limits.hpp"
@@ -485,7 +485,7 @@ SyncResult<std::string> HttpApi::openBatch(std::string_view body, const Endpoint
     // decompress() may pass `allowed` by one output block before it stops.
     auto opened = decompress(packed, allowed);
     if (opened) return std::move(*opened);
-    if (opened.error().message.find("size limit") != std::string::npos)
+    if (opened.error().code == SyncErrorCode::TooLarge)
         return std::unexpected(tooLargeError(
             fmt::format("the batch expands beyond {} bytes (its frame's size, or at most {} times its sealed size)",
                         allowed, limits.maxExpansion)));

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "sync/sync_error.hpp"
+#include "sync/protocol/sync_error.hpp"
 
 namespace chasqui::sync {
 

@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/base/data_dir.hpp"
-#include "sync/batch_signature.hpp"
-#include "sync/change_codec.hpp"
-#include "sync/sealed_box.hpp"
+#include "sync/protocol/batch_signature.hpp"
+#include "sync/protocol/change_codec.hpp"
+#include "sync/protocol/sealed_box.hpp"
 #include "sync/server/batch_verifier.hpp"
 #include "sync/server/server_store.hpp"
 

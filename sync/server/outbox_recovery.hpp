@@ -1,7 +1,7 @@
 #pragma once
 // `chasqui-server recover-outbox --data DIR FILE...`: brings in the work a
 // revoked kiosk never got to send. Such a kiosk keeps its unsent outbox
-// batches in DIR/revoked-outbox/ (sync/device_link.hpp), still sealed to
+// batches in DIR/revoked-outbox/ (sync/client/device_link.hpp), still sealed to
 // this server's key and signed by the device; an administrator copies them
 // here. Each batch is checked like a push (the device's signature, then
 // opened with the server's secret key, the columns split) and its changes go

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "sync/change_codec.hpp"
-#include "sync/merge_rules.hpp"
+#include "sync/protocol/change_codec.hpp"
+#include "sync/protocol/merge_rules.hpp"
 #include "sync/server/server_store.hpp"
 
 namespace chasqui::sync {

@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "sync/sync_error.hpp"
+#include "sync/protocol/sync_error.hpp"
 
 namespace chasqui::sync {
 

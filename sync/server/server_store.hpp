@@ -12,7 +12,7 @@
 // with a write; each read sees the last committed state when it starts (WAL
 // snapshots), so a revocation committed before a request is seen by it.
 //
-// Errors are SyncError values (sync/sync_error.hpp) with no HTTP in them; the
+// Errors are SyncError values (sync/protocol/sync_error.hpp) with no HTTP in them; the
 // HTTP layer (http_errors.hpp) chooses the status. A failure of the database
 // or of a key file is Internal with the store's message.
 #include <cstdint>
@@ -28,8 +28,8 @@
 #include "storage/base/secret.hpp"
 #include "storage/base/sqlite_db.hpp"
 #include "storage/records/ids.hpp"
-#include "sync/batch_signature.hpp"
-#include "sync/sync_error.hpp"
+#include "sync/protocol/batch_signature.hpp"
+#include "sync/protocol/sync_error.hpp"
 
 namespace chasqui::sync {
 

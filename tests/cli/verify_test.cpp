@@ -10,8 +10,8 @@
 #include "storage/base/sqlite_db.hpp"
 #include "storage/keys/keyring.hpp"
 #include "storage/records/person_repository.hpp"
-#include "sync/change_applier.hpp"
-#include "sync/change_codec.hpp"
+#include "sync/client/change_applier.hpp"
+#include "sync/protocol/change_codec.hpp"
 #include "tests/cli/cli_run.hpp"
 #include "tests/support/test_store.hpp"
 

@@ -2,7 +2,7 @@
 // a server's answers and on its own sync files (client_fuzz_entry.hpp lists
 // them). Built only with CHASQUI_FUZZ=ON by clang (scripts/fuzz.sh); a crash,
 // a sanitizer report, an escaping exception or a decoder accepting something
-// outside sync/protocol_limits.hpp stops the run and leaves the input in the
+// outside sync/protocol/protocol_limits.hpp stops the run and leaves the input in the
 // artifact directory. Replay one with: chasqui_client_answer_fuzzer FILE
 #include <cstdint>
 #include <cstdio>

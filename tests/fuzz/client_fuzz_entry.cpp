@@ -6,12 +6,12 @@
 #include "storage/base/secret.hpp"
 #include "storage/base/validation.hpp"
 #include "storage/catalog/catalog_import.hpp"
-#include "sync/change_codec.hpp"
-#include "sync/device_link.hpp"
-#include "sync/protocol_limits.hpp"
-#include "sync/sealed_box.hpp"
-#include "sync/server_answers.hpp"
-#include "sync/spool_files.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/server_answers.hpp"
+#include "sync/client/spool_files.hpp"
+#include "sync/protocol/change_codec.hpp"
+#include "sync/protocol/protocol_limits.hpp"
+#include "sync/protocol/sealed_box.hpp"
 
 namespace chasqui::test {
 

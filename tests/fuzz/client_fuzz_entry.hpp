@@ -11,7 +11,7 @@
 //     page file (raw, and as a page the server sealed to the device: opened,
 //     its columns split and every change decoded as mergeSpool does).
 // Besides not crashing or throwing, what a decoder accepts must be within the
-// limits of sync/protocol_limits.hpp; a breach is reported in `problems`.
+// limits of sync/protocol/protocol_limits.hpp; a breach is reported in `problems`.
 //
 // Used by the libFuzzer target (client_answer_fuzzer.cpp, clang) and by the
 // random/mutation sweep (client_random_input_test.cpp, gcc and ASan builds).

@@ -11,9 +11,9 @@
 
 #include "storage/base/clock.hpp"
 #include "storage/base/secret.hpp"
-#include "sync/batch_signature.hpp"
-#include "sync/change_codec.hpp"
-#include "sync/sealed_box.hpp"
+#include "sync/protocol/batch_signature.hpp"
+#include "sync/protocol/change_codec.hpp"
+#include "sync/protocol/sealed_box.hpp"
 #include "sync/server/http_api.hpp"
 #include "sync/server/request_router.hpp"
 #include "sync/server/server_store.hpp"

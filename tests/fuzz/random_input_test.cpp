@@ -23,7 +23,7 @@
 
 #include <doctest/doctest.h>
 
-#include "sync/sealed_box.hpp"
+#include "sync/protocol/sealed_box.hpp"
 #include "tests/fuzz/fuzz_entry.hpp"
 #include "tests/support/test_store.hpp"
 

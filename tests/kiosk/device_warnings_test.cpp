@@ -13,8 +13,8 @@
 
 #include "kiosk/core/translations.hpp"
 #include "storage/base/trusted_clock.hpp"
-#include "sync/device_link.hpp"
-#include "sync/sync_worker.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/sync_worker.hpp"
 #include "tests/kiosk/support/kiosk_fixture.hpp"
 #include "tests/server/server_harness.hpp"
 

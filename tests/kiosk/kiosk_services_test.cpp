@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "kiosk/services/accounts_service.hpp"
 #include "kiosk/services/case_service.hpp"
@@ -16,7 +17,7 @@
 #include "storage/base/vocabulary.hpp"
 #include "storage/records/case_repository.hpp"
 #include "storage/records/person_repository.hpp"
-#include "sync/pending_changes.hpp"
+#include "sync/client/pending_changes.hpp"
 #include "tests/support/test_store.hpp"
 
 namespace chasqui::kiosk {
@@ -106,6 +107,35 @@ TEST_CASE("case service: assistance is recorded for the signed-in office and sta
     const storage::Session& session = k.staff.store()->session();
     CHECK(view->file.assistance.front().officeId == session.officeId);
     CHECK(view->file.assistance.front().staffId == session.staffId);
+}
+
+TEST_CASE("case service: a form's problems are the store's rules without the fields the service fills") {
+    storage::Assistance a;
+    a.date = "2025-06-10";
+    a.sector = "food_security";
+    a.type = "food_kit";
+    a.quantity = 2;
+    a.unit = "kit";
+    // No case, office or staff member: the screen never sets those.
+    CHECK(CaseService::assistanceProblems(a, "2025-06-15").empty());
+    a.quantity = 0;
+    a.date = "2025-06-16";  // tomorrow
+    CHECK(CaseService::assistanceProblems(a, "2025-06-15") == std::vector<std::string>{"date", "quantity"});
+}
+
+TEST_CASE("case service: a new referral needs consent ticked and a follow-up not in the past") {
+    storage::Referral r;
+    r.serviceId = "legal-aid-lima";
+    r.reason = "needs legal advice on asylum";
+    r.urgency = "normal";
+    r.consentToShare = true;
+    r.followUpDate = "2025-06-20";
+    CHECK(CaseService::referralProblems(r, "2025-06-15").empty());
+    r.consentToShare = false;
+    r.followUpDate = "2025-06-14";  // yesterday: the store accepts it (synced referrals), a new one may not
+    CHECK(CaseService::referralProblems(r, "2025-06-15") == std::vector<std::string>{"consent", "follow_up_date"});
+    r.followUpDate = "2025-13-01";  // not a date: marked once
+    CHECK(CaseService::referralProblems(r, "2025-06-15") == std::vector<std::string>{"follow_up_date", "consent"});
 }
 
 TEST_CASE("case service: the case view lists open referrals before closed ones") {

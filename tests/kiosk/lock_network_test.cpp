@@ -15,7 +15,7 @@
 #include "storage/db/meta_table.hpp"
 #include "storage/keys/key_wrap.hpp"
 #include "storage/keys/keyring.hpp"
-#include "sync/device_link.hpp"
+#include "sync/client/device_link.hpp"
 #include "tests/kiosk/support/kiosk_fixture.hpp"
 
 using namespace chasqui;

@@ -13,10 +13,10 @@
 #include <fmt/format.h>
 
 #include "storage/catalog/catalog_store.hpp"
-#include "sync/catalog_pull.hpp"
-#include "sync/curl_transport.hpp"
-#include "sync/http_server_channel.hpp"
-#include "sync/sync_worker.hpp"
+#include "sync/client/catalog_pull.hpp"
+#include "sync/client/curl_transport.hpp"
+#include "sync/client/http_server_channel.hpp"
+#include "sync/client/sync_worker.hpp"
 #include "tests/server/server_harness.hpp"
 
 using namespace chasqui;

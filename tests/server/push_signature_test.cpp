@@ -1,7 +1,7 @@
 // A stolen disk against the real chasqui-server: the device token in
 // sync/device.json and the server's public key are not enough to push. Pushes
 // must be signed with the device's key, which lives inside the encrypted
-// personal-data store (sync/batch_signature.hpp).
+// personal-data store (sync/protocol/batch_signature.hpp).
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -10,12 +10,12 @@
 
 #include "storage/base/data_dir.hpp"
 #include "storage/records/person_repository.hpp"
-#include "sync/curl_transport.hpp"
-#include "sync/device_link.hpp"
-#include "sync/enrollment_client.hpp"
-#include "sync/http_server_channel.hpp"
-#include "sync/kiosk_sync.hpp"
-#include "sync/spool.hpp"
+#include "sync/client/curl_transport.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/enrollment_client.hpp"
+#include "sync/client/http_server_channel.hpp"
+#include "sync/client/kiosk_sync.hpp"
+#include "sync/client/spool.hpp"
 #include "tests/server/sync_e2e_fixture.hpp"
 
 using namespace chasqui;
@@ -38,7 +38,7 @@ std::unique_ptr<storage::PersonalStore> enrolledKiosk(const storage::DataDir& di
     auto store = storage::PersonalStore::signIn(dir, "ana.admin", kAdminPin, wallClock());
     REQUIRE_MESSAGE(store.has_value(), (store ? std::string() : store.error().message));
     auto enrolled = sync::enrollDevice(**store, server.url(), server.code("TUM"));
-    REQUIRE_MESSAGE(enrolled.has_value(), (enrolled ? std::string() : enrolled.error().message()));
+    REQUIRE_MESSAGE(enrolled.has_value(), (enrolled ? std::string() : enrolled.error().message));
     REQUIRE(storage::PersonRepository(**store).add(samplePerson()).has_value());
     return std::move(*store);
 }

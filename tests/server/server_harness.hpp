@@ -19,9 +19,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "sync/batch_signature.hpp"
-#include "sync/change_codec.hpp"
-#include "sync/sealed_box.hpp"
+#include "sync/protocol/batch_signature.hpp"
+#include "sync/protocol/change_codec.hpp"
+#include "sync/protocol/sealed_box.hpp"
 #include "tests/support/test_store.hpp"
 
 namespace chasqui::test {
@@ -106,7 +106,7 @@ struct PushOutcome {
     std::vector<std::string> quarantinedIds() const;
     std::vector<std::string> codes() const;
 };
-// The push body of `sealed`, signed by `device` (sync/batch_signature.hpp).
+// The push body of `sealed`, signed by `device` (sync/protocol/batch_signature.hpp).
 std::string signedBody(const Device& device, const std::string& sealed);
 // Signs `sealed` with the device's key and pushes it with its token.
 PushOutcome push(httplib::Client& client, const Device& device, const std::string& sealed);

@@ -19,8 +19,8 @@
 
 #include "storage/demo/demo_population.hpp"
 #include "storage/records/person_repository.hpp"
-#include "sync/curl_transport.hpp"
-#include "sync/http_server_channel.hpp"
+#include "sync/client/curl_transport.hpp"
+#include "sync/client/http_server_channel.hpp"
 #include "tests/server/sync_e2e_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
 

@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 
 #include "storage/records/record_writer.hpp"
-#include "sync/change_codec.hpp"
-#include "sync/curl_transport.hpp"
-#include "sync/http_server_channel.hpp"
-#include "sync/sealed_box.hpp"
+#include "sync/client/curl_transport.hpp"
+#include "sync/client/http_server_channel.hpp"
+#include "sync/protocol/change_codec.hpp"
+#include "sync/protocol/sealed_box.hpp"
 
 namespace chasqui::test::e2e {
 

@@ -18,7 +18,7 @@
 
 #include "storage/base/clock.hpp"
 #include "storage/db/personal_store.hpp"
-#include "sync/kiosk_sync.hpp"
+#include "sync/client/kiosk_sync.hpp"
 #include "tests/server/server_harness.hpp"
 
 namespace chasqui::test::e2e {
@@ -76,7 +76,7 @@ private:
 
 using Rows = std::vector<std::vector<std::string>>;
 
-// Every synced column of `entity`'s table (sync/change_codec.cpp), id first, ordered by id.
+// Every synced column of `entity`'s table (sync/protocol/change_codec.cpp), id first, ordered by id.
 Rows rowsOf(storage::Db& db, std::string_view entity);
 // "" when equal, else where the first difference is.
 std::string firstDifference(std::string_view entity, const Rows& expected, const Rows& actual);

@@ -12,9 +12,9 @@
 #include <fmt/format.h>
 
 #include "storage/demo/demo_population.hpp"
-#include "sync/curl_transport.hpp"
-#include "sync/http_server_channel.hpp"
-#include "sync/sealed_box.hpp"
+#include "sync/client/curl_transport.hpp"
+#include "sync/client/http_server_channel.hpp"
+#include "sync/protocol/sealed_box.hpp"
 #include "tests/server/sync_e2e_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
 

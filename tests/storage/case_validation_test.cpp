@@ -12,6 +12,7 @@
 
 #include "storage/base/error.hpp"
 #include "storage/base/model.hpp"
+#include "storage/base/validation.hpp"
 #include "storage/records/case_repository.hpp"
 #include "storage/records/person_repository.hpp"
 #include "tests/storage/validation_support.hpp"
@@ -357,4 +358,25 @@ TEST_CASE("CaseRepository::addNote refuses invalid notes and writes nothing") {
         const auto result = world.cases.addNote(note);
         CHECK(result.has_value());
     }
+}
+
+TEST_CASE("a form's check lists every field the store refuses, and the store's own check refuses the first") {
+    Assistance a;  // nothing filled in: every field the form shows is wrong
+    a.quantity = 0;
+    const auto problems = assistanceProblems(a, "2025-06-15");
+    std::vector<std::string> fields;
+    for (const Error& e : problems) fields.push_back(e.field);
+    CHECK(fields ==
+          std::vector<std::string>{"case_id", "date", "sector", "type", "quantity", "unit", "office_id", "staff_id"});
+    auto first = validateAssistance(a, "2025-06-15");
+    REQUIRE_FALSE(first.has_value());
+    CHECK(first.error().field == "case_id");
+
+    Referral r;
+    r.reason = "ok";         // too short
+    r.urgency = "whenever";  // not a level
+    r.followUpDate = "2100-01-01";
+    fields.clear();
+    for (const Error& e : referralProblems(r, "2025-06-15")) fields.push_back(e.field);
+    CHECK(fields == std::vector<std::string>{"case_id", "service_id", "reason", "urgency", "follow_up_date"});
 }

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <vector>
 
-#include "sync/backoff.hpp"
+#include "sync/client/backoff.hpp"
 
 namespace chasqui::sync {
 namespace {

@@ -1,4 +1,4 @@
-// Signed pushes (sync/batch_signature.hpp): what a signature binds, the
+// Signed pushes (sync/protocol/batch_signature.hpp): what a signature binds, the
 // kiosk's outbox files (signed; unsigned ones from before are sealed again,
 // nothing lost), and the server's store from before signing keys existed.
 #include <doctest/doctest.h>
@@ -14,14 +14,14 @@
 #include "storage/base/sqlite_db.hpp"
 #include "storage/db/meta_table.hpp"
 #include "storage/records/person_repository.hpp"
-#include "sync/batch_signature.hpp"
-#include "sync/device_keys.hpp"
-#include "sync/kiosk_sync.hpp"
-#include "sync/sealed_box.hpp"
+#include "sync/client/device_keys.hpp"
+#include "sync/client/kiosk_sync.hpp"
+#include "sync/client/spool.hpp"
+#include "sync/protocol/batch_signature.hpp"
+#include "sync/protocol/sealed_box.hpp"
 #include "sync/server/batch_verifier.hpp"
 #include "sync/server/http_errors.hpp"
 #include "sync/server/server_store.hpp"
-#include "sync/spool.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 
@@ -99,6 +99,9 @@ TEST_SUITE("batch signatures") {
         CHECK_FALSE(sync::verifySignedBatch(body->substr(0, 63), kDeviceA, a.publicKey));
         CHECK_FALSE(sync::verifySignedBatch("", kDeviceA, a.publicKey));
         CHECK_FALSE(sync::verifySignedBatch(*body, kDeviceA, ""));
+        // Every refusal is BadSignature, the code the server answers with (401).
+        CHECK(sync::verifySignedBatch(*body, kDeviceB, a.publicKey).error().code == sync::SyncErrorCode::BadSignature);
+        CHECK(sync::verifySignedBatch("", kDeviceA, a.publicKey).error().code == sync::SyncErrorCode::BadSignature);
         for (const std::size_t at : {std::size_t{0}, std::size_t{63}, std::size_t{64}, body->size() - 1}) {
             std::string flipped = *body;
             flipped[at] = static_cast<char>(flipped[at] ^ 0x01);

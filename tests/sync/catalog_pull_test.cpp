@@ -13,8 +13,8 @@
 
 #include "storage/catalog/catalog_import.hpp"
 #include "storage/catalog/catalog_store.hpp"
-#include "sync/catalog_pull.hpp"
-#include "sync/http_server_channel.hpp"
+#include "sync/client/catalog_pull.hpp"
+#include "sync/client/http_server_channel.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;

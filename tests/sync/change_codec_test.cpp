@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "sync/change_codec.hpp"
+#include "sync/protocol/change_codec.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include "storage/db/meta_table.hpp"
 #include "storage/records/case_repository.hpp"
 #include "storage/records/person_repository.hpp"
-#include "sync/clock_ahead.hpp"
+#include "sync/client/clock_ahead.hpp"
 #include "tests/sync/skewed_kiosk.hpp"
 
 using namespace chasqui;

@@ -22,7 +22,7 @@
 
 #include "storage/records/case_repository.hpp"
 #include "storage/records/person_repository.hpp"
-#include "sync/kiosk_sync.hpp"
+#include "sync/client/kiosk_sync.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 #include "tests/sync/skewed_kiosk.hpp"

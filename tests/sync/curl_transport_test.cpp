@@ -18,8 +18,8 @@
 #include <thread>
 #include <utility>
 
-#include "sync/curl_transport.hpp"
-#include "sync/health_check.hpp"
+#include "sync/client/curl_transport.hpp"
+#include "sync/client/health_check.hpp"
 #include "tests/support/fault_proxy.hpp"
 
 namespace chasqui::sync {

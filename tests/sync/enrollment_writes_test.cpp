@@ -15,8 +15,9 @@
 #include "storage/db/meta_table.hpp"
 #include "storage/keys/key_wrap.hpp"
 #include "storage/keys/keyring.hpp"
-#include "sync/device_link.hpp"
-#include "sync/enrollment_client.hpp"
+#include "storage/keys/staff_admin.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/enrollment_client.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/scripted_server.hpp"
 
@@ -27,12 +28,12 @@ namespace fs = std::filesystem;
 using test::has;
 using test::ScriptedServer;
 
-std::string enrollmentAnswer(int number) {
+std::string enrollmentAnswer(int number, const std::string& office = "TUM") {
     const std::string key(32, '\x05');
     return nlohmann::json{
         {"device_id", "x"},
         {"device_number", number},
-        {"office", "TUM"},
+        {"office", office},
         {"device_token", "tok_abcdefghijklmnopqrstuvwxyz"},
         {"server_public_key", storage::toBase64(reinterpret_cast<const unsigned char*>(key.data()), key.size())}}
         .dump();
@@ -58,8 +59,8 @@ TEST_CASE("a failed write stops enrollment before device.json, and enrolling aga
     blockWritesTo(kiosk.dataDir.keyring());  // the device number cannot be kept
     auto failed = enrollDevice(*kiosk, server.url(), "CODE234567");
     REQUIRE_FALSE(failed.has_value());
-    CHECK(failed.error().kind == EnrollmentError::Kind::Storage);
-    CHECK_MESSAGE(has(failed.error().message(), "stays unenrolled"), failed.error().message());
+    CHECK(failed.error().store.has_value());
+    CHECK_MESSAGE(has(failed.error().message, "stays unenrolled"), failed.error().message);
     CHECK_FALSE(fs::exists(deviceLinkPath(kiosk.dataDir)));
     CHECK(loadDeviceLink(kiosk.dataDir).error().code == storage::ErrorCode::NotFound);
     auto keyring = storage::loadKeyring(kiosk.dataDir.keyring());
@@ -68,7 +69,7 @@ TEST_CASE("a failed write stops enrollment before device.json, and enrolling aga
 
     unblockWritesTo(kiosk.dataDir.keyring());
     auto again = enrollDevice(*kiosk, server.url(), "CODE234567");
-    REQUIRE_MESSAGE(again.has_value(), (again ? std::string() : again.error().message()));
+    REQUIRE_MESSAGE(again.has_value(), (again ? std::string() : again.error().message));
     auto link = loadDeviceLink(kiosk.dataDir);
     REQUIRE(link.has_value());
     CHECK(link->deviceNumber == 7);
@@ -85,11 +86,11 @@ TEST_CASE("a device.json that cannot be written leaves the kiosk unenrolled for 
     blockWritesTo(deviceLinkPath(kiosk.dataDir));
     auto failed = enrollDevice(*kiosk, server.url(), "CODE234567");
     REQUIRE_FALSE(failed.has_value());
-    CHECK(failed.error().kind == EnrollmentError::Kind::Storage);
+    CHECK(failed.error().store.has_value());
     CHECK_FALSE(fs::exists(deviceLinkPath(kiosk.dataDir)));
     unblockWritesTo(deviceLinkPath(kiosk.dataDir));
     auto again = enrollDevice(*kiosk, server.url(), "CODE234567");
-    REQUIRE_MESSAGE(again.has_value(), (again ? std::string() : again.error().message()));
+    REQUIRE_MESSAGE(again.has_value(), (again ? std::string() : again.error().message));
     CHECK(loadDeviceLink(kiosk.dataDir)->deviceNumber == 4);
 }
 
@@ -110,6 +111,39 @@ TEST_CASE("a damaged device.json is refused field by field, never thrown on") {
         REQUIRE_FALSE(link.has_value());
         CHECK(link.error().code == storage::ErrorCode::Damaged);
     }
+}
+
+TEST_CASE("a server that accepts a code for another office enrolls nothing: WrongOffice names that office") {
+    test::TestStore kiosk;  // office TUM
+    ScriptedServer server;
+    server.answer("POST", "/v1/enroll", 200, enrollmentAnswer(3, "PUN"));
+    server.start();
+    auto failed = enrollDevice(*kiosk, server.url(), "CODE234567");
+    REQUIRE_FALSE(failed.has_value());
+    CHECK(failed.error().code == SyncErrorCode::WrongOffice);
+    CHECK(failed.error().office == "PUN");
+    CHECK_FALSE(failed.error().store.has_value());
+    CHECK_MESSAGE(has(failed.error().message, "office PUN"), failed.error().message);
+    CHECK_FALSE(fs::exists(deviceLinkPath(kiosk.dataDir)));
+    CHECK(storage::loadKeyring(kiosk.dataDir.keyring())->deviceNumber != 3);
+}
+
+TEST_CASE("field staff may not enroll the kiosk: PermissionDenied before anything is sent") {
+    test::TestStore kiosk;
+    auto luis = storage::StaffAdmin(*kiosk, storage::KdfParams::minimumForTests())
+                    .add("Luis Quispe", "luis.staff", "staff", "13572468");
+    REQUIRE(luis.has_value());
+    kiosk->lock();
+    auto field = storage::PersonalStore::signIn(kiosk.dataDir, "luis.staff", "13572468", kiosk.clock);
+    REQUIRE(field.has_value());
+    ScriptedServer server;
+    server.answer("POST", "/v1/enroll", 200, enrollmentAnswer(2));
+    server.start();
+    auto refused = enrollDevice(**field, server.url(), "CODE234567");
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == SyncErrorCode::PermissionDenied);
+    CHECK(server.requests() == 0);
+    CHECK_FALSE(fs::exists(deviceLinkPath(kiosk.dataDir)));
 }
 
 }  // namespace

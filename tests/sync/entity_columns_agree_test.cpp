@@ -11,8 +11,8 @@
 
 #include "storage/db/schema.hpp"
 #include "storage/records/entity_columns.hpp"
-#include "sync/change_codec.hpp"
-#include "sync/sync_error.hpp"
+#include "sync/protocol/change_codec.hpp"
+#include "sync/protocol/sync_error.hpp"
 
 using namespace chasqui;
 

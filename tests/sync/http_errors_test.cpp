@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sync/protocol/sync_error.hpp"
 #include "sync/server/http_errors.hpp"
-#include "sync/sync_error.hpp"
 
 using chasqui::sync::SyncErrorCode;
 
@@ -57,7 +57,8 @@ TEST_CASE("a quarantined change's code on the wire is the code's own name") {
 
 TEST_CASE("a code only the kiosk makes never reaches the wire as itself: 500 server_error") {
     for (const SyncErrorCode code : {SyncErrorCode::Offline, SyncErrorCode::Timeout, SyncErrorCode::TlsFailure,
-                                     SyncErrorCode::BadResponse, SyncErrorCode::HttpError, SyncErrorCode::NotMerged}) {
+                                     SyncErrorCode::BadResponse, SyncErrorCode::HttpError, SyncErrorCode::NotMerged,
+                                     SyncErrorCode::PermissionDenied, SyncErrorCode::WrongOffice}) {
         const auto wire = chasqui::sync::wireErrorFor(code);
         CHECK(wire.status == 500);
         CHECK(wire.code == "server_error");
@@ -78,4 +79,15 @@ TEST_CASE("a storage failure inside sync is Internal and keeps the store's messa
     CHECK(e.message == "the sync spool could not be written: the disk is full; free some space");
     CHECK(e.httpStatus == 0);
     CHECK(e.serverCode.empty());
+    REQUIRE(e.store.has_value());
+    CHECK(e.store->code == chasqui::storage::ErrorCode::Io);
+}
+
+TEST_CASE("a role that may not act stays PermissionDenied at sync's boundary, with the store's error kept") {
+    const chasqui::storage::Error denied{chasqui::storage::ErrorCode::PermissionDenied, "supervisors only", {}};
+    const auto e = chasqui::sync::fromStorage(denied);
+    CHECK(e.code == SyncErrorCode::PermissionDenied);
+    CHECK(e.message == "supervisors only");
+    REQUIRE(e.store.has_value());
+    CHECK(e.store->code == chasqui::storage::ErrorCode::PermissionDenied);
 }

@@ -8,12 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sync/change_codec.hpp"
-#include "sync/sealed_box.hpp"
+#include "sync/client/server_channel.hpp"
+#include "sync/protocol/change_codec.hpp"
+#include "sync/protocol/sealed_box.hpp"
 #include "sync/server/batch_verifier.hpp"
 #include "sync/server/http_errors.hpp"
 #include "sync/server/server_store.hpp"
-#include "sync/server_channel.hpp"
 
 namespace chasqui::test {
 

@@ -7,7 +7,7 @@
 
 #include "storage/db/meta_table.hpp"
 #include "storage/records/person_repository.hpp"
-#include "sync/spool.hpp"
+#include "sync/client/spool.hpp"
 #include "tests/sync/skewed_kiosk.hpp"
 
 using namespace chasqui;

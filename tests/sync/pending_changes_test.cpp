@@ -1,4 +1,4 @@
-// "Pending changes" (sync/pending_changes.hpp), the one count the kiosk's sync
+// "Pending changes" (sync/client/pending_changes.hpp), the one count the kiosk's sync
 // panel, `chasqui status` and `chasqui sync` show: a change is pending from
 // its write until the server acknowledges it, unsealed first, then sealed in
 // an outbox file (which the locked worker counts from the file names).
@@ -8,10 +8,10 @@
 
 #include "storage/db/meta_table.hpp"
 #include "storage/records/person_repository.hpp"
-#include "sync/kiosk_sync.hpp"
-#include "sync/pending_changes.hpp"
-#include "sync/sealed_box.hpp"
-#include "sync/spool.hpp"
+#include "sync/client/kiosk_sync.hpp"
+#include "sync/client/pending_changes.hpp"
+#include "sync/client/spool.hpp"
+#include "sync/protocol/sealed_box.hpp"
 #include "tests/support/test_store.hpp"
 
 namespace chasqui::sync {

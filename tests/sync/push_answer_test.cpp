@@ -16,10 +16,10 @@
 
 #include "storage/records/ids.hpp"
 #include "storage/records/person_repository.hpp"
-#include "sync/change_codec.hpp"
-#include "sync/http_server_channel.hpp"
-#include "sync/kiosk_sync.hpp"
-#include "sync/spool.hpp"
+#include "sync/client/http_server_channel.hpp"
+#include "sync/client/kiosk_sync.hpp"
+#include "sync/client/spool.hpp"
+#include "sync/protocol/change_codec.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 

@@ -14,10 +14,10 @@
 #include <fmt/format.h>
 
 #include "storage/records/person_repository.hpp"
-#include "sync/device_link.hpp"
-#include "sync/kiosk_sync.hpp"
-#include "sync/sealed_box.hpp"
-#include "sync/spool.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/kiosk_sync.hpp"
+#include "sync/client/spool.hpp"
+#include "sync/protocol/sealed_box.hpp"
 #include "tests/server/server_harness.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/scripted_server.hpp"

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "storage/records/person_repository.hpp"
-#include "sync/device_link.hpp"
+#include "sync/client/device_link.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;

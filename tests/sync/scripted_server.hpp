@@ -45,6 +45,12 @@ public:
         REQUIRE(m_port > 0);
         // Listening already: connections queue in the backlog until this runs.
         m_thread = std::thread([this] { m_server.listen_after_bind(); });
+        // httplib's stop() does nothing before the accept loop runs, so a
+        // server stopped at once (a test that never sends) would never end:
+        // wait for the loop (cpp-httplib 0.11 has no wait_until_ready).
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!m_server.is_running() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+        REQUIRE(m_server.is_running());
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
 

@@ -16,11 +16,11 @@
 #include "storage/db/meta_table.hpp"
 #include "storage/keys/key_wrap.hpp"
 #include "storage/keys/keyring.hpp"
-#include "sync/curl_transport.hpp"
-#include "sync/device_link.hpp"
-#include "sync/enrollment_client.hpp"
-#include "sync/http_server_channel.hpp"
-#include "sync/spool.hpp"
+#include "sync/client/curl_transport.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/enrollment_client.hpp"
+#include "sync/client/http_server_channel.hpp"
+#include "sync/client/spool.hpp"
 #include "tests/server/server_harness.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/scripted_server.hpp"
@@ -85,9 +85,9 @@ TEST_CASE("an enrollment answer with a field of the wrong type or out of range i
         server.start();
         auto enrolled = enrollDevice(*store, server.url(), "CODE234567");
         REQUIRE_FALSE(enrolled.has_value());
-        CHECK(enrolled.error().kind == EnrollmentError::Kind::Sync);
-        CHECK(enrolled.error().sync.code == SyncErrorCode::BadResponse);
-        CHECK_MESSAGE(has(enrolled.error().message(), "not valid"), enrolled.error().message());
+        CHECK_FALSE(enrolled.error().store.has_value());
+        CHECK(enrolled.error().code == SyncErrorCode::BadResponse);
+        CHECK_MESSAGE(has(enrolled.error().message, "not valid"), enrolled.error().message);
         CHECK_FALSE(fs::exists(deviceLinkPath(store.dataDir)));
         CHECK(meta(*store, "server_public_key").empty());
     }
@@ -102,7 +102,7 @@ TEST_CASE("a 6 MB device token is not even read: the enrollment answer's size is
     server.start();
     auto enrolled = enrollDevice(*store, server.url(), "CODE234567");
     REQUIRE_FALSE(enrolled.has_value());
-    CHECK(enrolled.error().sync.code == SyncErrorCode::TooLarge);
+    CHECK(enrolled.error().code == SyncErrorCode::TooLarge);
     CHECK_FALSE(fs::exists(deviceLinkPath(store.dataDir)));
     CHECK(meta(*store, "server_public_key").empty());
 }
@@ -113,7 +113,7 @@ TEST_CASE("a valid enrollment answer is kept (the fake server speaks the protoco
     server.answer("POST", "/v1/enroll", 200, validEnrollment().dump());
     server.start();
     auto enrolled = enrollDevice(*store, server.url(), "CODE234567");
-    REQUIRE_MESSAGE(enrolled.has_value(), (enrolled ? std::string() : enrolled.error().message()));
+    REQUIRE_MESSAGE(enrolled.has_value(), (enrolled ? std::string() : enrolled.error().message));
     CHECK(enrolled->deviceNumber == 3);
     auto link = loadDeviceLink(store.dataDir);
     REQUIRE(link.has_value());

@@ -15,8 +15,8 @@
 #include <fmt/format.h>
 
 #include "storage/records/ids.hpp"
-#include "sync/change_codec.hpp"
-#include "sync/sealed_box.hpp"
+#include "sync/protocol/change_codec.hpp"
+#include "sync/protocol/sealed_box.hpp"
 #include "sync/server/server_store.hpp"
 #include "tests/support/test_store.hpp"
 

@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 
 #include "storage/base/trusted_clock.hpp"
-#include "sync/device_keys.hpp"
-#include "sync/kiosk_sync.hpp"
+#include "sync/client/device_keys.hpp"
+#include "sync/client/kiosk_sync.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 

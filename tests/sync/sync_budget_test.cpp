@@ -14,11 +14,11 @@
 #include <fmt/format.h>
 
 #include "storage/base/clock.hpp"
-#include "sync/curl_transport.hpp"
-#include "sync/device_link.hpp"
-#include "sync/http_server_channel.hpp"
-#include "sync/spool.hpp"
-#include "sync/sync_worker.hpp"
+#include "sync/client/curl_transport.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/http_server_channel.hpp"
+#include "sync/client/spool.hpp"
+#include "sync/client/sync_worker.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/scripted_server.hpp"
 

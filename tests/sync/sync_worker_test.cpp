@@ -23,9 +23,9 @@
 #include <fmt/format.h>
 
 #include "storage/records/person_repository.hpp"
-#include "sync/http_server_channel.hpp"
-#include "sync/kiosk_sync.hpp"
-#include "sync/sync_worker.hpp"
+#include "sync/client/http_server_channel.hpp"
+#include "sync/client/kiosk_sync.hpp"
+#include "sync/client/sync_worker.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 

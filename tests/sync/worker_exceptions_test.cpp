@@ -11,8 +11,8 @@
 #include <stdexcept>
 
 #include "storage/base/clock.hpp"
-#include "sync/device_link.hpp"
-#include "sync/sync_worker.hpp"
+#include "sync/client/device_link.hpp"
+#include "sync/client/sync_worker.hpp"
 #include "tests/support/test_store.hpp"
 
 namespace chasqui::sync {

@@ -1,0 +1,25 @@
+# The walls between libraries (README, "Repository layout").
+# chasqui_forbid_links(target regex why): fails the configure step when
+# `target` links, directly or through its dependencies, a target whose name
+# matches `regex`.
+function(chasqui_forbid_links target regex why)
+  set(queue ${target})
+  set(seen "")
+  while(queue)
+    list(POP_FRONT queue current)
+    if(current IN_LIST seen OR NOT TARGET ${current})
+      continue()
+    endif()
+    list(APPEND seen ${current})
+    if(NOT current STREQUAL target AND current MATCHES "${regex}")
+      message(FATAL_ERROR "${target} must not link ${current}: ${why}")
+    endif()
+    get_target_property(deps ${current} INTERFACE_LINK_LIBRARIES)
+    if(deps)
+      foreach(dep IN LISTS deps)
+        string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" dep "${dep}")
+        list(APPEND queue ${dep})
+      endforeach()
+    endif()
+  endwhile()
+endfunction()

@@ -1,0 +1,248 @@
+#include "sync/protocol/change_codec.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "storage/base/text.hpp"
+#include "storage/records/ids.hpp"
+
+namespace chasqui::sync {
+
+namespace {
+
+using T = ColumnType;
+
+std::unexpected<SyncError> bad(SyncErrorCode code, std::string message) {
+    return syncFail(code, std::move(message));
+}
+
+// The columns of a change list, in the order of the change record's fields.
+constexpr std::array<std::string_view, 10> kColumns{"id",   "entity", "record", "op",     "fields",
+                                                    "base", "hlc",    "device", "author", "office"};
+
+bool isHlc(const std::string& text) {
+    storage::HlcStamp stamp;
+    return storage::HlcStamp::decode(text, stamp);
+}
+
+bool isClock(const std::string& text) {
+    const auto at = text.find('@');
+    return at == 17 && isHlc(text.substr(0, at)) && storage::isUuid(text.substr(at + 1));
+}
+
+std::optional<SyncError> checkValue(const ColumnSpec& spec, const nlohmann::json& value) {
+    switch (spec.type) {
+        case T::Integer:
+            if (!value.is_number_integer())
+                return syncError(SyncErrorCode::BadRequest, fmt::format("field {} must be an integer", spec.name));
+            // nlohmann::json keeps a non-negative integer unsigned: read as int64,
+            // 18446744073709551615 would wrap to -1 and pass.
+            if (value.is_number_unsigned()
+                    ? value.get<std::uint64_t>() > 1000000000ULL
+                    : (value.get<std::int64_t>() < -1000000000LL || value.get<std::int64_t>() > 1000000000LL))
+                return syncError(SyncErrorCode::BadRequest, fmt::format("field {} is out of range", spec.name));
+            return std::nullopt;
+        case T::Real:
+            if (!value.is_number())
+                return syncError(SyncErrorCode::BadRequest, fmt::format("field {} must be a number", spec.name));
+            return std::nullopt;
+        case T::Text: {
+            if (!value.is_string())
+                return syncError(SyncErrorCode::BadRequest, fmt::format("field {} must be a string", spec.name));
+            const auto& s = value.get_ref<const std::string&>();
+            if (s.size() > spec.maxBytes)
+                return syncError(SyncErrorCode::TooLarge, fmt::format("field {} is too long", spec.name));
+            if (!storage::isValidUtf8(s))
+                return syncError(SyncErrorCode::InvalidUtf8, fmt::format("field {} is not valid UTF-8", spec.name));
+            if (storage::hasControlChars(s, true))
+                return syncError(SyncErrorCode::BadRequest,
+                                 fmt::format("field {} holds control characters", spec.name));
+            return std::nullopt;
+        }
+    }
+    return syncError(SyncErrorCode::BadRequest, "unknown column type");
+}
+
+}  // namespace
+
+std::vector<ColumnSpec> columnsOf(std::string_view entity) {
+    const storage::EntitySpec* spec = storage::findEntity(entity);
+    if (spec == nullptr) return {};
+    std::vector<ColumnSpec> out(spec->columns.begin(), spec->columns.end());
+    out.push_back(storage::deletedColumn());
+    return out;
+}
+
+bool isAppendOnly(std::string_view entity) {
+    const storage::EntitySpec* spec = storage::findEntity(entity);
+    return spec != nullptr && spec->appendOnly;
+}
+
+bool isSyncedEntity(std::string_view entity) {
+    return storage::findEntity(entity) != nullptr;
+}
+
+nlohmann::json encodeChange(const ChangeRecord& c) {
+    nlohmann::json j = {{"id", c.id},         {"entity", c.entity}, {"record", c.record},
+                        {"op", c.op},         {"fields", c.fields}, {"hlc", c.hlc},
+                        {"device", c.device}, {"author", c.author}, {"office", c.office}};
+    if (!c.base.empty()) j["base"] = c.base;
+    return j;
+}
+
+SyncResult<ChangeRecord> decodeChange(const nlohmann::json& j) {
+    if (!j.is_object()) return bad(SyncErrorCode::BadRequest, "a change must be a JSON object");
+    const auto text = [&](const char* key, std::string& out) -> std::optional<SyncError> {
+        auto it = j.find(key);
+        if (it == j.end() || !it->is_string())
+            return syncError(SyncErrorCode::BadRequest, fmt::format("change.{} must be a string", key));
+        out = it->get<std::string>();
+        if (out.size() > 128) return syncError(SyncErrorCode::TooLarge, fmt::format("change.{} is too long", key));
+        if (!storage::isValidUtf8(out))
+            return syncError(SyncErrorCode::InvalidUtf8, fmt::format("change.{} is not valid UTF-8", key));
+        return std::nullopt;
+    };
+    ChangeRecord c;
+    for (const auto& [key, out] : {std::pair<const char*, std::string*>{"id", &c.id},
+                                   {"entity", &c.entity},
+                                   {"record", &c.record},
+                                   {"op", &c.op},
+                                   {"hlc", &c.hlc},
+                                   {"device", &c.device},
+                                   {"author", &c.author},
+                                   {"office", &c.office}}) {
+        if (auto e = text(key, *out)) return std::unexpected(*e);
+    }
+    if (!storage::isUuid(c.id)) return bad(SyncErrorCode::BadRequest, "change.id must be a lower-case UUID");
+    if (!storage::isUuid(c.record)) return bad(SyncErrorCode::BadRequest, "change.record must be a lower-case UUID");
+    if (!storage::isUuid(c.device)) return bad(SyncErrorCode::BadRequest, "change.device must be a lower-case UUID");
+    if (!storage::isUuid(c.author) && c.author != "server")
+        return bad(SyncErrorCode::BadRequest, "change.author must be a UUID");
+    if (!isHlc(c.hlc)) return bad(SyncErrorCode::BadRequest, "change.hlc must look like 0197734e9000-0001");
+    if (c.office.size() != 3 ||
+        !std::all_of(c.office.begin(), c.office.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+        return bad(SyncErrorCode::BadRequest, "change.office must be a 3-letter office code");
+    if (c.op != "put" && c.op != "delete") return bad(SyncErrorCode::BadRequest, "change.op must be put or delete");
+    const std::vector<ColumnSpec> columns = columnsOf(c.entity);
+    if (columns.empty())
+        return bad(SyncErrorCode::UnknownEntity, fmt::format("unknown entity '{}'", c.entity.substr(0, 40)));
+    auto fields = j.find("fields");
+    if (fields == j.end() || !fields->is_object())
+        return bad(SyncErrorCode::BadRequest, "change.fields must be an object");
+    if (fields->size() > 40) return bad(SyncErrorCode::TooLarge, "a change sets at most 40 fields");
+    if (c.op == "delete" && !fields->empty()) return bad(SyncErrorCode::BadRequest, "a delete carries no fields");
+    if (c.op == "put" && fields->empty()) return bad(SyncErrorCode::BadRequest, "a put sets at least one field");
+    for (const auto& [name, value] : fields->items()) {
+        auto spec = std::find_if(columns.begin(), columns.end(), [&](const ColumnSpec& s) { return s.name == name; });
+        if (spec == columns.end())
+            return bad(SyncErrorCode::UnknownField, fmt::format("{} has no field '{}'", c.entity, name.substr(0, 40)));
+        if (auto e = checkValue(*spec, value)) return std::unexpected(*e);
+    }
+    c.fields = *fields;
+    if (auto base = j.find("base"); base != j.end()) {
+        if (!base->is_object() || base->size() > 41)
+            return bad(SyncErrorCode::BadRequest, "change.base must be an object");
+        for (const auto& [name, value] : base->items()) {
+            const bool known = name == "deleted" || std::any_of(columns.begin(), columns.end(),
+                                                                [&](const ColumnSpec& s) { return s.name == name; });
+            if (!known || !value.is_string() || !isClock(value.get<std::string>()))
+                return bad(SyncErrorCode::BadRequest,
+                           fmt::format("change.base.{} must be a clock of a known field", name.substr(0, 40)));
+        }
+        c.base = *base;
+    }
+    return c;
+}
+
+nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes) {
+    nlohmann::json columns = nlohmann::json::object();
+    for (const std::string_view name : kColumns) {
+        const std::string key(name);
+        nlohmann::json column = nlohmann::json::array();
+        for (const auto& change : changes) {
+            const auto it = change.is_object() ? change.find(key) : change.end();
+            if (it != change.end()) {
+                column.push_back(*it);
+            } else {
+                column.push_back(key == "base" ? nlohmann::json::object() : nlohmann::json());
+            }
+        }
+        columns[key] = std::move(column);
+    }
+    return columns;
+}
+
+SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& columns, std::size_t maxChanges) {
+    if (!columns.is_object())
+        return bad(SyncErrorCode::BadRequest, "\"columns\" must be an object of arrays, one per change field");
+    for (const auto& [name, column] : columns.items()) {
+        if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end())
+            return bad(SyncErrorCode::BadRequest,
+                       fmt::format("\"columns\" has an unknown column '{}'", name.substr(0, 40)));
+    }
+    std::size_t count = 0;
+    for (const std::string_view name : kColumns) {
+        const auto it = columns.find(std::string(name));
+        if (it == columns.end() || !it->is_array())
+            return bad(SyncErrorCode::BadRequest, fmt::format("\"columns.{}\" must be an array", name));
+        if (name == kColumns.front()) count = it->size();
+        if (it->size() != count)
+            return bad(SyncErrorCode::BadRequest,
+                       fmt::format("\"columns.{}\" has {} entries, \"columns.id\" {}: every column "
+                                   "needs one entry per change",
+                                   name, it->size(), count));
+    }
+    if (count > maxChanges)
+        return bad(SyncErrorCode::TooLarge,
+                   fmt::format("a list holds at most {} changes; send smaller batches", maxChanges));
+    std::vector<nlohmann::json> out(count, nlohmann::json::object());
+    for (const std::string_view name : kColumns) {
+        const std::string key(name);
+        const auto& column = columns.at(key);
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto& value = column[i];
+            // An empty base is the same as none (encodeChange leaves it out).
+            if (key == "base" && value.is_object() && value.empty()) continue;
+            out[i][key] = value;
+        }
+    }
+    return out;
+}
+
+storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
+                                                      const std::string& office, std::int64_t& lastSeq) {
+    auto stmt = db.prepare(
+        "SELECT seq, change_id, entity, record_id, op, fields, base, hlc, device, author FROM changes "
+        "WHERE seq > ? ORDER BY seq LIMIT ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<ChangeRecord> out;
+    lastSeq = afterSeq;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) break;
+        ChangeRecord c;
+        lastSeq = stmt->integer(0);
+        c.id = stmt->text(1);
+        c.entity = stmt->text(2);
+        c.record = stmt->text(3);
+        c.op = stmt->text(4);
+        c.fields = nlohmann::json::parse(stmt->text(5), nullptr, false);
+        c.base = nlohmann::json::parse(stmt->text(6), nullptr, false);
+        if (c.fields.is_discarded() || c.base.is_discarded())
+            return storage::fail(storage::ErrorCode::Damaged,
+                                 "a change record in the outbox is damaged; run `chasqui verify`");
+        c.hlc = stmt->text(7);
+        c.device = stmt->text(8);
+        c.author = stmt->text(9);
+        c.office = office;
+        out.push_back(std::move(c));
+    }
+    stmt->reset();
+    return out;
+}
+
+}  // namespace chasqui::sync

@@ -1,0 +1,72 @@
+#pragma once
+// Change records on the wire (sync/PROTOCOL.md section 2): reading them from
+// the local outbox, encoding them as JSON, and decoding JSON from the network
+// with every field validated. Decoding never throws; a bad record yields a
+// SyncError (sync/protocol/sync_error.hpp) with its code (BadRequest, InvalidUtf8,
+// TooLarge, UnknownEntity, UnknownField) and a message, so it can be
+// quarantined alone.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/base/error.hpp"
+#include "storage/base/sqlite_db.hpp"
+#include "storage/records/entity_columns.hpp"
+#include "sync/protocol/sync_error.hpp"
+
+namespace chasqui::sync {
+
+struct ChangeRecord {
+    std::string id;                                    // UUIDv7 of the change
+    std::string entity;                                // "person", ...
+    std::string record;                                // UUID of the record
+    std::string op;                                    // "put" | "delete"
+    nlohmann::json fields = nlohmann::json::object();  // column -> value
+    nlohmann::json base = nlohmann::json::object();    // column -> clock of the replaced value
+    std::string hlc;
+    std::string device;
+    std::string author;
+    std::string office;
+
+    std::string clock() const { return hlc + "@" + device; }
+};
+
+// The synced columns are described once, in storage/records/entity_columns.hpp.
+using ColumnType = storage::ColumnType;
+using ColumnSpec = storage::ColumnSpec;
+
+// Columns a change may set for an entity (empty for an unknown entity): the
+// entity's synced columns in table order, then "deleted" (tombstones).
+std::vector<ColumnSpec> columnsOf(std::string_view entity);
+bool isAppendOnly(std::string_view entity);
+bool isSyncedEntity(std::string_view entity);
+
+nlohmann::json encodeChange(const ChangeRecord& change);
+SyncResult<ChangeRecord> decodeChange(const nlohmann::json& json);
+
+// A list of changes travels as columns (sync/PROTOCOL.md section 2.1): one
+// array per field of the change record, entry i of every array belonging to
+// change i. The ids of consecutive changes then sit side by side, which
+// compresses much better than one object per change.
+constexpr std::size_t kMaxChangesPerList = 1000;
+// From change objects as encodeChange makes them (or as the server stored
+// them); a missing field becomes null, a missing "base" an empty object.
+nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes);
+// Back to one object per change, in order, each still to be checked with
+// decodeChange (a bad value there is that change's problem alone). Fails only
+// when the columns themselves are malformed: not an object, a column missing,
+// unknown or not an array, columns of different lengths (BadRequest), or
+// more than `maxChanges` changes (TooLarge).
+SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& columns,
+                                                     std::size_t maxChanges = kMaxChangesPerList);
+
+// Local changes with seq > afterSeq, oldest first, at most `limit`, stamped
+// with `office`. `lastSeq` receives the seq of the last one returned.
+storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
+                                                      const std::string& office, std::int64_t& lastSeq);
+
+}  // namespace chasqui::sync
