@@ -67,6 +67,27 @@ struct SignedInKiosk {
     }
 };
 
+// Two food kits on 2025-06-10, with no case yet.
+storage::Assistance foodKits() {
+    storage::Assistance a;
+    a.date = "2025-06-10";
+    a.sector = "food_security";
+    a.type = "food_kit";
+    a.quantity = 2;
+    a.unit = "kit";
+    return a;
+}
+
+// An urgent referral to a health centre, consent given, with no case yet.
+storage::Referral healthReferral() {
+    storage::Referral r;
+    r.serviceId = "minsa-tumbes-centro-salud";
+    r.reason = "Needs a check-up for a chronic illness";
+    r.urgency = "high";
+    r.consentToShare = true;
+    return r;
+}
+
 }  // namespace
 
 TEST_CASE("case service: a person opens on their own open case, and the case view shows it") {
@@ -92,13 +113,8 @@ TEST_CASE("case service: a person opens on their own open case, and the case vie
 TEST_CASE("case service: assistance is recorded for the signed-in office and staff member") {
     SignedInKiosk k;
     CaseService cases(k.staff, k.catalog);
-    storage::Assistance a;
+    storage::Assistance a = foodKits();
     a.caseId = k.ownCaseId;
-    a.date = "2025-06-10";
-    a.sector = "food_security";
-    a.type = "food_kit";
-    a.quantity = 2;
-    a.unit = "kit";
     auto id = cases.recordAssistance(a);
     REQUIRE_MESSAGE(id.has_value(), (id ? std::string() : id.error().message));
     auto view = cases.load(k.personId, k.ownCaseId);
@@ -110,12 +126,7 @@ TEST_CASE("case service: assistance is recorded for the signed-in office and sta
 }
 
 TEST_CASE("case service: a form's problems are the store's rules without the fields the service fills") {
-    storage::Assistance a;
-    a.date = "2025-06-10";
-    a.sector = "food_security";
-    a.type = "food_kit";
-    a.quantity = 2;
-    a.unit = "kit";
+    storage::Assistance a = foodKits();
     // No case, office or staff member: the screen never sets those.
     CHECK(CaseService::assistanceProblems(a, "2025-06-15").empty());
     a.quantity = 0;
@@ -124,11 +135,7 @@ TEST_CASE("case service: a form's problems are the store's rules without the fie
 }
 
 TEST_CASE("case service: a new referral needs consent ticked and a follow-up not in the past") {
-    storage::Referral r;
-    r.serviceId = "legal-aid-lima";
-    r.reason = "needs legal advice on asylum";
-    r.urgency = "normal";
-    r.consentToShare = true;
+    storage::Referral r = healthReferral();
     r.followUpDate = "2025-06-20";
     CHECK(CaseService::referralProblems(r, "2025-06-15").empty());
     r.consentToShare = false;
@@ -141,12 +148,8 @@ TEST_CASE("case service: a new referral needs consent ticked and a follow-up not
 TEST_CASE("case service: the case view lists open referrals before closed ones") {
     SignedInKiosk k;
     CaseService cases(k.staff, k.catalog);
-    storage::Referral r;
+    storage::Referral r = healthReferral();
     r.caseId = k.ownCaseId;
-    r.serviceId = "minsa-tumbes-centro-salud";
-    r.reason = "Needs a check-up for a chronic illness";
-    r.urgency = "high";
-    r.consentToShare = true;
     auto first = cases.refer(r);
     REQUIRE_MESSAGE(first.has_value(), (first ? std::string() : first.error().message));
     REQUIRE(cases.setReferralStatus(*first, "cancelled", "2025-06-12", "").has_value());
