@@ -5,6 +5,8 @@
 #include "kiosk/screens/supervisor_common.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
+#include "storage/base/text.hpp"
+#include "storage/records/element_set.hpp"
 
 namespace chasqui::kiosk {
 
@@ -25,6 +27,11 @@ std::string_view listOfField(std::string_view entity, std::string_view field) {
     if (field == "role") return "roles";
     if (field == "type" && entity == "assistance") return "assistance_types";
     if (field == "status") return entity == "case" ? "case_statuses" : "referral_statuses";
+    // Sets of codes (storage/records/element_set.hpp): each code with its word.
+    if (field == "needs") return "sectors";
+    if (field == "vulnerabilities") return "vulnerabilities";
+    if (field == "consent_scope") return "consent_scopes";
+    if (field == "languages") return "languages";
     return {};
 }
 
@@ -40,8 +47,14 @@ bool isDate(std::string_view value) {
 std::string shownValue(const Ui& ui, const ConflictView& c, const std::string& value) {
     if (value.empty()) return ui.tr("conflict.empty_value");
     if (isYesNo(c.field)) return ui.tr(value == "0" ? "conflict.no" : "conflict.yes");
-    if (const std::string_view list = listOfField(c.entity, c.field); !list.empty())
-        return super::vocabLabel(ui, list, value);
+    if (const std::string_view list = listOfField(c.entity, c.field); !list.empty()) {
+        if (!storage::isSetColumn(c.entity, c.field)) return super::vocabLabel(ui, list, value);
+        // Conflicts on sets come only from before sets merged element by element.
+        std::string words;
+        for (const auto& code : storage::splitCodes(value))
+            words += (words.empty() ? "" : ", ") + super::vocabLabel(ui, list, code);
+        return words;
+    }
     if (isDate(value)) return fmt::format("{}/{}/{}", value.substr(8, 2), value.substr(5, 2), value.substr(0, 4));
     return value;
 }

@@ -144,7 +144,15 @@ std::string migration6() {
     return addedColumns(6);
 }
 
-constexpr int kLatestVersion = 6;
+// Migration 7: multi-valued fields merge element by element (sync/PROTOCOL.md
+// section 3.2). A change record keeps what its write did to each set field,
+// as JSON {"field": {"add": [codes], "del": {code: clock}}}; the element
+// clocks live in record_clocks' JSON beside the field's clock.
+std::string migration7() {
+    return "ALTER TABLE changes ADD COLUMN sets TEXT NOT NULL DEFAULT '{}';";
+}
+
+constexpr int kLatestVersion = 7;
 
 }  // namespace
 
@@ -166,6 +174,8 @@ std::string migrationSql(int version) {
             return migration5();
         case 6:
             return migration6();
+        case 7:
+            return migration7();
         default:
             return {};
     }

@@ -37,7 +37,25 @@ FieldClock RecordClocks::field(const std::string& name) const {
 }
 
 void RecordClocks::set(const std::string& name, const std::string& clock, const std::string& base) {
-    m_fields[name] = {{"c", clock}, {"b", base}};
+    auto& field = m_fields[name];
+    if (!field.is_object()) field = nlohmann::json::object();
+    field["c"] = clock;
+    field["b"] = base;
+}
+
+ElementSet RecordClocks::elements(const std::string& name, std::string_view currentValue) const {
+    if (auto it = m_fields.find(name); it != m_fields.end() && it->is_object()) {
+        if (auto e = it->find("e"); e != it->end()) {
+            if (auto state = elementsFromJson(*e)) return std::move(*state);
+        }
+    }
+    return seedElements(currentValue, field(name).clock);
+}
+
+void RecordClocks::setElements(const std::string& name, const ElementSet& state) {
+    auto& field = m_fields[name];
+    if (!field.is_object()) field = {{"c", m_clock}, {"b", ""}};
+    field["e"] = elementsToJson(state);
 }
 
 Result<void> RecordClocks::save(Db& db) const {

@@ -11,6 +11,7 @@
 
 #include "storage/base/error.hpp"
 #include "storage/base/sqlite_db.hpp"
+#include "storage/records/element_set.hpp"
 
 namespace chasqui::storage {
 
@@ -30,6 +31,10 @@ public:
 
     FieldClock field(const std::string& name) const;
     void set(const std::string& name, const std::string& clock, const std::string& base);
+    // Element state of a set field (storage/records/element_set.hpp); a field
+    // that has none yet is seeded from `currentValue` at the field's clock.
+    ElementSet elements(const std::string& name, std::string_view currentValue) const;
+    void setElements(const std::string& name, const ElementSet& state);
     // Inserts or replaces the row, inside the caller's transaction.
     Result<void> save(Db& db) const;
 

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "storage/records/element_set.hpp"
 #include "storage/records/record_clocks.hpp"
 
 namespace chasqui::storage {
@@ -84,6 +85,21 @@ Result<const EntitySpec*> describedWrite(std::string_view entity, const Fields& 
     return spec;
 }
 
+// Set fields are stored sorted and unique (element_set.hpp), whatever order the caller gave.
+Fields normalizedSets(std::string_view entity, const Fields& fields) {
+    Fields out = fields;
+    for (auto& [name, value] : out) {
+        if (!isSetColumn(entity, name)) continue;
+        if (const auto* text = std::get_if<std::string>(&value)) value = normalizeSet(*text);
+    }
+    return out;
+}
+
+std::string textOf(const FieldValue& value) {
+    const auto* text = std::get_if<std::string>(&value);
+    return text != nullptr ? *text : std::string();
+}
+
 const FieldValue* valueOf(const Fields& fields, std::string_view name) {
     for (const auto& [field, value] : fields)
         if (field == name) return &value;
@@ -92,7 +108,8 @@ const FieldValue* valueOf(const Fields& fields, std::string_view name) {
 
 }  // namespace
 
-Result<std::string> RecordWriter::insert(std::string_view entity, const Fields& fields, std::string id) {
+Result<std::string> RecordWriter::insert(std::string_view entity, const Fields& given, std::string id) {
+    const Fields fields = normalizedSets(entity, given);
     auto spec = describedWrite(entity, fields);
     if (!spec) return std::unexpected(spec.error());
     const std::string_view table = (*spec)->table;
@@ -113,7 +130,8 @@ Result<std::string> RecordWriter::insert(std::string_view entity, const Fields& 
     const std::string hlc = m_ctx.hlc->now().encode();
     if (auto r = RecordClocks::created(entity, id, makeClock(hlc, m_ctx.deviceId)).save(*m_ctx.db); !r)
         return std::unexpected(r.error());
-    if (auto r = recordChange(entity, id, "put", fields, {}, hlc, now); !r) return std::unexpected(r.error());
+    // A creation's set fields need no edit: every element of its value is added (PROTOCOL.md 3.2).
+    if (auto r = recordChange(entity, id, "put", fields, {{}, hlc, "{}"}, now); !r) return std::unexpected(r.error());
     if (auto r = m_audit.append(now, m_ctx.staffId, m_ctx.deviceId, "create", std::string(entity), id); !r)
         return std::unexpected(r.error());
     return id;
@@ -139,15 +157,23 @@ Result<Fields> RecordWriter::read(std::string_view entity, const std::string& id
     return std::move(**row);
 }
 
-Result<bool> RecordWriter::update(std::string_view entity, const std::string& id, const Fields& fields) {
+Result<bool> RecordWriter::update(std::string_view entity, const std::string& id, const Fields& given) {
+    const Fields fields = normalizedSets(entity, given);
     if (auto spec = describedWrite(entity, fields); !spec) return std::unexpected(spec.error());
     std::vector<std::string> names;
     for (const auto& [name, value] : fields) names.push_back(name);
     auto current = read(entity, id, names);
     if (!current) return std::unexpected(current.error());
     Fields changed;
+    Fields before;
     for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (!(fields[i].second == (*current)[i].second)) changed.push_back(fields[i]);
+        const auto& [name, value] = fields[i];
+        const FieldValue& old = (*current)[i].second;
+        // A set written before values were normalized may differ only in order.
+        const bool same = isSetColumn(entity, name) ? normalizeSet(textOf(old)) == textOf(value) : value == old;
+        if (same) continue;
+        changed.push_back(fields[i]);
+        before.push_back((*current)[i]);
     }
     if (changed.empty()) return false;
     const std::int64_t now = m_ctx.clock->nowMs();
@@ -160,10 +186,9 @@ Result<bool> RecordWriter::update(std::string_view entity, const std::string& id
     for (const auto& [name, value] : changed) bindValue(*stmt, index++, value);
     stmt->bind(index, id);
     if (auto r = stmt->run(); !r) return std::unexpected(r.error());
-    auto base = advanceClocks(entity, id, changed);
-    if (!base) return std::unexpected(base.error());
-    if (auto r = recordChange(entity, id, "put", changed, base->first, base->second, now); !r)
-        return std::unexpected(r.error());
+    auto stamped = advanceClocks(entity, id, changed, before);
+    if (!stamped) return std::unexpected(stamped.error());
+    if (auto r = recordChange(entity, id, "put", changed, *stamped, now); !r) return std::unexpected(r.error());
     if (auto r = m_audit.append(now, m_ctx.staffId, m_ctx.deviceId, "update", std::string(entity), id); !r)
         return std::unexpected(r.error());
     return true;
@@ -180,9 +205,9 @@ Result<void> RecordWriter::remove(std::string_view entity, const std::string& id
     if (auto r = stmt->run(); !r) return r;
     if (m_ctx.db->changes() == 0) return fail(ErrorCode::NotFound, fmt::format("no {} with id {}", entity, id));
     const Fields tombstone{{"deleted", std::int64_t{1}}};
-    auto base = advanceClocks(entity, id, tombstone);
-    if (!base) return std::unexpected(base.error());
-    if (auto r = recordChange(entity, id, "delete", {}, base->first, base->second, now); !r) return r;
+    auto stamped = advanceClocks(entity, id, tombstone, {});
+    if (!stamped) return std::unexpected(stamped.error());
+    if (auto r = recordChange(entity, id, "delete", {}, *stamped, now); !r) return r;
     return m_audit.append(now, m_ctx.staffId, m_ctx.deviceId, "delete", std::string(entity), id);
 }
 
@@ -237,37 +262,47 @@ Result<void> RecordWriter::audit(std::string_view action, std::string_view entit
                           recordId);
 }
 
-Result<std::pair<Fields, std::string>> RecordWriter::advanceClocks(std::string_view entity, const std::string& id,
-                                                                   const Fields& changed) {
+Result<RecordWriter::Stamped> RecordWriter::advanceClocks(std::string_view entity, const std::string& id,
+                                                          const Fields& changed, const Fields& before) {
     auto clocks = RecordClocks::load(*m_ctx.db, entity, id);
     if (!clocks) return std::unexpected(clocks.error());
-    const std::string hlc = m_ctx.hlc->now().encode();
-    const std::string clock = makeClock(hlc, m_ctx.deviceId);
+    Stamped out;
+    out.hlc = m_ctx.hlc->now().encode();
+    const std::string clock = makeClock(out.hlc, m_ctx.deviceId);
     RecordClocks current = *clocks ? std::move(**clocks) : RecordClocks::created(entity, id, std::string());
-    Fields bases;
+    nlohmann::json sets = nlohmann::json::object();
     for (const auto& [name, value] : changed) {
         const std::string base = current.field(name).clock;
-        if (!base.empty()) bases.emplace_back(name, base);
+        if (isSetColumn(entity, name)) {
+            const FieldValue* old = valueOf(before, name);
+            const std::string oldText = old != nullptr ? textOf(*old) : std::string();
+            ElementSet elements = current.elements(name, oldText);
+            const SetEdit edit = diffElements(elements, oldText, textOf(value));
+            applyEdit(elements, edit, clock);
+            current.setElements(name, elements);
+            sets[name] = encodeEdit(edit);
+        }
+        if (!base.empty()) out.bases.emplace_back(name, base);
         current.set(name, clock, base);
     }
     if (auto r = current.save(*m_ctx.db); !r) return std::unexpected(r.error());
-    return std::make_pair(std::move(bases), hlc);
+    out.sets = sets.dump();
+    return out;
 }
 
 Result<void> RecordWriter::recordChange(std::string_view entity, const std::string& id, std::string_view op,
-                                        const Fields& fields, const Fields& bases, const std::string& hlc,
-                                        std::int64_t now) {
+                                        const Fields& fields, const Stamped& stamped, std::int64_t now) {
     nlohmann::json values = nlohmann::json::object();
     for (const auto& [name, value] : fields) values[name] = toJson(value);
     nlohmann::json baseJson = nlohmann::json::object();
-    for (const auto& [name, value] : bases) baseJson[name] = toJson(value);
+    for (const auto& [name, value] : stamped.bases) baseJson[name] = toJson(value);
     auto stmt = m_ctx.db->prepare(
-        "INSERT INTO changes(change_id, entity, record_id, op, fields, hlc, device, author, created_at, base) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?)");
+        "INSERT INTO changes(change_id, entity, record_id, op, fields, hlc, device, author, created_at, base, sets) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->bind(1, m_ctx.ids->next()).bind(2, entity).bind(3, id).bind(4, op);
-    stmt->bind(5, values.dump()).bind(6, hlc).bind(7, m_ctx.deviceId);
-    stmt->bind(8, m_ctx.staffId).bind(9, now).bind(10, baseJson.dump());
+    stmt->bind(5, values.dump()).bind(6, stamped.hlc).bind(7, m_ctx.deviceId);
+    stmt->bind(8, m_ctx.staffId).bind(9, now).bind(10, baseJson.dump()).bind(11, stamped.sets);
     return stmt->run();
 }
 

@@ -78,12 +78,17 @@ public:
     const WriterContext& context() const { return m_ctx; }
 
 private:
-    // Moves the merge clocks of `changed` fields to a new stamp; returns the
-    // bases (clocks of the replaced values) and the stamp.
-    Result<std::pair<Fields, std::string>> advanceClocks(std::string_view entity, const std::string& id,
-                                                         const Fields& changed);
+    struct Stamped {
+        Fields bases;      // clocks of the replaced values
+        std::string hlc;   // the write's stamp
+        std::string sets;  // JSON: what the write did to each set field (element_set.hpp)
+    };
+    // Moves the merge clocks of `changed` fields to a new stamp, and the
+    // element clocks of changed set fields (whose values were `before`).
+    Result<Stamped> advanceClocks(std::string_view entity, const std::string& id, const Fields& changed,
+                                  const Fields& before);
     Result<void> recordChange(std::string_view entity, const std::string& id, std::string_view op, const Fields& fields,
-                              const Fields& bases, const std::string& hlc, std::int64_t now);
+                              const Stamped& stamped, std::int64_t now);
     WriterContext m_ctx;
     AuditLog m_audit;
 };

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "storage/records/element_set.hpp"
 #include "storage/records/record_clocks.hpp"
 #include "storage/records/record_writer.hpp"
 #include "storage/search/search_index.hpp"
@@ -26,12 +27,49 @@ storage::FieldValue fieldValue(const nlohmann::json& value) {
 // Winning fields of one change, with the merge clocks advanced.
 struct Winners {
     nlohmann::json values = nlohmann::json::object();
+    bool elementsMoved = false;  // a set field's element clocks changed, even if its value did not
 };
 
 storage::Fields fieldsOf(const Winners& w) {
     storage::Fields out;
     for (const auto& [name, value] : w.values.items()) out.emplace_back(name, fieldValue(value));
     return out;
+}
+
+// The stored text of one column of a record on this kiosk ("" when absent).
+Result<std::string> storedText(Db& db, std::string_view table, const std::string& id, const std::string& column) {
+    auto value = db.readOne(
+        fmt::format("SELECT {} FROM {} WHERE id = ?", column, table), [](const storage::Stmt& s) { return s.text(0); },
+        id);
+    if (!value) return std::unexpected(value.error());
+    return value->value_or(std::string());
+}
+
+// A set field merges element by element (PROTOCOL.md 3.2) and never conflicts:
+// the change's edit (or, without one, every element of its value as added)
+// joins this kiosk's element clocks, and the field takes the merged set.
+Result<void> mergeSet(Db& db, const ChangeRecord& c, std::string_view table, bool exists, const std::string& name,
+                      const nlohmann::json& value, storage::RecordClocks& state, Winners& winners) {
+    std::string current;
+    if (exists) {
+        auto stored = storedText(db, table, c.record, name);
+        if (!stored) return std::unexpected(stored.error());
+        current = std::move(*stored);
+    }
+    const std::string clock = c.clock();
+    storage::ElementSet elements = state.elements(name, current);
+    const nlohmann::json before = storage::elementsToJson(elements);
+    std::optional<storage::SetEdit> edit;
+    if (auto it = c.sets.find(name); it != c.sets.end()) edit = storage::decodeEdit(*it);
+    if (!edit) edit = storage::additionsOf(value.is_string() ? value.get<std::string>() : std::string());
+    storage::applyEdit(elements, *edit, clock);
+    if (storage::elementsToJson(elements) != before) winners.elementsMoved = true;
+    state.setElements(name, elements);
+    const storage::FieldClock local = state.field(name);
+    if (clock > local.clock) state.set(name, clock, local.clock);
+    std::string merged = storage::presentValue(elements);
+    if (!exists || merged != current) winners.values[name] = std::move(merged);
+    return {};
 }
 
 }  // namespace
@@ -71,6 +109,11 @@ Result<ApplyReport> applyRemoteChanges(storage::PersonalStore& store, const std:
         storage::RecordClocks state =
             *clocks ? std::move(**clocks) : storage::RecordClocks::created(c.entity, c.record, *exists ? "" : clock);
         for (const auto& [name, value] : incoming.items()) {
+            if (storage::isSetColumn(c.entity, name)) {
+                if (auto r = mergeSet(db, c, table, *exists, name, value, state, winners); !r)
+                    return std::unexpected(r.error());
+                continue;
+            }
             const std::string base = c.base.value(name, std::string());
             if (!*clocks && !*exists) {
                 winners.values[name] = value;
@@ -84,7 +127,7 @@ Result<ApplyReport> applyRemoteChanges(storage::PersonalStore& store, const std:
                 state.set(name, clock, base);
             }
         }
-        if (winners.values.empty() && *exists) {
+        if (winners.values.empty() && !winners.elementsMoved && *exists) {
             ++report.ignored;
             continue;
         }

@@ -114,7 +114,16 @@ std::string hlcOf(const std::string& clock) {
     return clock.substr(0, clock.find('@'));
 }
 
-// Every clock string in a record's merge clocks: the creating clock and each field's clock and base.
+template <typename Fn>
+void visitClock(nlohmann::json& clock, Fn&& fn) {
+    if (!clock.is_string()) return;
+    std::string value = clock.get<std::string>();
+    fn(value);
+    clock = value;
+}
+
+// Every clock string in a record's merge clocks: the creating clock, each
+// field's clock and base, and a set field's element clocks (added, removed).
 template <typename Fn>
 void forEachClock(nlohmann::json& fields, std::string& created, Fn&& fn) {
     fn(created);
@@ -122,11 +131,13 @@ void forEachClock(nlohmann::json& fields, std::string& created, Fn&& fn) {
     for (auto& [name, entry] : fields.items()) {
         if (!entry.is_object()) continue;
         for (const char* key : {"c", "b"}) {
-            auto it = entry.find(key);
-            if (it == entry.end() || !it->is_string()) continue;
-            std::string value = it->template get<std::string>();
-            fn(value);
-            *it = value;
+            if (auto it = entry.find(key); it != entry.end()) visitClock(*it, fn);
+        }
+        if (auto elements = entry.find("e"); elements != entry.end() && elements->is_object()) {
+            for (auto& [code, pair] : elements->items()) {
+                if (!pair.is_array()) continue;
+                for (auto& clock : pair) visitClock(clock, fn);
+            }
         }
     }
 }
@@ -153,31 +164,47 @@ Result<std::vector<ClockRow>> loadClocks(storage::Db& db,
     return rows;
 }
 
+// The clocks a change names as what its writer saw: the bases of its fields
+// and, for set fields, the add clocks its removals covered.
 Result<void> rewriteBases(storage::Db& db, std::int64_t afterSeq, const std::map<std::string, std::string>& renamed) {
-    auto read = db.prepare("SELECT seq, base FROM changes WHERE seq > ?");
+    auto read = db.prepare("SELECT seq, base, sets FROM changes WHERE seq > ?");
     if (!read) return std::unexpected(read.error());
     read->bind(1, afterSeq);
-    std::vector<std::pair<std::int64_t, std::string>> updates;
+    struct Update {
+        std::int64_t seq;
+        std::string base, sets;
+    };
+    std::vector<Update> updates;
+    bool changed = false;
+    const auto rename = [&](std::string& clock) {
+        if (auto it = renamed.find(clock); it != renamed.end()) {
+            clock = it->second;
+            changed = true;
+        }
+    };
     while (true) {
         auto row = read->step();
         if (!row) return std::unexpected(row.error());
         if (!*row) break;
         auto base = nlohmann::json::parse(read->text(1), nullptr, false);
-        if (!base.is_object()) continue;
-        bool changed = false;
-        for (auto& [name, value] : base.items()) {
-            if (!value.is_string()) continue;
-            if (auto it = renamed.find(value.get<std::string>()); it != renamed.end()) {
-                value = it->second;
-                changed = true;
+        auto sets = nlohmann::json::parse(read->text(2), nullptr, false);
+        changed = false;
+        if (base.is_object())
+            for (auto& [name, value] : base.items()) visitClock(value, rename);
+        if (sets.is_object()) {
+            for (auto& [name, edit] : sets.items()) {
+                if (!edit.is_object() || !edit.contains("del") || !edit["del"].is_object()) continue;
+                for (auto& [code, seen] : edit["del"].items()) visitClock(seen, rename);
             }
         }
-        if (changed) updates.emplace_back(read->integer(0), base.dump());
+        if (changed)
+            updates.push_back({read->integer(0), base.is_object() ? base.dump() : read->text(1),
+                               sets.is_object() ? sets.dump() : read->text(2)});
     }
-    auto write = db.prepare("UPDATE changes SET base = ? WHERE seq = ?");
+    auto write = db.prepare("UPDATE changes SET base = ?, sets = ? WHERE seq = ?");
     if (!write) return std::unexpected(write.error());
-    for (const auto& [seq, base] : updates) {
-        write->bind(1, base).bind(2, seq);
+    for (const auto& u : updates) {
+        write->bind(1, u.base).bind(2, u.sets).bind(3, u.seq);
         if (auto r = write->run(); !r) return r;
     }
     return {};

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "storage/base/text.hpp"
+#include "storage/records/element_set.hpp"
 #include "storage/records/ids.hpp"
 
 namespace chasqui::sync {
@@ -21,6 +22,10 @@ std::unexpected<SyncError> bad(SyncErrorCode code, std::string message) {
 // The columns of a change list, in the order of the change record's fields.
 constexpr std::array<std::string_view, 10> kColumns{"id",   "entity", "record", "op",     "fields",
                                                     "base", "hlc",    "device", "author", "office"};
+// Present only when a change of the list edits a set field (PROTOCOL.md 3.2).
+constexpr std::string_view kSetsColumn = "sets";
+// At most this many codes in one set value's edit (vocabularies are far smaller).
+constexpr std::size_t kMaxSetCodes = 64;
 
 bool isHlc(const std::string& text) {
     storage::HlcStamp stamp;
@@ -65,6 +70,35 @@ std::optional<SyncError> checkValue(const ColumnSpec& spec, const nlohmann::json
     return syncError(SyncErrorCode::BadRequest, "unknown column type");
 }
 
+// The "sets" of a put: one edit per set field the change sets.
+std::optional<SyncError> checkSets(const ChangeRecord& c, const nlohmann::json& sets) {
+    if (!sets.is_object() || sets.size() > 8)
+        return syncError(SyncErrorCode::BadRequest, "change.sets must be an object of set-field edits");
+    const auto code = [](const std::string& text) {
+        return !text.empty() && text.size() <= 64 && storage::isValidUtf8(text) &&
+               text.find(',') == std::string::npos && !storage::hasControlChars(text, false);
+    };
+    for (const auto& [name, value] : sets.items()) {
+        const std::string shown = name.substr(0, 40);
+        if (!storage::isSetColumn(c.entity, name) || !c.fields.contains(name))
+            return syncError(SyncErrorCode::BadRequest,
+                             fmt::format("change.sets.{} must edit a set field the change sets", shown));
+        const auto edit = storage::decodeEdit(value);
+        if (!edit || edit->added.size() + edit->removed.size() > kMaxSetCodes)
+            return syncError(
+                SyncErrorCode::BadRequest,
+                fmt::format("change.sets.{} must be {{\"add\": [codes], \"del\": {{code: clock}}}}", shown));
+        for (const auto& added : edit->added)
+            if (!code(added))
+                return syncError(SyncErrorCode::BadRequest, fmt::format("change.sets.{} adds a malformed code", shown));
+        for (const auto& [removed, seen] : edit->removed)
+            if (!code(removed) || !(seen == "0" || isClock(seen)))
+                return syncError(SyncErrorCode::BadRequest,
+                                 fmt::format("change.sets.{} removes a malformed code or clock", shown));
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<ColumnSpec> columnsOf(std::string_view entity) {
@@ -89,6 +123,7 @@ nlohmann::json encodeChange(const ChangeRecord& c) {
                         {"op", c.op},         {"fields", c.fields}, {"hlc", c.hlc},
                         {"device", c.device}, {"author", c.author}, {"office", c.office}};
     if (!c.base.empty()) j["base"] = c.base;
+    if (!c.sets.empty()) j["sets"] = c.sets;
     return j;
 }
 
@@ -153,6 +188,10 @@ SyncResult<ChangeRecord> decodeChange(const nlohmann::json& j) {
         }
         c.base = *base;
     }
+    if (auto sets = j.find("sets"); sets != j.end()) {
+        if (auto e = checkSets(c, *sets)) return std::unexpected(*e);
+        c.sets = *sets;
+    }
     return c;
 }
 
@@ -171,6 +210,18 @@ nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes) {
         }
         columns[key] = std::move(column);
     }
+    const std::string setsKey(kSetsColumn);
+    const bool anySets = std::any_of(changes.begin(), changes.end(), [&](const nlohmann::json& change) {
+        return change.is_object() && change.contains(setsKey);
+    });
+    if (anySets) {
+        nlohmann::json column = nlohmann::json::array();
+        for (const auto& change : changes) {
+            const auto it = change.is_object() ? change.find(setsKey) : change.end();
+            column.push_back(it != change.end() ? *it : nlohmann::json::object());
+        }
+        columns[setsKey] = std::move(column);
+    }
     return columns;
 }
 
@@ -178,7 +229,7 @@ SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& colum
     if (!columns.is_object())
         return bad(SyncErrorCode::BadRequest, "\"columns\" must be an object of arrays, one per change field");
     for (const auto& [name, column] : columns.items()) {
-        if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end())
+        if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end() && name != kSetsColumn)
             return bad(SyncErrorCode::BadRequest,
                        fmt::format("\"columns\" has an unknown column '{}'", name.substr(0, 40)));
     }
@@ -194,10 +245,20 @@ SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& colum
                                    "needs one entry per change",
                                    name, it->size(), count));
     }
+    const std::string setsKey(kSetsColumn);
+    if (const auto sets = columns.find(setsKey); sets != columns.end() && (!sets->is_array() || sets->size() != count))
+        return bad(SyncErrorCode::BadRequest, "\"columns.sets\", when present, needs one entry per change");
     if (count > maxChanges)
         return bad(SyncErrorCode::TooLarge,
                    fmt::format("a list holds at most {} changes; send smaller batches", maxChanges));
     std::vector<nlohmann::json> out(count, nlohmann::json::object());
+    if (const auto sets = columns.find(setsKey); sets != columns.end()) {
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto& value = (*sets)[i];
+            // Like base: an empty object is the same as none.
+            if (!(value.is_object() && value.empty())) out[i][setsKey] = value;
+        }
+    }
     for (const std::string_view name : kColumns) {
         const std::string key(name);
         const auto& column = columns.at(key);
@@ -214,7 +275,7 @@ SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& colum
 storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
                                                       const std::string& office, std::int64_t& lastSeq) {
     auto stmt = db.prepare(
-        "SELECT seq, change_id, entity, record_id, op, fields, base, hlc, device, author FROM changes "
+        "SELECT seq, change_id, entity, record_id, op, fields, base, hlc, device, author, sets FROM changes "
         "WHERE seq > ? ORDER BY seq LIMIT ?");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit));
@@ -232,7 +293,8 @@ storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int6
         c.op = stmt->text(4);
         c.fields = nlohmann::json::parse(stmt->text(5), nullptr, false);
         c.base = nlohmann::json::parse(stmt->text(6), nullptr, false);
-        if (c.fields.is_discarded() || c.base.is_discarded())
+        c.sets = nlohmann::json::parse(stmt->text(10), nullptr, false);
+        if (c.fields.is_discarded() || c.base.is_discarded() || c.sets.is_discarded())
             return storage::fail(storage::ErrorCode::Damaged,
                                  "a change record in the outbox is damaged; run `chasqui verify`");
         c.hlc = stmt->text(7);

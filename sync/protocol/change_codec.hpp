@@ -27,6 +27,7 @@ struct ChangeRecord {
     std::string op;                                    // "put" | "delete"
     nlohmann::json fields = nlohmann::json::object();  // column -> value
     nlohmann::json base = nlohmann::json::object();    // column -> clock of the replaced value
+    nlohmann::json sets = nlohmann::json::object();    // set column -> its edit (PROTOCOL.md 3.2)
     std::string hlc;
     std::string device;
     std::string author;
@@ -50,7 +51,7 @@ SyncResult<ChangeRecord> decodeChange(const nlohmann::json& json);
 
 // A list of changes travels as columns (sync/PROTOCOL.md section 2.1): one
 // array per field of the change record, entry i of every array belonging to
-// change i. The ids of consecutive changes then sit side by side, which
+// change i ("sets" only when some change has one). The ids of consecutive changes then sit side by side, which
 // compresses much better than one object per change.
 constexpr std::size_t kMaxChangesPerList = 1000;
 // From change objects as encodeChange makes them (or as the server stored

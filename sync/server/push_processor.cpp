@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "storage/records/element_set.hpp"
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/merge_rules.hpp"
 #include "sync/server/server_store.hpp"
@@ -48,6 +49,16 @@ struct StoredField {
     std::string clock;
     std::string base;
     std::string author;
+    std::string elements;  // set fields: element clocks as JSON text, empty until first edited
+};
+
+// What a field of field_state is set to.
+struct FieldWrite {
+    std::string value;  // JSON text
+    std::string clock;
+    std::string base;
+    std::string author;
+    std::string elements;
 };
 
 using storage::Db;
@@ -187,9 +198,10 @@ private:
 
     SyncResult<StoredField> field(const std::string& entity, const std::string& record, const std::string& name) {
         auto stored = m_db.readOne(
-            "SELECT value, clock, base, author FROM field_state WHERE entity = ? AND record_id = ? AND field = ?",
+            "SELECT value, clock, base, author, elements FROM field_state WHERE entity = ? AND record_id = ? AND "
+            "field = ?",
             [](const storage::Stmt& s) {
-                return StoredField{true, s.text(0), s.text(1), s.text(2), s.text(3)};
+                return StoredField{true, s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
             },
             entity, record, name);
         if (!stored) return std::unexpected(fromStorage(stored.error()));
@@ -201,20 +213,51 @@ private:
     // the push's transaction is rolled back on any error anyway.
     SyncResult<void> setField(const ChangeRecord& c, const std::string& name, const std::string& value,
                               const std::string& base) {
+        return writeField(c, name, {value, c.clock(), base, c.author, {}});
+    }
+
+    SyncResult<void> writeField(const ChangeRecord& c, const std::string& name, const FieldWrite& w) {
         auto update = m_db.prepare(
-            "UPDATE OR FAIL field_state SET value = ?4, clock = ?5, base = ?6, author = ?7 "
+            "UPDATE OR FAIL field_state SET value = ?4, clock = ?5, base = ?6, author = ?7, elements = ?8 "
             "WHERE entity = ?1 AND record_id = ?2 AND field = ?3");
         if (!update) return std::unexpected(fromStorage(update.error()));
         auto insert = m_db.prepare(
-            "INSERT OR FAIL INTO field_state (entity, record_id, field, value, clock, base, author) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+            "INSERT OR FAIL INTO field_state (entity, record_id, field, value, clock, base, author, elements) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         if (!insert) return std::unexpected(fromStorage(insert.error()));
         for (storage::Stmt* stmt : {&*update, &*insert}) {
-            stmt->bind(1, c.entity).bind(2, c.record).bind(3, name).bind(4, value).bind(5, c.clock()).bind(6, base);
-            stmt->bind(7, c.author);
+            stmt->bind(1, c.entity).bind(2, c.record).bind(3, name).bind(4, w.value).bind(5, w.clock);
+            stmt->bind(6, w.base).bind(7, w.author).bind(8, w.elements);
         }
         if (auto r = m_db.updateElseInsert(*update, *insert); !r) return std::unexpected(fromStorage(r.error()));
         return {};
+    }
+
+    // A set field merges element by element (PROTOCOL.md 3.2) and never
+    // conflicts: the change's edit (without one, every element of its value
+    // as added) joins the element clocks, and the field holds the merged set.
+    SyncResult<void> mergeSet(const ChangeRecord& c, const std::string& name, const nlohmann::json& value,
+                              const StoredField& local) {
+        std::string current;
+        if (local.present) {
+            const auto parsed = nlohmann::json::parse(local.value, nullptr, false);
+            if (parsed.is_string()) current = parsed.get<std::string>();
+        }
+        std::optional<storage::ElementSet> elements;
+        if (!local.elements.empty())
+            elements = storage::elementsFromJson(nlohmann::json::parse(local.elements, nullptr, false));
+        if (!elements) elements = storage::seedElements(current, local.clock);
+        std::optional<storage::SetEdit> edit;
+        if (auto it = c.sets.find(name); it != c.sets.end()) edit = storage::decodeEdit(*it);
+        if (!edit) edit = storage::additionsOf(value.is_string() ? value.get<std::string>() : std::string());
+        storage::applyEdit(*elements, *edit, c.clock());
+        const bool newer = !local.present || c.clock() > local.clock;
+        FieldWrite w{nlohmann::json(storage::presentValue(*elements)).dump(), newer ? c.clock() : local.clock,
+                     newer ? local.clock : local.base, newer ? c.author : local.author,
+                     storage::elementsToJson(*elements).dump()};
+        if (local.present && w.value == local.value && w.clock == local.clock && w.elements == local.elements)
+            return {};
+        return writeField(c, name, w);
     }
 
     SyncResult<void> merge(const ChangeRecord& c) {
@@ -223,6 +266,10 @@ private:
         for (const auto& [name, value] : incoming.items()) {
             auto local = field(c.entity, c.record, name);
             if (!local) return std::unexpected(local.error());
+            if (storage::isSetColumn(c.entity, name)) {
+                if (auto r = mergeSet(c, name, value, *local); !r) return r;
+                continue;
+            }
             const std::string base = c.base.value(name, std::string());
             const std::string text = value.dump();
             const MergeOutcome outcome =

@@ -48,7 +48,12 @@ constexpr std::string_view kMigration1 =
 // enrolled before, whose pushes are refused until they enroll again.
 constexpr std::string_view kMigration2 = "ALTER TABLE devices ADD COLUMN signing_key BLOB NOT NULL DEFAULT x'';";
 
-constexpr std::array<std::string_view, 2> kMigrations{kMigration1, kMigration2};
+// Migration 3: element clocks of set fields (sync/PROTOCOL.md 3.2), as JSON
+// {code: [added, removed]}; empty for other fields and for set fields that
+// have not been edited since (their elements count as added at the field's clock).
+constexpr std::string_view kMigration3 = "ALTER TABLE field_state ADD COLUMN elements TEXT NOT NULL DEFAULT '';";
+
+constexpr std::array<std::string_view, 3> kMigrations{kMigration1, kMigration2, kMigration3};
 
 // Reads a 32-byte secret file, creating it with random bytes on first use.
 SyncResult<storage::SecretBytes> secretFile(const fs::path& path) {

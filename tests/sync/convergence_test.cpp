@@ -9,6 +9,9 @@
 // days ahead, years behind), and clocks are set by hand, right or wrong, and
 // kiosks restart during the run (sync/PROTOCOL.md section 3.1): no change
 // created or acknowledged may be lost for it.
+// A case's needs are edited too: a set field that merges element by element
+// (sync/PROTOCOL.md 3.2) and must never conflict, lose an addition that no
+// removal saw, or keep an element every addition of which a removal saw.
 // Cases: RapidCheck's RC_PARAMS (max_success, default 100).
 #include <doctest/doctest.h>
 #include <rapidcheck.h>
@@ -20,7 +23,9 @@
 
 #include <fmt/core.h>
 
+#include "storage/base/text.hpp"
 #include "storage/records/case_repository.hpp"
+#include "storage/records/element_set.hpp"
 #include "storage/records/person_repository.hpp"
 #include "sync/client/kiosk_sync.hpp"
 #include "tests/support/test_store.hpp"
@@ -34,11 +39,22 @@ using chasqui::test::ChannelFault;
 namespace {
 
 struct Op {
-    enum Kind { Register, Edit, Delete, Assist, Sync, RestartServer, CrashKiosk, SetClock, Reboot } kind = Register;
+    enum Kind {
+        Register,
+        Edit,
+        Delete,
+        Assist,
+        Sync,
+        RestartServer,
+        CrashKiosk,
+        SetClock,
+        Reboot,
+        EditNeeds
+    } kind = Register;
     int device = 0;
     int target = 0;  // which known person
     int field = 0;   // 0 given_names, 1 phone, 2 family_name_1
-    int value = 0;
+    int value = 0;   // EditNeeds: bit i set = kNeeds[i] wanted
     ChannelFault fault = ChannelFault::None;
     int skew = 0;  // SetClock, Reboot: index into kSkews
 };
@@ -52,13 +68,14 @@ constexpr int kSkewCount = 6;
 // For RapidCheck's counterexamples.
 void showValue(const Op& op, std::ostream& os) {
     static const char* kinds[] = {"Register",      "Edit",       "Delete",   "Assist", "Sync",
-                                  "RestartServer", "CrashKiosk", "SetClock", "Reboot"};
+                                  "RestartServer", "CrashKiosk", "SetClock", "Reboot", "EditNeeds"};
     static const char* faults[] = {"none", "lose-request", "lose-answer", "duplicate"};
     os << kinds[op.kind] << "(device " << op.device << ", target " << op.target << ", field " << op.field << ", value "
        << op.value << ", fault " << faults[static_cast<int>(op.fault)] << ", skew " << kSkews[op.skew] << ")";
 }
 
 constexpr int kDevices = 4;  // 0-2 in TUM, 3 in LIM
+constexpr const char* kNeeds[] = {"food_security", "health", "shelter", "wash"};
 const char* officeOf(int device) {
     return device < 3 ? "TUM" : "LIM";
 }
@@ -171,6 +188,26 @@ public:
                 });
                 RC_ASSERT(r.has_value());
                 ++m_registered[officeOf(op.device)];
+                break;
+            }
+            case Op::EditNeeds: {
+                const auto ids = livePersons(k);
+                if (ids.empty()) return;
+                // The oldest people (ids are UUIDv7): mostly the shared ones made
+                // before the run, so that kiosks edit the same needs concurrently.
+                auto list = cases.casesOfPerson(
+                    ids[static_cast<std::size_t>(op.target) % std::min<std::size_t>(ids.size(), 2)]);
+                RC_ASSERT(list.has_value());
+                if (list->empty()) return;
+                std::string needs;
+                for (int i = 0; i < 4; ++i)
+                    if ((op.value >> i) & 1) needs += std::string(needs.empty() ? "" : ",") + kNeeds[i];
+                auto r = k.store->writeVoid([&](RecordWriter& w) -> Result<void> {
+                    auto changed = w.update("case", list->front().meta.id, {{"needs", needs}});
+                    if (!changed) return std::unexpected(changed.error());
+                    return {};
+                });
+                RC_ASSERT(r.has_value());
                 break;
             }
             case Op::Edit:
@@ -359,6 +396,13 @@ void checkConverged(World& world) {
     };
     std::map<std::tuple<std::string, std::string, std::string>, std::vector<Write>> writes;
     std::set<std::string> baseClocks;
+    // Set fields: per (entity, record, field, code), the clocks that added it
+    // and the add clocks removals saw.
+    struct ElementHistory {
+        std::vector<std::string> adds;
+        std::vector<std::string> seenByRemovals;
+    };
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, ElementHistory> elements;
     auto log = server.db().prepare("SELECT payload FROM change_log WHERE entity <> 'conflict'");
     RC_ASSERT(log.has_value());
     while (true) {
@@ -369,7 +413,17 @@ void checkConverged(World& world) {
         const std::string clock = c["hlc"].get<std::string>() + "@" + c["device"].get<std::string>();
         nlohmann::json fields = c["op"] == "delete" ? nlohmann::json{{"deleted", 1}} : c["fields"];
         const nlohmann::json base = c.value("base", nlohmann::json::object());
+        const nlohmann::json sets = c.value("sets", nlohmann::json::object());
         for (const auto& [name, value] : fields.items()) {
+            if (isSetColumn(c["entity"].get<std::string>(), name)) {
+                const auto edit = sets.contains(name) ? decodeEdit(sets[name]) : additionsOf(value.get<std::string>());
+                RC_ASSERT(edit.has_value());
+                for (const auto& code : edit->added)
+                    elements[{c["entity"], c["record"], name, code}].adds.push_back(clock);
+                for (const auto& [code, seen] : edit->removed)
+                    elements[{c["entity"], c["record"], name, code}].seenByRemovals.push_back(seen);
+                continue;
+            }
             const std::string b = base.value(name, std::string());
             writes[{c["entity"], c["record"], name}].push_back({clock, b, value.dump()});
             if (!b.empty())
@@ -386,11 +440,37 @@ void checkConverged(World& world) {
         if (!*row) break;
         const auto f = nlohmann::json::parse(conflicts->text(0))["fields"];
         RC_ASSERT(f["lost_value"] != f["kept_value"]);
+        // Set fields never conflict.
+        RC_ASSERT(!isSetColumn(f["entity"].get<std::string>(), f["field"].get<std::string>()));
         lostClocks.insert(fmt::format("{}{}{}{}@{}", f["entity"].get<std::string>(), f["record_id"].get<std::string>(),
                                       f["field"].get<std::string>(), f["lost_hlc"].get<std::string>(),
                                       f["lost_device"].get<std::string>()));
     }
     for (const auto& lost : lostClocks) RC_ASSERT(lostClocks.count(lost) == 1u);
+    // An element is in the merged set exactly when some addition of it was
+    // seen by no removal; checked on the server (the kiosks equal it, above).
+    const auto state = [&] {
+        std::map<std::tuple<std::string, std::string, std::string>, std::string> all;
+        for (const char* office : {"TUM", "LIM"})
+            for (auto& [key, value] : serverState(server, office)) all[key] = value;
+        return all;
+    }();
+    for (const auto& [key, history] : elements) {
+        const auto& [entity, record, field, code] = key;
+        const auto it = state.find({entity, record, field});
+        RC_ASSERT(it != state.end());
+        const auto codes = splitCodes(nlohmann::json::parse(it->second).get<std::string>());
+        const bool present = std::find(codes.begin(), codes.end(), code) != codes.end();
+        const bool unseenAddition = std::any_of(history.adds.begin(), history.adds.end(), [&](const std::string& a) {
+            return std::none_of(history.seenByRemovals.begin(), history.seenByRemovals.end(),
+                                [&](const std::string& seen) { return seen >= a; });
+        });
+        if (present != unseenAddition)
+            RC_FAIL(fmt::format("{} {} {}: '{}' is {} but {}", entity, record, field, code,
+                                present ? "present" : "absent",
+                                unseenAddition ? "an addition of it was seen by no removal"
+                                               : "every addition of it was removed knowingly"));
+    }
     for (const auto& [key, list] : writes) {
         const auto& [entity, record, field] = key;
         const Write* winner = &list.front();
@@ -419,9 +499,10 @@ rc::Gen<Op> genOp() {
         [](int kind, int device, int target, int field, int value, int fault, int skew) {
             Op op;
             // Weighted: many writes and syncs, some restarts and crashes.
-            static const Op::Kind kinds[] = {Op::Register, Op::Register,      Op::Edit,       Op::Edit,     Op::Edit,
-                                             Op::Delete,   Op::Assist,        Op::Sync,       Op::Sync,     Op::Sync,
-                                             Op::Sync,     Op::RestartServer, Op::CrashKiosk, Op::SetClock, Op::Reboot};
+            static const Op::Kind kinds[] = {Op::Register,  Op::Register,      Op::Edit,       Op::Edit,     Op::Edit,
+                                             Op::Delete,    Op::Assist,        Op::Sync,       Op::Sync,     Op::Sync,
+                                             Op::Sync,      Op::RestartServer, Op::CrashKiosk, Op::SetClock, Op::Reboot,
+                                             Op::EditNeeds, Op::EditNeeds,     Op::EditNeeds};
             op.kind = kinds[kind];
             op.device = device;
             op.target = target;
@@ -433,15 +514,18 @@ rc::Gen<Op> genOp() {
             op.skew = skew;
             return op;
         },
-        rc::gen::inRange(0, 15), rc::gen::inRange(0, kDevices), rc::gen::inRange(0, 3), rc::gen::inRange(0, 3),
-        rc::gen::inRange(0, 12), rc::gen::inRange(0, 5), rc::gen::inRange(0, kSkewCount));
+        rc::gen::inRange(0, 18), rc::gen::inRange(0, kDevices), rc::gen::inRange(0, 3), rc::gen::inRange(0, 3),
+        rc::gen::inRange(0, 16), rc::gen::inRange(0, 5), rc::gen::inRange(0, kSkewCount));
 }
 
 }  // namespace
 
 TEST_CASE("kiosks converge through the server under lost, duplicated and cut syncs and wrong clocks") {
     const bool ok = rc::check("convergence", [](void) {
-        const auto ops = *rc::gen::resize(40, rc::gen::container<std::vector<Op>>(genOp()));
+        // resize(40) bounds the number of ops; each op is drawn at full size,
+        // or inRange would shrink with it and never reach the later kinds.
+        const auto ops =
+            *rc::gen::resize(40, rc::gen::container<std::vector<Op>>(rc::gen::resize(rc::kNominalSize, genOp())));
         const auto skews = *rc::gen::container<std::vector<int>>(kDevices, rc::gen::inRange(0, kSkewCount));
         World world(test::kTestNowMs, skews);
         // Shared records first, so that random edits often touch the same fields concurrently.
