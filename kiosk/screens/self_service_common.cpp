@@ -34,6 +34,8 @@ void drawWorking(Ui& ui) {
 }
 
 namespace {
+constexpr float kMinTitleWidth = 360.f;  // px at 100 %: below it a title goes under its speaker button
+
 std::string speakerLabel(const Ui& ui) {
     return fmt::format("{}  {}", icon::kVolumeUp, ui.tr("speech.listen"));
 }
@@ -53,20 +55,25 @@ bool titleWithSpeaker(Ui& ui, std::string_view title, const char* speakerKey, Ti
     const float width = ImGui::GetContentRegionAvail().x;
     const float pad = ui.px(ui.theme.spacing);
     const float speakerWidth = speakerButtonWidth(ui);
-    const ImVec2 start = ImGui::GetCursorPos();
+    // A narrow column (a service page at large text) would squeeze the title
+    // into a few words a line: the button then goes on its own line above it.
+    const bool ownLine = width - speakerWidth - pad < ui.px(kMinTitleWidth);
+    ImVec2 start = ImGui::GetCursorPos();
     ImGui::SetCursorPos(ImVec2(start.x + width - speakerWidth, start.y));
     const bool tapped = speakerButton(ui, speakerKey, speakerWidth);
     const float belowButton = ImGui::GetCursorPosY();
+    if (ownLine) start.y = belowButton;
     ImFont* font = style == TitleStyle::Heading ? ui.fonts.heading
                    : style == TitleStyle::Label ? ui.fonts.bold
                                                 : ui.fonts.body;
     const bool muted = style == TitleStyle::Muted;
     const float buttonHeight = ImGui::GetItemRectSize().y;
-    // Centred on the button's height when it is one line.
-    ImGui::SetCursorPos(ImVec2(start.x, start.y + std::max(0.f, (buttonHeight - font->FontSize) * 0.5f)));
+    // Beside the button: centred on its height when it is one line.
+    const float lift = ownLine ? 0.f : std::max(0.f, (buttonHeight - font->FontSize) * 0.5f);
+    ImGui::SetCursorPos(ImVec2(start.x, start.y + lift));
     ImGui::PushFont(font);
     if (muted) ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.mutedText);
-    ImGui::PushTextWrapPos(start.x + width - speakerWidth - pad);
+    ImGui::PushTextWrapPos(ownLine ? start.x + width : start.x + width - speakerWidth - pad);
     ImGui::TextUnformatted(title.data(), title.data() + title.size());
     ImGui::PopTextWrapPos();
     if (muted) ImGui::PopStyleColor();
