@@ -11,6 +11,8 @@ packages=(
   libcurl4-openssl-dev libcpp-httplib-dev libzstd-dev zlib1g-dev libssl-dev openssl
   # the kiosk window: Dear ImGui 1.86 (backends inside libimgui.a), GLFW, OpenGL, QR codes, fonts
   libimgui-dev libglfw3-dev libgl1-mesa-dev libqrencode-dev fonts-noto-core fonts-font-awesome
+  # reading aloud, offline (voices for es-419, en-us, pt-br, ht)
+  espeak-ng libespeak-ng-dev
   # headless end-to-end tests of the real window
   xvfb xdotool imagemagick x11-utils python3 curl
   # the libFuzzer target (scripts/fuzz.sh): clang 16 and its fuzzer runtime

@@ -33,6 +33,13 @@ public:
     void signOut() override {}
 };
 
+// Silent: the wall is about what links, and it touches no file (espeak-ng's voices are files).
+class NoSpeech final : public speech::Speech {
+public:
+    std::uint64_t speak(std::string_view, std::string_view) override { return 0; }
+    void stop() override {}
+};
+
 }  // namespace
 
 int main() {
@@ -43,7 +50,8 @@ int main() {
     SelfServiceState state;
     Preferences prefs;
     SessionView session;
-    SelfServiceContext ctx{nav, tasks, catalog, i18n, state, prefs};
+    NoSpeech speech;
+    SelfServiceContext ctx{nav, tasks, catalog, i18n, state, prefs, speech};
     std::vector<std::unique_ptr<Screen>> screens;
     screens.push_back(std::make_unique<WelcomeScreen>(ctx, session));
     screens.push_back(std::make_unique<CategoriesScreen>(ctx));

@@ -3,16 +3,19 @@
 #include <fmt/format.h>
 
 #include "kiosk/screens/screen_registry.hpp"
+#include "kiosk/speech/espeak_speech.hpp"
 #include "storage/base/data_dir.hpp"
 #include "sync/client/sync_worker.hpp"
 
 namespace chasqui::kiosk {
 
 KioskApp::KioskApp(const KioskConfig& config, const storage::TrustedClock& clock, const storage::BootClock& boot,
-                   Translations i18n, std::function<void()> wake)
-    : services(config, clock, boot, std::move(i18n), std::move(wake)),
+                   Translations i18n, std::function<void()> wake, std::unique_ptr<speech::Speech> speechOut)
+    : speech(std::move(speechOut)),
+      services(config, clock, boot, std::move(i18n), std::move(wake)),
       session(services, router, ui.entry),
-      selfContext{session, services.tasks, services.catalog, services.i18n, services.selfService, services.prefs},
+      selfContext{session,        services.tasks, services.catalog, services.i18n, services.selfService,
+                  services.prefs, *speech},
       staffContext{session,          services.tasks,  services.network, services.staff,
                    services.catalog, services.i18n,   services.session, services.selection,
                    services.clock,   services.config, services.device,  nullptr},
@@ -41,7 +44,9 @@ storage::Result<std::unique_ptr<KioskApp>> wireKiosk(const KioskConfig& config, 
                         config.dataDir.string(), config.dataDir.string()));
     auto i18n = Translations::load(config.assetsDir / "i18n");
     if (!i18n) return std::unexpected(i18n.error());
-    auto app = std::make_unique<KioskApp>(config, clock, boot, std::move(*i18n), std::move(wake));
+    std::unique_ptr<speech::Speech> speech =
+        options.makeSpeech ? options.makeSpeech() : std::make_unique<speech::EspeakSpeech>();
+    auto app = std::make_unique<KioskApp>(config, clock, boot, std::move(*i18n), std::move(wake), std::move(speech));
     if (options.startSyncWorker) app->useSyncWorker(app->services.makeSyncWorker());
     return app;
 }

@@ -22,6 +22,7 @@
 #include "kiosk/core/kiosk_frame.hpp"
 #include "kiosk/core/router.hpp"
 #include "kiosk/core/session_life.hpp"
+#include "kiosk/speech/speech.hpp"
 #include "storage/base/error.hpp"
 #include "storage/base/trusted_clock.hpp"
 
@@ -29,7 +30,7 @@ namespace chasqui::kiosk {
 
 struct KioskApp {
     KioskApp(const KioskConfig& config, const storage::TrustedClock& clock, const storage::BootClock& boot,
-             Translations i18n, std::function<void()> wake);
+             Translations i18n, std::function<void()> wake, std::unique_ptr<speech::Speech> speech);
     ~KioskApp();  // seals the outbox and wipes the key, stops the sync thread and the runners, then the screens go
     KioskApp(const KioskApp&) = delete;
     KioskApp& operator=(const KioskApp&) = delete;
@@ -38,6 +39,7 @@ struct KioskApp {
     // none); staff screens see the new one. Tests use it for an in-process server.
     void useSyncWorker(std::unique_ptr<sync::SyncWorker> worker);
 
+    std::unique_ptr<speech::Speech> speech;  // first: every screen that speaks goes before it
     AppServices services;
     Router router;
     UiState ui;
@@ -49,6 +51,8 @@ struct KioskApp {
 
 struct WiringOptions {
     bool startSyncWorker = true;  // false in tests that drive sync themselves
+    // What reads aloud; empty: espeak-ng on the default audio device.
+    std::function<std::unique_ptr<speech::Speech>()> makeSpeech;
 };
 
 // Makes the kiosk: loads translations, registers every screen, starts the

@@ -26,8 +26,8 @@ void KioskFrame::draw(float dtSeconds) {
     noteActivity();
     const std::int64_t now = m_services.clock.nowMs();
     m_session.lockIfIdle(bootNow);
-    Ui ui{m_services.i18n, m_ui.theme, m_ui.fonts, m_ui.probe, m_ui.entry, m_ui.scroll, m_services.prefs.textScale,
-          dtSeconds,       now,        false};
+    Ui ui{m_services.i18n, m_ui.theme, m_ui.fonts, m_ui.probe,  m_ui.entry, m_ui.scroll, m_services.prefs.textScale,
+          dtSeconds,       now,        false,      std::nullopt};
     takePhysicalKeys(ui);
 
     const ImVec2 display = ImGui::GetIO().DisplaySize;

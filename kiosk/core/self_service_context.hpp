@@ -14,11 +14,15 @@
 #include "kiosk/core/task_runner.hpp"
 #include "kiosk/core/translations.hpp"
 #include "kiosk/services/catalog_service.hpp"
+#include "kiosk/speech/speech.hpp"
 
 namespace chasqui::kiosk {
 
+// The visitor's choices. The next visitor always finds them at their
+// defaults: SessionLife puts them back when the inactivity lock fires.
 struct Preferences {
-    float textScale = 1.f;  // 1.0, 1.25 or 1.5
+    static constexpr float kDefaultTextScale = 1.f;
+    float textScale = kDefaultTextScale;  // 1.0, 1.25 or 1.5
 };
 
 // What the person picked in self-service, shared by its screens.
@@ -35,6 +39,7 @@ struct SelfServiceContext {
     Translations& i18n;
     SelfServiceState& state;
     Preferences& prefs;
+    speech::Speech& speech;  // reads public text aloud; UI thread calls, never blocks
 };
 
 }  // namespace chasqui::kiosk

@@ -61,11 +61,17 @@ bool SessionLife::lockIfIdle(std::int64_t bootMs) {
     if (!lockMatters() || m_idle.phase(bootMs) != IdlePhase::Expired) return false;
     signOut();
     m_services.i18n.setLanguage("es");  // the next person starts in the default language
+    m_services.prefs = Preferences{};   // and at the default text size
     return true;
 }
 
+bool SessionLife::lockMatters() const {
+    if (m_router.currentId() != ScreenId::Welcome || m_services.session.signedIn) return true;
+    return m_services.i18n.language() != "es" || m_services.prefs.textScale != Preferences::kDefaultTextScale;
+}
+
 std::int64_t SessionLife::msUntilLockChange(std::int64_t bootMs) const {
-    if (m_router.currentId() == ScreenId::Welcome && !m_services.session.signedIn) return -1;
+    if (!lockMatters()) return -1;
     return m_idle.msUntilNextChange(bootMs);
 }
 

@@ -36,7 +36,7 @@ public:
     // A touch or typed text this frame (boot clock): the lock starts over.
     void touch(std::int64_t bootMs) { m_idle.touch(bootMs); }
     // The inactivity lock: after the timeout, signs out and puts the default
-    // language back for the next person. True when it fired.
+    // language and text size back for the next person. True when it fired.
     bool lockIfIdle(std::int64_t bootMs);
     // Whether the countdown before the lock shows now, and its seconds.
     bool warning(std::int64_t bootMs) const { return lockMatters() && m_idle.phase(bootMs) == IdlePhase::Warning; }
@@ -53,8 +53,10 @@ public:
     const Screen* screenHoldingPersonalData() const;
 
 private:
-    // The welcome screen holds nothing personal, but a session left open behind it must still close.
-    bool lockMatters() const { return m_router.currentId() != ScreenId::Welcome || m_services.session.signedIn; }
+    // The welcome screen holds nothing personal, but a session left open
+    // behind it must still close, and a visitor's language or text size
+    // must not wait there for the next visitor.
+    bool lockMatters() const;
     void checkRevoked();
 
     AppServices& m_services;

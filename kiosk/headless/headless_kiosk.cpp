@@ -12,7 +12,8 @@ namespace {
 constexpr float kDt = 1.f / 60.f;
 }
 
-HeadlessKiosk::HeadlessKiosk(const std::filesystem::path& dataDir, storage::ManualClock& clock, KioskConfig config)
+HeadlessKiosk::HeadlessKiosk(const std::filesystem::path& dataDir, storage::ManualClock& clock, KioskConfig config,
+                             std::function<std::unique_ptr<speech::Speech>()> makeSpeech)
     : m_clock(clock), m_boot(clock), m_trusted(storage::DataDir(dataDir), clock, m_boot) {
     ImGuiContext* context = ImGui::CreateContext();
     m_context = context;
@@ -24,7 +25,8 @@ HeadlessKiosk::HeadlessKiosk(const std::filesystem::path& dataDir, storage::Manu
     io.KeyMap[ImGuiKey_Enter] = 2;
     io.KeyMap[ImGuiKey_Escape] = 3;
     config.dataDir = dataDir;
-    auto app = wireKiosk(config, m_trusted, m_boot, {}, WiringOptions{.startSyncWorker = false});
+    auto app = wireKiosk(config, m_trusted, m_boot, {},
+                         WiringOptions{.startSyncWorker = false, .makeSpeech = std::move(makeSpeech)});
     if (!app) throw std::runtime_error("kiosk did not start: " + app.error().message);
     m_app = std::move(*app);
     m_api = std::make_unique<KioskTestApi>(*m_app);

@@ -34,7 +34,9 @@ private:
 
 class HeadlessKiosk {
 public:
-    HeadlessKiosk(const std::filesystem::path& dataDir, storage::ManualClock& clock, KioskConfig config = {});
+    // `makeSpeech` empty: the real espeak-ng speech, as in the kiosk.
+    HeadlessKiosk(const std::filesystem::path& dataDir, storage::ManualClock& clock, KioskConfig config = {},
+                  std::function<std::unique_ptr<speech::Speech>()> makeSpeech = {});
     ~HeadlessKiosk();
     HeadlessKiosk(const HeadlessKiosk&) = delete;
     HeadlessKiosk& operator=(const HeadlessKiosk&) = delete;

@@ -25,6 +25,7 @@ public:
     StaffSelection& selection() { return m_app.services.selection; }
     const KioskConfig& config() const { return m_app.services.config; }
     const Theme& theme() const { return m_app.ui.theme; }
+    speech::Speech& speech() { return *m_app.speech; }
     float textScale() const { return m_app.frame.textScale(); }
     std::int64_t msUntilNextFrame() const { return m_app.frame.msUntilNextFrame(); }
     // A store open, a case selected, or a screen holding personal data (SessionLife).

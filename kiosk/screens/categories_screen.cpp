@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include "kiosk/screens/self_service_common.hpp"
+#include "kiosk/screens/spoken_text.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
 #include "storage/base/vocabulary.hpp"
@@ -69,7 +70,7 @@ void CategoriesScreen::drawContent(Ui& ui) {
 
 void CategoriesScreen::drawTiles(Ui& ui) {
     const float pad = ui.px(ui.theme.spacing);
-    heading(ui, ui.tr("categories.prompt"));
+    if (self_service::titleWithSpeaker(ui, ui.tr("categories.prompt"), "categories.speak")) m_speak = true;
     muted(ui, ui.tr("categories.hint"));
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
 
@@ -110,6 +111,13 @@ void CategoriesScreen::drawTiles(Ui& ui) {
 }
 
 void CategoriesScreen::afterDraw() {
+    if (m_speak) {
+        m_speak = false;
+        std::vector<std::string> codes;
+        for (const auto& entry : m_tiles) codes.push_back(entry.code);
+        const std::string& lang = m_ctx.i18n.language();
+        m_ctx.speech.speak(lang, self_service::spokenCategories(m_ctx.i18n, lang, codes));
+    }
     if (m_tapped.empty()) return;
     m_ctx.state.category = m_tapped;
     m_ctx.state.district.clear();  // a new category starts with every district
@@ -121,6 +129,7 @@ void CategoriesScreen::afterDraw() {
 void CategoriesScreen::dropPersonalData() {
     m_ctx.state = SelfServiceState{};
     m_tapped.clear();
+    m_speak = false;
 }
 
 }  // namespace chasqui::kiosk

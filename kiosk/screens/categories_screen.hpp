@@ -37,6 +37,7 @@ private:
     const char* m_errorKey = "";
     std::uint64_t m_generation = 0;  // results of an older load are dropped
     std::string m_tapped;            // category tapped this frame
+    bool m_speak = false;            // the speaker button was tapped this frame
 };
 
 }  // namespace chasqui::kiosk

@@ -8,6 +8,7 @@
 
 #include "kiosk/screens/self_service_common.hpp"
 #include "kiosk/screens/service_contact_card.hpp"
+#include "kiosk/screens/spoken_text.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
 
@@ -42,6 +43,7 @@ void ServiceDetailScreen::onEnter() {
     m_titleKey = self_service::categoryKey(m_ctx.state.category);
     m_loading = true;
     m_errorKey = "";
+    m_scrollToTop = true;  // a page opens at its top, never where the last visitor left it
     const std::string id = m_ctx.state.serviceId;
     const std::string language = m_ctx.i18n.language();
     if (m_service && (m_service->id != id || m_language != language)) {
@@ -95,7 +97,11 @@ void ServiceDetailScreen::drawContent(Ui& ui) {
     const float textWidth = area.x - qrWidth - pad * 2.f;
 
     beginScrollArea(ui, "service.body", ImVec2(textWidth, area.y));
-    heading(ui, words->name);
+    if (m_scrollToTop) {
+        ImGui::SetScrollY(0.f);
+        m_scrollToTop = false;
+    }
+    if (self_service::titleWithSpeaker(ui, words->name, "service.speak")) m_speak = true;
     label(ui, service.organization);
     if (service.texts.find(m_language) == service.texts.end())
         muted(ui, fmt::format("{}  {}", icon::kInfo, ui.tr("service.only_spanish")));
@@ -161,6 +167,8 @@ void ServiceDetailScreen::drawQrPanel(Ui& ui, const storage::Service& service, I
         ImGui::SetCursorScreenPos(ImVec2(min.x + (size.x - side) * 0.5f, ImGui::GetCursorScreenPos().y));
         // Pure black on white: the most a phone camera can ask for.
         drawQr(*m_qr, side, IM_COL32(0, 0, 0, 255), IM_COL32(255, 255, 255, 255));
+        // The whole panel, with the phone under the code: nothing may cover it.
+        ui.keepClear = KeepClear{min, ImVec2(min.x + size.x, min.y + size.y)};
         ui.probe.item("service.qr", ImGui::GetID("service.qr"), ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
                       ImGui::IsItemVisible());
     }
@@ -178,10 +186,21 @@ void ServiceDetailScreen::drawQrPanel(Ui& ui, const storage::Service& service, I
     ImGui::Dummy(ImVec2(size.x, 0.f));
 }
 
+void ServiceDetailScreen::afterDraw() {
+    if (!m_speak) return;
+    m_speak = false;
+    if (!m_service) return;
+    // Read in the language the page is written in: Spanish when the service has no text in the person's.
+    const std::string lang = m_service->texts.count(m_language) > 0 ? m_language : std::string("es");
+    if (const storage::ServiceText* words = storage::textFor(*m_service, lang))
+        m_ctx.speech.speak(lang, self_service::spokenService(m_ctx.i18n, lang, *m_service, *words));
+}
+
 void ServiceDetailScreen::dropPersonalData() {
     m_service.reset();
     m_qr.reset();
     m_errorKey = "";
+    m_speak = false;
     ++m_generation;  // a read still on the worker is for the last person
 }
 

@@ -25,6 +25,7 @@ public:
     const char* titleKey() const override { return m_titleKey.c_str(); }
     void onEnter() override;
     void drawContent(Ui& ui) override;
+    void afterDraw() override;
     void dropPersonalData() override;
 
 private:
@@ -39,6 +40,8 @@ private:
     std::string m_language;        // the person's language when the page was read
     std::optional<QrMatrix> m_qr;  // nullopt: the details did not fit in a code
     std::uint64_t m_generation = 0;
+    bool m_speak = false;        // the speaker button was tapped this frame
+    bool m_scrollToTop = false;  // set on entering: the body is drawn from its top
 };
 
 }  // namespace chasqui::kiosk

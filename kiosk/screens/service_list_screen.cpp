@@ -9,6 +9,7 @@
 #include <imgui_internal.h>
 
 #include "kiosk/screens/self_service_common.hpp"
+#include "kiosk/screens/spoken_text.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
 
@@ -248,7 +249,9 @@ void ServiceListScreen::drawList(Ui& ui) {
         self_service::drawNotice(ui, icon::kMapMarker, ui.tr("services.none"));
         return;
     }
-    muted(ui, self_service::countText(ui, static_cast<int>(m_rows.size())));
+    if (self_service::titleWithSpeaker(ui, self_service::countText(ui, static_cast<int>(m_rows.size())),
+                                       "services.speak", self_service::TitleStyle::Muted))
+        m_speak = true;
     beginScrollArea(ui, "services.list", ImGui::GetContentRegionAvail());
     if (m_scrollToTop) {
         ImGui::SetScrollY(0.f);
@@ -266,6 +269,11 @@ void ServiceListScreen::drawList(Ui& ui) {
 }
 
 void ServiceListScreen::afterDraw() {
+    if (m_speak) {
+        m_speak = false;
+        const std::string& lang = m_ctx.i18n.language();
+        m_ctx.speech.speak(lang, self_service::spokenServiceList(m_ctx.i18n, lang, m_loadedCategory, m_rows));
+    }
     if (m_openPicker) m_pickerOpen = true;
     if (m_closePicker) m_pickerOpen = false;
     m_openPicker = m_closePicker = false;
@@ -290,6 +298,7 @@ void ServiceListScreen::dropPersonalData() {
     m_pickerOpen = false;
     m_tappedService.clear();
     m_tappedDistrict.reset();
+    m_speak = false;
     ++m_generation;  // a read still on the worker is for the last person
 }
 

@@ -51,6 +51,7 @@ private:
     std::string m_tappedService;
     bool m_openPicker = false;
     bool m_closePicker = false;
+    bool m_speak = false;
 };
 
 }  // namespace chasqui::kiosk

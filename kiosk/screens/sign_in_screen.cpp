@@ -171,7 +171,8 @@ void SignInScreen::drawForm(Ui& ui, float width, float pad) {
         textField(ui, ui.tr("signin.login_label"), kLoginKey, m_login, EntryMode::Text, kMaxLogin, {}, formWidth);
         ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
         textField(ui, ui.tr("signin.pin_label"), kPinKey, m_pin, EntryMode::Numeric, kMaxPin, {}, formWidth, true);
-        ImGui::Dummy(ImVec2(0.f, pad));
+        // Less space above the warnings: with 20 px body text both fit whole at the largest text.
+        ImGui::Dummy(ImVec2(0.f, warnings ? pad * 0.5f : pad));
         // The kiosk's own warnings (clock, disk) under the fields, where staff
         // look while signing in; the sign-in's own message then goes under
         // the pad, so both fit at the largest text.

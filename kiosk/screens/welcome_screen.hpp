@@ -1,6 +1,7 @@
 #pragma once
-// The first screen: choose a language, then service information (no sign-in)
-// or the staff area. Also the text-size setting.
+// The first screen: the greeting in the four languages, choose a language,
+// then service information (no sign-in) or the staff area. Also the
+// text-size setting and a speaker button that reads the screen aloud.
 
 #include "kiosk/core/self_service_context.hpp"
 #include "kiosk/core/session_view.hpp"
@@ -14,6 +15,7 @@ public:
     const char* titleKey() const override { return "welcome.title"; }
     void drawContent(Ui& ui) override;
     void afterDraw() override;
+    void dropPersonalData() override;
 
 private:
     enum class Intent { None, Services, Staff };
@@ -22,6 +24,7 @@ private:
     Intent m_intent = Intent::None;
     std::string m_language;   // tapped this frame
     float m_textScale = 0.f;  // tapped this frame
+    bool m_speak = false;     // the speaker button was tapped this frame
 };
 
 }  // namespace chasqui::kiosk

@@ -122,7 +122,7 @@ void drawKeyboard(Ui& ui) {
     const float height = keyboardHeight(ui);
     ImGui::SetNextWindowPos(ImVec2(0.f, display.y - height));
     ImGui::SetNextWindowSize(ImVec2(display.x, height));
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ui.theme.border);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ui.theme.keyboardBackground);
     ImGui::Begin("###keyboard", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoFocusOnAppearing);

@@ -31,6 +31,12 @@ std::vector<std::pair<ImVec4, ImVec4>> Theme::textPairs() const {
             {onTopBar, topBar}};
 }
 
+std::vector<std::pair<ImVec4, ImVec4>> Theme::boundaryPairs() const {
+    return {{border, background},  {border, surface},       {border, secondary},  {border, secondaryActive},
+            {primary, background}, {primary, surface},      {danger, background}, {danger, surface},
+            {errorText, surface},  {errorText, background}, {topBar, background}};
+}
+
 void applyTheme(const Theme& theme, float scale) {
     ImGuiStyle style;
     ImGui::StyleColorsLight(&style);

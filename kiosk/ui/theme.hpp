@@ -29,7 +29,10 @@ struct Theme {
     ImVec4 onWarning{0.180f, 0.130f, 0.000f, 1.f};
     ImVec4 errorText{0.525f, 0.110f, 0.110f, 1.f};    // on paper and surface
     ImVec4 successText{0.055f, 0.310f, 0.153f, 1.f};  // #0E4F27
-    ImVec4 border{0.588f, 0.616f, 0.647f, 1.f};
+    // Outlines of fields, cards and unselected chips: at least 3:1 against
+    // the paper, the cards and a chip's own fill (WCAG 1.4.11), #6B7178.
+    ImVec4 border{0.420f, 0.443f, 0.471f, 1.f};
+    ImVec4 keyboardBackground{0.588f, 0.616f, 0.647f, 1.f};  // behind the keys, which have their own fills
     ImVec4 topBar{0.043f, 0.333f, 0.388f, 1.f};
     ImVec4 onTopBar{1.f, 1.f, 1.f, 1.f};
 
@@ -37,10 +40,19 @@ struct Theme {
     float buttonHeight = 72.f;  // comfortable default for a finger
     float rounding = 14.f;
     float spacing = 16.f;
-    float bodyPx = 24.f;  // body text at text size 1.0 (spec: at least 20 px)
+    // Body text at text size 1.0, as ImGui sizes a font: the height from the
+    // font's ascender to its descender. Noto Sans puts 1362 units there for an
+    // em of 1000, so 28 px gives an em (the CSS font size) of 20.6 px: the
+    // spec's "body text at least 20 px" (tests/kiosk/fonts_test.cpp measures
+    // the glyphs as drawn).
+    float bodyPx = 28.f;
 
     // (text, background) pairs the kiosk draws, for the contrast test.
     std::vector<std::pair<ImVec4, ImVec4>> textPairs() const;
+    // (boundary, adjacent colour) pairs of components: outlines of fields,
+    // cards and unselected chips against what is around and inside them, and
+    // filled (selected) chips against the page, for the 3:1 non-text test.
+    std::vector<std::pair<ImVec4, ImVec4>> boundaryPairs() const;
 };
 
 // WCAG 2 contrast ratio of two opaque colours (1..21).

@@ -35,6 +35,8 @@ void probeLast(Ui& ui, const char* key) {
     ui.probe.item(key, ImGui::GetItemID(), ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ImGui::IsItemVisible());
 }
 
+constexpr float kOutlinePx = 2.f;
+
 float touchHeight(const Ui& ui) {
     return std::max(ui.theme.minTouch, ui.px(ui.theme.buttonHeight));
 }
@@ -67,6 +69,11 @@ bool button(Ui& ui, std::string_view label, const char* key, ImVec2 size, Tone t
     if (!enabled) ImGui::BeginDisabled();
     bool pressed = ImGui::Button(id.c_str(), sized);
     if (!enabled) ImGui::EndDisabled();
+    // A pale (unselected or disabled) button has an outline: its fill alone is
+    // too close to the paper to be seen as a button (WCAG 1.4.11, 3:1).
+    if (!enabled || tone == Tone::Secondary)
+        ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), toU32(ui.theme.border),
+                                            ImGui::GetStyle().FrameRounding, 0, kOutlinePx);
     ImGui::PopFont();
     ImGui::PopStyleColor(4);
     ui.probe.text(label);
@@ -85,14 +92,16 @@ bool tile(Ui& ui, const char* iconText, std::string_view label, const char* key,
     draw->AddRectFilled(min, max, toU32(held ? ui.theme.secondaryActive : ui.theme.surface), ui.theme.rounding);
     draw->AddRect(min, max, toU32(ui.theme.border), ui.theme.rounding, 0, 2.f);
     const ImVec2 iconSize = ui.fonts.icons->CalcTextSizeA(ui.fonts.icons->FontSize, 1e9f, 0.f, iconText);
-    const float iconY = min.y + size.y * 0.38f - iconSize.y * 0.5f;
-    draw->AddText(ui.fonts.icons, ui.fonts.icons->FontSize, ImVec2(min.x + (size.x - iconSize.x) * 0.5f, iconY),
-                  toU32(ui.theme.primary), iconText);
     // The word is large: many people who use the tiles read little.
     ImFont* font = ui.fonts.heading;
     const float wrap = size.x - ui.px(ui.theme.spacing) * 2.f;
     const ImVec2 textSize = font->CalcTextSizeA(font->FontSize, 1e9f, wrap, label.data(), label.data() + label.size());
-    draw->AddText(font, font->FontSize, ImVec2(min.x + (size.x - textSize.x) * 0.5f, min.y + size.y * 0.70f),
+    // Icon and word centred together, so a short tile (large text) still holds both inside its border.
+    const float gap = ui.px(ui.theme.spacing) * 0.5f;
+    const float iconY = min.y + std::max(0.f, (size.y - iconSize.y - gap - textSize.y) * 0.5f);
+    draw->AddText(ui.fonts.icons, ui.fonts.icons->FontSize, ImVec2(min.x + (size.x - iconSize.x) * 0.5f, iconY),
+                  toU32(ui.theme.primary), iconText);
+    draw->AddText(font, font->FontSize, ImVec2(min.x + (size.x - textSize.x) * 0.5f, iconY + iconSize.y + gap),
                   toU32(ui.theme.text), label.data(), label.data() + label.size(), wrap);
     ui.probe.text(label);
     probeLast(ui, key);

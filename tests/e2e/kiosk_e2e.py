@@ -253,6 +253,9 @@ def migrant_path(k):
     k.shot("welcome-es")
     k.tap("welcome.lang.en")
     k.shot("welcome-en")
+    # Reading aloud runs on its own thread: the window keeps answering taps
+    # while it speaks (or, with no audio device, quietly does not).
+    k.tap("welcome.speak")
     k.tap("welcome.services")
     k.wait_screen("categories")
     k.shot("categories")
@@ -264,6 +267,7 @@ def migrant_path(k):
     k.wait_screen("service_detail")
     k.wait_item("service.qr")
     k.shot("service-with-qr")
+    k.tap("service.speak")
     k.tap("nav.home")
     k.wait_screen("welcome")
 

@@ -141,12 +141,12 @@ bool reveal(test::HeadlessKiosk& k, const std::string& key, const std::string& a
         if (item->visible && item->min.y >= 0.f && item->max.y <= bottom) return true;
         std::string anchor;
         for (const auto& other : k.probe().items())
-            if (other.visible && other.key.rfind(areaPrefix, 0) == 0 && other.min.y > 150.f && other.max.y < bottom) {
+            // The lowest one wholly above `bottom`: one near the top may be
+            // partly under the area's top edge, where a press misses the area.
+            if (other.visible && other.key.rfind(areaPrefix, 0) == 0 && other.min.y > 150.f && other.max.y < bottom)
                 anchor = other.key;
-                break;
-            }
         if (anchor.empty()) return false;
-        k.drag(anchor, item->min.y > bottom ? -250.f : 250.f);
+        k.drag(anchor, item->max.y > bottom ? -250.f : 250.f);  // up when its bottom is below, down otherwise
     }
     return false;
 }

@@ -33,7 +33,9 @@ TEST_CASE("welcome: the text size setting makes text and targets larger") {
     k.frame();
     CHECK(k.app().textScale() == doctest::Approx(1.5f));
     CHECK(k.probe().find("welcome.size.0")->height() > buttonBefore);
-    CHECK(k.probe().find("welcome.services")->height() >= before);
+    // The two large tiles give up height so that the text-size buttons stay
+    // on screen (reach_test.cpp); they still hold their icon and word.
+    CHECK(k.probe().find("welcome.services")->height() >= before * 0.5f);
     CHECK(k.smallTargets().empty());
 }
 

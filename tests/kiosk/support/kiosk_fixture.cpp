@@ -18,7 +18,11 @@ KioskFixture::KioskFixture(kiosk::KioskConfig config) {
     REQUIRE(admin.add("Luis Staff", kStaffLogin, "staff", kStaffPin).has_value());
     REQUIRE(admin.add("Rosa Supervisora", kSupervisorLogin, "supervisor", kSupervisorPin).has_value());
     setup.store.reset();
-    kiosk = std::make_unique<HeadlessKiosk>(setup.dataDir.root, setup.clock, config);
+    kiosk = std::make_unique<HeadlessKiosk>(setup.dataDir.root, setup.clock, config, [this] {
+        auto recording = std::make_unique<RecordingSpeech>();
+        speech = recording.get();
+        return recording;
+    });
 }
 
 void KioskFixture::signIn(const char* login, const char* pin) {

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "tests/kiosk/support/headless_kiosk.hpp"
+#include "tests/kiosk/support/recording_speech.hpp"
 #include "tests/support/test_store.hpp"
 
 namespace chasqui::test {
@@ -22,6 +23,7 @@ struct KioskFixture {
     explicit KioskFixture(kiosk::KioskConfig config = {});
     TestStore setup;  // setup.store is closed once the fixture is ready
     std::unique_ptr<HeadlessKiosk> kiosk;
+    RecordingSpeech* speech = nullptr;  // owned by the kiosk: what its speaker buttons asked to read
 
     // Signs in through the real sign-in screen (login field, PIN pad).
     void signIn(const char* login, const char* pin);
