@@ -108,11 +108,28 @@ std::int64_t countDistinct(std::vector<std::int64_t>& ids) {
     return std::unique(ids.begin(), ids.end()) - ids.begin();
 }
 
+// Persons seen with one value of a disaggregation, keyed by (rank, code) so
+// closed lists keep their vocabulary order.
+using PeopleBy = std::map<std::pair<std::size_t, std::string>, std::vector<std::int64_t>>;
+
 struct Tallies {
     std::map<GroupKey, Tally> groups;
     std::map<std::pair<std::size_t, std::string>, Tally> sectors;
     Tally total;
+    PeopleBy sex, ageGroup, nationality, populationType, district;
 };
+
+// `mostFirst`: open lists (countries, districts) read best as the largest bar first.
+std::vector<Report5WCount> peopleCounts(PeopleBy& by, bool mostFirst) {
+    std::vector<Report5WCount> out;
+    out.reserve(by.size());
+    for (auto& [key, people] : by) out.push_back({key.second, countDistinct(people)});
+    if (mostFirst)
+        std::stable_sort(out.begin(), out.end(), [](const Report5WCount& a, const Report5WCount& b) {
+            return a.peopleReached > b.peopleReached;
+        });
+    return out;
+}
 
 struct Delivery {
     std::int64_t rid = 0;
@@ -238,6 +255,11 @@ Tallies tally(const MonthData& m) {
                          rankIn(vocab::populationTypes(), person.populationType),
                          person.populationType};
             t.sectors[{key.sectorRank, key.sector}].add(d.rid, person.rid);
+            t.sex[{key.sexRank, key.sex}].push_back(person.rid);
+            t.ageGroup[{key.ageGroup, std::string(kAgeGroups[key.ageGroup])}].push_back(person.rid);
+            t.nationality[{0, key.nationality}].push_back(person.rid);
+            t.populationType[{key.populationRank, key.populationType}].push_back(person.rid);
+            t.district[{0, key.district}].push_back(person.rid);
             t.groups[std::move(key)].add(d.rid, person.rid);
             t.total.add(d.rid, person.rid);
         }
@@ -280,6 +302,11 @@ Result<Report5W> buildReport5W(PersonalStore& store, std::string_view month) {
             report.sectors.push_back({sector.second, countDistinct(seen.assistance), countDistinct(seen.people)});
         report.assistanceCount = countDistinct(tallies.total.assistance);
         report.peopleReached = countDistinct(tallies.total.people);
+        report.bySex = peopleCounts(tallies.sex, false);
+        report.byAgeGroup = peopleCounts(tallies.ageGroup, false);
+        report.byNationality = peopleCounts(tallies.nationality, true);
+        report.byPopulationType = peopleCounts(tallies.populationType, false);
+        report.byDistrict = peopleCounts(tallies.district, true);
 
         if (auto r = writer.audit("export", "report", report.month); !r) return std::unexpected(r.error());
         return report;
