@@ -2,6 +2,7 @@
 // with ImGui's draw list and tables. Layout only; every number and label
 // comes from the view.
 #include <algorithm>
+#include <array>
 
 #include <fmt/format.h>
 #include <imgui.h>
@@ -117,15 +118,37 @@ void ReportScreen::drawTable(Ui& ui) {
                       ImVec2(areaMin.x + areaSize.x, areaMin.y + areaSize.y), true);
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::PushFont(ui.fonts.bold);
-        // Count columns are as wide as their header or their widest number.
+        // Count columns are as wide as their header or their widest number;
+        // the word columns share the rest in proportion to what they hold.
+        // Each word column's share: its longest single word or half its
+        // longest label, whichever is more, so short words are not broken in
+        // two to give long labels one line.
+        std::array<float, kColumns> weight{};
+        std::int64_t biggest = 0;
+        for (const auto& row : v.rows) {
+            for (std::size_t c = 0; c < row.cells.size(); ++c) {
+                const std::string shown = wordFor(ui, row.cells[c]);
+                float longestWord = 0.f;
+                for (std::size_t start = 0; start < shown.size();) {
+                    const std::size_t end = std::min(shown.find(' ', start), shown.size());
+                    longestWord =
+                        std::max(longestWord, ImGui::CalcTextSize(shown.data() + start, shown.data() + end).x);
+                    start = end + 1;
+                }
+                weight[c] = std::max({weight[c], longestWord, ImGui::CalcTextSize(shown.c_str()).x * 0.5f});
+            }
+            biggest = std::max({biggest, row.assistance, row.people});
+        }
+        const float numberWidth = ImGui::CalcTextSize(std::to_string(biggest).c_str()).x;
         for (int c = 0; c < kColumns; ++c) {
             const char* word = ui.tr(ReportView::kColumns[static_cast<std::size_t>(c)]);
-            const bool isCount = c >= kFirstCount;
-            const float countWidth =
-                std::max(ImGui::CalcTextSize(word).x, ImGui::CalcTextSize("0000000").x) + pad * 0.5f;
-            ImGui::TableSetupColumn(word,
-                                    isCount ? ImGuiTableColumnFlags_WidthFixed : ImGuiTableColumnFlags_WidthStretch,
-                                    isCount ? countWidth : 1.f);
+            const float wordWidth = ImGui::CalcTextSize(word).x;
+            if (c >= kFirstCount)
+                ImGui::TableSetupColumn(word, ImGuiTableColumnFlags_WidthFixed,
+                                        std::max(wordWidth, numberWidth) + pad * 0.25f);
+            else
+                ImGui::TableSetupColumn(word, ImGuiTableColumnFlags_WidthStretch,
+                                        std::max({wordWidth * 0.75f, weight[static_cast<std::size_t>(c)], 1.f}));
         }
         // The header row by hand: counts are right-aligned in their cells, so
         // their headers are too, and each number stands under its own word.
