@@ -149,7 +149,14 @@ void ReportScreen::drawContent(Ui& ui) {
     const std::string month = fmt::format("{}  {}", icon::kCalendar, super::monthLabel(ui, m_month));
     ImFont* font = ui.fonts.heading;
     const ImVec2 monthSize = font->CalcTextSizeA(font->FontSize, 1e9f, 0.f, month.c_str());
-    const float monthWidth = std::max(monthSize.x, ui.px(380.f));
+    // Wide enough that the arrows stay put as month names change, but never
+    // pushing "next month" off a narrow screen at large text.
+    const std::string nextText = fmt::format("{}  {}", ui.tr("report.next"), icon::kNext);
+    ImGui::PushFont(ui.fonts.bold);
+    const float nextWidth = ImGui::CalcTextSize(nextText.c_str()).x + ui.px(ui.theme.spacing) * 2.5f;
+    ImGui::PopFont();
+    const float room = ImGui::GetContentRegionAvail().x - nextWidth - pad * 4.f;
+    const float monthWidth = std::max(monthSize.x, std::min(ui.px(380.f), room));
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::GetWindowDrawList()->AddText(
         font, font->FontSize, ImVec2(at.x + (monthWidth - monthSize.x) * 0.5f, at.y + (big - monthSize.y) * 0.5f),
@@ -157,8 +164,7 @@ void ReportScreen::drawContent(Ui& ui) {
     ImGui::Dummy(ImVec2(monthWidth, big));
     ui.probe.text(month);
     ImGui::SameLine(0.f, pad * 2.f);
-    if (button(ui, fmt::format("{}  {}", ui.tr("report.next"), icon::kNext), "report.next", ImVec2(0.f, big),
-               Tone::Secondary, !m_loading && m_month < m_currentMonth))
+    if (button(ui, nextText, "report.next", ImVec2(0.f, big), Tone::Secondary, !m_loading && m_month < m_currentMonth))
         m_shift = 1;
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
 
