@@ -87,7 +87,10 @@ void CaseViewScreen::drawHousehold(Ui& ui) {
         muted(ui, ui.tr("case.household.none"));
         return;
     }
-    if (!d.householdDistrict.empty()) muted(ui, fill(ui.tr("case.household.district"), {d.householdDistrict}));
+    // A district no catalog service names is still a UBIGEO code here: the
+    // kiosk's own district list names it when it can.
+    if (!d.householdDistrict.empty())
+        muted(ui, fill(ui.tr("case.household.district"), {vocabLabel(ui, "districts", d.householdDistrict)}));
     const std::string today = todayOf(m_ctx);
     for (const auto& member : d.household) {
         std::string details = vocabLabel(ui, "relations_to_head", member.relationToHead);

@@ -613,3 +613,34 @@ TEST_CASE("the sensitive codes are decided once, below the screens") {
     for (auto code : sectors())
         CHECK_MESSAGE(sensitiveSector(code) == (code == "gbv" || code == "trafficking_smuggling"), code);
 }
+
+TEST_CASE("case view: a household district no catalog service names is shown by its name, not its UBIGEO code") {
+    test::KioskFixture f;
+    Seeded s;
+    {
+        f.setup.reopen();
+        storage::PersonalStore& store = *f.setup.store;
+        storage::PersonRepository persons(store);
+        auto added = persons.add(test::samplePerson());
+        REQUIRE(added.has_value());
+        s.personId = added->id;
+        s.caseCode = added->caseCode;
+        auto home = persons.addHousehold(storage::Household{{}, s.personId, "150142"});
+        REQUIRE(home.has_value());
+        REQUIRE(persons.joinHousehold(s.personId, *home, "head").has_value());
+        storage::Case c;
+        c.personId = s.personId;
+        c.officeId = store.session().officeId;
+        c.openedDate = "2025-06-01";
+        auto id = storage::CaseRepository(store).open(c);
+        REQUIRE(id.has_value());
+        s.caseId = *id;
+        f.setup.store.reset();
+    }
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    openCase(f, s);
+    auto& k = *f.kiosk;
+    REQUIRE(k.tap("case.tab.household"));
+    CHECK(k.drewText("Villa El Salvador"));
+    CHECK_FALSE(k.drewText("150142"));
+}
