@@ -87,6 +87,7 @@ void drawChart(Ui& ui, const ReportChart& chart) {
 void ReportScreen::drawCharts(Ui& ui) {
     const ReportView& v = *m_view;
     text(ui, fill(ui.tr("report.totals"), {std::to_string(v.assistanceCount), std::to_string(v.peopleReached)}));
+    text(ui, fill(ui.tr("report.new_repeat"), {std::to_string(v.newPeople), std::to_string(v.repeatPeople)}));
     muted(ui, ui.tr("report.note"));
     ImGui::Dummy(ImVec2(0.f, ui.px(ui.theme.spacing) * 0.5f));
     for (const auto& chart : v.charts) drawChart(ui, chart);

@@ -38,6 +38,8 @@ ReportView ReportService::view(const Report5W& report) {
     ReportView v;
     v.assistanceCount = report.assistanceCount;
     v.peopleReached = report.peopleReached;
+    v.newPeople = report.newPeople;
+    v.repeatPeople = report.repeatPeople;
     ReportChart sectors{"sector", "report.chart.sector", {}, 0, true};  // i18n: not UI (keys)
     for (const auto& s : report.sectors) {
         sectors.bars.push_back({vocabWord("sectors", s.sector), s.peopleReached, s.assistanceCount});

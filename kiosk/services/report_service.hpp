@@ -65,6 +65,8 @@ struct ReportView {
         "report.col.population", "report.col.district", "report.col.assistance", "report.col.people"};
     std::int64_t assistanceCount = 0;
     std::int64_t peopleReached = 0;
+    std::int64_t newPeople = 0;       // of peopleReached: first helped this month
+    std::int64_t repeatPeople = 0;    // helped in an earlier month too
     std::vector<ReportChart> charts;  // sector, sex, age, nationality, population type, district
     std::vector<ReportTableRow> rows;
 };

@@ -5,6 +5,7 @@
 #include <compare>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -26,6 +27,8 @@ constexpr std::array<int, 4> kAgeGroupStarts{6, 12, 18, 60};  // first age of gr
 // page.
 constexpr const char* kDeliveriesSql =
     "SELECT rid, date, sector, office_id, case_id FROM assistance WHERE date >= ?1 AND date <= ?2 AND deleted = 0";
+// Cases helped before the month: whoever they reach is a repeat beneficiary.
+constexpr const char* kEarlierCasesSql = "SELECT DISTINCT case_id FROM assistance WHERE date < ?1 AND deleted = 0";
 constexpr const char* kCasesSql = "SELECT id, person_id, household_id FROM cases WHERE deleted = 0";
 constexpr const char* kPersonsSql =
     "SELECT rid, id, household_id, sex, birth_date, nationality, population_type FROM persons WHERE deleted = 0";
@@ -152,6 +155,7 @@ struct Reached {
     std::string nationality;
     std::string populationType;
     std::vector<std::size_t> deliveries;  // indices into MonthData::deliveries
+    bool reachedBefore = false;           // by live assistance dated before the month
 };
 
 struct MonthData {
@@ -205,7 +209,22 @@ Result<MonthData> loadMonth(Db& db, std::string_view month) {
     if (!loaded) return std::unexpected(loaded.error());
     if (m.deliveries.empty()) return m;  // nothing to match: skip the scans
 
+    std::unordered_set<std::string> earlierCases;
+    auto earlier = db.prepare(kEarlierCasesSql);
+    if (!earlier) return std::unexpected(earlier.error());
+    earlier->bind(1, fmt::format("{}-01", month));
+    loaded = forEachRow(*earlier, [&](const Stmt& s) { earlierCases.insert(s.text(0)); });
+    if (!loaded) return std::unexpected(loaded.error());
+    std::unordered_set<std::string> earlierPersons;
+    std::unordered_set<std::string> earlierHouseholds;
+
     loaded = forEachRow(db, kCasesSql, [&](const Stmt& s) {
+        if (earlierCases.contains(s.text(0))) {
+            if (s.text(1).empty())
+                earlierHouseholds.insert(s.text(2));
+            else
+                earlierPersons.insert(s.text(1));
+        }
         auto found = byCase.find(s.text(0));
         if (found == byCase.end()) return;
         std::string person = s.text(1);
@@ -219,7 +238,9 @@ Result<MonthData> loadMonth(Db& db, std::string_view month) {
         std::string household = s.text(2);
         const auto shared = household.empty() ? m.byHousehold.end() : m.byHousehold.find(household);
         if (own == m.byPerson.end() && shared == m.byHousehold.end()) return;
-        Reached r{s.integer(0), std::move(household), s.text(3), s.text(4), s.text(5), s.text(6), {}};
+        const bool before =
+            earlierPersons.contains(s.text(1)) || (!household.empty() && earlierHouseholds.contains(household));
+        Reached r{s.integer(0), std::move(household), s.text(3), s.text(4), s.text(5), s.text(6), {}, before};
         if (own != m.byPerson.end()) r.deliveries = own->second;
         if (shared != m.byHousehold.end())
             r.deliveries.insert(r.deliveries.end(), shared->second.begin(), shared->second.end());
@@ -302,6 +323,7 @@ Result<Report5W> buildReport5W(PersonalStore& store, std::string_view month) {
             report.sectors.push_back({sector.second, countDistinct(seen.assistance), countDistinct(seen.people)});
         report.assistanceCount = countDistinct(tallies.total.assistance);
         report.peopleReached = countDistinct(tallies.total.people);
+        for (const auto& person : data->reached) ++(person.reachedBefore ? report.repeatPeople : report.newPeople);
         report.bySex = peopleCounts(tallies.sex, false);
         report.byAgeGroup = peopleCounts(tallies.ageGroup, false);
         report.byNationality = peopleCounts(tallies.nationality, true);

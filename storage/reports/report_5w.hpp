@@ -52,6 +52,11 @@ struct Report5W {
     std::vector<Report5WSectorTotal> sectors;  // in vocabulary order, only sectors with assistance
     std::int64_t assistanceCount = 0;          // all assistance records counted in the month
     std::int64_t peopleReached = 0;            // distinct persons reached by any sector
+    // Spec 7b: new and repeat beneficiaries. Of peopleReached, those no
+    // earlier live assistance on this kiosk reached (new), and those it did
+    // (repeat), household membership taken as it is now.
+    std::int64_t newPeople = 0;
+    std::int64_t repeatPeople = 0;
     // Each disaggregation on its own, counted as distinct persons (a person
     // helped by two sectors is one person of their sex, not two), so these
     // are the numbers a chart shows; summing `rows` would count people twice.

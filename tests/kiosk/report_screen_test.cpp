@@ -144,6 +144,7 @@ TEST_CASE("report screen: bars scaled to the people they count, named in the rea
     openReport(f);
     auto& k = *f.kiosk;
     CHECK(k.drewText(kiosk::fill(tr(k, "report.totals"), {"21", "3"})));
+    CHECK(k.drewText(kiosk::fill(tr(k, "report.new_repeat"), {"3", "0"})));
     for (const char* title : {"report.chart.sector", "report.chart.sex", "report.chart.age", "report.chart.nationality",
                               "report.chart.population", "report.chart.district"})
         CHECK_MESSAGE(k.drewText(tr(k, title)), title);

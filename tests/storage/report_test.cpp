@@ -190,6 +190,9 @@ TEST_CASE("the 5W report counts each group of the month exactly") {
           "protection 1 1\n");
     CHECK(report->assistanceCount == 7);
     CHECK(report->peopleReached == 6);
+    // Ana was helped in April too: a repeat beneficiary; the other five are new.
+    CHECK(report->newPeople == 5);
+    CHECK(report->repeatPeople == 1);
 }
 
 TEST_CASE("the 5W report counts each disaggregation in distinct people, the way a chart shows it") {
@@ -258,10 +261,24 @@ TEST_CASE("the 5W report counts the people of an assisted household, not the hou
     a.staffId = s->session().staffId;
     REQUIRE(cases.recordAssistance(a));
 
+    // Mia was seen on her own in April: she is a repeat beneficiary, her family is new.
+    Case own;
+    own.personId = family[2];
+    own.officeId = s->session().officeId;
+    own.openedDate = "2025-04-01";
+    auto ownCase = cases.open(own);
+    REQUIRE(ownCase);
+    Assistance april = a;
+    april.caseId = *ownCase;
+    april.date = "2025-04-20";
+    REQUIRE(cases.recordAssistance(april));
+
     auto report = buildReport5W(*s, "2025-05");
     REQUIRE(report);
     CHECK(report->assistanceCount == 1);
     CHECK(report->peopleReached == 4);
+    CHECK(report->newPeople == 3);
+    CHECK(report->repeatPeople == 1);
     CHECK(sectorTable(*report) == "wash 1 4\n");
     CHECK(countTable(report->bySex) == "female 2\nmale 2\n");
     CHECK(countTable(report->byAgeGroup) == "0-5 1\n6-11 1\n18-59 2\n");
@@ -276,6 +293,11 @@ TEST_CASE("the 5W report of a neighbouring month holds only that month") {
     auto june = buildReport5W(*p.s, "2025-06");
     REQUIRE(june);
     CHECK(table(*june) == "TUM 240101 health female 18-59 VEN in_destination 1 1\n");
+    // Ana's first help is in April (new); by June she has been helped before (repeat).
+    CHECK(april->newPeople == 1);
+    CHECK(april->repeatPeople == 0);
+    CHECK(june->newPeople == 0);
+    CHECK(june->repeatPeople == 1);
     auto march = buildReport5W(*p.s, "2025-03");
     REQUIRE(march);
     CHECK(march->rows.empty());
