@@ -20,7 +20,8 @@ void CaseViewScreen::onEnter() {
     m_noteError = nullptr;
     m_change.reset();
     m_form = CaseForm{};
-    m_saving = false;  // a write still on the worker is dropped with the load below (new generation)
+    m_showSensitive = false;  // each visit starts discreet, even back from recording assistance
+    m_saving = false;         // a write still on the worker is dropped with the load below (new generation)
     m_countsBefore.reset();
     if (m_data && m_data->hasCase && m_data->file.record.meta.id == m_ctx.selection.caseId)
         m_countsBefore = std::make_pair(m_data->file.assistance.size(), m_data->file.referrals.size());
@@ -40,8 +41,13 @@ void CaseViewScreen::load() {
     m_loading = true;
     m_ctx.tasks.post([this, generation, personId, caseId]() -> TaskRunner::Continuation {
         auto result = m_cases.load(personId, caseId);
-        return [this, generation, result = std::move(result)]() mutable {
+        return [this, generation, personId, result = std::move(result)]() mutable {
             if (generation != m_generation) return;  // a newer load, another person, or a sign-out
+            // The staff home cleared the selection meanwhile (the next person): keep nothing.
+            if (m_ctx.selection.personId != personId) {
+                m_loading = false;
+                return;
+            }
             m_loading = false;
             if (!result) {
                 m_loadError = casework::errorKey(result.error());
@@ -104,6 +110,7 @@ void CaseViewScreen::dropPersonalData() {
     m_noteError = nullptr;
     m_change.reset();
     m_form = CaseForm{};
+    m_showSensitive = false;
     m_intent = Intent::None;
     m_intentArg.clear();
     m_intentArg2.clear();
@@ -306,6 +313,12 @@ void CaseViewScreen::act(Intent intent) {
         case Intent::Refer:
             m_tab = Tab::Referrals;
             m_ctx.nav.go(ScreenId::Referral);
+            break;
+        case Intent::ShowSensitive:
+            m_showSensitive = true;
+            break;
+        case Intent::HideSensitive:
+            m_showSensitive = false;
             break;
         case Intent::ShowMember:
             m_ctx.selection.clear();

@@ -63,6 +63,8 @@ private:
         SaveForm,
         CancelForm,
         ShowMember,
+        ShowSensitive,
+        HideSensitive,
     };
     struct StatusChange {
         std::string referralId;
@@ -129,6 +131,10 @@ private:
     std::optional<StatusChange> m_change;
     std::string m_scrolledFor;  // the text field last scrolled into sight above the keyboard
     CaseForm m_form;
+    // Sensitive vulnerabilities and needs (storage::vocab::sensitiveVulnerability,
+    // sensitiveSector) are drawn only after a tap, and hidden again whenever
+    // the screen is entered, another person is shown or the session ends.
+    bool m_showSensitive = false;
 
     Intent m_intent = Intent::None;
     Tab m_tappedTab = Tab::Profile;

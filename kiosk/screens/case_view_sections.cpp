@@ -10,6 +10,7 @@
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
+#include "storage/base/vocabulary.hpp"
 
 namespace chasqui::kiosk {
 
@@ -86,7 +87,10 @@ void CaseViewScreen::drawHousehold(Ui& ui) {
         muted(ui, ui.tr("case.household.none"));
         return;
     }
-    if (!d.householdDistrict.empty()) muted(ui, fill(ui.tr("case.household.district"), {d.householdDistrict}));
+    // A district no catalog service names is still a UBIGEO code here: the
+    // kiosk's own district list names it when it can.
+    if (!d.householdDistrict.empty())
+        muted(ui, fill(ui.tr("case.household.district"), {vocabLabel(ui, "districts", d.householdDistrict)}));
     const std::string today = todayOf(m_ctx);
     for (const auto& member : d.household) {
         std::string details = vocabLabel(ui, "relations_to_head", member.relationToHead);
@@ -132,21 +136,43 @@ void CaseViewScreen::drawNeeds(Ui& ui) {
             card.paragraph(fill(ui.tr("case.needs.opened"), {casework::displayDate(c.openedDate)}), true);
         card.end();
     }
+    // Sensitive codes are counted in a small neutral line ("sensitive: 2,
+    // tap to show") and drawn as plain chips only after that tap.
     const auto chipList = [&](const char* titleKey, const char* list, const std::vector<std::string>& codes,
-                              const char* noneKey, bool strong) {
+                              const char* noneKey, bool strong, bool (*sensitive)(std::string_view),
+                              const char* revealKey) {
         casework::Card card(ui);
         label(ui, ui.tr(titleKey));
-        if (codes.empty()) {
-            card.paragraph(ui.tr(noneKey), true);
-        } else {
+        std::vector<std::string> open;
+        std::vector<std::string> hidden;
+        for (const auto& code : codes) (sensitive(code) ? hidden : open).push_back(code);
+        if (codes.empty()) card.paragraph(ui.tr(noneKey), true);
+        if (!open.empty()) {
             casework::Chips chips(ui, card.innerWidth());
-            for (const auto& code : codes) chips.add(vocabLabel(ui, list, code), strong);
+            for (const auto& code : open) chips.add(vocabLabel(ui, list, code), strong);
+        }
+        if (!hidden.empty()) {
+            const std::string count = std::to_string(hidden.size());
+            if (!m_showSensitive) {
+                if (button(ui, fmt::format("{}  {}", icon::kLock, fill(ui.tr("case.sensitive.show"), {count})),
+                           revealKey, ImVec2(0.f, std::max(ui.theme.minTouch, ui.px(56.f))), Tone::Secondary))
+                    m_intent = Intent::ShowSensitive;
+            } else {
+                muted(ui, fill(ui.tr("case.sensitive.shown"), {count}));
+                casework::Chips chips(ui, card.innerWidth());
+                for (const auto& code : hidden) chips.add(vocabLabel(ui, list, code), false);
+                const std::string hideKey = std::string(revealKey) + ".hide";
+                if (button(ui, fmt::format("{}  {}", icon::kLock, ui.tr("case.sensitive.hide")), hideKey.c_str(),
+                           ImVec2(0.f, std::max(ui.theme.minTouch, ui.px(56.f))), Tone::Secondary))
+                    m_intent = Intent::HideSensitive;
+            }
         }
         card.end();
     };
-    chipList("case.needs.sectors", "sectors", c.needs, "case.needs.sectors_none", false);
+    chipList("case.needs.sectors", "sectors", c.needs, "case.needs.sectors_none", false,
+             storage::vocab::sensitiveSector, "case.needs.sectors.sensitive");
     chipList("case.needs.vulnerabilities", "vulnerabilities", c.vulnerabilities, "case.needs.vulnerabilities_none",
-             true);
+             true, storage::vocab::sensitiveVulnerability, "case.needs.vulnerabilities.sensitive");
     {
         casework::Card card(ui);
         label(ui, ui.tr("case.consent.title"));

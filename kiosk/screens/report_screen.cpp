@@ -74,7 +74,8 @@ void ReportScreen::onEnter() {
 void ReportScreen::dropPersonalData() {
     // The report holds counts only, but it is case data: it goes with the session.
     ++m_generation;
-    m_report.reset();
+    m_view.reset();
+    m_showTable = false;
     m_error.reset();
     m_month.clear();
     m_targets.clear();
@@ -84,7 +85,7 @@ void ReportScreen::dropPersonalData() {
 }
 
 bool ReportScreen::holdsPersonalData() const {
-    return m_report.has_value() || !m_exportedPath.empty();
+    return m_view.has_value() || !m_exportedPath.empty();
 }
 
 void ReportScreen::load() {
@@ -102,9 +103,9 @@ void ReportScreen::load() {
             m_loading = false;
             m_targets = std::move(targets);
             if (report) {
-                m_report = std::move(*report);
+                m_view = ReportService::view(*report);
             } else {
-                m_report.reset();
+                m_view.reset();
                 m_error = report.error();
             }
         };
@@ -148,7 +149,14 @@ void ReportScreen::drawContent(Ui& ui) {
     const std::string month = fmt::format("{}  {}", icon::kCalendar, super::monthLabel(ui, m_month));
     ImFont* font = ui.fonts.heading;
     const ImVec2 monthSize = font->CalcTextSizeA(font->FontSize, 1e9f, 0.f, month.c_str());
-    const float monthWidth = std::max(monthSize.x, ui.px(380.f));
+    // Wide enough that the arrows stay put as month names change, but never
+    // pushing "next month" off a narrow screen at large text.
+    const std::string nextText = fmt::format("{}  {}", ui.tr("report.next"), icon::kNext);
+    ImGui::PushFont(ui.fonts.bold);
+    const float nextWidth = ImGui::CalcTextSize(nextText.c_str()).x + ui.px(ui.theme.spacing) * 2.5f;
+    ImGui::PopFont();
+    const float room = ImGui::GetContentRegionAvail().x - nextWidth - pad * 4.f;
+    const float monthWidth = std::max(monthSize.x, std::min(ui.px(380.f), room));
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::GetWindowDrawList()->AddText(
         font, font->FontSize, ImVec2(at.x + (monthWidth - monthSize.x) * 0.5f, at.y + (big - monthSize.y) * 0.5f),
@@ -156,8 +164,7 @@ void ReportScreen::drawContent(Ui& ui) {
     ImGui::Dummy(ImVec2(monthWidth, big));
     ui.probe.text(month);
     ImGui::SameLine(0.f, pad * 2.f);
-    if (button(ui, fmt::format("{}  {}", ui.tr("report.next"), icon::kNext), "report.next", ImVec2(0.f, big),
-               Tone::Secondary, !m_loading && m_month < m_currentMonth))
+    if (button(ui, nextText, "report.next", ImVec2(0.f, big), Tone::Secondary, !m_loading && m_month < m_currentMonth))
         m_shift = 1;
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
 
@@ -169,21 +176,35 @@ void ReportScreen::drawContent(Ui& ui) {
         banner(ui, icon::kWarning, super::errorText(ui, *m_error), Tone::Danger);
         return;
     }
-    if (!m_report) return;
+    if (!m_view) return;
+    if (m_view->assistanceCount > 0) {
+        if (button(ui, fmt::format("{}  {}", icon::kChart, ui.tr("report.show_charts")), "report.show.charts",
+                   ImVec2(0.f, ui.px(64.f)), m_showTable ? Tone::Secondary : Tone::Primary))
+            m_showTap = 0;
+        ImGui::SameLine(0.f, pad);
+        if (button(ui, fmt::format("{}  {}", icon::kTable, ui.tr("report.show_table")), "report.show.table",
+                   ImVec2(0.f, ui.px(64.f)), m_showTable ? Tone::Primary : Tone::Secondary))
+            m_showTap = 1;
+        ImGui::Dummy(ImVec2(0.f, pad * 0.25f));
+    }
+    if (m_showTable && m_view->assistanceCount > 0) {
+        drawTable(ui);
+        return;
+    }
     // Everything under the month chooser scrolls with one finger, so even at
-    // the largest text size the tables get the whole height.
-    beginScrollArea(ui, "report.table", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
+    // the largest text size the charts get the whole height.
+    beginScrollArea(ui, "report.charts", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
     // The area itself is what a finger drags: recorded so tests can drag it.
     const ImVec2 areaMin = ImGui::GetWindowPos();
     const ImVec2 areaSize = ImGui::GetWindowSize();
-    ui.probe.item("report.table", ImGui::GetID("report.table"), areaMin,
+    ui.probe.item("report.charts", ImGui::GetID("report.charts"), areaMin,
                   ImVec2(areaMin.x + areaSize.x, areaMin.y + areaSize.y), true);
     drawExport(ui);
     ImGui::Dummy(ImVec2(0.f, pad * 0.5f));
-    if (m_report->assistanceCount == 0)
+    if (m_view->assistanceCount == 0)
         banner(ui, icon::kInfo, fill(ui.tr("report.empty"), {super::monthLabel(ui, m_month)}));
     else
-        drawTables(ui);
+        drawCharts(ui);
     endScrollArea(ui);
 }
 
@@ -213,90 +234,6 @@ void ReportScreen::drawExport(Ui& ui) {
                               super::errorText(ui, *m_exportError)));
 }
 
-void ReportScreen::drawTables(Ui& ui) {
-    const Report5W& r = *m_report;
-    const float pad = ui.px(ui.theme.spacing);
-    text(ui, fill(ui.tr("report.totals"), {std::to_string(r.assistanceCount), std::to_string(r.peopleReached)}));
-    muted(ui, ui.tr("report.note"));
-    ImGui::Dummy(ImVec2(0.f, pad * 0.25f));
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
-                                  ImGuiTableFlags_SizingStretchProp;
-    ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(pad * 0.75f, pad * 0.4f));
-    ImGui::PushStyleColor(ImGuiCol_TableRowBg, ui.theme.surface);
-    ImGui::PushStyleColor(ImGuiCol_TableRowBgAlt, ui.theme.background);
-    ImGui::PushStyleColor(ImGuiCol_TableHeaderBg, ui.theme.secondary);
-    ImGui::PushStyleColor(ImGuiCol_TableBorderStrong, ui.theme.border);
-    ImGui::PushStyleColor(ImGuiCol_TableBorderLight, ui.theme.border);
-    // Counts sit in narrow right-aligned columns at the end of each table.
-    const float numberWidth = ui.px(170.f);
-    const auto header = [&](std::initializer_list<const char*> keys, std::size_t counts) {
-        ImGui::PushFont(ui.fonts.bold);
-        std::size_t i = 0;
-        for (const char* key : keys) {
-            const char* word = ui.tr(key);
-            const bool isCount = i++ >= keys.size() - counts;
-            ImGui::TableSetupColumn(word,
-                                    isCount ? ImGuiTableColumnFlags_WidthFixed : ImGuiTableColumnFlags_WidthStretch,
-                                    isCount ? numberWidth : 1.f);
-            ui.probe.text(word);
-        }
-        ImGui::TableHeadersRow();
-        ImGui::PopFont();
-    };
-    const auto cell = [&](const std::string& value) {
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(value.c_str());
-        ui.probe.text(value);
-    };
-    const auto count = [&](std::int64_t value) {
-        ImGui::TableNextColumn();
-        const std::string shown = std::to_string(value);
-        const float w = ImGui::CalcTextSize(shown.c_str()).x;
-        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.f, ImGui::GetContentRegionAvail().x - w));
-        ImGui::TextUnformatted(shown.c_str());
-        ui.probe.text(shown);
-    };
-
-    label(ui, ui.tr("report.by_sector"));
-    if (ImGui::BeginTable("##sectors", 3, flags,
-                          ImVec2(std::min(ImGui::GetContentRegionAvail().x, ui.px(1100.f)), 0.f))) {
-        header({"report.col.sector", "report.col.assistance", "report.col.people"}, 2);
-        for (const auto& s : r.sectors) {
-            ImGui::TableNextRow(0, ui.theme.minTouch);
-            cell(super::vocabLabel(ui, "sectors", s.sector));
-            count(s.assistanceCount);
-            count(s.peopleReached);
-        }
-        ImGui::EndTable();
-    }
-    ImGui::Dummy(ImVec2(0.f, pad));
-    label(ui, ui.tr("report.by_group"));
-    if (ImGui::BeginTable("##rows", 8, flags)) {
-        header({"report.col.sector", "report.col.sex", "report.col.age", "report.col.nationality",
-                "report.col.population", "report.col.district", "report.col.assistance", "report.col.people"},
-               2);
-        ImGuiListClipper clipper;
-        clipper.Begin(static_cast<int>(r.rows.size()));
-        while (clipper.Step()) {
-            for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-                const Report5WRow& row = r.rows[static_cast<std::size_t>(i)];
-                ImGui::TableNextRow(0, ui.theme.minTouch);
-                cell(super::vocabLabel(ui, "sectors", row.sector));
-                cell(super::vocabLabel(ui, "sexes", row.sex));
-                cell(row.ageGroup == "unknown" ? std::string(ui.tr("report.age_unknown")) : row.ageGroup);
-                cell(super::vocabLabel(ui, "nationalities", row.nationality));
-                cell(super::vocabLabel(ui, "population_types", row.populationType));
-                cell(row.district);
-                count(row.assistanceCount);
-                count(row.peopleReached);
-            }
-        }
-        ImGui::EndTable();
-    }
-    ImGui::PopStyleColor(5);
-    ImGui::PopStyleVar();
-}
-
 void ReportScreen::afterDraw() {
     if (m_back) m_ctx.nav.back();
     m_back = false;
@@ -310,6 +247,8 @@ void ReportScreen::afterDraw() {
         }
     }
     m_shift = 0;
+    if (m_showTap >= 0) m_showTable = m_showTap == 1;
+    m_showTap = -1;
     if (m_exportTap) exportTo(*m_exportTap);
     m_exportTap.reset();
 }

@@ -1,10 +1,13 @@
 #pragma once
 // The monthly 5W report: a month chooser (previous / next, starting at the
-// current month), the totals by sector and every disaggregation line of
-// the 5W report (ReportService) in a table that scrolls by dragging, and "export
-// CSV" to the configured export folder or to any removable drive that is
-// mounted. The report is built on the worker (building it is audited as an
-// export; so is every file written, since each export builds it afresh).
+// current month), then either the charts (totals, "export CSV" to the
+// configured export folder or to any mounted removable drive, and one
+// horizontal bar chart of people reached per sector and per
+// disaggregation) or the table of every disaggregation line, whose header
+// stays in sight while it scrolls. What is shown comes from
+// ReportService::view; the screen only draws it (report_charts.cpp). The
+// report is built on the worker (building it is audited as an export; so is
+// every file written, since each export builds it afresh).
 
 #include <cstdint>
 #include <filesystem>
@@ -40,13 +43,15 @@ private:
     void load();
     void exportTo(std::size_t target);
     void drawExport(Ui& ui);
-    void drawTables(Ui& ui);
+    void drawCharts(Ui& ui);  // report_charts.cpp
+    void drawTable(Ui& ui);   // report_charts.cpp
 
     StaffContext& m_ctx;
-    ReportService m_reports;     // worker thread only
-    std::string m_month;         // "YYYY-MM" shown
-    std::string m_currentMonth;  // from the clock at onEnter
-    std::optional<Report5W> m_report;
+    ReportService m_reports;           // worker thread only
+    std::string m_month;               // "YYYY-MM" shown
+    std::string m_currentMonth;        // from the clock at onEnter
+    std::optional<ReportView> m_view;  // of the month shown
+    bool m_showTable = false;          // charts first: read at a glance
     std::optional<storage::Error> m_error;
     std::uint64_t m_generation = 0;
     bool m_loading = false;
@@ -59,6 +64,7 @@ private:
 
     // Taps of this frame.
     int m_shift = 0;
+    int m_showTap = -1;  // 0 charts, 1 table
     std::optional<std::size_t> m_exportTap;
     bool m_back = false;
 };

@@ -22,7 +22,16 @@ void StaffHomeScreen::onEnter() {
     m_intent = Intent::None;
     m_tapped.clear();
     m_opening = false;
-    // Back from a case or a registration: the list may have changed.
+    // Cleared between people: a case opened since the home was last shown
+    // (from a result, after a registration, from a duplicate candidate)
+    // means the person at the desk was found, and whoever comes next must
+    // not see their name in the search. Going back from an abandoned
+    // registration keeps the search: the same person is still there.
+    if (!m_ctx.selection.personId.empty()) {
+        clearSearch();
+        m_ctx.selection.clear();
+    }
+    // Back from a registration: the list may have changed.
     if (StaffSearchService::searchable(m_query))
         search();
     else
@@ -183,8 +192,8 @@ void StaffHomeScreen::open(const Result& row) {
     });
 }
 
-void StaffHomeScreen::dropPersonalData() {
-    ++m_generation;
+void StaffHomeScreen::clearSearch() {
+    ++m_generation;  // a search still on the worker answers no one
     m_query.clear();
     m_results.clear();
     m_resultsFor.clear();
@@ -192,6 +201,10 @@ void StaffHomeScreen::dropPersonalData() {
     m_searching = false;
     m_failed = false;
     m_queryChanged = false;
+}
+
+void StaffHomeScreen::dropPersonalData() {
+    clearSearch();
     m_opening = false;
     m_tapped.clear();
     m_intent = Intent::None;

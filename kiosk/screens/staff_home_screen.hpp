@@ -3,7 +3,9 @@
 // kiosk (any name part or its beginning, accents and case ignored, document
 // number, phone or case code), results as large rows that open the person's
 // current case (CaseService::currentCase), a big "register a new person"
-// button and, for supervisors, the way to their tools. Searches run on the
+// button and, for supervisors, the way to their tools. The search is
+// cleared between people: when the staff member comes back after a case was
+// opened, and on sign-out and the inactivity lock. Searches run on the
 // worker (StaffSearchService); a generation counter drops the results of a
 // query the person has typed past.
 
@@ -35,6 +37,7 @@ public:
 private:
     enum class Intent { None, Register, Supervisor };
     void search();
+    void clearSearch();
     void open(const Result& row);
     void drawResults(Ui& ui, float height);
 

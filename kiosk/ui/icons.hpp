@@ -55,6 +55,7 @@ inline constexpr const char* kShift = "\xef\x81\xa2";           // U+F062 arrow-
 inline constexpr const char* kKeyboard = "\xef\x84\x9c";        // U+F11C keyboard-o
 inline constexpr const char* kChart = "\xef\x82\x80";           // U+F080 bar-chart
 inline constexpr const char* kVolumeUp = "\xef\x80\xa8";        // U+F028 volume-up (read aloud)
+inline constexpr const char* kTable = "\xef\x83\x8e";           // U+F0CE table
 inline constexpr const char* kCodeFork = "\xef\x84\xa6";        // U+F126 code-fork (conflicts)
 
 // The icon of a service category (storage/base/vocabulary.hpp serviceCategories()).

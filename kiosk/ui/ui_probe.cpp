@@ -8,6 +8,7 @@ namespace chasqui::kiosk {
 void UiProbe::beginFrame() {
     m_items.clear();
     m_texts.clear();
+    m_shapes.clear();
 }
 
 void UiProbe::item(std::string_view key, ImGuiID id, ImVec2 min, ImVec2 max, bool visible) {
@@ -16,6 +17,16 @@ void UiProbe::item(std::string_view key, ImGuiID id, ImVec2 min, ImVec2 max, boo
 
 void UiProbe::text(std::string_view text) {
     m_texts.emplace_back(text);
+}
+
+void UiProbe::shape(std::string_view key, ImVec2 min, ImVec2 max) {
+    m_shapes.push_back(ProbedShape{std::string(key), min, max});
+}
+
+std::optional<ProbedShape> UiProbe::findShape(std::string_view key) const {
+    for (const auto& shape : m_shapes)
+        if (shape.key == key) return shape;
+    return std::nullopt;
 }
 
 std::optional<ProbedItem> UiProbe::find(std::string_view key) const {

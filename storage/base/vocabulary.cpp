@@ -35,6 +35,8 @@ constexpr std::array kSectors{"shelter"sv,
 constexpr std::array kVulnerabilities{
     "unaccompanied_child"sv, "separated_child"sv, "gbv_survivor"sv,       "trafficking_victim"sv, "lgbtiq"sv,
     "disability"sv,          "older_person"sv,    "pregnant_lactating"sv, "chronic_illness"sv};
+constexpr std::array kSensitiveVulnerabilities{"gbv_survivor"sv, "trafficking_victim"sv, "lgbtiq"sv};
+constexpr std::array kSensitiveSectors{"gbv"sv, "trafficking_smuggling"sv};
 constexpr std::array kConsentScopes{"registration"sv, "referral_sharing"sv, "follow_up_contact"sv, "reporting"sv};
 constexpr std::array kCaseStatuses{"open"sv, "closed"sv};
 constexpr std::array kCasePriorities{"low"sv, "normal"sv, "high"sv, "critical"sv};
@@ -113,6 +115,14 @@ List sectors() {
 }
 List vulnerabilities() {
     return kVulnerabilities;
+}
+
+bool sensitiveVulnerability(std::string_view code) {
+    return contains(kSensitiveVulnerabilities, code);
+}
+
+bool sensitiveSector(std::string_view code) {
+    return contains(kSensitiveSectors, code);
 }
 List consentScopes() {
     return kConsentScopes;

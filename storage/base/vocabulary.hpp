@@ -33,6 +33,14 @@ bool contains(List list, std::string_view code);
 // "a, b, c" for error messages.
 std::string joinForMessage(List list);
 
+// Codes whose mere sight can put a person in danger (spec section 1: a
+// case file can locate a GBV survivor or a trafficking victim), so screens
+// show them only when staff ask, and never in large type: survivors of
+// gender-based violence, victims of trafficking and LGBTIQ+ persons, and the
+// needs of the GBV and trafficking sectors, which say the same thing.
+bool sensitiveVulnerability(std::string_view code);
+bool sensitiveSector(std::string_view code);
+
 // Whether a referral in `status` still needs follow-up: not completed,
 // rejected or cancelled.
 bool referralOpen(std::string_view status);

@@ -5,6 +5,7 @@
 #include <compare>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -26,6 +27,8 @@ constexpr std::array<int, 4> kAgeGroupStarts{6, 12, 18, 60};  // first age of gr
 // page.
 constexpr const char* kDeliveriesSql =
     "SELECT rid, date, sector, office_id, case_id FROM assistance WHERE date >= ?1 AND date <= ?2 AND deleted = 0";
+// Cases helped before the month: whoever they reach is a repeat beneficiary.
+constexpr const char* kEarlierCasesSql = "SELECT DISTINCT case_id FROM assistance WHERE date < ?1 AND deleted = 0";
 constexpr const char* kCasesSql = "SELECT id, person_id, household_id FROM cases WHERE deleted = 0";
 constexpr const char* kPersonsSql =
     "SELECT rid, id, household_id, sex, birth_date, nationality, population_type FROM persons WHERE deleted = 0";
@@ -108,11 +111,28 @@ std::int64_t countDistinct(std::vector<std::int64_t>& ids) {
     return std::unique(ids.begin(), ids.end()) - ids.begin();
 }
 
+// Persons seen with one value of a disaggregation, keyed by (rank, code) so
+// closed lists keep their vocabulary order.
+using PeopleBy = std::map<std::pair<std::size_t, std::string>, std::vector<std::int64_t>>;
+
 struct Tallies {
     std::map<GroupKey, Tally> groups;
     std::map<std::pair<std::size_t, std::string>, Tally> sectors;
     Tally total;
+    PeopleBy sex, ageGroup, nationality, populationType, district;
 };
+
+// `mostFirst`: open lists (countries, districts) read best as the largest bar first.
+std::vector<Report5WCount> peopleCounts(PeopleBy& by, bool mostFirst) {
+    std::vector<Report5WCount> out;
+    out.reserve(by.size());
+    for (auto& [key, people] : by) out.push_back({key.second, countDistinct(people)});
+    if (mostFirst)
+        std::stable_sort(out.begin(), out.end(), [](const Report5WCount& a, const Report5WCount& b) {
+            return a.peopleReached > b.peopleReached;
+        });
+    return out;
+}
 
 struct Delivery {
     std::int64_t rid = 0;
@@ -135,6 +155,7 @@ struct Reached {
     std::string nationality;
     std::string populationType;
     std::vector<std::size_t> deliveries;  // indices into MonthData::deliveries
+    bool reachedBefore = false;           // by live assistance dated before the month
 };
 
 struct MonthData {
@@ -188,7 +209,22 @@ Result<MonthData> loadMonth(Db& db, std::string_view month) {
     if (!loaded) return std::unexpected(loaded.error());
     if (m.deliveries.empty()) return m;  // nothing to match: skip the scans
 
+    std::unordered_set<std::string> earlierCases;
+    auto earlier = db.prepare(kEarlierCasesSql);
+    if (!earlier) return std::unexpected(earlier.error());
+    earlier->bind(1, fmt::format("{}-01", month));
+    loaded = forEachRow(*earlier, [&](const Stmt& s) { earlierCases.insert(s.text(0)); });
+    if (!loaded) return std::unexpected(loaded.error());
+    std::unordered_set<std::string> earlierPersons;
+    std::unordered_set<std::string> earlierHouseholds;
+
     loaded = forEachRow(db, kCasesSql, [&](const Stmt& s) {
+        if (earlierCases.contains(s.text(0))) {
+            if (s.text(1).empty())
+                earlierHouseholds.insert(s.text(2));
+            else
+                earlierPersons.insert(s.text(1));
+        }
         auto found = byCase.find(s.text(0));
         if (found == byCase.end()) return;
         std::string person = s.text(1);
@@ -202,7 +238,9 @@ Result<MonthData> loadMonth(Db& db, std::string_view month) {
         std::string household = s.text(2);
         const auto shared = household.empty() ? m.byHousehold.end() : m.byHousehold.find(household);
         if (own == m.byPerson.end() && shared == m.byHousehold.end()) return;
-        Reached r{s.integer(0), std::move(household), s.text(3), s.text(4), s.text(5), s.text(6), {}};
+        const bool before =
+            earlierPersons.contains(s.text(1)) || (!household.empty() && earlierHouseholds.contains(household));
+        Reached r{s.integer(0), std::move(household), s.text(3), s.text(4), s.text(5), s.text(6), {}, before};
         if (own != m.byPerson.end()) r.deliveries = own->second;
         if (shared != m.byHousehold.end())
             r.deliveries.insert(r.deliveries.end(), shared->second.begin(), shared->second.end());
@@ -238,6 +276,11 @@ Tallies tally(const MonthData& m) {
                          rankIn(vocab::populationTypes(), person.populationType),
                          person.populationType};
             t.sectors[{key.sectorRank, key.sector}].add(d.rid, person.rid);
+            t.sex[{key.sexRank, key.sex}].push_back(person.rid);
+            t.ageGroup[{key.ageGroup, std::string(kAgeGroups[key.ageGroup])}].push_back(person.rid);
+            t.nationality[{0, key.nationality}].push_back(person.rid);
+            t.populationType[{key.populationRank, key.populationType}].push_back(person.rid);
+            t.district[{0, key.district}].push_back(person.rid);
             t.groups[std::move(key)].add(d.rid, person.rid);
             t.total.add(d.rid, person.rid);
         }
@@ -280,6 +323,12 @@ Result<Report5W> buildReport5W(PersonalStore& store, std::string_view month) {
             report.sectors.push_back({sector.second, countDistinct(seen.assistance), countDistinct(seen.people)});
         report.assistanceCount = countDistinct(tallies.total.assistance);
         report.peopleReached = countDistinct(tallies.total.people);
+        for (const auto& person : data->reached) ++(person.reachedBefore ? report.repeatPeople : report.newPeople);
+        report.bySex = peopleCounts(tallies.sex, false);
+        report.byAgeGroup = peopleCounts(tallies.ageGroup, false);
+        report.byNationality = peopleCounts(tallies.nationality, true);
+        report.byPopulationType = peopleCounts(tallies.populationType, false);
+        report.byDistrict = peopleCounts(tallies.district, true);
 
         if (auto r = writer.audit("export", "report", report.month); !r) return std::unexpected(r.error());
         return report;

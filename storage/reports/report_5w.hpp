@@ -33,6 +33,13 @@ struct Report5WSectorTotal {
     std::int64_t peopleReached = 0;    // distinct persons reached by the sector
 };
 
+// Distinct persons reached who have one value of one disaggregation (a sex,
+// an age group, a nationality, a population type, a district).
+struct Report5WCount {
+    std::string code;
+    std::int64_t peopleReached = 0;
+};
+
 // Distinct counts do not add up across lines: one household assistance
 // reaches every member, so it is counted once in each group a member falls
 // in, and a person helped by two sectors is one person in the grand total.
@@ -45,6 +52,23 @@ struct Report5W {
     std::vector<Report5WSectorTotal> sectors;  // in vocabulary order, only sectors with assistance
     std::int64_t assistanceCount = 0;          // all assistance records counted in the month
     std::int64_t peopleReached = 0;            // distinct persons reached by any sector
+    // Spec 7b: new and repeat beneficiaries. Of peopleReached, those no
+    // earlier live assistance on this kiosk reached (new), and those it did
+    // (repeat), household membership taken as it is now.
+    std::int64_t newPeople = 0;
+    std::int64_t repeatPeople = 0;
+    // Each disaggregation on its own, counted as distinct persons (a person
+    // helped by two sectors is one person of their sex, not two), so these
+    // are the numbers a chart shows; summing `rows` would count people twice.
+    // Sex and population type in vocabulary order, age groups youngest
+    // first, nationality and district most people first (then by code).
+    // A person whose birthday falls in the month may sit in two age groups;
+    // a person reached at two offices' districts in two districts.
+    std::vector<Report5WCount> bySex;
+    std::vector<Report5WCount> byAgeGroup;
+    std::vector<Report5WCount> byNationality;
+    std::vector<Report5WCount> byPopulationType;
+    std::vector<Report5WCount> byDistrict;
 };
 
 // Builds the report of `month` ("YYYY-MM", 2015-01 to 2099-12) from the live
@@ -56,7 +80,9 @@ struct Report5W {
 // and no report is returned unless its audit entry was committed. Reading is
 // one indexed range over the month plus a sequential pass over cases and
 // persons: about 0.1 s for a month of 10 000 assistance records at 100 000
-// persons, 0.5 s when every one of them was reached.
+// persons, 0.5 s when every one of them was reached (measured before the
+// new/repeat split, which adds one pass over the case ids of all earlier
+// assistance through the same date index).
 // Errors: InvalidInput (field "month") for a malformed month; PermissionDenied
 // when the store is locked or the signed-in role is not supervisor or admin
 // (spec: the monthly report is a supervisor's tool); database errors as such.

@@ -8,6 +8,7 @@
 #include "kiosk/screens/assistance_screen.hpp"
 #include "kiosk/screens/case_view_screen.hpp"
 #include "kiosk/screens/referral_screen.hpp"
+#include "storage/base/vocabulary.hpp"
 #include "storage/records/case_repository.hpp"
 #include "storage/records/person_repository.hpp"
 #include "tests/kiosk/support/kiosk_fixture.hpp"
@@ -533,4 +534,113 @@ TEST_CASE("case work at the largest text size: every section and form stays touc
     REQUIRE(k.tap("referral.category.food"));
     CHECK_FALSE(firstService(k).empty());
     checkTouchAndKeys(k);
+}
+
+TEST_CASE("case view: sensitive vulnerabilities and needs stay hidden until staff tap, and hide again on leaving") {
+    test::KioskFixture f;
+    Seeded s = seed(f, false);
+    {
+        f.setup.reopen();
+        storage::PersonalStore& store = *f.setup.store;
+        storage::Case c;
+        c.personId = s.personId;
+        c.officeId = store.session().officeId;
+        c.needs = {"health", "gbv"};
+        c.vulnerabilities = {"pregnant_lactating", "gbv_survivor", "trafficking_victim"};
+        c.consent = storage::Consent{true, "2025-06-01", {"registration"}};
+        c.openedDate = "2025-06-01";
+        auto id = storage::CaseRepository(store).open(c);
+        REQUIRE(id.has_value());
+        s.caseId = *id;
+        f.setup.store.reset();
+    }
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    openCase(f, s);
+    auto& k = *f.kiosk;
+    const auto& i18n = k.app().i18n();
+    const std::string gbvSurvivor = i18n.tr("vocab.vulnerabilities.gbv_survivor");
+    const std::string trafficking = i18n.tr("vocab.vulnerabilities.trafficking_victim");
+    const std::string gbvNeed = i18n.tr("vocab.sectors.gbv");
+    const auto sensitiveDrawn = [&] {
+        return k.drewText(gbvSurvivor) || k.drewText(trafficking) || k.drewText(gbvNeed) || k.drewText("Violencia") ||
+               k.drewText("trata");
+    };
+
+    REQUIRE(k.tap("case.tab.needs"));
+    // The rest shows as before; the sensitive ones only as a neutral count.
+    CHECK(k.drewText("Salud"));
+    CHECK(k.drewText("Gestante o lactante"));
+    CHECK_FALSE(sensitiveDrawn());
+    CHECK(k.drewText(kiosk::fill(i18n.tr("case.sensitive.show"), {"2"})));
+    CHECK(k.drewText(kiosk::fill(i18n.tr("case.sensitive.show"), {"1"})));
+    checkTouchAndKeys(k);
+
+    REQUIRE(k.tap("case.needs.vulnerabilities.sensitive"));
+    CHECK(k.drewText(gbvSurvivor));
+    CHECK(k.drewText(trafficking));
+    CHECK(k.drewText(gbvNeed));  // one tap shows every sensitive word of this case
+    CHECK(k.has("case.needs.vulnerabilities.sensitive.hide"));
+    checkTouchAndKeys(k);
+    REQUIRE(k.tap("case.needs.vulnerabilities.sensitive.hide"));
+    CHECK_FALSE(sensitiveDrawn());
+
+    // Shown, then the staff member records assistance and comes back: hidden again.
+    REQUIRE(k.tap("case.needs.sectors.sensitive"));
+    CHECK(k.drewText(gbvSurvivor));
+    REQUIRE(k.tap("case.assist"));
+    k.settle();
+    REQUIRE(k.screen() == ScreenId::Assistance);
+    REQUIRE(k.tap("nav.back"));
+    k.settle();
+    REQUIRE(k.screen() == ScreenId::CaseView);
+    REQUIRE(k.tap("case.tab.needs"));
+    CHECK_FALSE(sensitiveDrawn());
+
+    // Every other tab of the case keeps them out too.
+    for (const char* tab :
+         {"case.tab.profile", "case.tab.household", "case.tab.assistance", "case.tab.referrals", "case.tab.notes"}) {
+        REQUIRE(k.tap(tab));
+        CHECK_MESSAGE(!sensitiveDrawn(), tab);
+    }
+}
+
+TEST_CASE("the sensitive codes are decided once, below the screens") {
+    using namespace storage::vocab;
+    for (auto code : vulnerabilities())
+        CHECK_MESSAGE(sensitiveVulnerability(code) ==
+                          (code == "gbv_survivor" || code == "trafficking_victim" || code == "lgbtiq"),
+                      code);
+    for (auto code : sectors())
+        CHECK_MESSAGE(sensitiveSector(code) == (code == "gbv" || code == "trafficking_smuggling"), code);
+}
+
+TEST_CASE("case view: a household district no catalog service names is shown by its name, not its UBIGEO code") {
+    test::KioskFixture f;
+    Seeded s;
+    {
+        f.setup.reopen();
+        storage::PersonalStore& store = *f.setup.store;
+        storage::PersonRepository persons(store);
+        auto added = persons.add(test::samplePerson());
+        REQUIRE(added.has_value());
+        s.personId = added->id;
+        s.caseCode = added->caseCode;
+        auto home = persons.addHousehold(storage::Household{{}, s.personId, "150142"});
+        REQUIRE(home.has_value());
+        REQUIRE(persons.joinHousehold(s.personId, *home, "head").has_value());
+        storage::Case c;
+        c.personId = s.personId;
+        c.officeId = store.session().officeId;
+        c.openedDate = "2025-06-01";
+        auto id = storage::CaseRepository(store).open(c);
+        REQUIRE(id.has_value());
+        s.caseId = *id;
+        f.setup.store.reset();
+    }
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    openCase(f, s);
+    auto& k = *f.kiosk;
+    REQUIRE(k.tap("case.tab.household"));
+    CHECK(k.drewText("Villa El Salvador"));
+    CHECK_FALSE(k.drewText("150142"));
 }

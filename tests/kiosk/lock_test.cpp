@@ -61,6 +61,9 @@ TEST_CASE("lock: every screen that was filled holds nothing personal afterwards"
     REQUIRE(k.tap("nav.back"));
     REQUIRE(k.tap("nav.back"));
     REQUIRE(k.screen() == ScreenId::StaffHome);
+    // Back from a case the search was cleared for the next person: search again.
+    k.type("quisp");
+    REQUIRE(k.has("home.result." + seed.juan.id));
     REQUIRE(k.tap("home.register"));
     REQUIRE(k.tap("register.given_names"));
     k.type("Esperanza");

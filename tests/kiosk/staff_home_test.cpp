@@ -98,10 +98,64 @@ TEST_CASE("staff home: tapping a result opens that person's case") {
     CHECK(k.app().selection().caseCode == seed.juan.caseCode);
     CHECK(k.app().selection().personName == "Juan Carlos Quispe Mamani");
 
-    // Back home: the search and its results are still there.
+    // Back home, the search is over: the next person does not see Juan.
     REQUIRE(k.tap("nav.back"));
+    k.settle();
     CHECK(k.screen() == ScreenId::StaffHome);
+    CHECK_FALSE(k.has("home.result." + seed.juan.id));
+    CHECK_FALSE(k.drewText("Quispe"));
+}
+
+TEST_CASE("staff home: the search is cleared between people, kept while the same person is at the desk") {
+    test::KioskFixture f;
+    const auto seed = test::seedStaffPersons(f);
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    auto& k = *f.kiosk;
+    auto* home = k.app().router().find(ScreenId::StaffHome);
+    REQUIRE(home != nullptr);
+
+    // Not found yet, so the staff member starts a registration, then goes
+    // back to search again for the same person: the query is still there.
+    k.type("quis");
+    k.settle();
+    REQUIRE(k.has("home.result." + seed.juan.id));
+    REQUIRE(k.tap("kb.done"));
+    REQUIRE(k.tap("home.register"));
+    REQUIRE(k.screen() == ScreenId::Register);
+    REQUIRE(k.tap("nav.back"));
+    k.settle();
+    REQUIRE(k.screen() == ScreenId::StaffHome);
     CHECK(k.has("home.result." + seed.juan.id));
+
+    // Found and opened: back at the home the search field is empty, no
+    // result is drawn, nothing is held, and the keyboard waits for the next name.
+    REQUIRE(k.tap("home.result." + seed.juan.id));
+    k.settle();
+    REQUIRE(k.screen() == ScreenId::CaseView);
+    REQUIRE(k.tap("nav.back"));
+    k.settle();
+    REQUIRE(k.screen() == ScreenId::StaffHome);
+    CHECK_FALSE(home->holdsPersonalData());
+    CHECK(k.app().selection().personId.empty());
+    CHECK_FALSE(k.drewText("quis"));
+    CHECK_FALSE(k.drewText("Quispe"));
+    CHECK(k.drewText("Escriba al menos dos letras"));
+    CHECK(k.has("kb.a"));
+    // The next person is searched from scratch.
+    k.type("gom");
+    k.settle();
+    CHECK(k.has("home.result." + seed.maria.id));
+    CHECK_FALSE(k.has("home.result." + seed.juan.id));
+
+    // Signing out with a search on screen: the next sign-in starts empty.
+    REQUIRE(k.tap("kb.done"));
+    REQUIRE(k.tap("nav.sign_out"));
+    k.settle();
+    CHECK_FALSE(home->holdsPersonalData());
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    REQUIRE(k.screen() == ScreenId::StaffHome);
+    CHECK_FALSE(k.has("home.result." + seed.maria.id));
+    CHECK_FALSE(k.drewText("gom"));
 }
 
 TEST_CASE("staff home: register and, for supervisors, their tools") {

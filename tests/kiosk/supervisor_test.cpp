@@ -314,8 +314,11 @@ TEST_CASE("report: the month's assistance by sector on screen, other months by t
     CHECK(k.drewText(kiosk::fill(tr(k, "report.totals"), {"3", "2"})));
     CHECK(k.drewText(tr(k, "vocab.sectors.health")));
     CHECK(k.drewText(tr(k, "vocab.sectors.food_security")));
-    CHECK(k.drewText("12-17"));
-    CHECK(k.drewText("18-59"));
+    // Age groups and districts as words in the reader's language, not codes.
+    CHECK(k.drewText("12 a 17 años"));
+    CHECK(k.drewText("18 a 59 años"));
+    CHECK(k.drewText("Tumbes"));
+    CHECK_FALSE(k.drewText("240101"));
     // The current month is the last one offered.
     REQUIRE(k.tap("report.next"));
     k.settle();
@@ -328,7 +331,8 @@ TEST_CASE("report: the month's assistance by sector on screen, other months by t
     REQUIRE(k.tap("report.next"));
     k.settle();
     CHECK(k.drewText("junio de 2025"));
-    REQUIRE(k.drag("report.table", -200.f));
+    REQUIRE(k.drag("report.charts", -200.f));
+    REQUIRE(k.drag("report.charts", 400.f));
 
     REQUIRE(k.has("report.export.0"));
     REQUIRE(k.tap("report.export.0"));

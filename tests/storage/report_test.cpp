@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "storage/keys/staff_admin.hpp"
@@ -151,6 +152,12 @@ std::string sectorTable(const Report5W& report) {
     return out;
 }
 
+std::string countTable(const std::vector<Report5WCount>& counts) {
+    std::string out;
+    for (const auto& c : counts) out += c.code + " " + std::to_string(c.peopleReached) + "\n";
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("the 5W report counts each group of the month exactly") {
@@ -183,6 +190,99 @@ TEST_CASE("the 5W report counts each group of the month exactly") {
           "protection 1 1\n");
     CHECK(report->assistanceCount == 7);
     CHECK(report->peopleReached == 6);
+    // Ana was helped in April too: a repeat beneficiary; the other five are new.
+    CHECK(report->newPeople == 5);
+    CHECK(report->repeatPeople == 1);
+}
+
+TEST_CASE("the 5W report counts each disaggregation in distinct people, the way a chart shows it") {
+    KnownPopulation p;
+    auto report = buildReport5W(*p.s, "2025-05");
+    REQUIRE(report);
+    // The grandmother was reached by two wash records (her own case at LIM
+    // and the family's at TUM): one woman, one person of 60+, not two.
+    CHECK(countTable(report->bySex) ==
+          "female 3\n"
+          "male 3\n");
+    // The boy turned 6 during the month: he is in both of his groups.
+    CHECK(countTable(report->byAgeGroup) ==
+          "0-5 1\n"
+          "6-11 1\n"
+          "12-17 1\n"
+          "18-59 3\n"
+          "60+ 1\n");
+    CHECK(countTable(report->byNationality) ==
+          "VEN 5\n"
+          "COL 1\n");
+    CHECK(countTable(report->byPopulationType) ==
+          "in_destination 5\n"
+          "in_transit 1\n");
+    // Most people first: the family's district, then Tumbes (Ana, the boy), then Lima (Lucho).
+    CHECK(countTable(report->byDistrict) ==
+          "150132 3\n"
+          "240101 2\n"
+          "150101 1\n");
+}
+
+TEST_CASE("the 5W report counts the people of an assisted household, not the household") {
+    // Spec section 1 and 7b: the 5W counts persons ("for whom"), each once.
+    // One hygiene kit to a household of four is one assistance and four
+    // people reached, each in their own sex and age group.
+    TestStore s;
+    PersonRepository persons{*s};
+    CaseRepository cases{*s};
+    std::vector<std::string> family;
+    for (const auto& [name, sex, born] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{{"Rosa", "female", "1988-01-01"},
+                                                                        {"Jose", "male", "1986-02-02"},
+                                                                        {"Mia", "female", "2016-03-03"},
+                                                                        {"Leo", "male", "2022-04-04"}}) {
+        auto added = persons.add(person(name, sex, born, "VEN", "in_transit"));
+        REQUIRE(added);
+        family.push_back(added->id);
+    }
+    auto home = persons.addHousehold(Household{{}, family[0], "240101"});
+    REQUIRE(home);
+    for (std::size_t i = 0; i < family.size(); ++i)
+        REQUIRE(persons.joinHousehold(family[i], *home, i == 0 ? "head" : i == 1 ? "spouse" : "child"));
+    Case c;
+    c.householdId = *home;
+    c.officeId = s->session().officeId;
+    c.openedDate = "2025-05-01";
+    auto caseId = cases.open(c);
+    REQUIRE(caseId);
+    Assistance a;
+    a.caseId = *caseId;
+    a.date = "2025-05-02";
+    a.sector = "wash";
+    a.type = "hygiene_kit";
+    a.unit = "kit";
+    a.officeId = s->session().officeId;
+    a.staffId = s->session().staffId;
+    REQUIRE(cases.recordAssistance(a));
+
+    // Mia was seen on her own in April: she is a repeat beneficiary, her family is new.
+    Case own;
+    own.personId = family[2];
+    own.officeId = s->session().officeId;
+    own.openedDate = "2025-04-01";
+    auto ownCase = cases.open(own);
+    REQUIRE(ownCase);
+    Assistance april = a;
+    april.caseId = *ownCase;
+    april.date = "2025-04-20";
+    REQUIRE(cases.recordAssistance(april));
+
+    auto report = buildReport5W(*s, "2025-05");
+    REQUIRE(report);
+    CHECK(report->assistanceCount == 1);
+    CHECK(report->peopleReached == 4);
+    CHECK(report->newPeople == 3);
+    CHECK(report->repeatPeople == 1);
+    CHECK(sectorTable(*report) == "wash 1 4\n");
+    CHECK(countTable(report->bySex) == "female 2\nmale 2\n");
+    CHECK(countTable(report->byAgeGroup) == "0-5 1\n6-11 1\n18-59 2\n");
+    CHECK(countTable(report->byDistrict) == "240101 4\n");
 }
 
 TEST_CASE("the 5W report of a neighbouring month holds only that month") {
@@ -193,6 +293,11 @@ TEST_CASE("the 5W report of a neighbouring month holds only that month") {
     auto june = buildReport5W(*p.s, "2025-06");
     REQUIRE(june);
     CHECK(table(*june) == "TUM 240101 health female 18-59 VEN in_destination 1 1\n");
+    // Ana's first help is in April (new); by June she has been helped before (repeat).
+    CHECK(april->newPeople == 1);
+    CHECK(april->repeatPeople == 0);
+    CHECK(june->newPeople == 0);
+    CHECK(june->repeatPeople == 1);
     auto march = buildReport5W(*p.s, "2025-03");
     REQUIRE(march);
     CHECK(march->rows.empty());
