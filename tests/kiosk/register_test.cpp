@@ -203,7 +203,8 @@ TEST_CASE("register: the whole wizard by taps and typing saves person, household
     CHECK(c.vulnerabilities == std::vector<std::string>{"pregnant_lactating"});
     CHECK(c.consent.given);
     CHECK(c.consent.date == "2025-06-15");
-    CHECK(c.consent.scope == std::vector<std::string>{"registration", "referral_sharing"});
+    // Set fields are stored sorted (storage/records/element_set.hpp).
+    CHECK(c.consent.scope == std::vector<std::string>{"referral_sharing", "registration"});
     // Searchable at once.
     auto found = storage::searchPersons(store->db(), "castillo");
     REQUIRE(found.has_value());

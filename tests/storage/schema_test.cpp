@@ -147,9 +147,13 @@ constexpr std::string_view kShipped5 =
 // kiosk falls back to the record's last writer).
 constexpr std::string_view kShipped6 = "ALTER TABLE conflicts ADD COLUMN kept_author TEXT NOT NULL DEFAULT '';";
 
+// Migration 7: what a change did to each set field (sync/PROTOCOL.md 3.2).
+constexpr std::string_view kShipped7 = "ALTER TABLE changes ADD COLUMN sets TEXT NOT NULL DEFAULT '{}';";
+
 #undef CHASQUI_RECORD_COLUMNS
 
-constexpr std::array<std::string_view, 6> kShipped{kShipped1, kShipped2, kShipped3, kShipped4, kShipped5, kShipped6};
+constexpr std::array<std::string_view, 7> kShipped{kShipped1, kShipped2, kShipped3, kShipped4,
+                                                   kShipped5, kShipped6, kShipped7};
 
 // Runs of white space as one space: the hand-written text wrapped its lines
 // with extra spaces, which SQLite ignores.
