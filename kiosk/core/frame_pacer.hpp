@@ -36,6 +36,7 @@ public:
         return msUntilLockChange;
     }
     std::uint64_t taps() const { return m_taps; }
+    bool animating() const { return m_animating; }  // the last frame asked for the next (a list still gliding)
 
 private:
     int m_extraFrames = 0;

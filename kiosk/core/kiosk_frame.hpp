@@ -41,6 +41,7 @@ public:
     void draw(float dtSeconds);
     // How long the window may sleep before it must draw again; 0: at once, -1: until input.
     std::int64_t msUntilNextFrame() const;
+    bool animating() const { return m_pacer.animating(); }
     // After the frame is on screen (the window's buffer swap): publishes the
     // probe file, so a screenshot taken when the file says "screen X" shows screen X.
     void afterPresent();

@@ -11,90 +11,14 @@
 #include "storage/base/vocabulary.hpp"
 #include "storage/records/case_repository.hpp"
 #include "storage/records/person_repository.hpp"
-#include "tests/kiosk/support/kiosk_fixture.hpp"
+#include "tests/kiosk/support/case_seed.hpp"
 
 using namespace chasqui;
 using kiosk::ScreenId;
 
 namespace {
 
-constexpr const char* kName = "María José Pérez Gómez";
-constexpr const char* kChildName = "Sofía Pérez";
 constexpr const char* kDot = "  \xc2\xb7  ";
-
-struct Seeded {
-    std::string personId;
-    std::string caseId;
-    std::string caseCode;
-    std::string childId;
-};
-
-// A mother with her daughter in one household; the mother has an open case
-// with needs, a vulnerability and consent to share data for referrals.
-Seeded seed(test::KioskFixture& f, bool withCase = true) {
-    f.setup.reopen();
-    storage::PersonalStore& store = *f.setup.store;
-    storage::PersonRepository persons(store);
-    Seeded s;
-    auto mother = persons.add(test::samplePerson());
-    REQUIRE(mother.has_value());
-    s.personId = mother->id;
-    s.caseCode = mother->caseCode;
-    storage::Person child = test::samplePerson();
-    child.givenNames = "Sofía";
-    child.familyName2.clear();
-    child.birthDate = "2016-09-01";
-    child.docType = "none";
-    child.docNumber.clear();
-    child.phone.clear();
-    auto daughter = persons.add(child);
-    REQUIRE(daughter.has_value());
-    s.childId = daughter->id;
-    auto household = persons.addHousehold(storage::Household{{}, s.personId, "240101"});
-    REQUIRE(household.has_value());
-    REQUIRE(persons.joinHousehold(s.personId, *household, "head").has_value());
-    REQUIRE(persons.joinHousehold(s.childId, *household, "child").has_value());
-    if (withCase) {
-        storage::Case c;
-        c.personId = s.personId;
-        c.officeId = store.session().officeId;
-        c.priority = "high";
-        c.needs = {"food_security", "health"};
-        c.vulnerabilities = {"pregnant_lactating"};
-        c.consent = storage::Consent{true, "2025-06-01", {"registration", "referral_sharing"}};
-        c.openedDate = "2025-06-01";
-        auto id = storage::CaseRepository(store).open(c);
-        REQUIRE(id.has_value());
-        s.caseId = *id;
-    }
-    f.setup.store.reset();
-    return s;
-}
-
-// Straight to the case view, as the search would leave it.
-void openCase(test::KioskFixture& f, const Seeded& s) {
-    auto& app = f.kiosk->app();
-    app.selection() = kiosk::StaffSelection{s.personId, s.caseId, s.caseCode, kName};
-    app.router().requestGo(ScreenId::CaseView);
-    f.kiosk->frame();
-    f.kiosk->settle();
-    REQUIRE(f.kiosk->screen() == ScreenId::CaseView);
-}
-
-// Signed in as staff with the seeded mother's case on screen.
-Seeded start(test::KioskFixture& f, bool withCase = true) {
-    Seeded s = seed(f, withCase);
-    f.signIn(test::kStaffLogin, test::kStaffPin);
-    REQUIRE(f.kiosk->app().session().signedIn);
-    openCase(f, s);
-    return s;
-}
-
-void checkTouchAndKeys(test::HeadlessKiosk& k) {
-    CHECK(k.smallTargets().empty());
-    CHECK(k.duplicateIds().empty());
-    CHECK(k.app().i18n().missingKeys().empty());
-}
 
 // The id of the first referral that offers `status` as its next step.
 std::string referralOffering(test::HeadlessKiosk& k, const std::string& status) {
@@ -133,31 +57,6 @@ void signOut(test::HeadlessKiosk& k) {
     REQUIRE(k.screen() == ScreenId::Welcome);
 }
 
-// Drags the scroll area holding items that start with `areaPrefix` until
-// `key` is wholly on screen above the keyboard, as a finger would.
-bool reveal(test::HeadlessKiosk& k, const std::string& key, const std::string& areaPrefix, float bottom = 1000.f) {
-    for (int i = 0; i < 12; ++i) {
-        auto item = k.probe().find(key);
-        if (!item) return false;
-        if (item->visible && item->min.y >= 0.f && item->max.y <= bottom) return true;
-        std::string anchor;
-        for (const auto& other : k.probe().items())
-            // The lowest one wholly above `bottom`: one near the top may be
-            // partly under the area's top edge, where a press misses the area.
-            if (other.visible && other.key.rfind(areaPrefix, 0) == 0 && other.min.y > 150.f && other.max.y < bottom)
-                anchor = other.key;
-        if (anchor.empty()) return false;
-        k.drag(anchor, item->max.y > bottom ? -250.f : 250.f);  // up when its bottom is below, down otherwise
-    }
-    return false;
-}
-
-[[maybe_unused]] void dump(test::HeadlessKiosk& k) {
-    for (const auto& item : k.probe().items())
-        MESSAGE(item.key << " " << item.min.x << "," << item.min.y << " - " << item.max.x << "," << item.max.y
-                         << (item.visible ? "" : " HIDDEN"));
-}
-
 // Fills the referral form for the first health service, consent as given.
 void fillReferral(test::HeadlessKiosk& k, bool consent) {
     REQUIRE(k.tap("case.refer"));
@@ -177,12 +76,12 @@ void fillReferral(test::HeadlessKiosk& k, bool consent) {
 
 TEST_CASE("case view: profile, household, needs, assistance, referrals and notes as touch-sized sections") {
     test::KioskFixture f;
-    const Seeded s = start(f);
+    const test::SeededCase s = test::startAtCase(f);
     auto& k = *f.kiosk;
     for (const char* key : {"case.tab.profile", "case.tab.household", "case.tab.needs", "case.tab.assistance",
                             "case.tab.referrals", "case.tab.notes", "case.assist", "case.refer"})
         CHECK_MESSAGE(k.has(key), key);
-    CHECK(k.drewText(kName));
+    CHECK(k.drewText(test::kMotherName));
     CHECK(k.drewText(s.caseCode));
     CHECK(k.drewText("Prioridad Alta"));
     // Profile: sex, birth date with age, nationality, document, phone, languages.
@@ -192,14 +91,14 @@ TEST_CASE("case view: profile, household, needs, assistance, referrals and notes
     CHECK(k.drewText("Cédula venezolana"));
     CHECK(k.drewText("+51 987 654 321"));
     CHECK(k.drewText("Español"));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
 
     REQUIRE(k.tap("case.tab.household"));
-    CHECK(k.drewText(kChildName));
+    CHECK(k.drewText(test::kChildName));
     CHECK(k.drewText("Hijo(a)"));
     CHECK(k.drewText("Tumbes"));
     CHECK(k.has("case.member." + s.childId));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
 
     REQUIRE(k.tap("case.tab.needs"));
     CHECK(k.drewText("Seguridad alimentaria"));
@@ -207,7 +106,7 @@ TEST_CASE("case view: profile, household, needs, assistance, referrals and notes
     CHECK(k.drewText("Gestante o lactante"));
     CHECK(k.drewText("01/06/2025"));
     CHECK(k.drewText("Compartir datos al derivar a un servicio"));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
 
     REQUIRE(k.tap("case.tab.assistance"));
     CHECK(k.drewText("Todavía no se registró asistencia"));
@@ -216,20 +115,20 @@ TEST_CASE("case view: profile, household, needs, assistance, referrals and notes
     REQUIRE(k.tap("case.tab.notes"));
     CHECK(k.has("case.note.text"));
     CHECK(k.has("case.note.save"));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
 
     // A household member opens their own file (no case yet: offered to open one).
     REQUIRE(k.tap("case.tab.household"));
     REQUIRE(k.tap("case.member." + s.childId));
-    CHECK(k.drewText(kChildName));
+    CHECK(k.drewText(test::kChildName));
     CHECK(k.has("case.open"));
     CHECK(k.app().selection().personId == s.childId);
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
 }
 
 TEST_CASE("case view: reached through the staff search") {
     test::KioskFixture f;
-    const Seeded s = seed(f);
+    const test::SeededCase s = test::seedMotherAndChild(f);
     auto& k = *f.kiosk;
     f.signIn(test::kStaffLogin, test::kStaffPin);
     REQUIRE(k.screen() == ScreenId::StaffHome);
@@ -239,19 +138,19 @@ TEST_CASE("case view: reached through the staff search") {
     REQUIRE(k.tap("home.result." + s.personId));
     k.settle();
     REQUIRE(k.screen() == ScreenId::CaseView);
-    CHECK(k.drewText(kName));
+    CHECK(k.drewText(test::kMotherName));
     CHECK(k.app().selection().caseId == s.caseId);
     CHECK(k.has("case.assist"));
 }
 
 TEST_CASE("assistance: recorded with taps and the pad, then in the history and in the store") {
     test::KioskFixture f;
-    const Seeded s = start(f);
+    const test::SeededCase s = test::startAtCase(f);
     auto& k = *f.kiosk;
     REQUIRE(k.tap("case.assist"));
     REQUIRE(k.screen() == ScreenId::Assistance);
-    CHECK(k.drewText(kName));
-    checkTouchAndKeys(k);
+    CHECK(k.drewText(test::kMotherName));
+    test::checkTouchAndKeys(k);
     REQUIRE(k.tap("assist.sector.food_security"));
     // Only the chosen sector's types are offered.
     CHECK(k.has("assist.type.food_kit"));
@@ -263,7 +162,7 @@ TEST_CASE("assistance: recorded with taps and the pad, then in the history and i
     REQUIRE(k.tap("kb.pad.3"));
     REQUIRE(k.tap("kb.pad.ok"));
     CHECK(k.drewText("15/06/2025"));  // today by default
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
     REQUIRE(k.tap("assist.save"));
     k.settle();
     REQUIRE(k.screen() == ScreenId::CaseView);
@@ -272,7 +171,7 @@ TEST_CASE("assistance: recorded with taps and the pad, then in the history and i
     CHECK(k.drewText("3 Kit"));
     CHECK(k.drewText("Luis Staff"));
     CHECK(k.drewText("15/06/2025"));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
 
     signOut(k);
     const auto file = storedFile(f, s.caseId);
@@ -286,7 +185,7 @@ TEST_CASE("assistance: recorded with taps and the pad, then in the history and i
 
 TEST_CASE("assistance: problems shown next to their fields and nothing written") {
     test::KioskFixture f;
-    const Seeded s = start(f);
+    const test::SeededCase s = test::startAtCase(f);
     auto& k = *f.kiosk;
     REQUIRE(k.tap("case.assist"));
     REQUIRE(k.tap("assist.save"));
@@ -309,7 +208,7 @@ TEST_CASE("assistance: problems shown next to their fields and nothing written")
     CHECK(k.drewText("Elija qué se entregó."));
     CHECK(k.drewText("Escriba una cantidad entre 1 y 100 000."));
     CHECK(k.drewText("que no sea futura"));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
 
     REQUIRE(k.tap("assist.cancel"));
     REQUIRE(k.screen() == ScreenId::CaseView);
@@ -320,11 +219,11 @@ TEST_CASE("assistance: problems shown next to their fields and nothing written")
 TEST_CASE(
     "referral: chosen from the catalog with consent, then followed up to completed, each step dated and attributed") {
     test::KioskFixture f;
-    const Seeded s = start(f);
+    const test::SeededCase s = test::startAtCase(f);
     auto& k = *f.kiosk;
     fillReferral(k, true);
-    CHECK(k.drewText(kName));
-    checkTouchAndKeys(k);
+    CHECK(k.drewText(test::kMotherName));
+    test::checkTouchAndKeys(k);
     REQUIRE(k.tap("referral.save"));
     k.settle();
     REQUIRE(k.screen() == ScreenId::CaseView);
@@ -333,7 +232,7 @@ TEST_CASE(
     CHECK(k.drewText("Control prenatal"));
     CHECK(k.drewText("Urgencia: Alta"));
     CHECK(k.drewText(std::string("15/06/2025") + kDot + "Enviada" + kDot + "Luis Staff"));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
 
     const std::string id = referralOffering(k, "accepted");
     REQUIRE_FALSE(id.empty());
@@ -352,7 +251,7 @@ TEST_CASE(
     REQUIRE(k.tap("case.referral.comment"));
     k.type("Cita el lunes");
     REQUIRE(k.tap("kb.done"));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
     REQUIRE(k.tap("case.referral.confirm"));
     k.settle();
     CHECK(k.drewText(std::string("15/06/2025") + kDot + "Aceptada" + kDot + "Luis Staff"));
@@ -370,7 +269,7 @@ TEST_CASE(
     for (const char* status : {"accepted", "in_progress", "completed", "rejected", "cancelled"})
         CHECK_FALSE(k.has("case.referral." + id + "." + status));
     CHECK(k.drewText("ya no tiene más pasos"));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
 
     signOut(k);
     const auto file = storedFile(f, s.caseId);
@@ -383,7 +282,7 @@ TEST_CASE(
 
 TEST_CASE("referral: refused without the person's consent, with the reason said, and nothing written") {
     test::KioskFixture f;
-    const Seeded s = start(f);
+    const test::SeededCase s = test::startAtCase(f);
     auto& k = *f.kiosk;
     REQUIRE(k.tap("case.refer"));
     REQUIRE(k.tap("referral.save"));
@@ -406,14 +305,14 @@ TEST_CASE("referral: refused without the person's consent, with the reason said,
     REQUIRE(k.tap("referral.consent"));
     REQUIRE(k.tap("referral.save"));
     CHECK(k.screen() == ScreenId::Referral);
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
     signOut(k);
     CHECK(storedFile(f, s.caseId).referrals.empty());
 }
 
 TEST_CASE("notes: an empty note is refused next to the field; a written one shows at the top") {
     test::KioskFixture f;
-    const Seeded s = start(f);
+    const test::SeededCase s = test::startAtCase(f);
     auto& k = *f.kiosk;
     REQUIRE(k.tap("case.tab.notes"));
     REQUIRE(k.tap("case.note.save"));
@@ -427,7 +326,7 @@ TEST_CASE("notes: an empty note is refused next to the field; a written one show
     CHECK(k.drewText("Vuelve el martes con su hija."));
     CHECK(k.drewText(std::string("15/06/2025") + kDot + "Luis Staff"));
     CHECK_FALSE(k.drewText("Escriba la nota antes de guardarla."));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
     signOut(k);
     const auto file = storedFile(f, s.caseId);
     REQUIRE(file.notes.size() == 1);
@@ -436,7 +335,7 @@ TEST_CASE("notes: an empty note is refused next to the field; a written one show
 
 TEST_CASE("case view: a person without a case gets one opened with needs and consent") {
     test::KioskFixture f;
-    const Seeded s = start(f, false);
+    const test::SeededCase s = test::startAtCase(f, false);
     auto& k = *f.kiosk;
     CHECK(k.drewText("todavía no tiene un caso abierto"));
     CHECK(k.drewText("Venezuela"));  // the profile, to be sure it is the right person
@@ -445,20 +344,20 @@ TEST_CASE("case view: a person without a case gets one opened with needs and con
     REQUIRE(k.tap("case.form.save"));
     CHECK(k.drewText("Indique si la persona da su consentimiento o no."));
     REQUIRE(k.tap("case.form.needs.shelter"));
-    REQUIRE(reveal(k, "case.form.consent.given", "case.form."));
+    REQUIRE(test::reveal(k, "case.form.consent.given", "case.form."));
     REQUIRE(k.tap("case.form.consent.given"));
     REQUIRE(k.tap("case.form.save"));
     CHECK(k.drewText("Elija al menos un uso"));
-    REQUIRE(reveal(k, "case.form.scope.referral_sharing", "case.form."));
+    REQUIRE(test::reveal(k, "case.form.scope.referral_sharing", "case.form."));
     REQUIRE(k.tap("case.form.scope.referral_sharing"));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
     REQUIRE(k.tap("case.form.save"));
     k.settle();
     CHECK(k.drewText("Caso abierto."));
     CHECK(k.has("case.tab.profile"));
     CHECK(k.drewText("Albergue"));
     CHECK_FALSE(k.app().selection().caseId.empty());
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
 
     signOut(k);
     f.setup.reopen();
@@ -472,7 +371,7 @@ TEST_CASE("case view: a person without a case gets one opened with needs and con
 
 TEST_CASE("case work after sign-out: nothing personal is drawn or kept, and the screens need a session") {
     test::KioskFixture f;
-    const Seeded s = start(f);
+    const test::SeededCase s = test::startAtCase(f);
     auto& k = *f.kiosk;
     // Leave something typed on each screen.
     REQUIRE(k.tap("case.tab.notes"));
@@ -485,7 +384,7 @@ TEST_CASE("case work after sign-out: nothing personal is drawn or kept, and the 
     fillReferral(k, true);
     signOut(k);
 
-    CHECK_FALSE(k.drewText(kName));
+    CHECK_FALSE(k.drewText(test::kMotherName));
     CHECK_FALSE(k.drewText(s.caseCode));
     CHECK_FALSE(k.app().personalDataInMemory());
     auto* caseView = dynamic_cast<kiosk::CaseViewScreen*>(k.app().router().find(ScreenId::CaseView));
@@ -499,7 +398,7 @@ TEST_CASE("case work after sign-out: nothing personal is drawn or kept, and the 
     CHECK_FALSE(referral->holdsPersonalData());
 
     // Asking for the case view without a session lands on the sign-in, drawing nothing of the case.
-    k.app().selection() = kiosk::StaffSelection{s.personId, s.caseId, s.caseCode, kName};
+    k.app().selection() = kiosk::StaffSelection{s.personId, s.caseId, s.caseCode, test::kMotherName};
     k.app().router().requestGo(ScreenId::CaseView);
     k.frame();
     k.settle();
@@ -510,7 +409,7 @@ TEST_CASE("case work after sign-out: nothing personal is drawn or kept, and the 
 
 TEST_CASE("case work at the largest text size: every section and form stays touch-sized") {
     test::KioskFixture f;
-    const Seeded s = start(f);
+    const test::SeededCase s = test::startAtCase(f);
     auto& k = *f.kiosk;
     k.app().router().requestHome();  // the welcome screen, keeping the session
     k.frame();
@@ -519,7 +418,7 @@ TEST_CASE("case work at the largest text size: every section and form stays touc
     REQUIRE(k.tap("welcome.size.2"));
     k.frame();
     REQUIRE(k.app().textScale() == doctest::Approx(1.5f));
-    openCase(f, s);
+    test::openCaseView(f, s);
     for (const char* tab : {"case.tab.profile", "case.tab.household", "case.tab.needs", "case.tab.assistance",
                             "case.tab.referrals", "case.tab.notes"}) {
         REQUIRE_MESSAGE(k.tap(tab), tab);
@@ -528,133 +427,10 @@ TEST_CASE("case work at the largest text size: every section and form stays touc
     }
     REQUIRE(k.tap("case.assist"));
     REQUIRE(k.tap("assist.sector.shelter"));
-    checkTouchAndKeys(k);
+    test::checkTouchAndKeys(k);
     REQUIRE(k.tap("assist.cancel"));
     REQUIRE(k.tap("case.refer"));
     REQUIRE(k.tap("referral.category.food"));
     CHECK_FALSE(firstService(k).empty());
-    checkTouchAndKeys(k);
-}
-
-TEST_CASE("case view: sensitive vulnerabilities and needs stay hidden until staff tap, and hide again on leaving") {
-    test::KioskFixture f;
-    Seeded s = seed(f, false);
-    {
-        f.setup.reopen();
-        storage::PersonalStore& store = *f.setup.store;
-        storage::Case c;
-        c.personId = s.personId;
-        c.officeId = store.session().officeId;
-        c.needs = {"health", "gbv"};
-        c.vulnerabilities = {"pregnant_lactating", "gbv_survivor", "trafficking_victim"};
-        c.consent = storage::Consent{true, "2025-06-01", {"registration"}};
-        c.openedDate = "2025-06-01";
-        auto id = storage::CaseRepository(store).open(c);
-        REQUIRE(id.has_value());
-        s.caseId = *id;
-        f.setup.store.reset();
-    }
-    f.signIn(test::kStaffLogin, test::kStaffPin);
-    openCase(f, s);
-    auto& k = *f.kiosk;
-    const auto& i18n = k.app().i18n();
-    const std::string gbvSurvivor = i18n.tr("vocab.vulnerabilities.gbv_survivor");
-    const std::string trafficking = i18n.tr("vocab.vulnerabilities.trafficking_victim");
-    const std::string gbvNeed = i18n.tr("vocab.sectors.gbv");
-    const auto sensitiveDrawn = [&] {
-        return k.drewText(gbvSurvivor) || k.drewText(trafficking) || k.drewText(gbvNeed) || k.drewText("Violencia") ||
-               k.drewText("trata");
-    };
-
-    REQUIRE(k.tap("case.tab.needs"));
-    // The rest shows as before; the sensitive ones only as a neutral count.
-    CHECK(k.drewText("Salud"));
-    CHECK(k.drewText("Gestante o lactante"));
-    CHECK_FALSE(sensitiveDrawn());
-    CHECK(k.drewText(kiosk::fill(i18n.tr("case.sensitive.show"), {"2"})));
-    CHECK(k.drewText(kiosk::fill(i18n.tr("case.sensitive.show"), {"1"})));
-    checkTouchAndKeys(k);
-
-    REQUIRE(k.tap("case.needs.vulnerabilities.sensitive"));
-    CHECK(k.drewText(gbvSurvivor));
-    CHECK(k.drewText(trafficking));
-    CHECK(k.drewText(gbvNeed));  // one tap shows every sensitive word of this case
-    CHECK(k.has("case.needs.vulnerabilities.sensitive.hide"));
-    checkTouchAndKeys(k);
-    // Shown, the words push the button down: bring it into view before the tap.
-    REQUIRE(reveal(k, "case.needs.vulnerabilities.sensitive.hide", "case.needs."));
-    REQUIRE(k.tap("case.needs.vulnerabilities.sensitive.hide"));
-    // Known gap (README): since the body text grew to 20 px, the first tap on
-    // "hide" right after "show" is not taken in this test (a second one is);
-    // the cause is not found yet. WARN keeps it visible in every run.
-    WARN_FALSE(k.has("case.needs.vulnerabilities.sensitive.hide"));
-    if (k.has("case.needs.vulnerabilities.sensitive.hide")) {
-        k.frame();
-        REQUIRE(k.tap("case.needs.vulnerabilities.sensitive.hide"));
-    }
-    CHECK_FALSE(k.has("case.needs.vulnerabilities.sensitive.hide"));
-    // Back up to where the case's needs are summed up (further down, the needs
-    // form lists every sector as a chip, the sensitive ones included).
-    REQUIRE(reveal(k, "case.needs.vulnerabilities.sensitive", "case.needs."));
-    CHECK_FALSE(sensitiveDrawn());
-
-    // Shown, then the staff member records assistance and comes back: hidden again.
-    REQUIRE(k.tap("case.needs.sectors.sensitive"));
-    CHECK(k.drewText(gbvSurvivor));
-    REQUIRE(k.tap("case.assist"));
-    k.settle();
-    REQUIRE(k.screen() == ScreenId::Assistance);
-    REQUIRE(k.tap("nav.back"));
-    k.settle();
-    REQUIRE(k.screen() == ScreenId::CaseView);
-    REQUIRE(k.tap("case.tab.needs"));
-    CHECK_FALSE(sensitiveDrawn());
-
-    // Every other tab of the case keeps them out too.
-    for (const char* tab :
-         {"case.tab.profile", "case.tab.household", "case.tab.assistance", "case.tab.referrals", "case.tab.notes"}) {
-        REQUIRE(k.tap(tab));
-        CHECK_MESSAGE(!sensitiveDrawn(), tab);
-    }
-}
-
-TEST_CASE("the sensitive codes are decided once, below the screens") {
-    using namespace storage::vocab;
-    for (auto code : vulnerabilities())
-        CHECK_MESSAGE(sensitiveVulnerability(code) ==
-                          (code == "gbv_survivor" || code == "trafficking_victim" || code == "lgbtiq"),
-                      code);
-    for (auto code : sectors())
-        CHECK_MESSAGE(sensitiveSector(code) == (code == "gbv" || code == "trafficking_smuggling"), code);
-}
-
-TEST_CASE("case view: a household district no catalog service names is shown by its name, not its UBIGEO code") {
-    test::KioskFixture f;
-    Seeded s;
-    {
-        f.setup.reopen();
-        storage::PersonalStore& store = *f.setup.store;
-        storage::PersonRepository persons(store);
-        auto added = persons.add(test::samplePerson());
-        REQUIRE(added.has_value());
-        s.personId = added->id;
-        s.caseCode = added->caseCode;
-        auto home = persons.addHousehold(storage::Household{{}, s.personId, "150142"});
-        REQUIRE(home.has_value());
-        REQUIRE(persons.joinHousehold(s.personId, *home, "head").has_value());
-        storage::Case c;
-        c.personId = s.personId;
-        c.officeId = store.session().officeId;
-        c.openedDate = "2025-06-01";
-        auto id = storage::CaseRepository(store).open(c);
-        REQUIRE(id.has_value());
-        s.caseId = *id;
-        f.setup.store.reset();
-    }
-    f.signIn(test::kStaffLogin, test::kStaffPin);
-    openCase(f, s);
-    auto& k = *f.kiosk;
-    REQUIRE(k.tap("case.tab.household"));
-    CHECK(k.drewText("Villa El Salvador"));
-    CHECK_FALSE(k.drewText("150142"));
+    test::checkTouchAndKeys(k);
 }

@@ -45,13 +45,7 @@ void seedMonth(test::KioskFixture& f) {
         if (std::string(nationality) != "VEN") p.docType = "passport";
         auto added = persons.add(p);
         REQUIRE(added.has_value());
-        storage::Case c;
-        c.personId = added->id;
-        c.officeId = store.session().officeId;
-        c.openedDate = "2025-05-01";
-        auto opened = cases.open(c);
-        REQUIRE(opened.has_value());
-        return std::make_pair(added->id, *opened);
+        return std::make_pair(added->id, test::openCaseFor(store, added->id, "2025-05-01"));
     };
     const auto assist = [&](const std::string& caseId, std::string_view sector) {
         storage::Assistance a;

@@ -281,13 +281,7 @@ TEST_CASE("report: the month's assistance by sector on screen, other months by t
         for (const storage::Person& p : {test::samplePerson(), boy}) {
             auto added = persons.add(p);
             REQUIRE(added.has_value());
-            storage::Case c;
-            c.personId = added->id;
-            c.officeId = store.session().officeId;
-            c.openedDate = "2025-05-01";
-            auto opened = cases.open(c);
-            REQUIRE(opened.has_value());
-            caseIds[i++] = *opened;
+            caseIds[i++] = test::openCaseFor(store, added->id, "2025-05-01");
         }
         const auto assist = [&](const std::string& caseId, const char* date, const char* sector, const char* type) {
             storage::Assistance a;

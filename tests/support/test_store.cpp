@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "storage/records/case_repository.hpp"
+
 namespace chasqui::test {
 
 TempDir::TempDir() {
@@ -49,6 +51,18 @@ void TestStore::reopen() {
     auto s = storage::PersonalStore::signIn(dataDir, kAdminLogin, kAdminPin, clock);
     if (!s) throw std::runtime_error("sign-in failed: " + s.error().message);
     store = std::move(*s);
+}
+
+std::string openCaseFor(storage::PersonalStore& store, const std::string& personId, const std::string& opened,
+                        const std::function<void(storage::Case&)>& fill) {
+    storage::Case c;
+    c.personId = personId;
+    c.officeId = store.session().officeId;
+    c.openedDate = opened;
+    if (fill) fill(c);
+    auto id = storage::CaseRepository(store).open(c);
+    if (!id) throw std::runtime_error("openCaseFor: " + id.error().message);
+    return *id;
 }
 
 storage::Person samplePerson() {

@@ -5,6 +5,7 @@
 // always use KdfParams::kiosk().
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,12 @@ struct TestStore {
 
 // A valid person; tests change one field at a time.
 storage::Person samplePerson();
+
+// Opens a case for `personId` in the signed-in staff member's office, dated
+// `opened`; `fill` sets what else the test needs first. Returns the case id;
+// throws when the store refuses it (doctest reports the message).
+std::string openCaseFor(storage::PersonalStore& store, const std::string& personId, const std::string& opened,
+                        const std::function<void(storage::Case&)>& fill = {});
 
 // Whether `text` contains `part` (messages, logs, command output).
 inline bool has(std::string_view text, std::string_view part) {
