@@ -17,20 +17,8 @@ using namespace chasqui::test::e2e;
 
 namespace {
 
-std::string textOf(Kiosk& kiosk, const std::string& sql, const std::string& id) {
-    auto stmt = kiosk.db().prepare(sql);
-    REQUIRE(stmt.has_value());
-    stmt->bind(1, id);
-    auto row = stmt->step();
-    REQUIRE(row.has_value());
-    REQUIRE(*row);
-    std::string value = stmt->text(0);
-    stmt->reset();
-    return value;
-}
-
 std::string needsOf(Kiosk& kiosk, const std::string& caseId) {
-    return textOf(kiosk, "SELECT needs FROM cases WHERE id = ?", caseId);
+    return kiosk.text("SELECT needs FROM cases WHERE id = ?", caseId);
 }
 
 std::int64_t conflictsOn(Kiosk& kiosk, const std::string& record) {
@@ -136,7 +124,7 @@ TEST_SUITE("sync_e2e") {
         k1.enroll(server);
         k2.enroll(server);
         const std::string caseId = caseWithNeeds(k1, {});
-        const std::string personId = textOf(k1, "SELECT person_id FROM cases WHERE id = ?", caseId);
+        const std::string personId = k1.text("SELECT person_id FROM cases WHERE id = ?", caseId);
         k1.syncDirect(server);
         k2.syncDirect(server);
 
@@ -151,8 +139,8 @@ TEST_SUITE("sync_e2e") {
         k1.syncDirect(server);
 
         for (Kiosk* k : {&k1, &k2}) {
-            CHECK(textOf(*k, "SELECT languages FROM persons WHERE id = ?", personId) == "es,ht,qu");
-            CHECK(textOf(*k, "SELECT vulnerabilities FROM cases WHERE id = ?", caseId) == "disability,older_person");
+            CHECK(k->text("SELECT languages FROM persons WHERE id = ?", personId) == "es,ht,qu");
+            CHECK(k->text("SELECT vulnerabilities FROM cases WHERE id = ?", caseId) == "disability,older_person");
             CHECK(conflictsOn(*k, caseId) == 0);
             // The phone is one value: a concurrent edit of it is still a conflict, kept once.
             CHECK(conflictsOn(*k, personId) == 1);

@@ -77,6 +77,15 @@ std::int64_t Kiosk::scalar(const std::string& sql) {
     return *n;
 }
 
+std::string Kiosk::text(const std::string& sql, const std::string& id) {
+    auto stmt = db().prepare(sql);
+    REQUIRE(stmt.has_value());
+    auto value = stmt->bindAll(id).readOne([](const storage::Stmt& s) { return s.text(0); });
+    REQUIRE(value.has_value());
+    REQUIRE_MESSAGE(value->has_value(), "no row for " << id << ": " << sql);
+    return **value;
+}
+
 std::int64_t Kiosk::ackedCount() {
     return scalar(
         "SELECT count(*) FROM changes WHERE seq <= "

@@ -57,6 +57,8 @@ public:
     void enroll(const Server& server);
 
     std::int64_t scalar(const std::string& sql);
+    // The text column of the one row `sql` selects for `id` (its one `?`); fails the test when there is none.
+    std::string text(const std::string& sql, const std::string& id);
     std::int64_t changeCount() { return scalar("SELECT count(*) FROM changes"); }
     // Change records the server has acknowledged to this kiosk.
     std::int64_t ackedCount();

@@ -67,15 +67,7 @@ std::string lastClockOf(Kiosk& kiosk, const std::string& record) {
 }
 
 std::string givenNamesOf(Kiosk& kiosk, const std::string& id) {
-    auto stmt = kiosk.db().prepare("SELECT given_names FROM persons WHERE id = ?");
-    REQUIRE(stmt.has_value());
-    stmt->bind(1, id);
-    auto row = stmt->step();
-    REQUIRE(row.has_value());
-    REQUIRE(*row);
-    std::string value = stmt->text(0);
-    stmt->reset();
-    return value;
+    return kiosk.text("SELECT given_names FROM persons WHERE id = ?", id);
 }
 
 struct ConflictRow {
