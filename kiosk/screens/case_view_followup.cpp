@@ -11,6 +11,7 @@
 #include "kiosk/ui/icons.hpp"
 #include "kiosk/ui/widgets.hpp"
 #include "storage/base/text.hpp"
+#include "storage/base/vocabulary.hpp"
 
 namespace chasqui::kiosk {
 
@@ -71,10 +72,22 @@ void CaseViewScreen::drawAssistance(Ui& ui) {
         ImGui::TableNextRow(ImGuiTableRowFlags_None, ui.px(56.f));
         ImGui::TableNextColumn();
         text(ui, casework::displayDate(a.date));
+        // Assistance in a sensitive sector says as much as the sector itself
+        // (its type too: "GBV case management"): a neutral button until staff
+        // tap it, which shows every sensitive word of the case (needs tab too).
         ImGui::TableNextColumn();
-        text(ui, vocabLabel(ui, "sectors", a.sector));
-        ImGui::TableNextColumn();
-        text(ui, vocabLabel(ui, "assistance_types", a.type));
+        if (storage::vocab::sensitiveSector(a.sector) && !m_showSensitive) {
+            const std::string key = "case.assistance." + a.meta.id + ".sensitive";
+            if (button(ui, fmt::format("{}  {}", icon::kLock, ui.tr("case.sensitive.word")), key.c_str(),
+                       ImVec2(0.f, ui.theme.minTouch), Tone::Secondary))
+                m_intent = Intent::ShowSensitive;
+            ImGui::TableNextColumn();
+            muted(ui, "\xe2\x80\x94");  // an em dash: the type is hidden with the sector
+        } else {
+            text(ui, vocabLabel(ui, "sectors", a.sector));
+            ImGui::TableNextColumn();
+            text(ui, vocabLabel(ui, "assistance_types", a.type));
+        }
         ImGui::TableNextColumn();
         text(ui, fmt::format("{} {}", quantityText(a.quantity), vocabLabel(ui, "assistance_units", a.unit)));
         ImGui::TableNextColumn();

@@ -7,6 +7,7 @@
 
 #include "kiosk/screens/case_view_screen.hpp"
 #include "storage/base/vocabulary.hpp"
+#include "storage/records/case_repository.hpp"
 #include "storage/records/person_repository.hpp"
 #include "tests/kiosk/support/case_seed.hpp"
 
@@ -24,6 +25,12 @@ TEST_CASE("case view: sensitive vulnerabilities and needs stay hidden until staf
             c.vulnerabilities = {"pregnant_lactating", "gbv_survivor", "trafficking_victim"};
             c.consent = storage::Consent{true, "2025-06-01", {"registration"}};
         });
+        const auto& session = store.session();
+        for (const auto& [sector, type] : {std::pair{"gbv", "gbv_case_management"}, {"health", "primary_care"}})
+            REQUIRE(storage::CaseRepository(store)
+                        .recordAssistance(storage::Assistance{
+                            {}, s.caseId, "2025-06-02", sector, type, 1, "session", session.officeId, session.staffId})
+                        .has_value());
         f.setup.store.reset();
     }
     f.signIn(test::kStaffLogin, test::kStaffPin);
@@ -33,9 +40,10 @@ TEST_CASE("case view: sensitive vulnerabilities and needs stay hidden until staf
     const std::string gbvSurvivor = i18n.tr("vocab.vulnerabilities.gbv_survivor");
     const std::string trafficking = i18n.tr("vocab.vulnerabilities.trafficking_victim");
     const std::string gbvNeed = i18n.tr("vocab.sectors.gbv");
+    const std::string gbvAssistance = i18n.tr("vocab.assistance_types.gbv_case_management");
     const auto sensitiveDrawn = [&] {
         return k.drewText(gbvSurvivor) || k.drewText(trafficking) || k.drewText(gbvNeed) || k.drewText("Violencia") ||
-               k.drewText("trata");
+               k.drewText("trata") || k.drewText(gbvAssistance);
     };
 
     REQUIRE(k.tap("case.tab.needs"));
@@ -80,6 +88,18 @@ TEST_CASE("case view: sensitive vulnerabilities and needs stay hidden until staf
         REQUIRE(k.tap(tab));
         CHECK_MESSAGE(!sensitiveDrawn(), tab);
     }
+    // Assistance in a sensitive sector: the other row as usual, this one a
+    // neutral button that shows the sector and the type.
+    REQUIRE(k.tap("case.tab.assistance"));
+    CHECK(k.drewText(i18n.tr("vocab.assistance_types.primary_care")));
+    std::string hiddenRow;
+    for (const auto& item : k.probe().items())
+        if (item.key.rfind("case.assistance.", 0) == 0 && item.key.ends_with(".sensitive")) hiddenRow = item.key;
+    REQUIRE_FALSE(hiddenRow.empty());
+    REQUIRE(k.tap(hiddenRow));
+    CHECK(k.drewText(gbvNeed));
+    CHECK(k.drewText(gbvAssistance));
+    test::checkTouchAndKeys(k);
 }
 
 TEST_CASE("the sensitive codes are decided once, below the screens") {
