@@ -36,6 +36,25 @@ FieldClock RecordClocks::field(const std::string& name) const {
     return {m_clock, {}};
 }
 
+namespace {
+void collectHighest(const nlohmann::json& node, std::string& highest) {
+    if (node.is_string()) {
+        const std::string& clock = node.get_ref<const std::string&>();
+        const std::string hlc = clock.substr(0, clock.find('@'));
+        if (hlc > highest) highest = hlc;
+    } else if (node.is_object() || node.is_array()) {
+        for (const auto& child : node) collectHighest(child, highest);
+    }
+}
+}  // namespace
+
+std::string RecordClocks::highestHlc() const {
+    std::string highest;
+    collectHighest(nlohmann::json(m_clock), highest);
+    collectHighest(m_fields, highest);
+    return highest;
+}
+
 void RecordClocks::set(const std::string& name, const std::string& clock, const std::string& base) {
     auto& field = m_fields[name];
     if (!field.is_object()) field = nlohmann::json::object();

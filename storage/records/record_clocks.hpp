@@ -30,6 +30,10 @@ public:
     static RecordClocks created(std::string_view entity, const std::string& recordId, const std::string& clock);
 
     FieldClock field(const std::string& name) const;
+    // The highest HLC among every clock kept here (creation, fields, their
+    // bases, set elements), "" when none: a write to this record must be
+    // stamped above it, whatever the device's clock says now.
+    std::string highestHlc() const;
     void set(const std::string& name, const std::string& clock, const std::string& base);
     // Element state of a set field (storage/records/element_set.hpp); a field
     // that has none yet is seeded from `currentValue` at the field's clock.

@@ -266,10 +266,16 @@ Result<RecordWriter::Stamped> RecordWriter::advanceClocks(std::string_view entit
                                                           const Fields& changed, const Fields& before) {
     auto clocks = RecordClocks::load(*m_ctx.db, entity, id);
     if (!clocks) return std::unexpected(clocks.error());
+    RecordClocks current = *clocks ? std::move(**clocks) : RecordClocks::created(entity, id, std::string());
+    // A write must order after every clock of what it replaces. The device's
+    // clock alone does not promise it: after a restart with the wall clock
+    // behind, the trusted time stays at the last server contact, and a clock
+    // pulled at that contact may carry the same milliseconds and a higher
+    // counter than this device's restarted HLC (the convergence property found it).
+    if (HlcStamp seen; HlcStamp::decode(current.highestHlc(), seen)) m_ctx.hlc->observe(seen);
     Stamped out;
     out.hlc = m_ctx.hlc->now().encode();
     const std::string clock = makeClock(out.hlc, m_ctx.deviceId);
-    RecordClocks current = *clocks ? std::move(**clocks) : RecordClocks::created(entity, id, std::string());
     nlohmann::json sets = nlohmann::json::object();
     for (const auto& [name, value] : changed) {
         const std::string base = current.field(name).clock;

@@ -189,3 +189,51 @@ TEST_CASE("after reopening, a new HLC stamp is greater than every stored one") {
     CHECK(fresh[0].hlc > maxBefore);
     checkStrictlyIncreasing(allHlcs(*ts));
 }
+
+// Found by the convergence property: a kiosk restarted with its wall clock
+// behind keeps its trusted time at the last server contact; a field pulled at
+// that contact can carry the same milliseconds and a higher counter than the
+// restarted HLC, whose memory is only this device's own changes. An edit on
+// top of it must still be stamped above it, or every replica reads the edit
+// as older than the value it replaced.
+TEST_CASE("an edit is stamped above every clock of the record it changes, whatever the HLC remembers") {
+    TestStore ts;
+    auto added = PersonRepository(*ts).add(samplePerson());
+    REQUIRE(added.has_value());
+    const std::string other = "01977dc2-ae00-7000-8000-000000000001";
+    const std::string pulled = makeClock(HlcStamp{kTestNowMs + 5, 7}.encode(), other);
+    const std::string pulledLanguage = makeClock(HlcStamp{kTestNowMs + 5, 9}.encode(), other);  // the highest
+    REQUIRE(ts->writeVoid([&](RecordWriter& w) -> Result<void> {
+                  auto clocks = RecordClocks::load(ts->db(), "person", added->id);
+                  if (!clocks) return std::unexpected(clocks.error());
+                  RecordClocks state = **clocks;
+                  state.set("family_name_1", pulled, "");
+                  state.setElements("languages", ElementSet{{"qu", ElementClocks{pulledLanguage, ""}}});
+                  return w.applyRemote(RemoteWrite{"person",
+                                                   added->id,
+                                                   true,
+                                                   {{"family_name_1", std::string("Quispe")}},
+                                                   "someone",
+                                                   other,
+                                                   kTestNowMs + 5,
+                                                   state});
+              }).has_value());
+    // Restarted, its trusted time frozen at the contact: the same milliseconds.
+    ts.clock.set(kTestNowMs + 5);
+    ts.reopen();
+    const std::int64_t changesBefore = lastSeq(*ts, "changes");
+    REQUIRE(ts->writeVoid([&](RecordWriter& w) -> Result<void> {
+                  auto changed = w.update("person", added->id, {{"family_name_1", std::string("Mamani")}});
+                  if (!changed) return std::unexpected(changed.error());
+                  return {};
+              }).has_value());
+    const auto fresh = changesAfter(*ts, changesBefore);
+    REQUIRE(fresh.size() == 1);
+    CHECK(makeClock(fresh[0].hlc, ts->session().deviceId) > pulledLanguage);
+    auto clocks = RecordClocks::load(ts->db(), "person", added->id);
+    REQUIRE(clocks.has_value());
+    REQUIRE(clocks->has_value());
+    CHECK((*clocks)->field("family_name_1").base == pulled);
+    CHECK((*clocks)->field("family_name_1").clock > pulled);
+    CHECK((*clocks)->highestHlc() == fresh[0].hlc);
+}
