@@ -91,16 +91,28 @@ bool tile(Ui& ui, const char* iconText, std::string_view label, const char* key,
     const bool held = ImGui::IsItemActive();
     draw->AddRectFilled(min, max, toU32(held ? ui.theme.secondaryActive : ui.theme.surface), ui.theme.rounding);
     draw->AddRect(min, max, toU32(ui.theme.border), ui.theme.rounding, 0, 2.f);
-    const ImVec2 iconSize = ui.fonts.icons->CalcTextSizeA(ui.fonts.icons->FontSize, 1e9f, 0.f, iconText);
+    ImVec2 iconSize = ui.fonts.icons->CalcTextSizeA(ui.fonts.icons->FontSize, 1e9f, 0.f, iconText);
     // The word is large: many people who use the tiles read little.
     ImFont* font = ui.fonts.heading;
-    const float wrap = size.x - ui.px(ui.theme.spacing) * 2.f;
-    const ImVec2 textSize = font->CalcTextSizeA(font->FontSize, 1e9f, wrap, label.data(), label.data() + label.size());
+    const float pad = ui.px(ui.theme.spacing);
+    const float wrap = size.x - pad * 2.f;
+    ImVec2 textSize = font->CalcTextSizeA(font->FontSize, 1e9f, wrap, label.data(), label.data() + label.size());
+    const float gap = pad * 0.5f;
+    // A narrow, short tile at the largest text size (three to a row on a
+    // 1280-pixel screen) cannot hold the icon and a long word in heading size:
+    // the word keeps its place in bold body size, then the icon gives way.
+    const float room = size.y - pad;
+    if (iconSize.y + gap + textSize.y > room) {
+        font = ui.fonts.bold;
+        textSize = font->CalcTextSizeA(font->FontSize, 1e9f, wrap, label.data(), label.data() + label.size());
+    }
+    const bool withIcon = iconSize.y + gap + textSize.y <= room;
+    if (!withIcon) iconSize = ImVec2(0.f, -gap);
     // Icon and word centred together, so a short tile (large text) still holds both inside its border.
-    const float gap = ui.px(ui.theme.spacing) * 0.5f;
     const float iconY = min.y + std::max(0.f, (size.y - iconSize.y - gap - textSize.y) * 0.5f);
-    draw->AddText(ui.fonts.icons, ui.fonts.icons->FontSize, ImVec2(min.x + (size.x - iconSize.x) * 0.5f, iconY),
-                  toU32(ui.theme.primary), iconText);
+    if (withIcon)
+        draw->AddText(ui.fonts.icons, ui.fonts.icons->FontSize, ImVec2(min.x + (size.x - iconSize.x) * 0.5f, iconY),
+                      toU32(ui.theme.primary), iconText);
     draw->AddText(font, font->FontSize, ImVec2(min.x + (size.x - textSize.x) * 0.5f, iconY + iconSize.y + gap),
                   toU32(ui.theme.text), label.data(), label.data() + label.size(), wrap);
     ui.probe.text(label);
