@@ -53,7 +53,7 @@ public:
 private:
     void applyTextScale();
     void noteActivity();
-    void drawTopBarFor(Ui& ui, const Screen& screen);
+    void drawTopBarFor(Ui& ui, Screen& screen);
 
     AppServices& m_services;
     Router& m_router;

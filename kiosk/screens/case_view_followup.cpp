@@ -225,6 +225,7 @@ void CaseViewScreen::actOnFollowUp(Intent intent) {
             break;
         }
         default:
+            actOnEdit(intent);
             break;
     }
 }

@@ -19,7 +19,8 @@ void CaseViewScreen::onEnter() {
     m_message = nullptr;
     m_noteError = nullptr;
     m_change.reset();
-    m_form = CaseForm{};
+    closeForms();
+    m_pendingLeave = Leave::None;
     m_showSensitive = false;  // each visit starts discreet, even back from recording assistance
     m_saving = false;         // a write still on the worker is dropped with the load below (new generation)
     m_countsBefore.reset();
@@ -109,7 +110,9 @@ void CaseViewScreen::dropPersonalData() {
     m_noteText.clear();
     m_noteError = nullptr;
     m_change.reset();
-    m_form = CaseForm{};
+    closeForms();
+    m_pendingLeave = Leave::None;
+    m_pendingMember.clear();
     m_showSensitive = false;
     m_intent = Intent::None;
     m_intentArg.clear();
@@ -118,7 +121,8 @@ void CaseViewScreen::dropPersonalData() {
 
 bool CaseViewScreen::holdsPersonalData() const {
     return m_data.has_value() || !m_forPersonId.empty() || !m_noteText.empty() || m_change.has_value() ||
-           m_form.visible || !m_intentArg.empty();
+           m_form.visible || !m_intentArg.empty() || m_person.visible || m_family.mode != FamilyMode::None ||
+           !m_pendingMember.empty();
 }
 
 void CaseViewScreen::drawContent(Ui& ui) {
@@ -133,6 +137,11 @@ void CaseViewScreen::drawContent(Ui& ui) {
         return;
     }
     drawHeader(ui);
+    drawDiscardQuestion(ui);
+    if (m_person.visible) {
+        drawPersonForm(ui);
+        return;
+    }
     if (m_data->hasCase) drawTabs(ui);
     if (m_form.visible) {
         drawCaseForm(ui);
@@ -264,7 +273,12 @@ void CaseViewScreen::drawNoCase(Ui& ui) {
         m_intent = Intent::OpenForm;
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
     beginScrollArea(ui, "case.scroll.no_case", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
-    drawProfile(ui);
+    if (m_family.mode == FamilyMode::None) drawProfile(ui);
+    // Members added in the household's short form have no case yet: their
+    // household is reached here.
+    ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
+    heading(ui, ui.tr("case.tab.household"));
+    drawHousehold(ui);
     endScrollArea(ui);
 }
 
@@ -301,10 +315,14 @@ void CaseViewScreen::act(Intent intent) {
             load();
             break;
         case Intent::Tab:
+            if (!leaveAllowed(Leave::Tab)) {
+                m_pendingTab = m_tappedTab;
+                break;
+            }
             m_tab = m_tappedTab;
             m_message = nullptr;
             m_change.reset();
-            m_form = CaseForm{};
+            closeForms();
             break;
         case Intent::Assist:
             m_tab = Tab::Assistance;
@@ -321,6 +339,11 @@ void CaseViewScreen::act(Intent intent) {
             m_showSensitive = false;
             break;
         case Intent::ShowMember:
+            if (!leaveAllowed(Leave::Member)) {
+                m_pendingMember = m_intentArg;
+                break;
+            }
+            m_pendingMember.clear();
             m_ctx.selection.clear();
             m_ctx.selection.personId = m_intentArg;
             onEnter();
