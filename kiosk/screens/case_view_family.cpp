@@ -45,10 +45,6 @@ const char* familyErrorKey(const std::string& field, bool moving) {
 
 void CaseViewScreen::drawHousehold(Ui& ui) {
     const Data& d = *m_data;
-    if (m_family.mode != FamilyMode::None) {
-        drawFamilyForm(ui);
-        return;
-    }
     if (d.person.householdId.empty() || d.household.empty()) {
         muted(ui, ui.tr("case.household.none"));
         drawFamilyActions(ui);
@@ -141,12 +137,19 @@ void CaseViewScreen::drawFamilyForm(Ui& ui) {
         default:
             break;
     }
+    // The buttons stay below the scrolling fields, always in reach.
+    beginScrollArea(ui, "family.scroll", ImVec2(0.f, ImGui::GetContentRegionAvail().y - casework::footerHeight(ui)));
+    if (f.scrollTop) {
+        ImGui::SetScrollY(0.f);
+        f.scrollTop = false;
+    }
     heading(ui, ui.tr(titleKey));
     if (f.mode == FamilyMode::AddExisting || f.mode == FamilyMode::Move) {
         muted(ui, ui.tr(moving ? "family.search_hint.move" : "family.search_hint.add"));
-        textField(ui, ui.tr("family.search"), "family.search", f.query, EntryMode::Text, 120, error("pick"));
+        // textField answers true in the frame its text changed: search as you type.
+        if (textField(ui, ui.tr("family.search"), "family.search", f.query, EntryMode::Text, 120, error("pick")))
+            m_intent = Intent::FamilySearch;
         casework::keepInSight(ui, "family.search", m_scrolledFor);
-        if (ui.entry.takeChanged("family.search")) m_intent = Intent::FamilySearch;
         if (!f.pickedId.empty())
             successText(ui, fmt::format("{}  {}", icon::kCheck, fill(ui.tr("family.picked"), {f.pickedName})));
         if (f.searched && f.results.empty()) muted(ui, ui.tr("family.no_results"));
@@ -190,7 +193,9 @@ void CaseViewScreen::drawFamilyForm(Ui& ui) {
         f.errorField != "district" && f.errorField != "given_names" && f.errorField != "family_name_1" &&
         f.errorField != "family_name_2" && f.errorField != "sex" && f.errorField != "birth_date")
         errorText(ui, fmt::format("{}  {}", icon::kWarning, ui.tr(familyErrorKey(f.errorField, moving))));
-    ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
+    ImGui::Dummy(ImVec2(0.f, ui.px(ui.theme.spacing)));
+    endScrollArea(ui);
+    ImGui::Dummy(ImVec2(0.f, ui.px(4.f)));
     if (button(ui, fmt::format("{}  {}", icon::kCheck, ui.tr("family.save")), "family.save", ImVec2(0.f, 0.f),
                Tone::Primary, !m_saving))
         m_intent = Intent::FamilySave;

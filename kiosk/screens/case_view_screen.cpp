@@ -143,6 +143,10 @@ void CaseViewScreen::drawContent(Ui& ui) {
         return;
     }
     if (m_data->hasCase) drawTabs(ui);
+    if (m_family.mode != FamilyMode::None) {
+        drawFamilyForm(ui);
+        return;
+    }
     if (m_form.visible) {
         drawCaseForm(ui);
         return;
@@ -273,7 +277,7 @@ void CaseViewScreen::drawNoCase(Ui& ui) {
         m_intent = Intent::OpenForm;
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
     beginScrollArea(ui, "case.scroll.no_case", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
-    if (m_family.mode == FamilyMode::None) drawProfile(ui);
+    drawProfile(ui);
     // Members added in the household's short form have no case yet: their
     // household is reached here.
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));

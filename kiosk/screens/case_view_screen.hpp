@@ -131,6 +131,7 @@ private:
         storage::Person person;  // AddNew: names, sex, birth date
         std::string district;    // Start, District
         std::string errorField;
+        bool scrollTop = true;  // each form opens at its first field
     };
     // What the person asked for when "discard changes?" appeared.
     enum class Leave { None, Back, Home, Tab, Member, Cancel };

@@ -162,6 +162,11 @@ void CaseViewScreen::drawCaseForm(Ui& ui) {
     const float footer = casework::footerHeight(ui);
     beginScrollArea(ui, "case.scroll.form", ImVec2(0.f, ImGui::GetContentRegionAvail().y - footer));
     heading(ui, ui.tr(m_form.creating ? "case.form.title_open" : "case.form.title_edit"));
+    if (!m_form.creating) {
+        choice(ui, ui.tr("edit.case_status"), "case.form.status",
+               casework::vocabOptions(ui, "case_statuses", storage::vocab::caseStatuses()), m_form.status);
+        ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
+    }
     multiChoice(ui, ui.tr("case.form.needs"), "case.form.needs",
                 casework::vocabOptions(ui, "sectors", storage::vocab::sectors()), m_form.needs);
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
@@ -172,11 +177,6 @@ void CaseViewScreen::drawCaseForm(Ui& ui) {
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
     choice(ui, ui.tr("case.form.priority"), "case.form.priority",
            casework::vocabOptions(ui, "case_priorities", storage::vocab::casePriorities()), m_form.priority);
-    if (!m_form.creating) {
-        ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
-        choice(ui, ui.tr("edit.case_status"), "case.form.status",
-               casework::vocabOptions(ui, "case_statuses", storage::vocab::caseStatuses()), m_form.status);
-    }
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
     const std::vector<Option> consent = {{"given", ui.tr("case.form.consent.given")},
                                          {"refused", ui.tr("case.form.consent.refused")}};
