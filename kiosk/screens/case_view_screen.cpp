@@ -194,35 +194,49 @@ void CaseViewScreen::drawHeader(Ui& ui) {
     const float buttonsWidth = ImGui::CalcTextSize(assistLabel.c_str()).x + ImGui::CalcTextSize(referLabel.c_str()).x +
                                pad * 5.f + ImGui::GetStyle().ItemSpacing.x;
     ImGui::PopFont();
-    // Buttons on the right first, then the name and code wrapping in the room left of them.
     const ImVec2 start = ImGui::GetCursorPos();
     const float width = ImGui::GetContentRegionAvail().x;
-    ImGui::SetCursorPos(ImVec2(start.x + width - buttonsWidth, start.y));
     const bool enabled = hasCase && !m_saving;
-    if (button(ui, assistLabel, "case.assist", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Assist;
-    ImGui::SameLine();
-    if (button(ui, referLabel, "case.refer", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Refer;
-    const float belowButtons = ImGui::GetCursorPosY();
-    ImGui::SetCursorPos(start);
-    ImGui::PushTextWrapPos(start.x + width - buttonsWidth - pad);
-    const std::string name = casework::fullName(d.person);
-    ImGui::PushFont(ui.fonts.heading);
-    ImGui::TextUnformatted(name.c_str());
-    ImGui::PopFont();
-    ui.probe.text(name);
-    std::string line = fill(ui.tr("case.header.code"), {d.person.caseCode});
-    if (hasCase) {
-        const auto& c = d.file.record;
-        line += fmt::format(
-            "{}{}{}{}", casework::kSeparator, casework::vocabLabel(ui, "case_statuses", c.status), casework::kSeparator,
-            fill(ui.tr("case.header.priority"), {casework::vocabLabel(ui, "case_priorities", c.priority)}));
+    const auto buttons = [&] {
+        if (button(ui, assistLabel, "case.assist", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Assist;
+        ImGui::SameLine();
+        if (button(ui, referLabel, "case.refer", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Refer;
+    };
+    const auto nameAndCode = [&](float wrapAt) {
+        ImGui::PushTextWrapPos(wrapAt);
+        const std::string name = casework::fullName(d.person);
+        ImGui::PushFont(ui.fonts.heading);
+        ImGui::TextUnformatted(name.c_str());
+        ImGui::PopFont();
+        ui.probe.text(name);
+        std::string line = fill(ui.tr("case.header.code"), {d.person.caseCode});
+        if (hasCase) {
+            const auto& c = d.file.record;
+            line += fmt::format(
+                "{}{}{}{}", casework::kSeparator, casework::vocabLabel(ui, "case_statuses", c.status),
+                casework::kSeparator,
+                fill(ui.tr("case.header.priority"), {casework::vocabLabel(ui, "case_priorities", c.priority)}));
+        }
+        ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.mutedText);
+        ImGui::TextUnformatted(line.c_str());
+        ImGui::PopStyleColor();
+        ui.probe.text(line);
+        ImGui::PopTextWrapPos();
+    };
+    if (buttonsWidth > width * 0.5f) {
+        // Large text on a narrow screen: the name across the width, the
+        // buttons under it, so the sections below keep their room.
+        nameAndCode(start.x + width);
+        buttons();
+    } else {
+        // Buttons on the right first, then the name and code wrapping in the room left of them.
+        ImGui::SetCursorPos(ImVec2(start.x + width - buttonsWidth, start.y));
+        buttons();
+        const float belowButtons = ImGui::GetCursorPosY();
+        ImGui::SetCursorPos(start);
+        nameAndCode(start.x + width - buttonsWidth - pad);
+        if (ImGui::GetCursorPosY() < belowButtons) ImGui::SetCursorPosY(belowButtons);
     }
-    ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.mutedText);
-    ImGui::TextUnformatted(line.c_str());
-    ImGui::PopStyleColor();
-    ui.probe.text(line);
-    ImGui::PopTextWrapPos();
-    if (ImGui::GetCursorPosY() < belowButtons) ImGui::SetCursorPosY(belowButtons);
     if (m_saving)
         muted(ui, ui.tr("case.saving"));
     else if (m_loading)
