@@ -142,11 +142,12 @@ void CaseViewScreen::drawContent(Ui& ui) {
         drawPersonForm(ui);
         return;
     }
-    if (m_data->hasCase) drawTabs(ui);
+    // A household form has the room of the tabs too (leaving it asks first anyway).
     if (m_family.mode != FamilyMode::None) {
         drawFamilyForm(ui);
         return;
     }
+    if (m_data->hasCase) drawTabs(ui);
     if (m_form.visible) {
         drawCaseForm(ui);
         return;

@@ -69,6 +69,10 @@ void CaseViewScreen::drawProfile(Ui& ui) {
         {"case.profile.disability", ui.tr(disabilityKey(p.disability))},
     };
     if (!p.genderIdentity.empty()) items.push_back({"case.profile.gender", p.genderIdentity});
+    // First, so that it is in reach without scrolling at any text size.
+    if (button(ui, fmt::format("{}  {}", icon::kFile, ui.tr("edit.open")), "case.profile.edit", ImVec2(0.f, 0.f),
+               Tone::Secondary, !m_saving))
+        m_intent = Intent::EditPerson;
     casework::Card card(ui);
     if (ImGui::BeginTable("###case.profile.grid", 3, ImGuiTableFlags_SizingStretchSame)) {
         for (std::size_t i = 0; i < items.size(); ++i) {
@@ -79,9 +83,6 @@ void CaseViewScreen::drawProfile(Ui& ui) {
         ImGui::EndTable();
     }
     card.end();
-    if (button(ui, fmt::format("{}  {}", icon::kFile, ui.tr("edit.open")), "case.profile.edit", ImVec2(0.f, 0.f),
-               Tone::Secondary, !m_saving))
-        m_intent = Intent::EditPerson;
 }
 
 void CaseViewScreen::drawNeeds(Ui& ui) {

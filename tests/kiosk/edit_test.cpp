@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include <imgui.h>
+
 #include "storage/records/case_repository.hpp"
 #include "tests/kiosk/support/desk_seed.hpp"
 
@@ -144,4 +146,54 @@ TEST_CASE("edit: the case's needs and status; a tab away from a changed case for
     CHECK(file->record.status == "closed");
     CHECK(file->record.closedDate == f.setup.store->today());
     f.setup.store.reset();
+}
+
+TEST_CASE("edit: at 1280x1024 with 150 % text the forms' fields and buttons are on screen, touch-sized") {
+    test::KioskFixture f;
+    auto& k = *f.kiosk;
+    ImGui::GetIO().DisplaySize = ImVec2(1280.f, 1024.f);
+    k.frame();
+    REQUIRE(k.tap("welcome.size.2"));  // 150 %
+    k.frame();
+    k.frame();
+    // With a case, as at the desk: the sections are tabs.
+    const std::string id = test::seedPerson(f, test::deskPerson("Rosa", "Quispe", "1990-04-12"));
+    f.setup.reopen();
+    storage::Case c;
+    c.personId = id;
+    c.officeId = f.setup.store->session().officeId;
+    c.openedDate = "2025-06-01";
+    REQUIRE(storage::CaseRepository(*f.setup.store).open(c).has_value());
+    f.setup.store.reset();
+    f.signIn(test::kStaffLogin, test::kStaffPin);
+    test::showCase(f, id);
+    const auto onScreen = [&](const std::string& key) {
+        const auto item = k.probe().find(key);
+        REQUIRE_MESSAGE(item.has_value(), key);
+        CHECK_MESSAGE(item->visible, key);
+        CHECK_MESSAGE(item->min.x >= 0.f, key);
+        CHECK_MESSAGE(item->max.x <= 1280.f, key << " ends at x " << item->max.x);
+        CHECK_MESSAGE(item->max.y <= 1024.f, key << " ends at y " << item->max.y);
+    };
+    REQUIRE(test::tapInView(k, "case.profile.edit", "case.", 1000.f));
+    for (const char* key : {"edit.given_names", "edit.save", "edit.cancel"}) onScreen(key);
+    CHECK(k.smallTargets().empty());
+    // The last field is reached by dragging, above the sticky buttons.
+    const float footerTop = k.probe().find("edit.save")->min.y;
+    REQUIRE(test::tapInView(k, "edit.gender_identity", "edit.", footerTop));
+    REQUIRE(k.tap("kb.done"));
+    REQUIRE(k.tap("edit.cancel"));
+    CHECK_FALSE(k.has("edit.save"));
+    // The household's actions and the new-member form (in a household of her own).
+    REQUIRE(k.tap("case.tab.household"));
+    REQUIRE(test::tapInView(k, "family.start", "family.", 1000.f));
+    REQUIRE(k.tap("family.save"));
+    REQUIRE(test::tapInView(k, "family.add_new", "family.", 1000.f));
+    for (const char* key : {"family.save", "family.cancel"}) onScreen(key);
+    const float formFooterTop = k.probe().find("family.save")->min.y;
+    REQUIRE(test::tapInView(k, "family.given_names", "family.", formFooterTop));
+    REQUIRE(k.tap("kb.done"));
+    CHECK(k.smallTargets().empty());
+    REQUIRE(k.tap("family.cancel"));
+    CHECK_FALSE(k.has("family.save"));
 }
