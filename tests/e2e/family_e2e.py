@@ -58,6 +58,9 @@ def reach(k, key, height):
         if not anchors and tab:  # the section's empty room under the tabs
             top = tab["y"] + tab["h"] + 40
             anchors = [{"x": tab["x"], "y": top, "w": 80, "h": 40}]
+        save = k.item("family.save") or k.item("edit.save")
+        if not anchors and save:  # a form: the room just above its buttons
+            anchors = [{"x": save["x"], "y": save["y"] - 120, "w": 80, "h": 40}]
         if not anchors:
             raise Failure(f"nothing to drag to reach {key}")
         a = anchors[len(anchors) // 2]
@@ -106,6 +109,7 @@ def family_path(k, size_button, height):
     k.tap("case.profile.edit")
     wait_until("the edit form", lambda: k.item("edit.given_names"))
     k.shot("edit-person-form")
+    reach(k, "edit.family_name_2", height)
     k.tap("edit.family_name_2")
     k.type_on_screen("x")
     k.close_keyboard()
