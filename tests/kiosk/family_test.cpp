@@ -14,7 +14,6 @@
 #include "tests/kiosk/support/desk_seed.hpp"
 
 using namespace chasqui;
-using kiosk::ScreenId;
 
 namespace {
 
