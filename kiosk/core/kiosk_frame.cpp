@@ -69,13 +69,13 @@ void KioskFrame::draw(float dtSeconds) {
 
 // Acted on at once, before the content is drawn: a sign-out drops personal
 // data before any screen draws it again.
-void KioskFrame::drawTopBarFor(Ui& ui, const Screen& screen) {
+void KioskFrame::drawTopBarFor(Ui& ui, Screen& screen) {
     switch (drawTopBar(ui, screen.titleKey(), m_router.canGoBack(), m_services.session)) {
         case TopBarTap::Back:
-            m_session.back();
+            if (screen.mayLeave(LeaveBy::Back)) m_session.back();
             break;
         case TopBarTap::Home:
-            m_session.home();
+            if (screen.mayLeave(LeaveBy::Home)) m_session.home();
             break;
         case TopBarTap::SignOut:
             m_session.signOut();

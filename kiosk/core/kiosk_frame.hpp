@@ -54,7 +54,7 @@ public:
 private:
     void applyTextScale();
     void noteActivity();
-    void drawTopBarFor(Ui& ui, const Screen& screen);
+    void drawTopBarFor(Ui& ui, Screen& screen);
 
     AppServices& m_services;
     Router& m_router;

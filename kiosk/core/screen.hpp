@@ -34,6 +34,9 @@ enum class ScreenId {
 // ASCII name of a screen, for tests and logs.
 const char* screenName(ScreenId id);
 
+// How a person asked to leave a screen from the top bar.
+enum class LeaveBy { Back, Home };
+
 class Screen {
 public:
     virtual ~Screen() = default;
@@ -46,6 +49,13 @@ public:
     virtual void afterDraw() {}
     virtual void dropPersonalData() {}
     virtual bool holdsPersonalData() const { return false; }
+    // The top bar's back or home was tapped. A screen with unsaved changes
+    // answers false, asks "discard changes?" and moves on by itself if told
+    // to; sign-out and the inactivity lock never ask.
+    virtual bool mayLeave(LeaveBy by) {
+        (void)by;
+        return true;
+    }
 };
 
 // Where screens ask to go. Changes take effect after the current frame.

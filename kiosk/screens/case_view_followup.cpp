@@ -238,6 +238,7 @@ void CaseViewScreen::actOnFollowUp(Intent intent) {
             break;
         }
         default:
+            actOnEdit(intent);
             break;
     }
 }

@@ -19,7 +19,8 @@ void CaseViewScreen::onEnter() {
     m_message = nullptr;
     m_noteError = nullptr;
     m_change.reset();
-    m_form = CaseForm{};
+    closeForms();
+    m_pendingLeave = Leave::None;
     m_showSensitive = false;  // each visit starts discreet, even back from recording assistance
     m_saving = false;         // a write still on the worker is dropped with the load below (new generation)
     m_countsBefore.reset();
@@ -109,7 +110,9 @@ void CaseViewScreen::dropPersonalData() {
     m_noteText.clear();
     m_noteError = nullptr;
     m_change.reset();
-    m_form = CaseForm{};
+    closeForms();
+    m_pendingLeave = Leave::None;
+    m_pendingMember.clear();
     m_showSensitive = false;
     m_intent = Intent::None;
     m_intentArg.clear();
@@ -118,7 +121,8 @@ void CaseViewScreen::dropPersonalData() {
 
 bool CaseViewScreen::holdsPersonalData() const {
     return m_data.has_value() || !m_forPersonId.empty() || !m_noteText.empty() || m_change.has_value() ||
-           m_form.visible || !m_intentArg.empty();
+           m_form.visible || !m_intentArg.empty() || m_person.visible || m_family.mode != FamilyMode::None ||
+           !m_pendingMember.empty();
 }
 
 void CaseViewScreen::drawContent(Ui& ui) {
@@ -133,6 +137,16 @@ void CaseViewScreen::drawContent(Ui& ui) {
         return;
     }
     drawHeader(ui);
+    drawDiscardQuestion(ui);
+    if (m_person.visible) {
+        drawPersonForm(ui);
+        return;
+    }
+    // A household form has the room of the tabs too (leaving it asks first anyway).
+    if (m_family.mode != FamilyMode::None) {
+        drawFamilyForm(ui);
+        return;
+    }
     if (m_data->hasCase) drawTabs(ui);
     if (m_form.visible) {
         drawCaseForm(ui);
@@ -181,35 +195,49 @@ void CaseViewScreen::drawHeader(Ui& ui) {
     const float buttonsWidth = ImGui::CalcTextSize(assistLabel.c_str()).x + ImGui::CalcTextSize(referLabel.c_str()).x +
                                pad * 5.f + ImGui::GetStyle().ItemSpacing.x;
     ImGui::PopFont();
-    // Buttons on the right first, then the name and code wrapping in the room left of them.
     const ImVec2 start = ImGui::GetCursorPos();
     const float width = ImGui::GetContentRegionAvail().x;
-    ImGui::SetCursorPos(ImVec2(start.x + width - buttonsWidth, start.y));
     const bool enabled = hasCase && !m_saving;
-    if (button(ui, assistLabel, "case.assist", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Assist;
-    ImGui::SameLine();
-    if (button(ui, referLabel, "case.refer", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Refer;
-    const float belowButtons = ImGui::GetCursorPosY();
-    ImGui::SetCursorPos(start);
-    ImGui::PushTextWrapPos(start.x + width - buttonsWidth - pad);
-    const std::string name = casework::fullName(d.person);
-    ImGui::PushFont(ui.fonts.heading);
-    ImGui::TextUnformatted(name.c_str());
-    ImGui::PopFont();
-    ui.probe.text(name);
-    std::string line = fill(ui.tr("case.header.code"), {d.person.caseCode});
-    if (hasCase) {
-        const auto& c = d.file.record;
-        line += fmt::format(
-            "{}{}{}{}", casework::kSeparator, casework::vocabLabel(ui, "case_statuses", c.status), casework::kSeparator,
-            fill(ui.tr("case.header.priority"), {casework::vocabLabel(ui, "case_priorities", c.priority)}));
+    const auto buttons = [&] {
+        if (button(ui, assistLabel, "case.assist", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Assist;
+        ImGui::SameLine();
+        if (button(ui, referLabel, "case.refer", ImVec2(0.f, 0.f), Tone::Primary, enabled)) m_intent = Intent::Refer;
+    };
+    const auto nameAndCode = [&](float wrapAt) {
+        ImGui::PushTextWrapPos(wrapAt);
+        const std::string name = casework::fullName(d.person);
+        ImGui::PushFont(ui.fonts.heading);
+        ImGui::TextUnformatted(name.c_str());
+        ImGui::PopFont();
+        ui.probe.text(name);
+        std::string line = fill(ui.tr("case.header.code"), {d.person.caseCode});
+        if (hasCase) {
+            const auto& c = d.file.record;
+            line += fmt::format(
+                "{}{}{}{}", casework::kSeparator, casework::vocabLabel(ui, "case_statuses", c.status),
+                casework::kSeparator,
+                fill(ui.tr("case.header.priority"), {casework::vocabLabel(ui, "case_priorities", c.priority)}));
+        }
+        ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.mutedText);
+        ImGui::TextUnformatted(line.c_str());
+        ImGui::PopStyleColor();
+        ui.probe.text(line);
+        ImGui::PopTextWrapPos();
+    };
+    if (buttonsWidth > width * 0.5f) {
+        // Large text on a narrow screen: the name across the width, the
+        // buttons under it, so the sections below keep their room.
+        nameAndCode(start.x + width);
+        buttons();
+    } else {
+        // Buttons on the right first, then the name and code wrapping in the room left of them.
+        ImGui::SetCursorPos(ImVec2(start.x + width - buttonsWidth, start.y));
+        buttons();
+        const float belowButtons = ImGui::GetCursorPosY();
+        ImGui::SetCursorPos(start);
+        nameAndCode(start.x + width - buttonsWidth - pad);
+        if (ImGui::GetCursorPosY() < belowButtons) ImGui::SetCursorPosY(belowButtons);
     }
-    ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.mutedText);
-    ImGui::TextUnformatted(line.c_str());
-    ImGui::PopStyleColor();
-    ui.probe.text(line);
-    ImGui::PopTextWrapPos();
-    if (ImGui::GetCursorPosY() < belowButtons) ImGui::SetCursorPosY(belowButtons);
     if (m_saving)
         muted(ui, ui.tr("case.saving"));
     else if (m_loading)
@@ -265,6 +293,11 @@ void CaseViewScreen::drawNoCase(Ui& ui) {
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
     beginScrollArea(ui, "case.scroll.no_case", ImVec2(0.f, ImGui::GetContentRegionAvail().y));
     drawProfile(ui);
+    // Members added in the household's short form have no case yet: their
+    // household is reached here.
+    ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
+    heading(ui, ui.tr("case.tab.household"));
+    drawHousehold(ui);
     endScrollArea(ui);
 }
 
@@ -301,10 +334,14 @@ void CaseViewScreen::act(Intent intent) {
             load();
             break;
         case Intent::Tab:
+            if (!leaveAllowed(Leave::Tab)) {
+                m_pendingTab = m_tappedTab;
+                break;
+            }
             m_tab = m_tappedTab;
             m_message = nullptr;
             m_change.reset();
-            m_form = CaseForm{};
+            closeForms();
             break;
         case Intent::Assist:
             m_tab = Tab::Assistance;
@@ -321,6 +358,11 @@ void CaseViewScreen::act(Intent intent) {
             m_showSensitive = false;
             break;
         case Intent::ShowMember:
+            if (!leaveAllowed(Leave::Member)) {
+                m_pendingMember = m_intentArg;
+                break;
+            }
+            m_pendingMember.clear();
             m_ctx.selection.clear();
             m_ctx.selection.personId = m_intentArg;
             onEnter();

@@ -11,7 +11,9 @@
 //
 // Split by feature: case_view_screen.cpp (loading, intents, header, tabs),
 // case_view_sections.cpp (profile, household, needs and the case form),
-// case_view_followup.cpp (assistance, referrals, notes).
+// case_view_followup.cpp (assistance, referrals, notes),
+// case_view_edit.cpp (the person's form and "discard changes?"),
+// case_view_family.cpp (the household: members added, moved, a household started).
 
 #include <cstdint>
 #include <functional>
@@ -23,6 +25,9 @@
 #include "kiosk/core/kiosk_context.hpp"
 #include "kiosk/services/case_service.hpp"
 #include "kiosk/services/case_view.hpp"
+#include "kiosk/services/edit_service.hpp"
+#include "kiosk/services/person_row.hpp"
+#include "kiosk/services/staff_search_service.hpp"
 #include "storage/base/model.hpp"
 
 namespace chasqui::kiosk {
@@ -31,7 +36,8 @@ class CaseViewScreen final : public Screen {
 public:
     enum class Tab { Profile, Household, Needs, Assistance, Referrals, Notes };
 
-    explicit CaseViewScreen(StaffContext& ctx) : m_ctx(ctx), m_cases(ctx.staff, ctx.catalog) {}
+    explicit CaseViewScreen(StaffContext& ctx)
+        : m_ctx(ctx), m_cases(ctx.staff, ctx.catalog), m_edits(ctx.staff), m_search(ctx.staff) {}
     ScreenId id() const override { return ScreenId::CaseView; }
     const char* titleKey() const override { return "case.title"; }
     bool needsSession() const override { return true; }
@@ -39,6 +45,8 @@ public:
     void drawContent(Ui& ui) override;
     void afterDraw() override;
     void dropPersonalData() override;
+    // With unsaved changes in a form, asks "discard changes?" and stays.
+    bool mayLeave(LeaveBy by) override;
 
     // For tests: true while anything about a person is held.
     bool holdsPersonalData() const override;
@@ -65,6 +73,17 @@ private:
         ShowMember,
         ShowSensitive,
         HideSensitive,
+        EditPerson,
+        SavePerson,
+        CancelPerson,
+        DiscardYes,
+        DiscardKeep,
+        FamilyOpen,
+        FamilySearch,
+        FamilyPick,
+        FamilySave,
+        FamilyCancel,
+        FamilyLeave,
     };
     struct StatusChange {
         std::string referralId;
@@ -79,13 +98,46 @@ private:
         std::vector<std::string> needs;
         std::vector<std::string> vulnerabilities;
         std::string priority = "normal";
+        std::string status = "open";
         std::string consent;  // given | refused | "" (not asked yet)
         std::vector<std::string> scope;
         const char* consentError = nullptr;
         const char* scopeError = nullptr;
+        // What the person chose (errors and visibility aside) differs from `other`.
+        bool differsFrom(const CaseForm& other) const {
+            return needs != other.needs || vulnerabilities != other.vulnerabilities || priority != other.priority ||
+                   status != other.status || consent != other.consent || scope != other.scope;
+        }
     };
+    // The person's saved fields, edited (case_view_edit.cpp). `edited`
+    // starts as a copy of `original`; the text fields type straight into it.
+    struct PersonForm {
+        bool visible = false;
+        storage::Person original;
+        storage::Person edited;
+        std::string errorField;  // storage's name of the field it refused
+        bool scrollTop = true;
+    };
+    // The household section's forms (case_view_family.cpp).
+    enum class FamilyMode { None, AddExisting, AddNew, Move, Start, District };
+    struct FamilyForm {
+        FamilyMode mode = FamilyMode::None;
+        std::string query;  // a name to search (AddExisting, Move)
+        std::vector<PersonRow> results;
+        bool searched = false;
+        std::string pickedId;
+        std::string pickedName;
+        std::string relation;
+        storage::Person person;  // AddNew: names, sex, birth date
+        std::string district;    // Start, District
+        std::string errorField;
+        bool scrollTop = true;  // each form opens at its first field
+    };
+    // What the person asked for when "discard changes?" appeared.
+    enum class Leave { None, Back, Home, Tab, Member, Cancel };
     // A write through CaseService, run on the worker; answers the record's id.
     using Write = std::function<storage::Result<std::string>(CaseService&)>;
+    using EditWrite = std::function<storage::Result<std::string>(EditService&)>;
 
     void load();
     // Runs `work` on the worker; on success calls `onDone` with what it
@@ -94,6 +146,18 @@ private:
     void act(Intent intent);
     void actOnCase(Intent intent);      // the case form (case_view_sections.cpp)
     void actOnFollowUp(Intent intent);  // notes and referral steps (case_view_followup.cpp)
+    void actOnEdit(Intent intent);      // the person's form, discard (case_view_edit.cpp)
+    void actOnFamily(Intent intent);    // the household (case_view_family.cpp)
+    // Runs an edit on the worker like submit(); on an InvalidInput answer
+    // `onRefused` is told the field storage named.
+    void submitEdit(EditWrite work, const char* doneKey, std::function<void(const std::string&)> onDone,
+                    std::function<void(const std::string&)> onRefused);
+    // Unsaved changes in the person's, the case's or the household's form.
+    bool hasUnsavedChanges() const;
+    // Asks "discard changes?" for `leave` when there are unsaved changes; false when it asked.
+    bool leaveAllowed(Leave leave);
+    void closeForms();
+    void searchFamily();
 
     void drawHeader(Ui& ui);
     void drawTabs(Ui& ui);
@@ -106,11 +170,17 @@ private:
     void drawReferrals(Ui& ui);
     void drawReferral(Ui& ui, const storage::Referral& referral);
     void drawNotes(Ui& ui);
+    void drawPersonForm(Ui& ui);
+    void drawDiscardQuestion(Ui& ui);
+    void drawFamilyForm(Ui& ui);
+    void drawFamilyActions(Ui& ui);
     std::string staffName(Ui& ui, const std::string& staffId) const;
     std::string serviceName(Ui& ui, const std::string& serviceId) const;
 
     StaffContext& m_ctx;
     CaseService m_cases;             // worker thread only
+    EditService m_edits;             // worker thread only
+    StaffSearchService m_search;     // worker thread only
     std::uint64_t m_generation = 0;  // results of older loads and writes are dropped
     bool m_loading = false;
     bool m_saving = false;
@@ -131,6 +201,13 @@ private:
     std::optional<StatusChange> m_change;
     std::string m_scrolledFor;  // the text field last scrolled into sight above the keyboard
     CaseForm m_form;
+    CaseForm m_formOriginal;  // what the case form started with (unsaved changes)
+    PersonForm m_person;
+    FamilyForm m_family;
+    std::uint64_t m_searchGeneration = 0;  // older search answers are dropped
+    Leave m_pendingLeave = Leave::None;
+    Tab m_pendingTab = Tab::Profile;
+    std::string m_pendingMember;
     // Sensitive vulnerabilities and needs (storage::vocab::sensitiveVulnerability,
     // sensitiveSector) are drawn only after a tap, and hidden again whenever
     // the screen is entered, another person is shown or the session ends.

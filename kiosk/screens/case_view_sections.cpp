@@ -69,6 +69,10 @@ void CaseViewScreen::drawProfile(Ui& ui) {
         {"case.profile.disability", ui.tr(disabilityKey(p.disability))},
     };
     if (!p.genderIdentity.empty()) items.push_back({"case.profile.gender", p.genderIdentity});
+    // First, so that it is in reach without scrolling at any text size.
+    if (button(ui, fmt::format("{}  {}", icon::kFile, ui.tr("edit.open")), "case.profile.edit", ImVec2(0.f, 0.f),
+               Tone::Secondary, !m_saving))
+        m_intent = Intent::EditPerson;
     casework::Card card(ui);
     if (ImGui::BeginTable("###case.profile.grid", 3, ImGuiTableFlags_SizingStretchSame)) {
         for (std::size_t i = 0; i < items.size(); ++i) {
@@ -79,48 +83,6 @@ void CaseViewScreen::drawProfile(Ui& ui) {
         ImGui::EndTable();
     }
     card.end();
-}
-
-void CaseViewScreen::drawHousehold(Ui& ui) {
-    const Data& d = *m_data;
-    if (d.person.householdId.empty() || d.household.empty()) {
-        muted(ui, ui.tr("case.household.none"));
-        return;
-    }
-    // A district no catalog service names is still a UBIGEO code here: the
-    // kiosk's own district list names it when it can.
-    if (!d.householdDistrict.empty())
-        muted(ui, fill(ui.tr("case.household.district"), {vocabLabel(ui, "districts", d.householdDistrict)}));
-    const std::string today = todayOf(m_ctx);
-    for (const auto& member : d.household) {
-        std::string details = vocabLabel(ui, "relations_to_head", member.relationToHead);
-        const auto add = [&](const std::string& part) {
-            if (part.empty()) return;
-            if (!details.empty()) details += casework::kSeparator;
-            details += part;
-        };
-        add(vocabLabel(ui, "sexes", member.sex));
-        if (auto age = casework::ageOn(member.birthDate, today))
-            add(fill(ui.tr(member.birthDateEstimated ? "case.profile.age_estimated" : "case.profile.age"),
-                     {std::to_string(*age)}));
-        add(member.caseCode);
-        if (member.meta.id == d.person.meta.id) {
-            casework::Card card(ui);
-            ImGui::PushFont(ui.fonts.bold);
-            card.paragraph(fmt::format("{}  {}  ({})", icon::kUser, casework::fullName(member),
-                                       ui.tr("case.household.this_person")));
-            ImGui::PopFont();
-            card.paragraph(details, true);
-            card.end();
-            continue;
-        }
-        const std::string key = "case.member." + member.meta.id;
-        if (listRow(ui, key.c_str(), casework::fullName(member), details, icon::kUser)) {
-            m_intent = Intent::ShowMember;
-            m_intentArg = member.meta.id;
-        }
-    }
-    muted(ui, ui.tr("case.household.hint"));
 }
 
 void CaseViewScreen::drawNeeds(Ui& ui) {
@@ -201,6 +163,11 @@ void CaseViewScreen::drawCaseForm(Ui& ui) {
     const float footer = casework::footerHeight(ui);
     beginScrollArea(ui, "case.scroll.form", ImVec2(0.f, ImGui::GetContentRegionAvail().y - footer));
     heading(ui, ui.tr(m_form.creating ? "case.form.title_open" : "case.form.title_edit"));
+    if (!m_form.creating) {
+        choice(ui, ui.tr("edit.case_status"), "case.form.status",
+               casework::vocabOptions(ui, "case_statuses", storage::vocab::caseStatuses()), m_form.status);
+        ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
+    }
     multiChoice(ui, ui.tr("case.form.needs"), "case.form.needs",
                 casework::vocabOptions(ui, "sectors", storage::vocab::sectors()), m_form.needs);
     ImGui::Dummy(ImVec2(0.f, ui.px(8.f)));
@@ -246,6 +213,7 @@ void CaseViewScreen::actOnCase(Intent intent) {
             m_form = CaseForm{};
             m_form.visible = true;
             m_form.creating = true;
+            m_formOriginal = m_form;
             m_message = nullptr;
             break;
         case Intent::EditForm: {
@@ -255,13 +223,15 @@ void CaseViewScreen::actOnCase(Intent intent) {
             m_form.needs = c.needs;
             m_form.vulnerabilities = c.vulnerabilities;
             m_form.priority = c.priority;
+            m_form.status = c.status;
             m_form.consent = c.consent.given ? "given" : (c.consent.date.empty() ? "" : "refused");
             m_form.scope = c.consent.scope;
+            m_formOriginal = m_form;
             m_message = nullptr;
             break;
         }
         case Intent::CancelForm:
-            m_form = CaseForm{};
+            if (leaveAllowed(Leave::Cancel)) m_form = CaseForm{};
             break;
         case Intent::SaveForm: {
             m_form.consentError = m_form.consent.empty() ? "case.form.error.consent" : nullptr;
@@ -274,6 +244,11 @@ void CaseViewScreen::actOnCase(Intent intent) {
             c.needs = m_form.needs;
             c.vulnerabilities = m_form.vulnerabilities;
             c.priority = m_form.priority;
+            if (!m_form.creating && c.status != m_form.status) {
+                // Closing dates the case today; reopening it clears the date.
+                c.closedDate = m_form.status == "closed" ? today : std::string();
+                c.status = m_form.status;
+            }
             c.consent.given = m_form.consent == "given";
             c.consent.scope = c.consent.given ? m_form.scope : std::vector<std::string>{};
             // The consent date is when the person was asked: a new answer is dated today.

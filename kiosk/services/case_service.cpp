@@ -71,7 +71,7 @@ Result<CaseView> CaseService::load(const std::string& personId, const std::strin
         view.person = std::move(*person);
         if (!view.person.householdId.empty()) {
             if (auto household = persons.getHousehold(view.person.householdId))
-                view.householdDistrict = household->district;
+                view.householdDistrict = view.householdDistrictCode = household->district;
             // A district's name, when the catalog has services there; else its UBIGEO code.
             if (auto districts = m_catalog.districts({}); districts && !view.householdDistrict.empty())
                 for (const auto& d : *districts)

@@ -29,6 +29,7 @@ struct CaseView {
     storage::Person person;
     std::vector<storage::Person> household;  // every member, the person included
     std::string householdDistrict;           // its name when the catalog knows it, else the UBIGEO code
+    std::string householdDistrictCode;       // the UBIGEO code itself ("" when none)
     bool hasCase = false;
     CaseFileView file;
     // Indexes into file.referrals in the order shown: open ones first (they
