@@ -103,21 +103,24 @@ bool HeadlessKiosk::press(std::string_view key) {
 bool HeadlessKiosk::drag(std::string_view key, float dy) {
     auto item = probe().find(key);
     if (!item) return false;
+    dragFrom((item->min.x + item->max.x) * 0.5f, (item->min.y + item->max.y) * 0.5f, dy);
+    return true;
+}
+
+void HeadlessKiosk::dragFrom(float x, float y, float dy) {
     ImGuiIO& io = ImGui::GetIO();
-    ImVec2 pos((item->min.x + item->max.x) * 0.5f, (item->min.y + item->max.y) * 0.5f);
-    io.MousePos = pos;
+    io.MousePos = ImVec2(x, y);
     frame();
     io.MouseDown[0] = true;
     frame();
     for (int i = 1; i <= 10; ++i) {
-        io.MousePos = ImVec2(pos.x, pos.y + dy * static_cast<float>(i) / 10.f);
+        io.MousePos = ImVec2(x, y + dy * static_cast<float>(i) / 10.f);
         frame();
     }
     io.MouseDown[0] = false;
     frame();
     io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     settle();
-    return true;
 }
 
 void HeadlessKiosk::type(std::string_view utf8) {

@@ -62,6 +62,8 @@ public:
     void type(std::string_view utf8);
     // Drags a finger vertically from the centre of an item by `dy` pixels.
     bool drag(std::string_view key, float dy);
+    // The same from a point (the empty room of a list, where no item is).
+    void dragFrom(float x, float y, float dy);
     bool has(std::string_view key) { return probe().find(key).has_value(); }
     bool drewText(std::string_view text) { return probe().drewText(text); }
 

@@ -66,27 +66,4 @@ void checkTouchAndKeys(HeadlessKiosk& k) {
     CHECK(k.app().i18n().missingKeys().empty());
 }
 
-bool reveal(HeadlessKiosk& k, const std::string& key, const std::string& areaPrefix, float bottom) {
-    for (int i = 0; i < 12; ++i) {
-        auto item = k.probe().find(key);
-        if (!item) return false;
-        if (item->visible && item->min.y >= 0.f && item->max.y <= bottom) return true;
-        std::string anchor;
-        for (const auto& other : k.probe().items())
-            // The lowest one wholly above `bottom`: one near the top may be
-            // partly under the area's top edge, where a press misses the area.
-            if (other.visible && other.key.rfind(areaPrefix, 0) == 0 && other.min.y > 150.f && other.max.y < bottom)
-                anchor = other.key;
-        if (anchor.empty()) return false;
-        k.drag(anchor, item->max.y > bottom ? -250.f : 250.f);  // up when its bottom is below, down otherwise
-    }
-    return false;
-}
-
-void dump(HeadlessKiosk& k) {
-    for (const auto& item : k.probe().items())
-        MESSAGE(item.key << " " << item.min.x << "," << item.min.y << " - " << item.max.x << "," << item.max.y
-                         << (item.visible ? "" : " HIDDEN"));
-}
-
 }  // namespace chasqui::test

@@ -2,10 +2,11 @@
 // A case to work on at the desk: a mother with her daughter in one household
 // (the mother with an open case: needs, a vulnerability, consent to share
 // data for referrals), put on the case view the way the staff search leaves
-// it; and finger-like helpers for long, scrolling screens.
+// it.
 #include <string>
 
 #include "tests/kiosk/support/kiosk_fixture.hpp"
+#include "tests/kiosk/support/scrolling.hpp"
 
 namespace chasqui::test {
 
@@ -27,11 +28,5 @@ SeededCase startAtCase(KioskFixture& f, bool withCase = true);
 
 // Every target touch-sized, no two items with one id, no missing words.
 void checkTouchAndKeys(HeadlessKiosk& k);
-
-// Drags the scroll area holding items that start with `areaPrefix` until
-// `key` is wholly on screen above `bottom` (the keyboard), as a finger would.
-bool reveal(HeadlessKiosk& k, const std::string& key, const std::string& areaPrefix, float bottom = 1000.f);
-// Every item of the last frame with its rectangle, as test messages (debugging).
-void dump(HeadlessKiosk& k);
 
 }  // namespace chasqui::test

@@ -2,16 +2,14 @@
 // People put on a kiosk fixture's store before the kiosk signs in (the
 // setup store is opened and closed around each call), and the way the staff
 // home's search leaves the case view: the person selected, the screen shown.
-#include <algorithm>
-#include <cfloat>
 #include <string>
 
 #include <doctest/doctest.h>
-#include <imgui.h>
 
 #include "storage/base/model.hpp"
 #include "storage/records/person_repository.hpp"
 #include "tests/kiosk/support/kiosk_fixture.hpp"
+#include "tests/kiosk/support/scrolling.hpp"
 
 namespace chasqui::test {
 
@@ -74,50 +72,6 @@ inline void showCase(KioskFixture& f, const std::string& personId) {
     f.kiosk->frame();
     f.kiosk->settle();
     REQUIRE(f.kiosk->screen() == kiosk::ScreenId::CaseView);
-}
-
-// A finger dragged from (x, y) by `dy` pixels, through ImGuiIO as
-// HeadlessKiosk::drag does, where no item is (the empty room of a list).
-inline void dragAt(HeadlessKiosk& k, float x, float y, float dy) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = ImVec2(x, y);
-    k.frame();
-    io.MouseDown[0] = true;
-    k.frame();
-    for (int i = 1; i <= 10; ++i) {
-        io.MousePos = ImVec2(x, y + dy * static_cast<float>(i) / 10.f);
-        k.frame();
-    }
-    io.MouseDown[0] = false;
-    k.frame();
-    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-    k.settle();
-}
-
-// Drags the scroll area holding items that start with `areaPrefix` until
-// `key` is wholly on screen above `bottom`, as a finger would; then taps it.
-inline bool tapInView(HeadlessKiosk& k, const std::string& key, const std::string& areaPrefix, float bottom = 1000.f) {
-    for (int i = 0; i < 12; ++i) {
-        auto item = k.probe().find(key);
-        if (!item) return false;
-        if (item->visible && item->min.y >= 0.f && item->max.y <= bottom) return k.tap(key);
-        std::string anchor;
-        for (const auto& other : k.probe().items())
-            if (other.visible && other.key.rfind(areaPrefix, 0) == 0 && other.min.y > 150.f && other.max.y < bottom &&
-                other.key.rfind("nav.", 0) != 0 && other.key.rfind("case.tab.", 0) != 0)
-                anchor = other.key;
-        // Nothing else in the area: the item itself, when half of it shows.
-        if (anchor.empty() && (item->min.y + item->max.y) * 0.5f < bottom) anchor = key;
-        if (anchor.empty() && item->max.y > bottom) {  // nothing to hold: the room just above the fold
-            dragAt(k, 40.f, bottom - 60.f, -std::min(250.f, item->max.y - bottom + 24.f));
-            continue;
-        }
-        if (anchor.empty()) return false;
-        // Just as far as needed (at most 250 px), so the anchor stays in a small area.
-        const float dy = item->max.y > bottom ? -std::min(250.f, item->max.y - bottom + 24.f) : 250.f;
-        k.drag(anchor, dy);
-    }
-    return false;
 }
 
 }  // namespace chasqui::test
