@@ -75,13 +75,12 @@ void RegisterScreen::keepDraft() {
     const std::uint64_t generation = m_generation;
     m_ctx.tasks.post([this, body = std::move(body), generation]() mutable -> TaskRunner::Continuation {
         // A failure (the store locked meanwhile) leaves the previous draft;
-        // the next change tries again.
-        const bool ok = m_registration.keepDraft(body).has_value();
+        // the next change tries again (not every frame: that would spin).
+        (void)m_registration.keepDraft(body);
         storage::wipeString(body);
-        return [this, ok, generation] {
+        return [this, generation] {
             if (generation != m_generation) return;
             m_draftSaving = false;
-            if (!ok) m_draftBody.clear();
         };
     });
 }

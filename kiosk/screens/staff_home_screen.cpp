@@ -73,7 +73,7 @@ void StaffHomeScreen::drawContent(Ui& ui) {
     }
     const float width = ImGui::GetContentRegionAvail().x;
     const float pad = ui.px(ui.theme.spacing);
-    if (!ui.entry.isOpen()) drawDraftOffer(ui);
+    drawDraftOffer(ui);
 
     const bool supervisor = m_ctx.session.isSupervisor();
     const std::string registerText = fmt::format("{}  {}", icon::kUserPlus, ui.tr("home.register"));

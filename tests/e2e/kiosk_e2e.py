@@ -385,6 +385,25 @@ def staff_path(k, login, pin, check_server):
     k.shot("locked-back-to-welcome")
 
 
+def registration_shots(k, login, pin, text_size):
+    """Only the registration, for its screenshots at a screen size and text size (--register-only)."""
+    print(f"registration at text size {text_size}")
+    if text_size:
+        k.tap(f"welcome.size.{text_size}")
+    k.tap("welcome.lang.es")
+    k.tap("welcome.staff")
+    k.wait_screen("sign_in")
+    k.tap("signin.login")
+    k.type_on_screen(login)
+    k.tap("signin.pin")
+    k.pad("signin.pad", pin)
+    k.tap("signin.pad.ok")
+    k.wait_screen("staff_home")
+    register_person(k)
+    k.wait_screen("case_view")
+    k.shot("case-view")
+
+
 def server_has_person(bindir, root, url, server_data, pin_file):
     """A second kiosk of the office syncs from the server and finds what the first registered."""
     other = make_kiosk_dir(bindir, root, "kiosk2", url, server_data, pin_file)
@@ -409,6 +428,9 @@ def main():
     parser.add_argument("--assets", required=True)
     parser.add_argument("--artifacts", required=True, help="where the screenshots go")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--display", help="an X display already running (its size is the screen's), instead of a new Xvfb")
+    parser.add_argument("--register-only", action="store_true", help="only sign in and register, for screenshots")
+    parser.add_argument("--text-size", type=int, default=0, help="with --register-only: welcome.size.N first")
     args = parser.parse_args()
     os.makedirs(args.artifacts, exist_ok=True)
     for old in os.listdir(args.artifacts):
@@ -424,8 +446,11 @@ def main():
         server, url, server_data = start_server(args.bin, root, args.assets)
         procs.append(server)
         kiosk_dir = make_kiosk_dir(args.bin, root, "kiosk", url, server_data, pin_file)
-        xvfb, display = start_display(root)
-        procs.append(xvfb)
+        if args.display:
+            display = args.display
+        else:
+            xvfb, display = start_display(root)
+            procs.append(xvfb)
         probe = os.path.join(root, "probe.json")
         env = {**os.environ, "DISPLAY": display, "CHASQUI_UI_PROBE_FILE": probe}
         kiosk_log = open(os.path.join(root, "kiosk.log"), "w")
@@ -436,9 +461,12 @@ def main():
         k = Kiosk(probe, display, args.artifacts)
         wait_until("the kiosk's first frame", lambda: k.screen() or (kiosk.poll() is not None and
                    (_ for _ in ()).throw(Failure("chasqui-kiosk exited; see kiosk.log"))))
-        migrant_path(k)
-        staff_path(k, "ana.admin", PIN_ADMIN,
-                   lambda: server_has_person(args.bin, root, url, server_data, pin_file))
+        if args.register_only:
+            registration_shots(k, "ana.admin", PIN_ADMIN, args.text_size)
+        else:
+            migrant_path(k)
+            staff_path(k, "ana.admin", PIN_ADMIN,
+                       lambda: server_has_person(args.bin, root, url, server_data, pin_file))
         if kiosk.poll() is not None:
             raise Failure("chasqui-kiosk exited during the test")
         print(f"kiosk e2e: passed; {k.step} screenshots in {args.artifacts}")

@@ -131,3 +131,21 @@ TEST_CASE("register form: records for saving are trimmed, converted and estimate
     CHECK(f.givenNames.empty());
     CHECK(f.languages == std::vector<std::string>{"es"});
 }
+
+TEST_CASE("register form: a draft's body brings back every field; a damaged one is refused") {
+    auto f = validPersonStep();
+    f.ageOnly = true;
+    f.ageYears = "34";
+    f.needs = {"health", "shelter"};
+    f.household = "join";
+    f.joinPersonId = "p-1";
+    const auto back = reg::formFromDraft(reg::draftBody(f));
+    REQUIRE(back.has_value());
+    CHECK(*back == f);
+    CHECK(reg::draftInitial(f) == "A");
+    CHECK_FALSE(reg::formFromDraft("not json").has_value());
+    CHECK_FALSE(reg::formFromDraft(R"({"v":1,"given_names":3})").has_value());
+    CHECK_FALSE(reg::formFromDraft(R"({"v":99})").has_value());
+    CHECK(reg::isBlank(reg::RegisterForm{}));
+    CHECK_FALSE(reg::isBlank(f));
+}

@@ -111,7 +111,8 @@ void keyIn(test::HeadlessKiosk& k, Tally& t, std::string_view text) {
     for (char c : text) {
         const bool digit = c >= '0' && c <= '9';
         if (k.has("kb.pad.ok")) {
-            REQUIRE_MESSAGE((digit || c == '/' || c == '+'), "the pad has no " << c);
+            const bool padKey = digit || c == '/' || c == '+';
+            REQUIRE_MESSAGE(padKey, "the pad has no " << c);
             key(k, t, digit ? std::string("kb.pad.") + c : std::string("kb.pad.extra"));
             continue;
         }
@@ -123,7 +124,8 @@ void keyIn(test::HeadlessKiosk& k, Tally& t, std::string_view text) {
             if (!symbols) key(k, t, "kb.page");
             key(k, t, std::string("kb.") + c);
         } else {
-            REQUIRE_MESSAGE(c >= 'a' && c <= 'z', "only lower-case ASCII letters here");
+            const bool letter = c >= 'a' && c <= 'z';
+            REQUIRE_MESSAGE(letter, "only lower-case ASCII letters here");
             if (symbols) key(k, t, "kb.page");
             key(k, t, std::string("kb.") + c);
         }
@@ -206,7 +208,8 @@ TEST_CASE("register: a typical adult with a passport and a phone in 90 seconds o
     f.signIn(test::kStaffLogin, test::kStaffPin);
     auto& k = *f.kiosk;
     Tally t;
-    tapOn(k, t, "home.register");
+    REQUIRE(k.tap("home.register"));
+    ++t.taps;
     REQUIRE(k.screen() == ScreenId::Register);
     CHECK(k.drewText("Paso 1 de 2"));
     checkScreenHealth(k);
@@ -397,15 +400,17 @@ TEST_CASE("register: likely duplicates appear while the names are typed; 'this i
     CHECK(k.drewText("12/04/1990"));
     checkScreenHealth(k);
 
-    // The names change: the check runs again and she goes away.
-    REQUIRE(k.tap("register.given_names"));
+    // The names change: the check runs again. "Pedro Perez", born the same
+    // day, is only possibly her.
+    tapOn(k, "register.given_names");
     for (int i = 0; i < 10; ++i) REQUIRE(k.tap("kb.back"));
     k.type("pedro");
     REQUIRE(k.tap("kb.done"));
     k.settle();
-    CHECK_FALSE(candidateShown(k, seed.maria.id));
+    CHECK(k.drewText("Posible"));
+    CHECK_FALSE(k.drewText("Muy probable"));
     // And back: she is offered again; "this is them" opens her case, saves nothing.
-    REQUIRE(k.tap("register.given_names"));
+    tapOn(k, "register.given_names");
     for (int i = 0; i < 5; ++i) REQUIRE(k.tap("kb.back"));
     k.type("maria jose");
     REQUIRE(k.tap("kb.done"));
@@ -434,7 +439,7 @@ TEST_CASE("register: a run of the duplicate check that is overtaken by typing is
     // The check for "Maria Jose Perez" is posted and waits behind the gate
     // while the family name becomes "Perezoso": its answer is about someone else.
     typeWithoutWaiting(k, "perez");
-    REQUIRE(tasks.queued() == 1);
+    REQUIRE(tasks.queued() >= 1);  // the check (and the draft's save) wait
     typeWithoutWaiting(k, "oso");
     // A second gate holds the worker once the first check has run, so the
     // frame below shows what that check's answer did.
@@ -449,7 +454,7 @@ TEST_CASE("register: a run of the duplicate check that is overtaken by typing is
     k.settle();
     CHECK_FALSE(candidateShown(k, seed.maria.id));
     // Typed back to her name, she is offered: the check itself finds her.
-    REQUIRE(k.tap("register.family_name_1"));
+    tapOn(k, "register.family_name_1");
     for (int i = 0; i < 3; ++i) REQUIRE(k.tap("kb.back"));
     REQUIRE(k.tap("kb.done"));
     k.settle();
