@@ -177,17 +177,13 @@ void RegisterScreen::drawPerson(Ui& ui) {
         ui.entry.close();
     }
     if (m_form.consent == "given") {
-        if (beginRow("##consent", 2)) {
-            ImGui::TableNextColumn();
-            field(ui, "register.consent_date_label", "consent_date", m_form.consentDate, EntryMode::Date, 10);
-            ImGui::TableNextColumn();
-            if (multiChoice(ui, ui.tr("register.consent_scope_label"), "register.consent_scope",
-                            staff::vocabOptions(ui, "consent_scopes", storage::vocab::consentScopes()),
-                            m_form.consentScope, fieldError(ui, "consent_scope"))) {
-                m_errors.erase("consent_scope");
-                ui.entry.close();
-            }
-            ImGui::EndTable();
+        // Today's date and "registration" are already there: usually nothing to change.
+        field(ui, "register.consent_date_label", "consent_date", m_form.consentDate, EntryMode::Date, 10, ui.px(520.f));
+        if (multiChoice(ui, ui.tr("register.consent_scope_label"), "register.consent_scope",
+                        staff::vocabOptions(ui, "consent_scopes", storage::vocab::consentScopes()), m_form.consentScope,
+                        fieldError(ui, "consent_scope"))) {
+            m_errors.erase("consent_scope");
+            ui.entry.close();
         }
     } else if (m_form.consent == "refused") {
         muted(ui, ui.tr("register.consent_refused_hint"));

@@ -399,6 +399,8 @@ def registration_shots(k, login, pin, text_size):
     k.pad("signin.pad", pin)
     k.tap("signin.pad.ok")
     k.wait_screen("staff_home")
+    k.close_keyboard()  # with large text the search's keyboard takes the row of buttons
+    k.shot("staff-home")
     register_person(k)
     k.wait_screen("case_view")
     k.shot("case-view")
@@ -455,7 +457,7 @@ def main():
         env = {**os.environ, "DISPLAY": display, "CHASQUI_UI_PROBE_FILE": probe}
         kiosk_log = open(os.path.join(root, "kiosk.log"), "w")
         kiosk = subprocess.Popen([f"{args.bin}/chasqui-kiosk", "--data", kiosk_dir, "--fullscreen",
-                                  "--idle-seconds", "45", "--warning-seconds", "20"],
+                                  "--idle-seconds", "600" if args.register_only else "45", "--warning-seconds", "20"],
                                  env=env, stdout=kiosk_log, stderr=subprocess.STDOUT)
         procs.insert(0, kiosk)
         k = Kiosk(probe, display, args.artifacts)
