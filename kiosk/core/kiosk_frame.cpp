@@ -72,7 +72,7 @@ void KioskFrame::draw(float dtSeconds) {
 void KioskFrame::drawTopBarFor(Ui& ui, const Screen& screen) {
     switch (drawTopBar(ui, screen.titleKey(), m_router.canGoBack(), m_services.session)) {
         case TopBarTap::Back:
-            m_session.back();
+            if (!m_router.current().interceptBack()) m_session.back();
             break;
         case TopBarTap::Home:
             m_session.home();

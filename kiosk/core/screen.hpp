@@ -46,6 +46,9 @@ public:
     virtual void afterDraw() {}
     virtual void dropPersonalData() {}
     virtual bool holdsPersonalData() const { return false; }
+    // The top bar's back was tapped: true when the screen asks something
+    // first (unsaved changes) and leaves by itself once answered.
+    virtual bool interceptBack() { return false; }
 };
 
 // Where screens ask to go. Changes take effect after the current frame.

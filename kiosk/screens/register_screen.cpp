@@ -118,11 +118,18 @@ void RegisterScreen::reset() {
     m_draftSaving = false;
     m_draftLoaded = false;
     m_restored = false;
+    m_leaving = false;
 }
 
 void RegisterScreen::dropPersonalData() {
     reset();
     m_form.consentDate.clear();
+}
+
+bool RegisterScreen::interceptBack() {
+    if (m_phase != Phase::Form || reg::isBlank(m_form)) return false;
+    m_leaving = true;
+    return true;
 }
 
 bool RegisterScreen::holdsPersonalData() const {
@@ -158,6 +165,18 @@ void RegisterScreen::afterDraw() {
             break;
         case Intent::Discard:
             if (m_phase == Phase::Form) discardDraft();
+            break;
+        case Intent::LeaveKeep:
+            // The draft is in the store (kept as it was typed): it is offered back.
+            m_leaving = false;
+            m_ctx.nav.back();
+            break;
+        case Intent::LeaveDiscard:
+            discardDraft();
+            m_ctx.nav.back();
+            break;
+        case Intent::Stay:
+            m_leaving = false;
             break;
         case Intent::None:
             break;

@@ -44,12 +44,13 @@ public:
     void afterDraw() override;
     void dropPersonalData() override;
     bool holdsPersonalData() const override;
+    bool interceptBack() override;
 
     using Candidate = DuplicateRow;  // a person the new one may be
 
 private:
     enum class Phase { Form, Checking, Duplicates, Saving };
-    enum class Intent { None, Next, Back, Save, Same, Different, Discard };
+    enum class Intent { None, Next, Back, Save, Same, Different, Discard, LeaveKeep, LeaveDiscard, Stay };
 
     // register_steps.cpp: drawing only.
     void drawHeader(Ui& ui);
@@ -57,6 +58,7 @@ private:
     void drawPerson(Ui& ui);
     void drawHouseholdCase(Ui& ui);
     void drawJoin(Ui& ui);
+    void drawLeaveQuestion(Ui& ui);
     void field(Ui& ui, const char* labelKey, const char* name, std::string& value, EntryMode mode, std::size_t maxBytes,
                float width = 0.f);
     std::string fieldError(const Ui& ui, std::string_view name) const;
@@ -105,6 +107,7 @@ private:
     bool m_draftSaving = false;
     bool m_draftLoaded = false;
     bool m_restored = false;         // the form came back from a draft: say so
+    bool m_leaving = false;          // back was tapped with something typed: asked first
     Intent m_intent = Intent::None;  // tapped this frame
     std::string m_intentPerson;      // with Intent::Same
     std::string m_inView;            // the focused field already scrolled into view

@@ -86,6 +86,10 @@ void RegisterScreen::drawContent(Ui& ui) {
     if (!compact) drawHeader(ui);
     if (!m_saveErrorKey.empty()) banner(ui, icon::kWarning, ui.tr(m_saveErrorKey), Tone::Danger);
     if (m_restored && !compact) banner(ui, icon::kCheck, ui.tr("register.draft_restored"));
+    if (m_leaving) {
+        drawLeaveQuestion(ui);
+        return;
+    }
     if (m_phase == Phase::Checking) banner(ui, icon::kClock, ui.tr("register.checking"));
     if (m_phase == Phase::Saving) banner(ui, icon::kClock, ui.tr("register.saving"));
     const float footer = compact ? 0.f : buttons;
@@ -297,6 +301,21 @@ void RegisterScreen::drawHouseholdCase(Ui& ui) {
                staff::vocabOptions(ui, "case_priorities", storage::vocab::casePriorities()), m_form.priority,
                fieldError(ui, "priority")))
         ui.entry.close();
+}
+
+void RegisterScreen::drawLeaveQuestion(Ui& ui) {
+    heading(ui, ui.tr("register.leave.title"));
+    text(ui, ui.tr("register.leave.hint"));
+    const float pad = ui.px(ui.theme.spacing);
+    ImGui::Dummy(ImVec2(0.f, pad));
+    if (button(ui, ui.tr("register.leave.keep"), "register.leave.keep", ImVec2(0.f, 0.f), Tone::Primary))
+        m_intent = Intent::LeaveKeep;
+    ImGui::SameLine();
+    if (button(ui, ui.tr("register.leave.discard"), "register.leave.discard", ImVec2(0.f, 0.f), Tone::Secondary))
+        m_intent = Intent::LeaveDiscard;
+    ImGui::SameLine();
+    if (button(ui, ui.tr("register.leave.stay"), "register.leave.stay", ImVec2(0.f, 0.f), Tone::Secondary))
+        m_intent = Intent::Stay;
 }
 
 void RegisterScreen::drawJoin(Ui& ui) {

@@ -138,7 +138,13 @@ TEST_CASE("draft: survives the top bar's back button and another screen; discard
     f.signIn(test::kStaffLogin, test::kStaffPin);
     auto& k = *f.kiosk;
     startRosa(k);
+    // Leaving with something typed asks first: staying changes nothing.
     REQUIRE(k.tap("nav.back"));
+    REQUIRE(k.screen() == ScreenId::Register);
+    REQUIRE(k.tap("register.leave.stay"));
+    CHECK(k.drewText("Rosa Elena"));
+    REQUIRE(k.tap("nav.back"));
+    REQUIRE(k.tap("register.leave.keep"));
     k.settle();
     REQUIRE(k.screen() == ScreenId::StaffHome);
     CHECK(k.has("home.draft.continue"));

@@ -534,8 +534,12 @@ TEST_CASE("register: problems are shown next to their fields, the step stays and
     fill(k, "register.family_name_1", "Rojas");
     CHECK_FALSE(k.drewText("Este dato es necesario."));
 
-    // Leaving the wizard keeps nothing (drafts are not built yet).
+    // Leaving asks first; discarding keeps nothing, not even a draft.
     REQUIRE(k.tap("nav.back"));
+    CHECK(k.screen() == ScreenId::Register);
+    CHECK(k.drewText("¿Salir del registro?"));
+    REQUIRE(k.tap("register.leave.discard"));
+    k.settle();
     CHECK(k.screen() == ScreenId::StaffHome);
     signOut(f);
     auto store = openStore(f);
