@@ -188,6 +188,17 @@ class Kiosk:
             a = anchors[len(anchors) // 2]
             below = it is None or it["y"] + it["h"] > bottom
             self.drag(a["x"] + a["w"] // 2, a["y"] + a["h"] // 2, -250 if below else 250)
+            # Until the glide after the drag has stopped: a tap while the form
+            # still moves only stops it.
+            last = [None]
+
+            def still():
+                now = self.item(a["key"])
+                y = now["y"] if now else None
+                same = y == last[0]
+                last[0] = y
+                return same
+            wait_until("the form to stop moving", still, interval=0.15)
         raise Failure(f"could not bring {key} into view")
 
     def pad(self, prefix, digits):
@@ -273,11 +284,14 @@ def migrant_path(k):
 
 
 REGISTER_FOOTER = ("register.next", "register.back", "register.save", "register.dup.different")
+# Below the top bar and the wizard's step header; both grow with the text size.
+FORM_TOP = {0: 200, 1: 250, 2: 300}
+form_top = FORM_TOP[0]
 
 
 def reg_tap(k, key):
     if key not in REGISTER_FOOTER:
-        k.ensure_visible(key, footer_keys=REGISTER_FOOTER)
+        k.ensure_visible(key, top=form_top, footer_keys=REGISTER_FOOTER)
     else:
         k.close_keyboard()
     k.tap(key)
@@ -387,7 +401,9 @@ def staff_path(k, login, pin, check_server):
 
 def registration_shots(k, login, pin, text_size):
     """Only the registration, for its screenshots at a screen size and text size (--register-only)."""
+    global form_top
     print(f"registration at text size {text_size}")
+    form_top = FORM_TOP[text_size]
     if text_size:
         k.tap(f"welcome.size.{text_size}")
     k.tap("welcome.lang.es")
