@@ -29,6 +29,7 @@ class NoNavigation final : public Navigator {
 public:
     void go(ScreenId) override {}
     void back() override {}
+    void replace(ScreenId) override {}
     void home() override {}
     void signOut() override {}
 };

@@ -24,6 +24,7 @@ public:
 
     void requestGo(ScreenId id) { m_pending = Pending{Kind::Go, id}; }
     void requestBack() { m_pending = Pending{Kind::Back, ScreenId::Welcome}; }
+    void requestReplace(ScreenId id) { m_pending = Pending{Kind::Replace, id}; }
     void requestHome() { m_pending = Pending{Kind::Home, ScreenId::Welcome}; }
     bool hasPending() const { return m_pending.has_value(); }
     // Applies the pending change; returns true when the screen changed.
@@ -31,7 +32,7 @@ public:
     bool commit(const std::function<void()>& onLeave);
 
 private:
-    enum class Kind { Go, Back, Home };
+    enum class Kind { Go, Back, Home, Replace };
     struct Pending {
         Kind kind;
         ScreenId id;

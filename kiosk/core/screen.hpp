@@ -64,6 +64,9 @@ public:
     virtual ~Navigator() = default;
     virtual void go(ScreenId id) = 0;
     virtual void back() = 0;
+    // `id` in place of the current screen: "back" from it skips the one left
+    // (a saved registration's case goes back to where the wizard was opened from).
+    virtual void replace(ScreenId id) = 0;
     virtual void home() = 0;     // the welcome screen, keeping the session
     virtual void signOut() = 0;  // drop personal data, lock, welcome screen
 };

@@ -26,6 +26,7 @@ public:
 
     void go(ScreenId id) override { m_router.requestGo(id); }
     void back() override { m_router.requestBack(); }
+    void replace(ScreenId id) override { m_router.requestReplace(id); }
     void home() override { m_router.requestHome(); }
     void signOut() override;
 

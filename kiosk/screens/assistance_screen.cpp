@@ -9,6 +9,7 @@
 #include "kiosk/screens/case_text.hpp"
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/typed_date.hpp"
 #include "kiosk/ui/widgets.hpp"
 #include "storage/base/clock.hpp"
 #include "storage/base/vocabulary.hpp"
@@ -90,7 +91,7 @@ void AssistanceScreen::reset() {
     m_type.clear();
     m_quantity.assign(1, '1');  // (not = "1": g++ 12 warns falsely, -Wrestrict)
     m_unit.clear();
-    m_date = storage::isoDate(m_ctx.clock.nowMs());
+    m_date = typedFromIso(storage::isoDate(m_ctx.clock.nowMs()));
     m_errors = Errors{};
     m_saveError = nullptr;
     m_intent = Intent::None;
@@ -134,7 +135,9 @@ bool AssistanceScreen::Errors::mark(std::string_view field) {
 storage::Assistance AssistanceScreen::draft() const {
     storage::Assistance record;
     record.caseId = m_ctx.selection.caseId;
-    record.date = m_date;
+    // Typed DD/MM/AAAA; kept as typed when it is no date, for storage to refuse.
+    const std::string iso = isoFromTyped(casework::trimmed(m_date));
+    record.date = iso.empty() ? m_date : iso;
     record.sector = m_sector;
     record.type = m_type;
     record.quantity = static_cast<double>(parseQuantity(m_quantity));
@@ -180,7 +183,7 @@ void AssistanceScreen::drawContent(Ui& ui) {
     else if (m_errors.any())
         casework::footerNote(ui, ui.tr("case.check_marked"), true);
     else
-        casework::footerNote(ui, fill(ui.tr("assist.date_hint"), {casework::displayDate(m_date)}), false);
+        casework::footerNote(ui, fill(ui.tr("assist.date_hint"), {m_date}), false);
 }
 
 void AssistanceScreen::drawChoices(Ui& ui, float width, float height) {

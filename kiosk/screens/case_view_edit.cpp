@@ -9,6 +9,7 @@
 #include "kiosk/screens/case_view_screen.hpp"
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/typed_date.hpp"
 #include "kiosk/ui/widgets.hpp"
 #include "storage/base/vocabulary.hpp"
 #include "storage/records/person_repository.hpp"
@@ -41,6 +42,8 @@ storage::Person cleaned(const storage::Person& p) {
     for (std::string* text : {&out.givenNames, &out.familyName1, &out.familyName2, &out.genderIdentity, &out.birthDate,
                               &out.docNumber, &out.phone, &out.arrivalDate})
         *text = casework::trimmed(*text);
+    out.birthDate = storedDate(out.birthDate);  // the form shows DD/MM/AAAA
+    out.arrivalDate = storedDate(out.arrivalDate);
     out.nationality = upperAscii(casework::trimmed(out.nationality));
     if (out.docType == "none") out.docNumber.clear();
     return out;
@@ -185,7 +188,9 @@ void CaseViewScreen::actOnEdit(Intent intent) {
             closeForms();
             m_person.visible = true;
             m_person.original = m_data->person;
-            m_person.edited = m_data->person;
+            m_person.original.birthDate = typedFromIso(m_data->person.birthDate);  // dates as people write them
+            m_person.original.arrivalDate = typedFromIso(m_data->person.arrivalDate);
+            m_person.edited = m_person.original;
             m_message = nullptr;
             break;
         case Intent::CancelPerson:

@@ -14,6 +14,7 @@
 #include "kiosk/screens/case_view_screen.hpp"
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/typed_date.hpp"
 #include "kiosk/ui/widgets.hpp"
 #include "storage/base/vocabulary.hpp"
 
@@ -316,7 +317,7 @@ void CaseViewScreen::actOnFamily(Intent intent) {
                     p.familyName1 = casework::trimmed(f.person.familyName1);
                     p.familyName2 = casework::trimmed(f.person.familyName2);
                     p.sex = f.person.sex;
-                    p.birthDate = casework::trimmed(f.person.birthDate);
+                    p.birthDate = storedDate(casework::trimmed(f.person.birthDate));
                     p.birthDateEstimated = false;
                     p.genderIdentity.clear();
                     p.docType = "none";

@@ -6,6 +6,7 @@
 #include "kiosk/screens/case_text.hpp"
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/typed_date.hpp"
 #include "kiosk/ui/widgets.hpp"
 #include "storage/base/clock.hpp"
 #include "storage/base/vocabulary.hpp"
@@ -262,7 +263,9 @@ storage::Referral ReferralScreen::draft() const {
     record.reason = casework::trimmed(m_reason);
     record.urgency = m_urgency;
     record.consentToShare = m_consent;
-    record.followUpDate = m_followUp;
+    // Typed DD/MM/AAAA; kept as typed when it is no date, for storage to refuse.
+    const std::string iso = isoFromTyped(casework::trimmed(m_followUp));
+    record.followUpDate = iso.empty() ? casework::trimmed(m_followUp) : iso;
     return record;
 }
 

@@ -1,10 +1,13 @@
 // Drawing of the registration wizard's steps. Draw code only: widgets edit
 // the form in place and taps are recorded as intents for afterDraw().
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "kiosk/screens/register_screen.hpp"
 #include "kiosk/screens/staff_text.hpp"
 #include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/search_pick.hpp"
 #include "kiosk/ui/widgets.hpp"
 
 namespace chasqui::kiosk {
@@ -26,7 +29,26 @@ std::vector<Option> options(const Ui& ui, std::initializer_list<const char*> cod
     return out;
 }
 
+// Every code of a vocabulary in the catalogs ("vocab.districts.150101"), named
+// in the current language, by name.
+std::vector<Option> namedList(const Ui& ui, std::string_view list) {
+    const std::string prefix = fmt::format("vocab.{}.", list);
+    std::vector<Option> out;
+    for (const auto& key : ui.i18n.keys("es"))
+        if (key.rfind(prefix, 0) == 0 && key.size() > prefix.size() && key.substr(prefix.size()) != "other")
+            out.push_back({key.substr(prefix.size()), ui.tr(key)});
+    std::sort(out.begin(), out.end(), [](const Option& a, const Option& b) { return a.label < b.label; });
+    return out;
+}
+
 }  // namespace
+
+void RegisterScreen::refreshLists(const Ui& ui) {
+    if (m_listsLanguage == ui.i18n.language()) return;
+    m_listsLanguage = ui.i18n.language();
+    m_districts = namedList(ui, "districts");
+    m_countries = namedList(ui, "nationalities");
+}
 
 std::string RegisterScreen::fieldError(const Ui& ui, std::string_view name) const {
     auto it = m_errors.find(name);
@@ -53,6 +75,7 @@ void RegisterScreen::field(Ui& ui, const char* labelKey, const char* name, std::
 }
 
 void RegisterScreen::drawContent(Ui& ui) {
+    refreshLists(ui);
     if (!ui.entry.isOpen()) m_inView.clear();
     const float pad = ui.px(ui.theme.spacing);
     // Large text with the keyboard open leaves little room: the field being
@@ -62,6 +85,11 @@ void RegisterScreen::drawContent(Ui& ui) {
     const bool compact = ui.entry.isOpen() && ImGui::GetContentRegionAvail().y - buttons - ui.px(60.f) < ui.px(220.f);
     if (!compact) drawHeader(ui);
     if (!m_saveErrorKey.empty()) banner(ui, icon::kWarning, ui.tr(m_saveErrorKey), Tone::Danger);
+    if (m_restored && !compact) banner(ui, icon::kCheck, ui.tr("register.draft_restored"));
+    if (m_leaving) {
+        drawLeaveQuestion(ui);
+        return;
+    }
     if (m_phase == Phase::Checking) banner(ui, icon::kClock, ui.tr("register.checking"));
     if (m_phase == Phase::Saving) banner(ui, icon::kClock, ui.tr("register.saving"));
     const float footer = compact ? 0.f : buttons;
@@ -70,30 +98,30 @@ void RegisterScreen::drawContent(Ui& ui) {
         drawDuplicates(ui, height);
         return;
     }
-    beginScrollArea(ui, "register.scroll", ImVec2(0.f, height));
+    // The people the duplicate check found: beside the form on a wide
+    // screen, above it on a narrow one (or with large text).
+    const bool candidates = m_step == Step::Person && !m_candidates.empty();
+    const float width = ImGui::GetContentRegionAvail().x;
+    const bool side = candidates && width >= ui.px(1400.f);
+    const float sideWidth = side ? std::max(ui.px(420.f), width * 0.3f) : 0.f;
+    beginScrollArea(ui, "register.scroll", ImVec2(side ? width - sideWidth - pad : 0.f, height));
     if (m_scrollTop) {
         ImGui::SetScrollY(0.f);
         m_scrollTop = false;
     }
-    switch (m_step) {
-        case Step::Person:
-            drawPerson(ui);
-            break;
-        case Step::Document:
-            drawDocument(ui);
-            break;
-        case Step::Household:
-            drawHousehold(ui);
-            break;
-        case Step::Case:
-            drawCase(ui);
-            break;
-        case Step::Review:
-            drawReview(ui);
-            break;
-    }
+    if (candidates && !side) drawCandidates(ui, false);
+    if (m_step == Step::Person)
+        drawPerson(ui);
+    else
+        drawHouseholdCase(ui);
     ImGui::Dummy(ImVec2(0.f, pad));
     endScrollArea(ui);
+    if (side) {
+        ImGui::SameLine(0.f, pad);
+        beginScrollArea(ui, "register.candidates", ImVec2(sideWidth, height));
+        drawCandidates(ui, true);
+        endScrollArea(ui);
+    }
     if (!compact) drawFooter(ui);
 }
 
@@ -128,9 +156,14 @@ void RegisterScreen::drawFooter(Ui& ui) {
                    ImVec2(buttonWidth, 0.f), Tone::Secondary, !busy))
             m_intent = Intent::Back;
         ImGui::SameLine();
+    } else if (!reg::isBlank(m_form)) {
+        // Kept as a draft until saved: throwing it away is a choice.
+        if (button(ui, ui.tr("register.discard"), "register.discard", ImVec2(buttonWidth, 0.f), Tone::Secondary, !busy))
+            m_intent = Intent::Discard;
+        ImGui::SameLine();
     }
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.f, width - ImGui::GetCursorPosX() - buttonWidth));
-    if (m_step == Step::Review) {
+    if (m_step == Step::HouseholdCase) {
         if (button(ui, fmt::format("{}  {}", icon::kCheck, ui.tr("register.save")), "register.save",
                    ImVec2(buttonWidth, 0.f), Tone::Primary, !busy))
             m_intent = Intent::Save;
@@ -141,13 +174,31 @@ void RegisterScreen::drawFooter(Ui& ui) {
 }
 
 void RegisterScreen::drawPerson(Ui& ui) {
+    // Consent first: nothing is recorded about a person before they are asked.
+    if (choice(ui, ui.tr("register.consent_label"), "register.consent",
+               options(ui, {"given", "refused"}, "register.consent"), m_form.consent, fieldError(ui, "consent"))) {
+        m_errors.erase("consent");
+        ui.entry.close();
+    }
+    if (m_form.consent == "given") {
+        // Today's date and "registration" are already there: usually nothing to change.
+        field(ui, "register.consent_date_label", "consent_date", m_form.consentDate, EntryMode::Date, 10, ui.px(520.f));
+        if (multiChoice(ui, ui.tr("register.consent_scope_label"), "register.consent_scope",
+                        staff::vocabOptions(ui, "consent_scopes", storage::vocab::consentScopes()), m_form.consentScope,
+                        fieldError(ui, "consent_scope"))) {
+            m_errors.erase("consent_scope");
+            ui.entry.close();
+        }
+    } else if (m_form.consent == "refused") {
+        muted(ui, ui.tr("register.consent_refused_hint"));
+    }
     if (beginRow("##names", 3)) {
         ImGui::TableNextColumn();
-        field(ui, "register.given_names_label", "given_names", m_form.givenNames, EntryMode::Text, kNameBytes);
+        field(ui, "register.given_names_label", "given_names", m_form.givenNames, EntryMode::Name, kNameBytes);
         ImGui::TableNextColumn();
-        field(ui, "register.family_name_1_label", "family_name_1", m_form.familyName1, EntryMode::Text, kNameBytes);
+        field(ui, "register.family_name_1_label", "family_name_1", m_form.familyName1, EntryMode::Name, kNameBytes);
         ImGui::TableNextColumn();
-        field(ui, "register.family_name_2_label", "family_name_2", m_form.familyName2, EntryMode::Text, kNameBytes);
+        field(ui, "register.family_name_2_label", "family_name_2", m_form.familyName2, EntryMode::Name, kNameBytes);
         ImGui::EndTable();
     }
     if (choice(ui, ui.tr("register.sex_label"), "register.sex",
@@ -179,15 +230,13 @@ void RegisterScreen::drawPerson(Ui& ui) {
         m_errors.erase("nationality");
         ui.entry.close();
     }
-    if (m_form.nationality == reg::kOtherNationality)
-        field(ui, "register.other_country_label", "other_country", m_form.otherCountry, EntryMode::Text, 3,
-              ui.px(420.f));
-    if (multiChoice(ui, ui.tr("register.languages_label"), "register.languages",
-                    staff::vocabOptions(ui, "languages", storage::vocab::languages()), m_form.languages))
-        ui.entry.close();
-}
-
-void RegisterScreen::drawDocument(Ui& ui) {
+    if (m_form.nationality == reg::kOtherNationality) {
+        const float top = ImGui::GetCursorPosY();
+        if (searchPick(ui, ui.tr("register.other_country_label"), "register.other_country", m_form.countryQuery,
+                       m_form.otherCountry, m_countries, fieldError(ui, "other_country"), ui.px(520.f)))
+            m_errors.erase("other_country");
+        keepInView(ui, "register.other_country", top);
+    }
     if (choice(ui, ui.tr("register.doc_type_label"), "register.doc_type",
                staff::vocabOptions(ui, "document_types", storage::vocab::documentTypes()), m_form.docType,
                fieldError(ui, "doc_type"))) {
@@ -217,23 +266,30 @@ void RegisterScreen::drawDocument(Ui& ui) {
         m_errors.erase("migration_status");
         ui.entry.close();
     }
-    field(ui, "register.arrival_date_label", "arrival_date", m_form.arrivalDate, EntryMode::Date, 10, ui.px(420.f));
+    field(ui, "register.arrival_date_label", "arrival_date", m_form.arrivalDate, EntryMode::Date, 10, ui.px(520.f));
+    if (multiChoice(ui, ui.tr("register.languages_label"), "register.languages",
+                    staff::vocabOptions(ui, "languages", storage::vocab::languages()), m_form.languages))
+        ui.entry.close();
 }
 
-void RegisterScreen::drawHousehold(Ui& ui) {
+void RegisterScreen::drawHouseholdCase(Ui& ui) {
     if (choice(ui, ui.tr("register.household_label"), "register.household",
-               options(ui, {"alone", "new"}, "register.household"), m_form.household, fieldError(ui, "household"))) {
+               options(ui, {"alone", "new", "join"}, "register.household"), m_form.household,
+               fieldError(ui, "household"))) {
         m_errors.erase("household");
         ui.entry.close();
     }
-    muted(ui, ui.tr("register.household_hint"));
     if (m_form.household == "new") {
-        field(ui, "register.district_label", "district", m_form.district, EntryMode::Numeric, 6, ui.px(420.f));
-        muted(ui, ui.tr("register.district_hint"));
+        const float top = ImGui::GetCursorPosY();
+        if (searchPick(ui, ui.tr("register.district_label"), "register.district", m_form.districtQuery, m_form.district,
+                       m_districts, fieldError(ui, "district"), ui.px(520.f)))
+            m_errors.erase("district");
+        keepInView(ui, "register.district", top);
+    } else if (m_form.household == "join") {
+        drawJoin(ui);
+    } else {
+        muted(ui, ui.tr("register.household_hint"));
     }
-}
-
-void RegisterScreen::drawCase(Ui& ui) {
     if (multiChoice(ui, ui.tr("register.needs_label"), "register.needs",
                     staff::vocabOptions(ui, "sectors", storage::vocab::sectors()), m_form.needs))
         ui.entry.close();
@@ -245,21 +301,57 @@ void RegisterScreen::drawCase(Ui& ui) {
                staff::vocabOptions(ui, "case_priorities", storage::vocab::casePriorities()), m_form.priority,
                fieldError(ui, "priority")))
         ui.entry.close();
-    if (choice(ui, ui.tr("register.consent_label"), "register.consent",
-               options(ui, {"given", "refused"}, "register.consent"), m_form.consent, fieldError(ui, "consent"))) {
-        m_errors.erase("consent");
-        ui.entry.close();
-    }
-    if (m_form.consent == "given") {
-        field(ui, "register.consent_date_label", "consent_date", m_form.consentDate, EntryMode::Date, 10, ui.px(420.f));
-        if (multiChoice(ui, ui.tr("register.consent_scope_label"), "register.consent_scope",
-                        staff::vocabOptions(ui, "consent_scopes", storage::vocab::consentScopes()), m_form.consentScope,
-                        fieldError(ui, "consent_scope"))) {
-            m_errors.erase("consent_scope");
-            ui.entry.close();
+}
+
+void RegisterScreen::drawLeaveQuestion(Ui& ui) {
+    heading(ui, ui.tr("register.leave.title"));
+    text(ui, ui.tr("register.leave.hint"));
+    const float pad = ui.px(ui.theme.spacing);
+    ImGui::Dummy(ImVec2(0.f, pad));
+    if (button(ui, ui.tr("register.leave.keep"), "register.leave.keep", ImVec2(0.f, 0.f), Tone::Primary))
+        m_intent = Intent::LeaveKeep;
+    ImGui::SameLine();
+    if (button(ui, ui.tr("register.leave.discard"), "register.leave.discard", ImVec2(0.f, 0.f), Tone::Secondary))
+        m_intent = Intent::LeaveDiscard;
+    ImGui::SameLine();
+    if (button(ui, ui.tr("register.leave.stay"), "register.leave.stay", ImVec2(0.f, 0.f), Tone::Secondary))
+        m_intent = Intent::Stay;
+}
+
+void RegisterScreen::drawJoin(Ui& ui) {
+    if (m_form.joinPersonId.empty()) {
+        field(ui, "register.join_label", "join", m_form.joinQuery, EntryMode::Name, kNameBytes, ui.px(520.f));
+        for (const HouseholdRow& row : m_joinRows) {
+            const std::string who = row.headName.empty()
+                                        ? fmt::format("{}{}{}", row.person.name, staff::kSeparator, row.person.caseCode)
+                                        : fmt::format("{}{}{}", row.person.name, staff::kSeparator,
+                                                      fill(ui.tr("register.join.household_of"), {row.headName}));
+            const std::string key = "register.join.pick." + row.person.personId;
+            if (button(ui, who, key.c_str(), ImVec2(0.f, 0.f), Tone::Secondary)) {
+                m_form.joinPersonId = row.person.personId;
+                m_form.joinName = row.headName.empty() ? row.person.name : row.headName;
+                m_errors.erase("join");
+                ui.entry.close();
+            }
         }
-    } else if (m_form.consent == "refused") {
-        muted(ui, ui.tr("register.consent_refused_hint"));
+        if (m_joinRows.empty() && staff::trimmed(m_form.joinQuery).size() >= 2 && !m_joinSearching &&
+            m_joinSearchedFor == staff::trimmed(m_form.joinQuery))
+            muted(ui, ui.tr("pick.none"));
+    } else {
+        text(ui, fill(ui.tr("register.join.chosen"), {m_form.joinName}));
+        if (button(ui, ui.tr("register.join.change"), "register.join.change", ImVec2(0.f, 0.f), Tone::Secondary)) {
+            m_form.joinPersonId.clear();
+            m_form.joinName.clear();
+            m_joinSearchedFor.clear();
+        }
+    }
+    std::vector<Option> relations;
+    for (auto code : storage::vocab::relationsToHead())
+        if (code != "head") relations.push_back({std::string(code), staff::vocabLabel(ui, "relations_to_head", code)});
+    if (choice(ui, ui.tr("register.relation_label"), "register.relation", relations, m_form.relation,
+               fieldError(ui, "relation"))) {
+        m_errors.erase("relation");
+        ui.entry.close();
     }
 }
 

@@ -36,6 +36,34 @@ void StaffHomeScreen::onEnter() {
         search();
     else
         m_focusSearch = true;
+    askForDraft();
+}
+
+void StaffHomeScreen::askForDraft() {
+    m_draftInitial.clear();
+    m_ctx.tasks.post([this]() -> TaskRunner::Continuation {
+        auto found = m_registration.draft();
+        std::string initial;
+        if (found && *found) {
+            initial = reg::draftInitial(**found);
+            (*found)->wipe();
+        }
+        return [this, initial] {
+            if (m_ctx.session.signedIn) m_draftInitial = initial;
+        };
+    });
+}
+
+void StaffHomeScreen::drawDraftOffer(Ui& ui) {
+    if (m_draftInitial.empty()) return;
+    // An unfinished registration of this staff member's (from before a lock
+    // or a sign-out): only the first letter of the name, never more.
+    banner(ui, icon::kUserPlus, fill(ui.tr("home.draft"), {m_draftInitial}));
+    if (button(ui, ui.tr("home.draft.continue"), "home.draft.continue", ImVec2(0.f, 0.f), Tone::Primary))
+        m_intent = Intent::Register;
+    ImGui::SameLine();
+    if (button(ui, ui.tr("home.draft.discard"), "home.draft.discard", ImVec2(0.f, 0.f), Tone::Secondary))
+        m_intent = Intent::DiscardDraft;
 }
 
 void StaffHomeScreen::drawContent(Ui& ui) {
@@ -45,6 +73,7 @@ void StaffHomeScreen::drawContent(Ui& ui) {
     }
     const float width = ImGui::GetContentRegionAvail().x;
     const float pad = ui.px(ui.theme.spacing);
+    drawDraftOffer(ui);
 
     const bool supervisor = m_ctx.session.isSupervisor();
     const std::string registerText = fmt::format("{}  {}", icon::kUserPlus, ui.tr("home.register"));
@@ -148,6 +177,13 @@ void StaffHomeScreen::afterDraw() {
         case Intent::Supervisor:
             m_ctx.nav.go(ScreenId::SupervisorHome);
             break;
+        case Intent::DiscardDraft:
+            m_draftInitial.clear();
+            m_ctx.tasks.post([this]() -> TaskRunner::Continuation {
+                (void)m_registration.dropDraft();  // if it fails, it is offered again: noticed, not lost
+                return {};
+            });
+            break;
         case Intent::None:
             break;
     }
@@ -205,13 +241,15 @@ void StaffHomeScreen::clearSearch() {
 
 void StaffHomeScreen::dropPersonalData() {
     clearSearch();
+    m_draftInitial.clear();
     m_opening = false;
     m_tapped.clear();
     m_intent = Intent::None;
 }
 
 bool StaffHomeScreen::holdsPersonalData() const {
-    return !m_query.empty() || !m_results.empty() || !m_resultsFor.empty() || !m_tapped.empty();
+    return !m_query.empty() || !m_results.empty() || !m_resultsFor.empty() || !m_tapped.empty() ||
+           !m_draftInitial.empty();
 }
 
 }  // namespace chasqui::kiosk

@@ -16,13 +16,15 @@
 #include "kiosk/core/kiosk_context.hpp"
 #include "kiosk/services/case_service.hpp"
 #include "kiosk/services/person_row.hpp"
+#include "kiosk/services/registration_service.hpp"
 #include "kiosk/services/staff_search_service.hpp"
 
 namespace chasqui::kiosk {
 
 class StaffHomeScreen final : public Screen {
 public:
-    explicit StaffHomeScreen(StaffContext& ctx) : m_ctx(ctx), m_search(ctx.staff), m_cases(ctx.staff, ctx.catalog) {}
+    explicit StaffHomeScreen(StaffContext& ctx)
+        : m_ctx(ctx), m_search(ctx.staff), m_cases(ctx.staff, ctx.catalog), m_registration(ctx.staff) {}
     ScreenId id() const override { return ScreenId::StaffHome; }
     const char* titleKey() const override { return "home.title"; }
     bool needsSession() const override { return true; }
@@ -35,15 +37,19 @@ public:
     using Result = PersonRow;  // a search result
 
 private:
-    enum class Intent { None, Register, Supervisor };
+    enum class Intent { None, Register, Supervisor, DiscardDraft };
     void search();
     void clearSearch();
     void open(const Result& row);
     void drawResults(Ui& ui, float height);
+    void askForDraft();
+    void drawDraftOffer(Ui& ui);
 
     StaffContext& m_ctx;
-    StaffSearchService m_search;  // worker thread only
-    CaseService m_cases;          // worker thread only: the case a tapped row opens
+    StaffSearchService m_search;         // worker thread only
+    CaseService m_cases;                 // worker thread only: the case a tapped row opens
+    RegistrationService m_registration;  // worker thread only: the staff member's unfinished registration
+    std::string m_draftInitial;          // its person's first letter: offered back, nothing more shown
     std::string m_query;
     std::vector<Result> m_results;
     std::string m_resultsFor;        // the query m_results answer

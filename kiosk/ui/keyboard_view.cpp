@@ -106,7 +106,7 @@ bool drawKeypad(Ui& ui, const char* key, float width, const char* actionLabel, b
     ImGui::SameLine();
     const std::string actionKey = fmt::format("{}.ok", key);
     if (mode == EntryMode::Phone || mode == EntryMode::Date) {
-        const char* extra = mode == EntryMode::Phone ? "+" : "-";
+        const char* extra = mode == EntryMode::Phone ? "+" : "/";
         const std::string extraKey = fmt::format("{}.extra", key);
         if (button(ui, extra, extraKey.c_str(), ImVec2(w, h), Tone::Secondary)) ui.entry.type(extra);
         if (button(ui, actionLabel, actionKey.c_str(), ImVec2(width, h), Tone::Primary)) action = true;
@@ -132,7 +132,7 @@ void drawKeyboard(Ui& ui) {
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, 0.f));
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float avail = ImGui::GetContentRegionAvail().x;
-    if (ui.entry.mode() != EntryMode::Text) {
+    if (ui.entry.mode() != EntryMode::Text && ui.entry.mode() != EntryMode::Name) {
         const float padWidth = std::min(avail, ui.px(720.f));
         ImGui::SetCursorPosX((display.x - padWidth) * 0.5f);
         ImGui::BeginGroup();

@@ -3,6 +3,9 @@
 #include <array>
 #include <utility>
 
+#include "kiosk/ui/name_case.hpp"
+#include "kiosk/ui/typed_date.hpp"
+
 namespace chasqui::kiosk {
 
 namespace {
@@ -11,13 +14,14 @@ bool allowed(EntryMode mode, std::string_view c) {
     const bool digit = c.size() == 1 && c[0] >= '0' && c[0] <= '9';
     switch (mode) {
         case EntryMode::Text:
+        case EntryMode::Name:
             return !c.empty() && static_cast<unsigned char>(c[0]) >= 0x20 && c != "\x7f";
         case EntryMode::Numeric:
             return digit;
         case EntryMode::Phone:
             return digit || c == "+" || c == " ";
         case EntryMode::Date:
-            return digit || c == "-";
+            return digit || c == "-" || c == "/";
     }
     return false;
 }
@@ -56,7 +60,7 @@ void TextEntry::focus(std::string_view fieldKey, std::string* target, EntryMode 
     m_mode = mode;
     m_maxBytes = maxBytes;
     m_secret = secret;
-    m_shift = mode == EntryMode::Text && target != nullptr && target->empty();
+    m_shift = (mode == EntryMode::Text || mode == EntryMode::Name) && target != nullptr && target->empty();
     m_symbols = false;
 }
 
@@ -69,9 +73,18 @@ void TextEntry::close() {
 
 bool TextEntry::type(std::string_view character) {
     if (m_target == nullptr || !allowed(m_mode, character)) return false;
+    if (m_mode == EntryMode::Date) {
+        std::string next = withDateKey(*m_target, character[0]);
+        if (next.empty() || next.size() > m_maxBytes) return false;
+        *m_target = std::move(next);
+        m_changedKey = m_fieldKey;
+        return true;
+    }
     std::string c = m_shift ? upperOf(character) : std::string(character);
     if (m_target->size() + c.size() > m_maxBytes) return false;
     *m_target += c;
+    // Upper and lower case of the keyboard's letters have the same length.
+    if (m_mode == EntryMode::Name) *m_target = capitalisedName(*m_target);
     m_shift = false;
     m_changedKey = m_fieldKey;
     return true;

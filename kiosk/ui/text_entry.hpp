@@ -14,9 +14,10 @@ namespace chasqui::kiosk {
 
 enum class EntryMode {
     Text,     // letters with Spanish characters, numbers and symbols
+    Name,     // as Text, each word capitalised as names are (name_case.hpp)
     Numeric,  // digits only (PINs, quantities)
     Phone,    // digits, + and spaces
-    Date,     // digits and '-' (YYYY-MM-DD)
+    Date,     // DD/MM/AAAA, the separators typed for the person (typed_date.hpp)
 };
 
 class TextEntry {

@@ -152,7 +152,16 @@ std::string migration7() {
     return "ALTER TABLE changes ADD COLUMN sets TEXT NOT NULL DEFAULT '{}';";
 }
 
-constexpr int kLatestVersion = 7;
+// Migration 8: what a staff member was typing and has not saved (a
+// registration), kept for them alone until saved, discarded or a day old
+// (storage/records/draft_repository.hpp). Local to this kiosk, never synced;
+// encrypted like everything in this store.
+std::string migration8() {
+    return "CREATE TABLE drafts (staff_id TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, "
+           "saved_at INTEGER NOT NULL, PRIMARY KEY (staff_id, kind));";
+}
+
+constexpr int kLatestVersion = 8;
 
 }  // namespace
 
@@ -176,6 +185,8 @@ std::string migrationSql(int version) {
             return migration6();
         case 7:
             return migration7();
+        case 8:
+            return migration8();
         default:
             return {};
     }

@@ -188,6 +188,17 @@ class Kiosk:
             a = anchors[len(anchors) // 2]
             below = it is None or it["y"] + it["h"] > bottom
             self.drag(a["x"] + a["w"] // 2, a["y"] + a["h"] // 2, -250 if below else 250)
+            # Until the glide after the drag has stopped: a tap while the form
+            # still moves only stops it.
+            last = [None]
+
+            def still():
+                now = self.item(a["key"])
+                y = now["y"] if now else None
+                same = y == last[0]
+                last[0] = y
+                return same
+            wait_until("the form to stop moving", still, interval=0.15)
         raise Failure(f"could not bring {key} into view")
 
     def pad(self, prefix, digits):
@@ -273,11 +284,14 @@ def migrant_path(k):
 
 
 REGISTER_FOOTER = ("register.next", "register.back", "register.save", "register.dup.different")
+# Below the top bar and the wizard's step header; both grow with the text size.
+FORM_TOP = {0: 200, 1: 250, 2: 300}
+form_top = FORM_TOP[0]
 
 
 def reg_tap(k, key):
     if key not in REGISTER_FOOTER:
-        k.ensure_visible(key, footer_keys=REGISTER_FOOTER)
+        k.ensure_visible(key, top=form_top, footer_keys=REGISTER_FOOTER)
     else:
         k.close_keyboard()
     k.tap(key)
@@ -292,36 +306,30 @@ def reg_fill(k, key, text):
 def register_person(k):
     k.tap("home.register")
     k.wait_screen("register")
+    # Consent first, then the person and their papers on one screen.
+    reg_tap(k, "register.consent.given")
     reg_fill(k, "register.given_names", PERSON_GIVEN)
     reg_fill(k, "register.family_name_1", PERSON_FAMILY)
     reg_fill(k, "register.family_name_2", "mamani")
     reg_tap(k, "register.sex.female")
-    reg_fill(k, "register.birth_date", "03-08-1995")
+    reg_fill(k, "register.birth_date", "03081995")
     reg_tap(k, "register.nationality.VEN")
-    k.shot("register-step-1")
-    reg_tap(k, "register.next")
-    k.wait_item("register.doc_type.passport")
     reg_tap(k, "register.doc_type.passport")
     reg_fill(k, "register.doc_number", "e2e4471")
     reg_fill(k, "register.phone", "+51987654321")
     reg_tap(k, "register.population_type.in_destination")
     reg_tap(k, "register.migration_status.in_regularization")
-    reg_fill(k, "register.arrival_date", "10-01-2023")
+    k.shot("register-person")
     reg_tap(k, "register.next")
+    # Household and case, saved from there; the district found by its name.
     k.wait_item("register.household.new")
     reg_tap(k, "register.household.new")
-    reg_fill(k, "register.district", "240101")
-    reg_tap(k, "register.next")
-    k.wait_item("register.needs.health")
+    reg_fill(k, "register.district", "tum")
+    reg_tap(k, "register.district.pick.240101")
     reg_tap(k, "register.needs.health")
     reg_tap(k, "register.vulnerabilities.pregnant_lactating")
     reg_tap(k, "register.priority.high")
-    reg_tap(k, "register.consent.given")
-    reg_tap(k, "register.consent_scope.referral_sharing")
-    k.shot("register-step-4")
-    reg_tap(k, "register.next")
-    k.wait_item("register.save")
-    k.shot("register-review")
+    k.shot("register-household-case")
     reg_tap(k, "register.save")
     # A new person: no likely duplicate; if the demo data had one, it is not the same person.
     wait_until("the case view or the duplicate warning",
@@ -391,6 +399,29 @@ def staff_path(k, login, pin, check_server):
     k.shot("locked-back-to-welcome")
 
 
+def registration_shots(k, login, pin, text_size):
+    """Only the registration, for its screenshots at a screen size and text size (--register-only)."""
+    global form_top
+    print(f"registration at text size {text_size}")
+    form_top = FORM_TOP[text_size]
+    if text_size:
+        k.tap(f"welcome.size.{text_size}")
+    k.tap("welcome.lang.es")
+    k.tap("welcome.staff")
+    k.wait_screen("sign_in")
+    k.tap("signin.login")
+    k.type_on_screen(login)
+    k.tap("signin.pin")
+    k.pad("signin.pad", pin)
+    k.tap("signin.pad.ok")
+    k.wait_screen("staff_home")
+    k.close_keyboard()  # with large text the search's keyboard takes the row of buttons
+    k.shot("staff-home")
+    register_person(k)
+    k.wait_screen("case_view")
+    k.shot("case-view")
+
+
 def server_has_person(bindir, root, url, server_data, pin_file):
     """A second kiosk of the office syncs from the server and finds what the first registered."""
     other = make_kiosk_dir(bindir, root, "kiosk2", url, server_data, pin_file)
@@ -415,6 +446,9 @@ def main():
     parser.add_argument("--assets", required=True)
     parser.add_argument("--artifacts", required=True, help="where the screenshots go")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--display", help="an X display already running (its size is the screen's), instead of a new Xvfb")
+    parser.add_argument("--register-only", action="store_true", help="only sign in and register, for screenshots")
+    parser.add_argument("--text-size", type=int, default=0, help="with --register-only: welcome.size.N first")
     args = parser.parse_args()
     os.makedirs(args.artifacts, exist_ok=True)
     for old in os.listdir(args.artifacts):
@@ -430,21 +464,27 @@ def main():
         server, url, server_data = start_server(args.bin, root, args.assets)
         procs.append(server)
         kiosk_dir = make_kiosk_dir(args.bin, root, "kiosk", url, server_data, pin_file)
-        xvfb, display = start_display(root)
-        procs.append(xvfb)
+        if args.display:
+            display = args.display
+        else:
+            xvfb, display = start_display(root)
+            procs.append(xvfb)
         probe = os.path.join(root, "probe.json")
         env = {**os.environ, "DISPLAY": display, "CHASQUI_UI_PROBE_FILE": probe}
         kiosk_log = open(os.path.join(root, "kiosk.log"), "w")
         kiosk = subprocess.Popen([f"{args.bin}/chasqui-kiosk", "--data", kiosk_dir, "--fullscreen",
-                                  "--idle-seconds", "45", "--warning-seconds", "20"],
+                                  "--idle-seconds", "600" if args.register_only else "45", "--warning-seconds", "20"],
                                  env=env, stdout=kiosk_log, stderr=subprocess.STDOUT)
         procs.insert(0, kiosk)
         k = Kiosk(probe, display, args.artifacts)
         wait_until("the kiosk's first frame", lambda: k.screen() or (kiosk.poll() is not None and
                    (_ for _ in ()).throw(Failure("chasqui-kiosk exited; see kiosk.log"))))
-        migrant_path(k)
-        staff_path(k, "ana.admin", PIN_ADMIN,
-                   lambda: server_has_person(args.bin, root, url, server_data, pin_file))
+        if args.register_only:
+            registration_shots(k, "ana.admin", PIN_ADMIN, args.text_size)
+        else:
+            migrant_path(k)
+            staff_path(k, "ana.admin", PIN_ADMIN,
+                       lambda: server_has_person(args.bin, root, url, server_data, pin_file))
         if kiosk.poll() is not None:
             raise Failure("chasqui-kiosk exited during the test")
         print(f"kiosk e2e: passed; {k.step} screenshots in {args.artifacts}")

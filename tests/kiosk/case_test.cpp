@@ -201,7 +201,7 @@ TEST_CASE("assistance: problems shown next to their fields and nothing written")
     REQUIRE(k.tap("kb.pad.ok"));
     REQUIRE(k.tap("assist.date"));
     for (int i = 0; i < 10; ++i) REQUIRE(k.tap("kb.pad.back"));
-    k.type("2031-01-01");
+    k.type("01012031");  // shows 01/01/2031
     // The date pad stays open; the buttons stay in reach above it.
     REQUIRE(k.tap("assist.save"));
     CHECK(k.screen() == ScreenId::Assistance);

@@ -100,8 +100,8 @@ TEST_CASE("family: a family of four linked from the case view, shown in the hous
     REQUIRE(k.tap("family.save"));
     REQUIRE(k.has("family.add_new"));
     // Two children in the short form, and Julio, found by name.
-    addNewMember(k, "Lucía", "Paredes", "female", "2015-07-20", "child");
-    addNewMember(k, "Mateo", "Paredes", "male", "2019-01-05", "child");
+    addNewMember(k, "Lucía", "Paredes", "female", "20072015", "child");
+    addNewMember(k, "Mateo", "Paredes", "male", "05012019", "child");
     REQUIRE(k.tap("family.add_existing"));
     pick(k, "Julio", julio);
     REQUIRE(test::tapInView(k, "family.relation.spouse", "family."));
@@ -123,6 +123,8 @@ TEST_CASE("family: a family of four linked from the case view, shown in the hous
     CHECK(relationOf(members, "Julio") == "spouse");
     CHECK(relationOf(members, "Lucía") == "child");
     CHECK(relationOf(members, "Mateo") == "child");
+    for (const auto& m : members)  // typed DD/MM/AAAA, kept as ISO dates
+        if (m.givenNames == "Lucía") CHECK(m.birthDate == "2015-07-20");
 
     // A household case with one food kit this month reaches the four of them.
     f.setup.reopen();

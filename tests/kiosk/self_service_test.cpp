@@ -79,9 +79,11 @@ std::vector<std::string> keysWith(test::HeadlessKiosk& k, const std::string& pre
     return out;
 }
 
+// The first row well inside the list, to hold it: one cut by the list's top
+// edge may have its centre above the list, where a press does not hold it.
 std::string firstVisibleRow(test::HeadlessKiosk& k) {
     for (const auto& item : k.probe().items())
-        if (item.key.rfind("services.row.", 0) == 0 && item.visible) return item.key;
+        if (item.key.rfind("services.row.", 0) == 0 && item.visible && item.min.y > 400.f) return item.key;
     FAIL("no row is visible");
     return {};
 }
@@ -260,7 +262,6 @@ TEST_CASE("self-service: many districts open a panel of big buttons; a long list
         // Keep dragging to the end: the last row comes into view and opens with a tap.
         for (int i = 0; i < 12 && !k.probe().find("services.row.test-food-135")->visible; ++i)
             REQUIRE(k.drag(firstVisibleRow(k), -800.f));
-        for (int i = 0; i < 30; ++i) k.frame();  // inertia dies down
         REQUIRE(k.probe().find("services.row.test-food-135")->visible);
         CHECK(k.screen() == ScreenId::ServiceList);
         checkScreen(k);

@@ -152,8 +152,13 @@ constexpr std::string_view kShipped7 = "ALTER TABLE changes ADD COLUMN sets TEXT
 
 #undef CHASQUI_RECORD_COLUMNS
 
-constexpr std::array<std::string_view, 7> kShipped{kShipped1, kShipped2, kShipped3, kShipped4,
-                                                   kShipped5, kShipped6, kShipped7};
+// Migration 8: drafts of what a staff member was typing, for them alone.
+constexpr std::string_view kShipped8 =
+    "CREATE TABLE drafts (staff_id TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, "
+    "saved_at INTEGER NOT NULL, PRIMARY KEY (staff_id, kind));";
+
+constexpr std::array<std::string_view, 8> kShipped{kShipped1, kShipped2, kShipped3, kShipped4,
+                                                   kShipped5, kShipped6, kShipped7, kShipped8};
 
 // Runs of white space as one space: the hand-written text wrapped its lines
 // with extra spaces, which SQLite ignores.

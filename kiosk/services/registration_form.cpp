@@ -1,12 +1,14 @@
-#include "kiosk/screens/register_form.hpp"
+#include "kiosk/services/registration_form.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "kiosk/screens/staff_text.hpp"
+#include "kiosk/ui/typed_date.hpp"
 #include "storage/base/clock.hpp"
 #include "storage/base/secret.hpp"
 #include "storage/base/text.hpp"
@@ -90,8 +92,8 @@ void wipeAll(std::initializer_list<std::string*> texts) {
 }  // namespace
 
 void RegisterForm::wipe() {
-    wipeAll({&givenNames, &familyName1, &familyName2, &birthDate, &ageYears, &otherCountry, &docNumber, &phone,
-             &arrivalDate, &district, &consentDate});
+    wipeAll({&givenNames, &familyName1, &familyName2, &birthDate, &ageYears, &countryQuery, &otherCountry, &docNumber,
+             &phone, &arrivalDate, &districtQuery, &district, &joinQuery, &joinPersonId, &joinName, &consentDate});
     *this = RegisterForm{};
 }
 
@@ -103,44 +105,10 @@ const char* stepTitleKey(Step step) {
     switch (step) {
         case Step::Person:
             return "register.step.person";
-        case Step::Document:
-            return "register.step.document";
-        case Step::Household:
-            return "register.step.household";
-        case Step::Case:
-            return "register.step.case";
-        case Step::Review:
-            return "register.step.review";
+        case Step::HouseholdCase:
+            return "register.step.household_case";
     }
-    return "register.step.review";
-}
-
-std::string isoFromTyped(std::string_view typed) {
-    // Already ISO.
-    if (typed.size() == 10 && typed[4] == '-' && typed[7] == '-' && digits(typed.substr(0, 4)) &&
-        digits(typed.substr(5, 2)) && digits(typed.substr(8, 2)))
-        return std::string(typed);
-    std::string day, month, year;
-    if (digits(typed) && typed.size() == 8) {
-        day = typed.substr(0, 2);
-        month = typed.substr(2, 2);
-        year = typed.substr(4, 4);
-    } else {
-        const auto first = typed.find('-');
-        const auto second = first == std::string_view::npos ? first : typed.find('-', first + 1);
-        if (second == std::string_view::npos) return {};
-        day = typed.substr(0, first);
-        month = typed.substr(first + 1, second - first - 1);
-        year = typed.substr(second + 1);
-    }
-    if (!digits(day) || !digits(month) || !digits(year) || day.size() > 2 || month.size() > 2 || year.size() != 4)
-        return {};
-    return fmt::format("{}-{:0>2}-{:0>2}", year, month, day);
-}
-
-std::string typedFromIso(std::string_view iso) {
-    if (iso.size() != 10) return std::string(iso);
-    return fmt::format("{}-{}-{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4));
+    return "register.step.household_case";
 }
 
 std::string nationalityCode(const RegisterForm& form) {
@@ -152,6 +120,11 @@ FieldErrors validateStep(Step step, const RegisterForm& f, std::string_view toda
     FieldErrors e;
     switch (step) {
         case Step::Person: {
+            need(e, "consent", !f.consent.empty());
+            if (f.consent == "given") {
+                checkTypedDate(e, "consent_date", f.consentDate, true, "2015-01-01", today);
+                if (f.consentScope.empty()) e["consent_scope"] = {"register.error.consent_scope", {}};
+            }
             checkName(e, "given_names", f.givenNames, true);
             checkName(e, "family_name_1", f.familyName1, true);
             checkName(e, "family_name_2", f.familyName2, false);
@@ -167,10 +140,7 @@ FieldErrors validateStep(Step step, const RegisterForm& f, std::string_view toda
             }
             need(e, "nationality", !f.nationality.empty());
             if (f.nationality == kOtherNationality && !storage::vocab::isCountryCode(nationalityCode(f)))
-                e["other_country"] = {"register.error.country_code", {}};
-            break;
-        }
-        case Step::Document: {
+                e["other_country"] = {"register.error.country_pick", {}};
             need(e, "doc_type", !f.docType.empty());
             const std::string number = staff::trimmed(f.docNumber);
             if (!f.docType.empty() && f.docType != "none") {
@@ -193,21 +163,16 @@ FieldErrors validateStep(Step step, const RegisterForm& f, std::string_view toda
             }
             break;
         }
-        case Step::Household:
+        case Step::HouseholdCase:
             need(e, "household", !f.household.empty());
-            if (f.household == "new" && !staff::trimmed(f.district).empty() &&
-                !storage::checkUbigeo("district", staff::trimmed(f.district)))
-                e["district"] = {"register.error.district", {}};
-            break;
-        case Step::Case:
-            need(e, "priority", !f.priority.empty());
-            need(e, "consent", !f.consent.empty());
-            if (f.consent == "given") {
-                checkTypedDate(e, "consent_date", f.consentDate, true, "2015-01-01", today);
-                if (f.consentScope.empty()) e["consent_scope"] = {"register.error.consent_scope", {}};
+            if (f.household == "new" && !staff::trimmed(f.districtQuery).empty() &&
+                !storage::checkUbigeo("district", f.district))
+                e["district"] = {"register.error.district_pick", {}};
+            if (f.household == "join") {
+                if (f.joinPersonId.empty()) e["join"] = {"register.error.join_pick", {}};
+                need(e, "relation", !f.relation.empty() && f.relation != "head");
             }
-            break;
-        case Step::Review:
+            need(e, "priority", !f.priority.empty());
             break;
     }
     return e;
@@ -215,26 +180,32 @@ FieldErrors validateStep(Step step, const RegisterForm& f, std::string_view toda
 
 FieldErrors validateAll(const RegisterForm& form, std::string_view today) {
     FieldErrors all;
-    for (Step s : {Step::Person, Step::Document, Step::Household, Step::Case}) all.merge(validateStep(s, form, today));
+    for (Step s : {Step::Person, Step::HouseholdCase}) all.merge(validateStep(s, form, today));
     return all;
 }
 
 Step stepOfField(std::string_view field) {
-    static constexpr std::array kPerson{
-        "given_names"sv, "family_name_1"sv, "family_name_2"sv, "sex"sv,       "birth_date"sv,
-        "age"sv,         "nationality"sv,   "other_country"sv, "languages"sv, "gender_identity"sv};
-    static constexpr std::array kDocument{"doc_type"sv,         "doc_number"sv,   "phone"sv,     "population_type"sv,
-                                          "migration_status"sv, "arrival_date"sv, "disability"sv};
-    static constexpr std::array kHousehold{"household"sv, "district"sv, "household_id"sv, "relation_to_head"sv,
-                                           "head_person_id"sv};
-    static constexpr std::array kCase{"needs"sv,        "vulnerabilities"sv, "priority"sv,   "consent"sv,
-                                      "consent_date"sv, "consent_scope"sv,   "opened_date"sv};
-    const auto in = [&](const auto& list) { return std::find(list.begin(), list.end(), field) != list.end(); };
-    if (in(kPerson)) return Step::Person;
-    if (in(kDocument)) return Step::Document;
-    if (in(kHousehold)) return Step::Household;
-    if (in(kCase)) return Step::Case;
-    return Step::Review;
+    static constexpr std::array kPerson{"consent"sv,
+                                        "consent_date"sv,
+                                        "consent_scope"sv,
+                                        "given_names"sv,
+                                        "family_name_1"sv,
+                                        "family_name_2"sv,
+                                        "sex"sv,
+                                        "birth_date"sv,
+                                        "age"sv,
+                                        "nationality"sv,
+                                        "other_country"sv,
+                                        "languages"sv,
+                                        "gender_identity"sv,
+                                        "doc_type"sv,
+                                        "doc_number"sv,
+                                        "phone"sv,
+                                        "population_type"sv,
+                                        "migration_status"sv,
+                                        "arrival_date"sv,
+                                        "disability"sv};
+    return std::find(kPerson.begin(), kPerson.end(), field) != kPerson.end() ? Step::Person : Step::HouseholdCase;
 }
 
 storage::Person buildPerson(const RegisterForm& f, std::string_view today) {
@@ -281,8 +252,137 @@ bool wantsHousehold(const RegisterForm& form) {
 
 storage::Household buildHousehold(const RegisterForm& form) {
     storage::Household h;
-    h.district = staff::trimmed(form.district);
+    h.district = form.district;
     return h;
+}
+
+bool readyForDuplicateCheck(const RegisterForm& form) {
+    return !staff::trimmed(form.givenNames).empty() && !staff::trimmed(form.familyName1).empty();
+}
+
+storage::Person duplicateProbe(const RegisterForm& f) {
+    storage::Person p;
+    p.givenNames = staff::trimmed(f.givenNames);
+    p.familyName1 = staff::trimmed(f.familyName1);
+    p.familyName2 = staff::trimmed(f.familyName2);
+    if (!f.ageOnly) {
+        const std::string iso = isoFromTyped(staff::trimmed(f.birthDate));
+        if (!iso.empty() && storage::checkDate("birth_date", iso, "1900-01-01", "9999-12-31")) p.birthDate = iso;
+    }
+    p.nationality = nationalityCode(f);
+    if (f.docType != "none") {
+        p.docType = f.docType;
+        p.docNumber = staff::trimmed(f.docNumber);
+    }
+    return p;
+}
+
+bool isBlank(const RegisterForm& form) {
+    RegisterForm blank;
+    blank.consentDate = form.consentDate;
+    return form == blank;
+}
+
+namespace {
+
+// Every field of the form under one name, for the draft's JSON.
+template <typename Visit>
+void eachField(RegisterForm& f, Visit&& visit) {
+    visit("consent", f.consent);
+    visit("consent_date", f.consentDate);
+    visit("consent_scope", f.consentScope);
+    visit("given_names", f.givenNames);
+    visit("family_name_1", f.familyName1);
+    visit("family_name_2", f.familyName2);
+    visit("sex", f.sex);
+    visit("age_only", f.ageOnly);
+    visit("birth_date", f.birthDate);
+    visit("age", f.ageYears);
+    visit("nationality", f.nationality);
+    visit("country_query", f.countryQuery);
+    visit("other_country", f.otherCountry);
+    visit("languages", f.languages);
+    visit("doc_type", f.docType);
+    visit("doc_number", f.docNumber);
+    visit("phone", f.phone);
+    visit("population_type", f.populationType);
+    visit("migration_status", f.migrationStatus);
+    visit("arrival_date", f.arrivalDate);
+    visit("household", f.household);
+    visit("district_query", f.districtQuery);
+    visit("district", f.district);
+    visit("join_query", f.joinQuery);
+    visit("join_person_id", f.joinPersonId);
+    visit("join_name", f.joinName);
+    visit("relation", f.relation);
+    visit("needs", f.needs);
+    visit("vulnerabilities", f.vulnerabilities);
+    visit("priority", f.priority);
+}
+
+constexpr int kDraftVersion = 1;
+
+}  // namespace
+
+std::string draftBody(const RegisterForm& form) {
+    nlohmann::json out;
+    out["v"] = kDraftVersion;
+    RegisterForm copy = form;
+    eachField(copy, [&](const char* name, const auto& value) { out[name] = value; });
+    std::string body = out.dump();
+    copy.wipe();
+    return body;
+}
+
+std::optional<RegisterForm> formFromDraft(std::string_view body) {
+    const nlohmann::json in = nlohmann::json::parse(body, nullptr, false);
+    if (in.is_discarded() || !in.is_object()) return std::nullopt;
+    if (auto v = in.find("v"); v == in.end() || !v->is_number_integer() || v->get<int>() != kDraftVersion)
+        return std::nullopt;
+    RegisterForm form;
+    bool ok = true;
+    eachField(form, [&](const char* name, auto& value) {
+        using T = std::decay_t<decltype(value)>;
+        const auto it = in.find(name);
+        if (it == in.end()) return;  // a field not typed then keeps its default
+        if constexpr (std::is_same_v<T, bool>) {
+            if (it->is_boolean())
+                value = it->get<bool>();
+            else
+                ok = false;
+        } else if constexpr (std::is_same_v<T, std::string>) {
+            if (it->is_string())
+                value = it->get<std::string>();
+            else
+                ok = false;
+        } else {
+            if (!it->is_array()) {
+                ok = false;
+                return;
+            }
+            value.clear();
+            for (const auto& e : *it) {
+                if (!e.is_string()) {
+                    ok = false;
+                    return;
+                }
+                value.push_back(e.get<std::string>());
+            }
+        }
+    });
+    if (!ok) return std::nullopt;
+    return form;
+}
+
+std::string draftInitial(const RegisterForm& form) {
+    const std::string given = staff::trimmed(form.givenNames);
+    const std::string family = staff::trimmed(form.familyName1);
+    const std::string& name = given.empty() ? family : given;
+    if (name.empty()) return {};
+    // One UTF-8 character.
+    std::size_t n = 1;
+    while (n < name.size() && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) ++n;
+    return name.substr(0, n);
 }
 
 }  // namespace chasqui::kiosk::reg

@@ -1,0 +1,50 @@
+#include "storage/records/draft_repository.hpp"
+
+namespace chasqui::storage {
+
+namespace {
+
+Result<void> requireOpen(PersonalStore& store) {
+    if (!store.isOpen()) return fail(ErrorCode::PermissionDenied, "the store is locked; sign in again");
+    return {};
+}
+
+}  // namespace
+
+Result<void> DraftRepository::save(std::string_view kind, std::string_view body) {
+    if (auto r = requireOpen(m_store); !r) return r;
+    // One row per staff member and kind: the primary key makes REPLACE an upsert.
+    auto stmt =
+        m_store.db().prepare("INSERT OR REPLACE INTO drafts (staff_id, kind, body, saved_at) VALUES (?1, ?2, ?3, ?4)");
+    if (!stmt) return std::unexpected(stmt.error());
+    return stmt->bindAll(m_store.session().staffId, kind, body, m_store.clock().nowMs()).run();
+}
+
+Result<std::optional<Draft>> DraftRepository::find(std::string_view kind, std::int64_t maxAgeMs) {
+    if (auto r = requireOpen(m_store); !r) return std::unexpected(r.error());
+    const std::int64_t now = m_store.clock().nowMs();
+    auto found = m_store.db().readOne(
+        "SELECT body, saved_at FROM drafts WHERE staff_id = ?1 AND kind = ?2",
+        [](const Stmt& s) {
+            return Draft{s.text(0), s.integer(1)};
+        },
+        m_store.session().staffId, kind);
+    if (!found) return std::unexpected(found.error());
+    if (!*found) return std::optional<Draft>{};
+    // A draft from "the future" (a clock set back) is as stale as an old one:
+    // its age cannot be told.
+    if (now - (*found)->savedAtMs > maxAgeMs || (*found)->savedAtMs > now) {
+        if (auto r = remove(kind); !r) return std::unexpected(r.error());
+        return std::optional<Draft>{};
+    }
+    return *found;
+}
+
+Result<void> DraftRepository::remove(std::string_view kind) {
+    if (auto r = requireOpen(m_store); !r) return r;
+    auto stmt = m_store.db().prepare("DELETE FROM drafts WHERE staff_id = ?1 AND kind = ?2");
+    if (!stmt) return std::unexpected(stmt.error());
+    return stmt->bindAll(m_store.session().staffId, kind).run();
+}
+
+}  // namespace chasqui::storage
