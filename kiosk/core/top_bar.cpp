@@ -1,5 +1,6 @@
 #include "kiosk/core/top_bar.hpp"
 
+#include <cfloat>
 #include <string>
 
 #include <fmt/format.h>
@@ -30,15 +31,6 @@ TopBarTap drawTopBar(Ui& ui, const char* titleKey, bool canGoBack, const Session
             tap = TopBarTap::Back;
         ImGui::SameLine();
     }
-    // Drawn directly: after SameLine, ImGui would align text to the button's
-    // frame padding and the title would sit low.
-    const char* title = ui.tr(titleKey);
-    ImGui::GetWindowDrawList()->AddText(
-        ui.fonts.heading, ui.fonts.heading->FontSize,
-        ImVec2(ImGui::GetCursorScreenPos().x + pad, min.y + (height - ui.fonts.heading->FontSize) * 0.5f),
-        toU32(theme.onTopBar), title);
-    ui.probe.text(title);
-
     // Right side: who is signed in and sign out, or the way home.
     const std::string right = session.signedIn ? fmt::format("{}  {}", icon::kSignOut, ui.tr("nav.sign_out"))
                                                : fmt::format("{}  {}", icon::kClose, ui.tr("nav.home"));
@@ -46,15 +38,33 @@ TopBarTap drawTopBar(Ui& ui, const char* titleKey, bool canGoBack, const Session
     const float rightWidth = ImGui::CalcTextSize(right.c_str()).x + pad * 2.5f;
     const float nameWidth = session.signedIn ? ImGui::CalcTextSize(session.name.c_str()).x + pad : 0.f;
     ImGui::PopFont();
-    if (session.signedIn) {
-        ImGui::SetCursorScreenPos(ImVec2(min.x + width - rightWidth - nameWidth - pad * 2.f,
-                                         min.y + (height - ui.fonts.bold->FontSize) * 0.5f));
-        ImGui::PushFont(ui.fonts.bold);
-        ImGui::PushStyleColor(ImGuiCol_Text, theme.onTopBar);
-        ImGui::TextUnformatted(session.name.c_str());
+    const float nameX = min.x + width - rightWidth - nameWidth - pad * 2.f;
+
+    // Drawn directly: after SameLine, ImGui would align text to the button's
+    // frame padding and the title would sit low. At large text on a narrow
+    // screen the title and the name do not both fit in heading size: the
+    // title goes to bold size first; if it still runs into the name, the
+    // screen's title wins (the name shows on the staff home).
+    const char* title = ui.tr(titleKey);
+    const float titleX = ImGui::GetCursorScreenPos().x + pad;
+    ImFont* titleFont = ui.fonts.heading;
+    const auto titleEnd = [&] { return titleX + titleFont->CalcTextSizeA(titleFont->FontSize, FLT_MAX, 0.f, title).x; };
+    const float limit = session.signedIn ? nameX - pad : min.x + width - rightWidth - pad * 2.f;
+    if (titleEnd() > limit) titleFont = ui.fonts.bold;
+    const bool showName = session.signedIn && titleEnd() <= nameX - pad;
+    const ImVec2 titleMin(titleX, min.y + (height - titleFont->FontSize) * 0.5f);
+    ImGui::GetWindowDrawList()->AddText(titleFont, titleFont->FontSize, titleMin, toU32(theme.onTopBar), title);
+    ui.probe.text(title);
+    ui.probe.shape("topbar.title", titleMin, ImVec2(titleEnd(), titleMin.y + titleFont->FontSize));
+
+    if (showName) {
+        // Drawn like the title (no frame padding), centred on the bar's middle.
+        const ImVec2 nameMin(nameX, min.y + (height - ui.fonts.bold->FontSize) * 0.5f);
+        ImGui::GetWindowDrawList()->AddText(ui.fonts.bold, ui.fonts.bold->FontSize, nameMin, toU32(theme.onTopBar),
+                                            session.name.c_str());
         ui.probe.text(session.name);
-        ImGui::PopStyleColor();
-        ImGui::PopFont();
+        ui.probe.shape("topbar.name", nameMin,
+                       ImVec2(nameMin.x + nameWidth - pad, nameMin.y + ui.fonts.bold->FontSize));
     }
     ImGui::SetCursorScreenPos(ImVec2(min.x + width - rightWidth - pad, min.y + pad * 0.5f));
     if (button(ui, right, session.signedIn ? "nav.sign_out" : "nav.home", ImVec2(rightWidth, buttonHeight),

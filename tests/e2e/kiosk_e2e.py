@@ -170,8 +170,11 @@ class Kiosk:
     def ensure_visible(self, key, top=200, footer_keys=()):
         """Drags the form until `key` is wholly between the top bar and the footer."""
         self.close_keyboard()
-        for _ in range(15):
-            bottom = 1080
+        screen_bottom = int(subprocess.run(["xdotool", "getdisplaygeometry"], capture_output=True, text=True,
+                                           env={**os.environ, "DISPLAY": self.display}, check=True).stdout.split()[1])
+        direction = -250  # up when the item is not drawn yet; turned round at the end of the form
+        for _ in range(30):
+            bottom = screen_bottom
             for f in footer_keys:
                 it = self.item(f)
                 if it:
@@ -186,8 +189,9 @@ class Kiosk:
             if not anchors:
                 raise Failure(f"nothing to drag to reach {key}")
             a = anchors[len(anchors) // 2]
-            below = it is None or it["y"] + it["h"] > bottom
-            self.drag(a["x"] + a["w"] // 2, a["y"] + a["h"] // 2, -250 if below else 250)
+            if it is not None:
+                direction = -250 if it["y"] + it["h"] > bottom else 250
+            self.drag(a["x"] + a["w"] // 2, a["y"] + a["h"] // 2, direction)
             # Until the glide after the drag has stopped: a tap while the form
             # still moves only stops it.
             last = [None]
@@ -199,6 +203,9 @@ class Kiosk:
                 last[0] = y
                 return same
             wait_until("the form to stop moving", still, interval=0.15)
+            moved = self.item(a["key"])
+            if it is None and moved is not None and moved["y"] == a["y"]:
+                direction = -direction  # the end of the form, and not found: the other way
         raise Failure(f"could not bring {key} into view")
 
     def pad(self, prefix, digits):

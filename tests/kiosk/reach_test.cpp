@@ -186,3 +186,33 @@ TEST_CASE("looks: unselected chips are outlined") {
     REQUIRE(k.tap("categories.health"));
     CHECK(outlined("services.district.240101"));
 }
+
+TEST_CASE("reach: the top bar's title never runs into the staff member's name") {
+    for (const Layout layout : {Layout{1920.f, 1080.f, 0}, Layout{1280.f, 1024.f, 2}}) {
+        CAPTURE(layout.width);
+        test::KioskFixture f;
+        auto& k = *f.kiosk;
+        useDisplay(k, layout.width, layout.height);
+        useTextSize(k, layout.sizeButton);
+        f.signIn(test::kStaffLogin, test::kStaffPin);
+        if (!k.has("home.register")) REQUIRE(k.tap("kb.done"));  // the search's keyboard covers it at 150 %
+        REQUIRE(k.tap("home.register"));
+        REQUIRE(k.screen() == ScreenId::Register);
+        CHECK(k.drewText(k.app().i18n().tr("register.title")));
+        // Side by side, apart; at 150 % on 1280 pixels the title goes to bold
+        // size to make room (or, were it longer, the name would give way).
+        const auto title = k.probe().findShape("topbar.title");
+        const auto name = k.probe().findShape("topbar.name");
+        const auto signOut = k.probe().find("nav.sign_out");
+        REQUIRE(title.has_value());
+        REQUIRE(signOut.has_value());
+        if (name) {
+            CHECK(k.drewText("Luis Staff"));
+            CHECK_MESSAGE(title->max.x < name->min.x,
+                          "title ends at " << title->max.x << ", name starts at " << name->min.x);
+            CHECK(name->max.x < signOut->min.x);
+        }
+        CHECK(title->max.x < signOut->min.x);
+        if (layout.sizeButton == 0) CHECK(name.has_value());  // room for both
+    }
+}
