@@ -65,8 +65,10 @@ bool Router::commit(const std::function<void()>& onLeave) {
     m_pending.reset();
     const std::vector<ScreenId> before = m_stack;
     switch (pending.kind) {
-        case Kind::Go: {
+        case Kind::Go:
+        case Kind::Replace: {
             if (find(pending.id) == nullptr) return false;
+            if (pending.kind == Kind::Replace && m_stack.size() > 1) m_stack.pop_back();
             // Going to a screen already in the stack returns to it (no loops of screens).
             auto it = std::find(m_stack.begin(), m_stack.end(), pending.id);
             if (it != m_stack.end())
@@ -78,16 +80,6 @@ bool Router::commit(const std::function<void()>& onLeave) {
         case Kind::Back:
             if (m_stack.size() > 1) m_stack.pop_back();
             break;
-        case Kind::Replace: {
-            if (find(pending.id) == nullptr) return false;
-            if (m_stack.size() > 1) m_stack.pop_back();
-            auto it = std::find(m_stack.begin(), m_stack.end(), pending.id);
-            if (it != m_stack.end())
-                m_stack.erase(it + 1, m_stack.end());
-            else
-                m_stack.push_back(pending.id);
-            break;
-        }
         case Kind::Home:
             m_stack.assign(1, ScreenId::Welcome);
             break;

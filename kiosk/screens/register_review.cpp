@@ -36,6 +36,17 @@ void endCard(Ui& ui, float width) {
     ImGui::Dummy(ImVec2(width, pad * 0.75f));
 }
 
+// A candidate's line under their name: what the caller put first, then
+// nationality and document, as far as they are known.
+void candidateDetails(Ui& ui, const PersonRow& c, std::vector<std::string> parts) {
+    if (!c.nationality.empty()) parts.push_back(staff::countryLabel(ui, c.nationality));
+    if (!c.docNumber.empty())
+        parts.push_back(fmt::format("{} {}", staff::vocabLabel(ui, "document_types", c.docType), c.docNumber));
+    std::string line;
+    for (const auto& part : parts) line += (line.empty() ? "" : staff::kSeparator) + part;
+    muted(ui, line);
+}
+
 }  // namespace
 
 void RegisterScreen::drawCandidates(Ui& ui, bool side) {
@@ -52,12 +63,7 @@ void RegisterScreen::drawCandidates(Ui& ui, bool side) {
         std::vector<std::string> parts{
             ui.tr(dup.likely ? "register.dup.very_likely_short" : "register.dup.possible_short"), c.caseCode};
         if (!c.birthDate.empty()) parts.push_back(staff::displayDate(c.birthDate));
-        if (!c.nationality.empty()) parts.push_back(staff::countryLabel(ui, c.nationality));
-        if (!c.docNumber.empty())
-            parts.push_back(fmt::format("{} {}", staff::vocabLabel(ui, "document_types", c.docType), c.docNumber));
-        std::string line;
-        for (const auto& part : parts) line += (line.empty() ? "" : staff::kSeparator) + part;
-        muted(ui, line);
+        candidateDetails(ui, c, std::move(parts));
         ImGui::PopTextWrapPos();
         const std::string key = "register.dup.same." + c.personId;
         if (button(ui, fmt::format("{}  {}", icon::kCheck, ui.tr("register.dup.same")), key.c_str(),
@@ -97,12 +103,7 @@ void RegisterScreen::drawDuplicates(Ui& ui, float height) {
             parts.push_back(age ? fill(ui.tr("home.born_age"), {staff::displayDate(c.birthDate), std::to_string(*age)})
                                 : fill(ui.tr("home.born"), {staff::displayDate(c.birthDate)}));
         }
-        if (!c.nationality.empty()) parts.push_back(staff::countryLabel(ui, c.nationality));
-        if (!c.docNumber.empty())
-            parts.push_back(fmt::format("{} {}", staff::vocabLabel(ui, "document_types", c.docType), c.docNumber));
-        std::string line;
-        for (const auto& part : parts) line += (line.empty() ? "" : staff::kSeparator) + part;
-        muted(ui, line);
+        candidateDetails(ui, c, std::move(parts));
         if (dup.sameDocument) muted(ui, ui.tr("register.dup.same_document"));
         ImGui::PopTextWrapPos();
         ImGui::EndGroup();
