@@ -9,6 +9,7 @@
 #include "kiosk/screens/case_view_screen.hpp"
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/search_pick.hpp"
 #include "kiosk/ui/typed_date.hpp"
 #include "kiosk/ui/widgets.hpp"
 #include "storage/base/vocabulary.hpp"
@@ -122,9 +123,17 @@ void CaseViewScreen::drawPersonForm(Ui& ui) {
     text("edit.family_name_2", "edit.family_name_2", p.familyName2, EntryMode::Text, kNameBytes, "family_name_2");
     pick("edit.sex", "edit.sex", "sexes", storage::vocab::sexes(), p.sex, "sex");
     text("edit.birth_date", "edit.birth_date", p.birthDate, EntryMode::Date, 10, "birth_date");
-    text("edit.nationality", "edit.nationality", p.nationality, EntryMode::Text, 3, "nationality");
-    if (storage::vocab::isCountryCode(upperAscii(casework::trimmed(p.nationality))))
-        muted(ui, casework::countryLabel(ui, upperAscii(casework::trimmed(p.nationality))));
+    if (!f.listsReady) {
+        f.countries = namedOptions(ui, "nationalities");
+        keepCode(f.countries, p.nationality);
+        f.nationalityQuery = optionLabel(f.countries, p.nationality);
+        f.listsReady = true;
+    }
+    if (searchPick(ui, ui.tr("edit.nationality"), "edit.nationality", f.nationalityQuery, p.nationality, f.countries,
+                   error("nationality")) &&
+        f.errorField == "nationality")
+        f.errorField.clear();
+    casework::keepInSight(ui, "edit.nationality", m_scrolledFor);
     pick("edit.doc_type", "edit.doc_type", "document_types", storage::vocab::documentTypes(), p.docType, "doc_type");
     if (p.docType != "none") text("edit.doc_number", "edit.doc_number", p.docNumber, EntryMode::Text, 40, "doc_number");
     text("edit.phone", "edit.phone", p.phone, EntryMode::Phone, 24, "phone");
@@ -191,6 +200,7 @@ void CaseViewScreen::actOnEdit(Intent intent) {
             m_person.original.birthDate = typedFromIso(m_data->person.birthDate);  // dates as people write them
             m_person.original.arrivalDate = typedFromIso(m_data->person.arrivalDate);
             m_person.edited = m_person.original;
+            m_person.listsReady = false;
             m_message = nullptr;
             break;
         case Intent::CancelPerson:

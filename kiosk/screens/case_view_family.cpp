@@ -14,6 +14,7 @@
 #include "kiosk/screens/case_view_screen.hpp"
 #include "kiosk/screens/case_widgets.hpp"
 #include "kiosk/ui/icons.hpp"
+#include "kiosk/ui/search_pick.hpp"
 #include "kiosk/ui/typed_date.hpp"
 #include "kiosk/ui/widgets.hpp"
 #include "storage/base/vocabulary.hpp"
@@ -185,10 +186,15 @@ void CaseViewScreen::drawFamilyForm(Ui& ui) {
                error("relation_to_head"));
     }
     if (f.mode == FamilyMode::Start || f.mode == FamilyMode::District) {
-        textField(ui, ui.tr("family.district_code"), "family.district_code", f.district, EntryMode::Numeric, 6,
-                  error("district"));
-        casework::keepInSight(ui, "family.district_code", m_scrolledFor);
-        if (f.district.size() == 6) muted(ui, vocabLabel(ui, "districts", f.district));
+        if (!f.listsReady) {
+            f.districts = namedOptions(ui, "districts");
+            keepCode(f.districts, f.district);
+            f.districtQuery = optionLabel(f.districts, f.district);
+            f.listsReady = true;
+        }
+        searchPick(ui, ui.tr("family.district_name"), "family.district_name", f.districtQuery, f.district, f.districts,
+                   error("district"));
+        casework::keepInSight(ui, "family.district_name", m_scrolledFor);
     }
     if (!f.errorField.empty() && f.errorField != "pick" && f.errorField != "relation_to_head" &&
         f.errorField != "district" && f.errorField != "given_names" && f.errorField != "family_name_1" &&

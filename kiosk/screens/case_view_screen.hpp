@@ -28,6 +28,7 @@
 #include "kiosk/services/edit_service.hpp"
 #include "kiosk/services/person_row.hpp"
 #include "kiosk/services/staff_search_service.hpp"
+#include "kiosk/ui/widgets.hpp"
 #include "storage/base/model.hpp"
 
 namespace chasqui::kiosk {
@@ -117,6 +118,9 @@ private:
         storage::Person edited;
         std::string errorField;  // storage's name of the field it refused
         bool scrollTop = true;
+        std::vector<Option> countries;  // the nationality is found by typing its name
+        std::string nationalityQuery;
+        bool listsReady = false;  // filled at the form's first frame (names in the current language)
     };
     // The household section's forms (case_view_family.cpp).
     enum class FamilyMode { None, AddExisting, AddNew, Move, Start, District };
@@ -129,7 +133,10 @@ private:
         std::string pickedName;
         std::string relation;
         storage::Person person;  // AddNew: names, sex, birth date
-        std::string district;    // Start, District
+        std::string district;    // Start, District: found by typing its name
+        std::string districtQuery;
+        std::vector<Option> districts;
+        bool listsReady = false;
         std::string errorField;
         bool scrollTop = true;  // each form opens at its first field
     };

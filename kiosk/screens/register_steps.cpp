@@ -29,25 +29,13 @@ std::vector<Option> options(const Ui& ui, std::initializer_list<const char*> cod
     return out;
 }
 
-// Every code of a vocabulary in the catalogs ("vocab.districts.150101"), named
-// in the current language, by name.
-std::vector<Option> namedList(const Ui& ui, std::string_view list) {
-    const std::string prefix = fmt::format("vocab.{}.", list);
-    std::vector<Option> out;
-    for (const auto& key : ui.i18n.keys("es"))
-        if (key.rfind(prefix, 0) == 0 && key.size() > prefix.size() && key.substr(prefix.size()) != "other")
-            out.push_back({key.substr(prefix.size()), ui.tr(key)});
-    std::sort(out.begin(), out.end(), [](const Option& a, const Option& b) { return a.label < b.label; });
-    return out;
-}
-
 }  // namespace
 
 void RegisterScreen::refreshLists(const Ui& ui) {
     if (m_listsLanguage == ui.i18n.language()) return;
     m_listsLanguage = ui.i18n.language();
-    m_districts = namedList(ui, "districts");
-    m_countries = namedList(ui, "nationalities");
+    m_districts = namedOptions(ui, "districts");
+    m_countries = namedOptions(ui, "nationalities");
 }
 
 std::string RegisterScreen::fieldError(const Ui& ui, std::string_view name) const {

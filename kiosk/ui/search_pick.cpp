@@ -46,6 +46,25 @@ std::vector<Option> matchingOptions(const std::vector<Option>& options, std::str
     return starts;
 }
 
+std::vector<Option> namedOptions(const Ui& ui, std::string_view list) {
+    const std::string prefix = fmt::format("vocab.{}.", list);
+    std::vector<Option> out;
+    for (const auto& key : ui.i18n.keys("es"))
+        if (key.rfind(prefix, 0) == 0 && key.size() > prefix.size() && key.substr(prefix.size()) != "other")
+            out.push_back({key.substr(prefix.size()), ui.tr(key)});
+    std::sort(out.begin(), out.end(), [](const Option& a, const Option& b) { return a.label < b.label; });
+    return out;
+}
+
+std::string optionLabel(const std::vector<Option>& options, std::string_view code) {
+    const Option* o = optionOf(options, code);
+    return o != nullptr ? o->label : std::string();
+}
+
+void keepCode(std::vector<Option>& options, const std::string& code) {
+    if (!code.empty() && optionOf(options, code) == nullptr) options.push_back({code, code});
+}
+
 bool searchPick(Ui& ui, std::string_view label, const char* key, std::string& query, std::string& picked,
                 const std::vector<Option>& options, std::string_view error, float width) {
     bool changed = false;

@@ -18,6 +18,16 @@ namespace chasqui::kiosk {
 // word's start), at most `limit`.
 std::vector<Option> matchingOptions(const std::vector<Option>& options, std::string_view query, std::size_t limit);
 
+// Every code of a vocabulary in the catalogs ("vocab.districts.150101"),
+// named in the current language, sorted by name ("other" left out).
+std::vector<Option> namedOptions(const Ui& ui, std::string_view list);
+
+// The name of `code` among `options` ("" when it has none).
+std::string optionLabel(const std::vector<Option>& options, std::string_view code);
+// A stored code the catalogs do not name (a district from elsewhere) stays
+// pickable: it is added, named by itself. Nothing for an empty code.
+void keepCode(std::vector<Option>& options, const std::string& code);
+
 // Draws the field and, while it is typed and nothing matching it is picked,
 // the matches as buttons keyed "<key>.pick.<code>". Returns true when
 // `picked` changed (picked, or cleared because the text changed).

@@ -96,8 +96,10 @@ TEST_CASE("family: a family of four linked from the case view, shown in the hous
 
     // A household with Carmen as head.
     REQUIRE(k.tap("family.start"));
-    typeInto(k, "family.district_code", "240101", "kb.pad.ok");
+    typeInto(k, "family.district_name", "tumb");  // found by part of its name
+    REQUIRE(k.tap("family.district_name.pick.240101"));
     REQUIRE(k.tap("family.save"));
+    CHECK(k.drewText(kiosk::fill(k.app().i18n().tr("case.household.district"), {"Tumbes"})));
     REQUIRE(k.has("family.add_new"));
     // Two children in the short form, and Julio, found by name.
     addNewMember(k, "Lucía", "Paredes", "female", "20072015", "child");

@@ -83,3 +83,22 @@ TEST_CASE("long lists: found by part of a name, accents and case ignored") {
     CHECK(matchingOptions(districts, "", 6).empty());
     CHECK(matchingOptions(districts, "s", 1).size() == 1);
 }
+
+TEST_CASE("long lists: a stored code the catalogs do not name stays picked, named by itself") {
+    std::vector<Option> districts{{"150101", "Lima"}, {"240101", "Tumbes"}};
+    keepCode(districts, "240101");  // named already: nothing added
+    CHECK(districts.size() == 2);
+    keepCode(districts, "080901");  // a district the kiosk's list does not have
+    REQUIRE(districts.size() == 3);
+    CHECK(optionLabel(districts, "080901") == "080901");
+    CHECK(optionLabel(districts, "240101") == "Tumbes");
+    CHECK(optionLabel(districts, "999999").empty());
+    keepCode(districts, "");  // no district: nothing to keep
+    CHECK(districts.size() == 3);
+}
+
+TEST_CASE("dates: a stored date is the ISO date, or the text itself for the store to refuse") {
+    CHECK(storedDate("20/07/2015") == "2015-07-20");
+    CHECK(storedDate("").empty());
+    CHECK(storedDate("32/13") == "32/13");
+}
