@@ -1,15 +1,22 @@
 // Reading aloud with the real espeak-ng: a sentence from each language's
 // translation catalog becomes audible speech of a plausible length, and a
 // new request interrupts the one being read. The audio is synthesized into
-// memory (16-bit mono PCM, as a WAV file would hold it); nothing is played.
+// memory (16-bit mono PCM), written as a WAV file per language
+// (build/artifacts/speech-<lang>.wav, to listen to) and checked as read back
+// from that file; nothing is played.
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "kiosk/core/translations.hpp"
 #include "kiosk/speech/espeak_speech.hpp"
@@ -106,6 +113,57 @@ int peak(const Heard& h) {
     return top;
 }
 
+void put32(std::ofstream& out, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.put(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void put16(std::ofstream& out, std::uint16_t v) {
+    out.put(static_cast<char>(v & 0xff));
+    out.put(static_cast<char>(v >> 8));
+}
+std::uint32_t get32(const std::string& b, std::size_t at) {
+    std::uint32_t v = 0;
+    for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[at + static_cast<std::size_t>(i)]);
+    return v;
+}
+
+// A canonical 44-byte-header PCM WAV file: RIFF, fmt (mono, 16-bit), data.
+void writeWav(const std::filesystem::path& path, const Heard& h) {
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary);
+    const auto bytes = static_cast<std::uint32_t>(h.pcm.size() * 2);
+    out.write("RIFF", 4);
+    put32(out, 36 + bytes);
+    out.write("WAVEfmt ", 8);
+    put32(out, 16);
+    put16(out, 1);  // PCM
+    put16(out, 1);  // mono
+    put32(out, static_cast<std::uint32_t>(h.sampleRate));
+    put32(out, static_cast<std::uint32_t>(h.sampleRate) * 2);
+    put16(out, 2);
+    put16(out, 16);
+    out.write("data", 4);
+    put32(out, bytes);
+    for (short s : h.pcm) put16(out, static_cast<std::uint16_t>(s));
+}
+
+// What a player would read from the file: its rate and samples.
+Heard readWav(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(b.size() >= 44);
+    REQUIRE(b.compare(0, 4, "RIFF") == 0);
+    REQUIRE(b.compare(8, 8, "WAVEfmt ") == 0);
+    REQUIRE(b.compare(36, 4, "data") == 0);
+    const std::uint32_t bytes = get32(b, 40);
+    REQUIRE(b.size() == 44 + bytes);
+    Heard h;
+    h.sampleRate = static_cast<int>(get32(b, 24));
+    for (std::size_t i = 44; i + 1 < b.size(); i += 2)
+        h.pcm.push_back(
+            static_cast<short>(static_cast<unsigned char>(b[i]) | (static_cast<unsigned char>(b[i + 1]) << 8)));
+    return h;
+}
+
 kiosk::Translations catalogs() {
     auto i18n = kiosk::Translations::load(std::filesystem::path(CHASQUI_SOURCE_DIR) / "assets" / "i18n");
     REQUIRE(i18n.has_value());
@@ -123,8 +181,11 @@ TEST_CASE("speech: a sentence of each language's catalog is synthesized as real 
         CAPTURE(lang.code);
         // "Information and support for refugees and migrants", in that language.
         const std::string sentence = i18n.tr("welcome.subtitle", lang.code);
-        const Heard h = heard.waitEnd(speech.speak(lang.code, sentence));
-        CHECK(h.completed);
+        const Heard made = heard.waitEnd(speech.speak(lang.code, sentence));
+        CHECK(made.completed);
+        const auto wav = std::filesystem::path(CHASQUI_ARTIFACTS_DIR) / fmt::format("speech-{}.wav", lang.code);
+        writeWav(wav, made);
+        const Heard h = readWav(wav);
         CHECK(h.sampleRate >= 8000);
         // A sentence of six or seven words takes seconds, not a blip.
         CHECK(seconds(h) > 1.0);
