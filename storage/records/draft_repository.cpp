@@ -23,6 +23,13 @@ Result<void> DraftRepository::save(std::string_view kind, std::string_view body)
 Result<std::optional<Draft>> DraftRepository::find(std::string_view kind, std::int64_t maxAgeMs) {
     if (auto r = requireOpen(m_store); !r) return std::unexpected(r.error());
     const std::int64_t now = m_store.clock().nowMs();
+    // Every staff member's stale drafts go, not only this one's: someone who
+    // never signs in here again must not leave a half-typed person for ever.
+    // A draft from "the future" (a clock set back) is as stale: its age
+    // cannot be told.
+    auto purge = m_store.db().prepare("DELETE FROM drafts WHERE kind = ?1 AND (saved_at < ?2 OR saved_at > ?3)");
+    if (!purge) return std::unexpected(purge.error());
+    if (auto r = purge->bindAll(kind, now - maxAgeMs, now).run(); !r) return std::unexpected(r.error());
     auto found = m_store.db().readOne(
         "SELECT body, saved_at FROM drafts WHERE staff_id = ?1 AND kind = ?2",
         [](const Stmt& s) {
@@ -30,13 +37,6 @@ Result<std::optional<Draft>> DraftRepository::find(std::string_view kind, std::i
         },
         m_store.session().staffId, kind);
     if (!found) return std::unexpected(found.error());
-    if (!*found) return std::optional<Draft>{};
-    // A draft from "the future" (a clock set back) is as stale as an old one:
-    // its age cannot be told.
-    if (now - (*found)->savedAtMs > maxAgeMs || (*found)->savedAtMs > now) {
-        if (auto r = remove(kind); !r) return std::unexpected(r.error());
-        return std::optional<Draft>{};
-    }
     return *found;
 }
 

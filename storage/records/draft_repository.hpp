@@ -3,7 +3,8 @@
 // when the kiosk locked), kept in the personal store for that staff member
 // alone: one draft per kind ("registration") per staff member. Local to the
 // kiosk, never synced nor audited (it is no record yet); encrypted like the
-// rest of the store. A draft older than `maxAgeMs` is deleted when looked for.
+// rest of the store. Drafts older than `maxAgeMs` (anyone's) are deleted when
+// one is looked for.
 // The body is the caller's (JSON); it is personal data: never log it.
 //
 // Threading: as the store (one thread at a time). Errors are storage's:
@@ -29,7 +30,8 @@ public:
 
     // Replaces the signed-in staff member's draft of `kind`, dated by the store's clock.
     Result<void> save(std::string_view kind, std::string_view body);
-    // Their draft of `kind`, if there is one younger than `maxAgeMs`; older ones are deleted.
+    // Their draft of `kind`, if there is one younger than `maxAgeMs`; every
+    // staff member's older drafts of `kind` are deleted first.
     Result<std::optional<Draft>> find(std::string_view kind, std::int64_t maxAgeMs);
     Result<void> remove(std::string_view kind);
 
