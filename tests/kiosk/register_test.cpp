@@ -9,6 +9,7 @@
 #include <memory>
 #include <thread>
 
+#include <fmt/format.h>
 #include <imgui.h>
 
 #include "storage/records/person_repository.hpp"
@@ -150,6 +151,43 @@ void fill(test::HeadlessKiosk& k, const std::string& field, std::string_view tex
 void tapOn(test::HeadlessKiosk& k, const std::string& key) {
     Tally t;
     tapOn(k, t, key);
+}
+
+// The first screen with consent refused, each field given typed or tapped in
+// the screen's order; an empty one is left alone.
+struct PersonTyped {
+    const char* given = "";
+    const char* family1 = "";
+    const char* family2 = "";
+    const char* birth = "";  // DDMMAAAA, the slashes typed for the person
+    const char* sex = "";
+    const char* nationality = "";
+    const char* docType = "";
+    const char* docNumber = "";
+    const char* phone = "";
+    const char* population = "";
+    const char* migration = "";
+};
+
+void fillPersonScreen(test::HeadlessKiosk& k, const PersonTyped& p) {
+    tapOn(k, "register.consent.refused");
+    const auto typed = [&](const char* field, const char* text) {
+        if (*text != '\0') fill(k, std::string("register.") + field, text);
+    };
+    const auto tapped = [&](const char* list, const char* code) {
+        if (*code != '\0') tapOn(k, fmt::format("register.{}.{}", list, code));
+    };
+    typed("given_names", p.given);
+    typed("family_name_1", p.family1);
+    typed("family_name_2", p.family2);
+    typed("birth_date", p.birth);
+    tapped("sex", p.sex);
+    tapped("nationality", p.nationality);
+    tapped("doc_type", p.docType);
+    typed("doc_number", p.docNumber);
+    typed("phone", p.phone);
+    tapped("population_type", p.population);
+    tapped("migration_status", p.migration);
 }
 
 void checkScreenHealth(test::HeadlessKiosk& k) {
@@ -338,15 +376,14 @@ TEST_CASE("register: a new person joins an existing household found by a member'
     f.signIn(test::kStaffLogin, test::kStaffPin);
     auto& k = *f.kiosk;
     REQUIRE(k.tap("home.register"));
-    tapOn(k, "register.consent.refused");
-    fill(k, "register.given_names", "luis");
-    fill(k, "register.family_name_1", "quispe");
-    fill(k, "register.birth_date", "05062015");
-    tapOn(k, "register.sex.male");
-    tapOn(k, "register.nationality.PER");
-    tapOn(k, "register.doc_type.none");
-    tapOn(k, "register.population_type.peruvian_returnee");
-    tapOn(k, "register.migration_status.national");
+    fillPersonScreen(k, {.given = "luis",
+                         .family1 = "quispe",
+                         .birth = "05062015",
+                         .sex = "male",
+                         .nationality = "PER",
+                         .docType = "none",
+                         .population = "peruvian_returnee",
+                         .migration = "national"});
     tapOn(k, "register.next");
     REQUIRE(k.drewText("Paso 2 de 2"));
     tapOn(k, "register.household.join");
@@ -467,17 +504,16 @@ TEST_CASE("register: people shown while typing and passed over are not asked abo
     f.signIn(test::kStaffLogin, test::kStaffPin);
     auto& k = *f.kiosk;
     REQUIRE(k.tap("home.register"));
-    tapOn(k, "register.consent.refused");
-    fill(k, "register.given_names", "María José");
-    fill(k, "register.family_name_1", "Pérez");
-    fill(k, "register.family_name_2", "Gómez");
-    fill(k, "register.birth_date", "12041991");
-    tapOn(k, "register.sex.female");
-    tapOn(k, "register.nationality.VEN");
-    tapOn(k, "register.doc_type.passport");
-    fill(k, "register.doc_number", "ZX998877");
-    tapOn(k, "register.population_type.in_destination");
-    tapOn(k, "register.migration_status.in_regularization");
+    fillPersonScreen(k, {.given = "María José",
+                         .family1 = "Pérez",
+                         .family2 = "Gómez",
+                         .birth = "12041991",
+                         .sex = "female",
+                         .nationality = "VEN",
+                         .docType = "passport",
+                         .docNumber = "ZX998877",
+                         .population = "in_destination",
+                         .migration = "in_regularization"});
     k.settle();
     REQUIRE(candidateShown(k, seed.maria.id));
     tapOn(k, "register.next");
@@ -503,16 +539,15 @@ TEST_CASE("register: problems are shown next to their fields, the step stays and
     CHECK(k.drewText("Este dato es necesario."));
     CHECK(k.drewText("Elija una opción."));
 
-    tapOn(k, "register.consent.refused");
-    fill(k, "register.given_names", "Pedro");
-    fill(k, "register.birth_date", "31021990");
-    tapOn(k, "register.sex.male");
-    tapOn(k, "register.nationality.VEN");
-    tapOn(k, "register.doc_type.dni");
-    fill(k, "register.doc_number", "1234");
-    fill(k, "register.phone", "12");
-    tapOn(k, "register.population_type.in_destination");
-    tapOn(k, "register.migration_status.in_regularization");
+    fillPersonScreen(k, {.given = "Pedro",
+                         .birth = "31021990",
+                         .sex = "male",
+                         .nationality = "VEN",
+                         .docType = "dni",
+                         .docNumber = "1234",
+                         .phone = "12",
+                         .population = "in_destination",
+                         .migration = "in_regularization"});
     tapOn(k, "register.next");
     CHECK(k.drewText("Paso 1 de 2"));
     // Each message right under its own field.
