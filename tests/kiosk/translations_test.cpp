@@ -144,3 +144,13 @@ TEST_CASE("fill puts values into numbered placeholders") {
     CHECK(kiosk::fill("sin {9}", {"x"}) == "sin ");
     CHECK(kiosk::fill("{x}", {}) == "{x}");
 }
+
+TEST_CASE("every date the kiosk asks for is asked as day/month/year, the one way it takes them") {
+    const auto t = loadCatalogs();
+    for (const auto& lang : kiosk::Translations::languages())
+        for (const auto& key : t.keys(lang.code)) {
+            const std::string text = t.tr(key, lang.code);
+            for (const char* iso : {"AAAA-MM-DD", "YYYY-MM-DD", "AAAA-MM-JJ"})
+                CHECK_MESSAGE(text.find(iso) == std::string::npos, key << " in " << lang.code << " asks for " << iso);
+        }
+}
