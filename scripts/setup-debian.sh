@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libsqlcipher-dev libsodium-dev
+  libsodium-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev
   doctest-dev librapidcheck-dev
   libcurl4-openssl-dev libcpp-httplib-dev libzstd-dev zlib1g-dev libssl-dev openssl
@@ -21,11 +21,25 @@ packages=(
   clang-format-16 clang-tidy-16
 )
 
+# SQLCipher 4.6 or newer (SQLite 3.46: UPSERT, RETURNING, JSON, FTS5). Debian 13
+# has it in main; Debian 12 only in its official bookworm-backports suite.
+sqlcipher_min=4.6
+codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+
+installed_version() {
+  dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null | sed -n 's/^install ok installed //p'
+}
+
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  [ -n "$(installed_version "$p")" ] || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
+sqlcipher_version=$(installed_version libsqlcipher-dev)
+need_sqlcipher=0
+if [ -z "$sqlcipher_version" ] || dpkg --compare-versions "$sqlcipher_version" lt "$sqlcipher_min"; then
+  need_sqlcipher=1
+fi
+if [ ${#missing[@]} -eq 0 ] && [ $need_sqlcipher -eq 0 ]; then
   exit 0
 fi
 
@@ -34,11 +48,68 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null 2>&1; then
   sudo=(sudo)
 else
+  [ $need_sqlcipher -eq 1 ] && missing+=("libsqlcipher-dev (>= $sqlcipher_min, from bookworm-backports on Debian 12)")
   echo "setup: missing packages (${missing[*]}) and no root or sudo to install them." >&2
-  echo "setup: ask an administrator to run: apt-get install ${missing[*]}" >&2
+  echo "setup: ask an administrator to install them (scripts/setup-debian.sh does it as root)." >&2
   exit 1
 fi
-echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+
+# Adds bookworm-backports with the mirror this machine's own apt sources name
+# (deb822 .sources files or one-line sources.list), never a mirror of ours.
+enable_bookworm_backports() {
+  if grep -rqs -E '(^|[[:space:]])bookworm-backports([[:space:]]|$)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    return 0
+  fi
+  local mirror=""
+  local f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    # deb822 paragraphs: the first "URIs:" of a paragraph whose Suites name bookworm.
+    mirror=$(awk 'BEGIN { RS = "" } {
+        uris = ""; bookworm = 0
+        n = split($0, lines, "\n")
+        for (i = 1; i <= n; i++) {
+          if (lines[i] ~ /^URIs:/) { split(lines[i], w, " "); uris = w[2] }
+          if (lines[i] ~ /^Suites:/ && lines[i] ~ /[ \t]bookworm([ \t]|$)/) bookworm = 1
+        }
+        if (bookworm && uris != "") { print uris; exit }
+      }' "$f")
+    [ -n "$mirror" ] && break
+  done
+  if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
+    # "deb [options] URI bookworm components": the URI is the word with "://".
+    mirror=$(awk '$1 == "deb" { for (i = 2; i < NF; i++) if ($i ~ /:\/\// && $(i + 1) == "bookworm") { print $i; exit } }' /etc/apt/sources.list)
+  fi
+  if [ -z "$mirror" ]; then
+    echo "setup: SQLCipher $sqlcipher_min needs Debian's bookworm-backports suite, and no apt source" >&2
+    echo "setup: here names a bookworm mirror to take it from. Add one line to /etc/apt/sources.list:" >&2
+    echo "setup:   deb <your Debian mirror> bookworm-backports main" >&2
+    exit 1
+  fi
+  echo "setup: enabling bookworm-backports from $mirror (for SQLCipher $sqlcipher_min)"
+  printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$mirror" | "${sudo[@]}" tee /etc/apt/sources.list.d/chasqui-bookworm-backports.sources >/dev/null
+}
+
+if [ $need_sqlcipher -eq 1 ] && [ "$codename" = bookworm ]; then
+  enable_bookworm_backports
+fi
 "${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if [ $need_sqlcipher -eq 1 ]; then
+  echo "setup: installing SQLCipher $sqlcipher_min or newer (libsqlcipher-dev)"
+  if [ "$codename" = bookworm ]; then
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends -t bookworm-backports libsqlcipher-dev
+  else
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends libsqlcipher-dev
+  fi
+  sqlcipher_version=$(installed_version libsqlcipher-dev)
+  if [ -z "$sqlcipher_version" ] || dpkg --compare-versions "$sqlcipher_version" lt "$sqlcipher_min"; then
+    echo "setup: libsqlcipher-dev ${sqlcipher_version:-not installed} is older than $sqlcipher_min; Chasqui needs $sqlcipher_min." >&2
+    exit 1
+  fi
+fi

@@ -1,5 +1,7 @@
 #include "storage/base/sqlite_db.hpp"
 
+#include "storage/base/cipher_migration.hpp"
+
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -111,7 +113,30 @@ void Stmt::reset() {
     sqlite3_clear_bindings(m_stmt);
 }
 
+namespace {
+// Process-wide and set once: SQLCipher then locks its own allocations in RAM
+// and wipes every block it frees (keys, decrypted pages, bound values).
+void enableMemorySecurity(Db& db) {
+    static const bool done = [&db] { return db.exec("PRAGMA cipher_memory_security = ON").has_value(); }();
+    (void)done;
+}
+}  // namespace
+
 Result<Db> Db::open(const std::string& path, const OpenOptions& options) {
+    auto db = openOnce(path, options);
+    if (db || options.rawKey == nullptr || options.format != CipherFormat::Sqlcipher4 ||
+        db.error().code != ErrorCode::Damaged) {
+        return db;
+    }
+    // Not readable as SQLCipher 4: a store made before the move (moved once,
+    // here, then opened again), or a wrong key or damage (the first error stands).
+    auto migrated = migrateFromSqlcipher3(path, *options.rawKey);
+    if (!migrated) return std::unexpected(migrated.error());
+    if (!*migrated) return db;
+    return openOnce(path, options);
+}
+
+Result<Db> Db::openOnce(const std::string& path, const OpenOptions& options) {
     Db db;
     const int flags =
         (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
@@ -121,6 +146,7 @@ Result<Db> Db::open(const std::string& path, const OpenOptions& options) {
     sqlite3_busy_timeout(db.m_db, 5000);
 
     if (options.rawKey != nullptr) {
+        enableMemorySecurity(db);
         // SQLCipher raw-key form x'<64 hex>': no passphrase KDF on open, the data
         // key is already random. The hex copy lives in guarded memory and is wiped.
         SecretBytes keySpec(2 + 64 + 1 + 1);
@@ -131,9 +157,14 @@ Result<Db> Db::open(const std::string& path, const OpenOptions& options) {
         spec[66] = '\'';
         rc = sqlite3_key(db.m_db, spec, 67);
         if (rc != SQLITE_OK) return std::unexpected(sqliteError(db.m_db, rc, "cannot set database key"));
-        // 4 KiB cipher pages (SQLCipher 3 defaults to 1 KiB): one HMAC and IV per
-        // 4 KiB instead of per 1 KiB. Must come before the first read.
-        if (auto r = db.exec("PRAGMA cipher_page_size = 4096"); !r) return std::unexpected(r.error());
+        // Pinned rather than left to the library's defaults, which a later
+        // SQLCipher may change: see storage/SECURITY.md. Before the first read.
+        const char* settings = options.format == CipherFormat::Sqlcipher4
+                                   ? "PRAGMA cipher_compatibility = 4"
+                                   // What Chasqui wrote with SQLCipher 3.4.1: its
+                                   // defaults but 4 KiB pages.
+                                   : "PRAGMA cipher_compatibility = 3; PRAGMA cipher_page_size = 4096";
+        if (auto r = db.exec(settings); !r) return std::unexpected(r.error());
     } else {
         if (auto r = db.exec("PRAGMA page_size = 4096"); !r) return std::unexpected(r.error());
     }

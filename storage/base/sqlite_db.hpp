@@ -18,10 +18,15 @@ struct sqlite3_stmt;
 
 namespace chasqui::storage {
 
+// The on-disk format of a keyed store. Sqlcipher3 is only for moving a store
+// made before Chasqui used SQLCipher 4 (storage/base/cipher_migration.hpp).
+enum class CipherFormat { Sqlcipher4, Sqlcipher3 };
+
 struct OpenOptions {
     const SecretBytes* rawKey = nullptr;  // 32-byte data key; nullptr opens a plain SQLite file
-    int cachePages = 4000;                // page cache, in 4 KiB pages (~16 MiB)
-    bool durable = true;                  // synchronous=FULL: survives power loss, not only crashes
+    CipherFormat format = CipherFormat::Sqlcipher4;
+    int cachePages = 4000;  // page cache, in 4 KiB pages (~16 MiB)
+    bool durable = true;    // synchronous=FULL: survives power loss, not only crashes
     bool readOnly = false;
 };
 
@@ -75,6 +80,8 @@ private:
 
 class Db {
 public:
+    // A keyed store made by SQLCipher 3 is moved to SQLCipher 4 here, once
+    // (storage/base/cipher_migration.hpp), then opened.
     static Result<Db> open(const std::string& path, const OpenOptions& options);
     Db(Db&& other) noexcept;
     Db& operator=(Db&& other) noexcept;
@@ -121,6 +128,7 @@ public:
 
 private:
     Db() = default;
+    static Result<Db> openOnce(const std::string& path, const OpenOptions& options);
     sqlite3* m_db = nullptr;
     std::map<std::string, sqlite3_stmt*, std::less<>> m_cache;
 };
