@@ -66,7 +66,7 @@ void removeExport(const fs::path& exported) {
 bool opensAsCurrent(const fs::path& path, const SecretBytes& key) {
     OpenOptions options;
     options.rawKey = &key;
-    options.readOnly = true;
+    options.readOnly = true;  // read-only: Db::open does not try to move it again
     return Db::open(path.string(), options).has_value();
 }
 
@@ -87,6 +87,12 @@ Result<void> exportStore(Db& legacy, const fs::path& exported, const SecretBytes
     auto attached = attach->run();
     attach->reset();  // drops SQLite's copy of the bound key text
     if (!attached) return attached;
+    // A scratch file until it is synced and renamed: no journal, no fsync per
+    // table (the export is one transaction per table).
+    if (auto r = legacy.exec("PRAGMA migrated.journal_mode = OFF; PRAGMA migrated.synchronous = OFF"); !r) {
+        (void)legacy.exec("DETACH DATABASE migrated");
+        return r;
+    }
     auto exported_ = legacy.scalarInt("SELECT sqlcipher_export('migrated')");
     if (exported_) {
         if (auto r = legacy.exec(fmt::format("PRAGMA migrated.user_version = {}", *version)); !r) {

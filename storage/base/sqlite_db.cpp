@@ -114,17 +114,20 @@ void Stmt::reset() {
 }
 
 namespace {
-// Process-wide and set once: SQLCipher then locks its own allocations in RAM
-// and wipes every block it frees (keys, decrypted pages, bound values).
-void enableMemorySecurity(Db& db) {
-    static const bool done = [&db] { return db.exec("PRAGMA cipher_memory_security = ON").has_value(); }();
-    (void)done;
+// Process-wide settings, made after a key was set: SQLCipher initializes
+// itself at the first key and would reset them. It locks its allocations in
+// RAM and wipes every block it frees (keys, decrypted pages, bound values);
+// its own log stays off: it writes to stderr ("hmac check failed for pgno=1"
+// for a wrong key) where the caller already reports a clear error of its own.
+Result<void> configureSqlcipher(Db& db) {
+    return db.exec("PRAGMA cipher_memory_security = ON; PRAGMA cipher_log_level = NONE");
 }
 }  // namespace
 
 Result<Db> Db::open(const std::string& path, const OpenOptions& options) {
     auto db = openOnce(path, options);
-    if (db || options.rawKey == nullptr || options.format != CipherFormat::Sqlcipher4 ||
+    // A read-only open never moves a store (it may not write).
+    if (db || options.rawKey == nullptr || options.readOnly || options.format != CipherFormat::Sqlcipher4 ||
         db.error().code != ErrorCode::Damaged) {
         return db;
     }
@@ -146,7 +149,6 @@ Result<Db> Db::openOnce(const std::string& path, const OpenOptions& options) {
     sqlite3_busy_timeout(db.m_db, 5000);
 
     if (options.rawKey != nullptr) {
-        enableMemorySecurity(db);
         // SQLCipher raw-key form x'<64 hex>': no passphrase KDF on open, the data
         // key is already random. The hex copy lives in guarded memory and is wiped.
         SecretBytes keySpec(2 + 64 + 1 + 1);
@@ -157,6 +159,7 @@ Result<Db> Db::openOnce(const std::string& path, const OpenOptions& options) {
         spec[66] = '\'';
         rc = sqlite3_key(db.m_db, spec, 67);
         if (rc != SQLITE_OK) return std::unexpected(sqliteError(db.m_db, rc, "cannot set database key"));
+        if (auto r = configureSqlcipher(db); !r) return std::unexpected(r.error());
         // Pinned rather than left to the library's defaults, which a later
         // SQLCipher may change: see storage/SECURITY.md. Before the first read.
         const char* settings = options.format == CipherFormat::Sqlcipher4
@@ -253,11 +256,6 @@ std::int64_t Db::lastInsertRowid() const {
 }
 int Db::changes() const {
     return sqlite3_changes(m_db);
-}
-Result<void> Db::updateElseInsert(Stmt& update, Stmt& insert) {
-    if (auto r = update.run(); !r) return r;
-    if (changes() > 0) return {};
-    return insert.run();
 }
 Result<void> Db::begin() {
     return exec("BEGIN IMMEDIATE");

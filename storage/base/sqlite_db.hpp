@@ -81,7 +81,7 @@ private:
 class Db {
 public:
     // A keyed store made by SQLCipher 3 is moved to SQLCipher 4 here, once
-    // (storage/base/cipher_migration.hpp), then opened.
+    // (storage/base/cipher_migration.hpp), then opened; not by a read-only open.
     static Result<Db> open(const std::string& path, const OpenOptions& options);
     Db(Db&& other) noexcept;
     Db& operator=(Db&& other) noexcept;
@@ -113,12 +113,6 @@ public:
     }
     std::int64_t lastInsertRowid() const;
     int changes() const;
-    // An upsert of one row named by both statements (prepared and bound):
-    // `update`, then `insert` when the update changed no row. Not INSERT OR
-    // REPLACE: a statement that may delete a row makes SQLite keep a
-    // statement journal inside a transaction, and SQLCipher encrypts every
-    // page copied there (it was three quarters of a server push's time).
-    Result<void> updateElseInsert(Stmt& update, Stmt& insert);
     Result<void> begin();  // BEGIN IMMEDIATE: take the write lock up front
     Result<void> commit();
     void rollback() noexcept;

@@ -127,7 +127,8 @@ Result<void> CatalogStore::replaceAll(const std::vector<Service>& services, cons
     for (std::size_t i = 0; i < services.size(); ++i) {
         if (auto r = insertService(services[i], static_cast<int>(i)); !r) return r;
     }
-    auto setMeta = m_db.prepare("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES (?1, ?2)");
+    auto setMeta = m_db.prepare(
+        "INSERT INTO catalog_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     if (!setMeta) return std::unexpected(setMeta.error());
     if (auto r = setMeta->bind(1, "version").bind(2, version).run(); !r) return r;
     if (auto r = setMeta->bind(1, "imported_at").bind(2, std::to_string(nowMs())).run(); !r) return r;

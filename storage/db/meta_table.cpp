@@ -10,13 +10,10 @@ Result<std::string> readMeta(Db& db, const std::string& key) {
 }
 
 Result<void> writeMeta(Db& db, const std::string& key, const std::string& value) {
-    auto update = db.prepare("UPDATE meta SET value = ?1 WHERE key = ?2");
-    if (!update) return std::unexpected(update.error());
-    update->bind(1, value).bind(2, key);
-    auto insert = db.prepare("INSERT INTO meta (key, value) VALUES (?2, ?1)");
-    if (!insert) return std::unexpected(insert.error());
-    insert->bind(1, value).bind(2, key);
-    return db.updateElseInsert(*update, *insert);
+    auto upsert = db.prepare(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    if (!upsert) return std::unexpected(upsert.error());
+    return upsert->bindAll(key, value).run();
 }
 
 }  // namespace chasqui::storage

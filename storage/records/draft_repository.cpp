@@ -13,9 +13,10 @@ Result<void> requireOpen(PersonalStore& store) {
 
 Result<void> DraftRepository::save(std::string_view kind, std::string_view body) {
     if (auto r = requireOpen(m_store); !r) return r;
-    // One row per staff member and kind: the primary key makes REPLACE an upsert.
-    auto stmt =
-        m_store.db().prepare("INSERT OR REPLACE INTO drafts (staff_id, kind, body, saved_at) VALUES (?1, ?2, ?3, ?4)");
+    // One row per staff member and kind.
+    auto stmt = m_store.db().prepare(
+        "INSERT INTO drafts (staff_id, kind, body, saved_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (staff_id, kind) "
+        "DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at");
     if (!stmt) return std::unexpected(stmt.error());
     return stmt->bindAll(m_store.session().staffId, kind, body, m_store.clock().nowMs()).run();
 }

@@ -79,13 +79,11 @@ void RecordClocks::setElements(const std::string& name, const ElementSet& state)
 
 Result<void> RecordClocks::save(Db& db) const {
     const std::string fields = m_fields.dump();
-    auto update = db.prepare("UPDATE record_clocks SET clock = ?3, fields = ?4 WHERE entity = ?1 AND record_id = ?2");
-    if (!update) return std::unexpected(update.error());
-    update->bind(1, m_entity).bind(2, m_recordId).bind(3, m_clock).bind(4, fields);
-    auto insert = db.prepare("INSERT INTO record_clocks (entity, record_id, clock, fields) VALUES (?1, ?2, ?3, ?4)");
-    if (!insert) return std::unexpected(insert.error());
-    insert->bind(1, m_entity).bind(2, m_recordId).bind(3, m_clock).bind(4, fields);
-    return db.updateElseInsert(*update, *insert);
+    auto upsert = db.prepare(
+        "INSERT INTO record_clocks (entity, record_id, clock, fields) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (entity, record_id) DO UPDATE SET clock = excluded.clock, fields = excluded.fields");
+    if (!upsert) return std::unexpected(upsert.error());
+    return upsert->bindAll(m_entity, m_recordId, m_clock, fields).run();
 }
 
 }  // namespace chasqui::storage

@@ -244,7 +244,9 @@ SyncResult<PullPage> ServerStore::pull(const DeviceInfo& device, const std::stri
 
 SyncResult<void> ServerStore::publishCatalog(const std::string& version, const std::string& json) {
     std::lock_guard lock(m_writeMutex);
-    auto stmt = m_db->prepare("INSERT OR REPLACE INTO catalog (id, version, body, published_at) VALUES (1, ?, ?, ?)");
+    auto stmt = m_db->prepare(
+        "INSERT INTO catalog (id, version, body, published_at) VALUES (1, ?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET "
+        "version = excluded.version, body = excluded.body, published_at = excluded.published_at");
     if (!stmt) return std::unexpected(fromStorage(stmt.error()));
     stmt->bind(1, version).bind(2, json).bind(3, m_clock.nowMs());
     if (auto r = stmt->run(); !r) return std::unexpected(fromStorage(r.error()));
