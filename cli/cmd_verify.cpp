@@ -21,12 +21,17 @@ void addVerifyCommand(CLI::App& app, CommandContext& ctx) {
             ctx.exitCode = report(result.error());
             return;
         }
-        fmt::print("Database pages: {}\n", result->databaseOk ? "ok" : "DAMAGED");
-        fmt::print("Audit entries:  {} ({})\n", result->auditEntries,
-                   result->auditProblems.empty() ? "chain intact" : "CHAIN BROKEN");
-        for (const auto& p : result->auditProblems) fmt::print("  entry {}: {}\n", p.seq, p.what);
-        fmt::print("Records without their change record: {}\n", result->recordsWithoutChange);
-        for (const auto& line : result->databaseMessages) fmt::print("  {}\n", line);
+        fmt::print("Page MACs:      {}\n",
+                   result->pagesAuthentic ? "ok" : fmt::format("{} pages FAIL", result->cipherMessages.size()));
+        for (const auto& line : result->cipherMessages) fmt::print("  {}\n", line);
+        if (result->pagesAuthentic) {
+            fmt::print("Database pages: {}\n", result->databaseOk ? "ok" : "DAMAGED");
+            fmt::print("Audit entries:  {} ({})\n", result->auditEntries,
+                       result->auditProblems.empty() ? "chain intact" : "CHAIN BROKEN");
+            for (const auto& p : result->auditProblems) fmt::print("  entry {}: {}\n", p.seq, p.what);
+            fmt::print("Records without their change record: {}\n", result->recordsWithoutChange);
+            for (const auto& line : result->databaseMessages) fmt::print("  {}\n", line);
+        }
         if (!result->ok()) {
             fmt::print(stderr,
                        "chasqui: the data directory is damaged or was tampered with. Do not sync it; "

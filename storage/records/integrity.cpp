@@ -7,18 +7,35 @@
 
 namespace chasqui::storage {
 
-Result<IntegrityReport> checkIntegrity(PersonalStore& store) {
-    Db& db = store.db();
-    IntegrityReport out;
-    auto check = db.prepare("PRAGMA integrity_check");
+namespace {
+Result<std::vector<std::string>> pragmaLines(Db& db, const std::string& pragma) {
+    auto check = db.prepare(pragma);
     if (!check) return std::unexpected(check.error());
+    std::vector<std::string> lines;
     for (;;) {
         auto row = check->step();
         if (!row) return std::unexpected(row.error());
         if (!*row) break;
-        out.databaseMessages.push_back(check->text(0));
+        lines.push_back(check->text(0));
     }
     check->reset();
+    return lines;
+}
+}  // namespace
+
+Result<IntegrityReport> checkIntegrity(PersonalStore& store) {
+    Db& db = store.db();
+    IntegrityReport out;
+    // No row when every page's MAC holds; one row per page that fails.
+    auto cipher = pragmaLines(db, "PRAGMA cipher_integrity_check");
+    if (!cipher) return std::unexpected(cipher.error());
+    out.cipherMessages = std::move(*cipher);
+    out.pagesAuthentic = out.cipherMessages.empty();
+    // The other checks would only stop at the first page that fails.
+    if (!out.pagesAuthentic) return out;
+    auto structure = pragmaLines(db, "PRAGMA integrity_check");
+    if (!structure) return std::unexpected(structure.error());
+    out.databaseMessages = std::move(*structure);
     out.databaseOk = out.databaseMessages.size() == 1 && out.databaseMessages.front() == "ok";
     if (out.databaseOk) out.databaseMessages.clear();
     AuditLog audit(db);
