@@ -5,6 +5,8 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 namespace chasqui::storage {
@@ -115,12 +117,21 @@ void Stmt::reset() {
 
 namespace {
 // Process-wide settings, made after a key was set: SQLCipher initializes
-// itself at the first key and would reset them. It locks its allocations in
-// RAM and wipes every block it frees (keys, decrypted pages, bound values);
-// its own log stays off: it writes to stderr ("hmac check failed for pgno=1"
-// for a wrong key) where the caller already reports a clear error of its own.
+// itself at the first key and would reset them. Its own log stays off: it
+// writes to stderr ("hmac check failed for pgno=1" for a wrong key) where the
+// caller already reports a clear error of its own.
+// cipher_memory_security (lock every SQLite allocation in RAM, wipe it when
+// freed) is opt-in, CHASQUI_SQLCIPHER_MEMORY_SECURITY=1: measured here it made
+// bulk writes 16x and duplicate checks 8x slower, for plain stores too (it
+// replaces the process's SQLite allocator), which breaks the spec's targets;
+// storage/SECURITY.md weighs it.
 Result<void> configureSqlcipher(Db& db) {
-    return db.exec("PRAGMA cipher_memory_security = ON; PRAGMA cipher_log_level = NONE");
+    static const bool memorySecurity = [] {
+        const char* value = std::getenv("CHASQUI_SQLCIPHER_MEMORY_SECURITY");
+        return value != nullptr && std::string_view(value) == "1";
+    }();
+    return db.exec(memorySecurity ? "PRAGMA cipher_memory_security = ON; PRAGMA cipher_log_level = NONE"
+                                  : "PRAGMA cipher_log_level = NONE");
 }
 }  // namespace
 
