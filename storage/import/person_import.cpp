@@ -355,9 +355,10 @@ private:
     }
 
     // The household an earlier row or run started for `key`: id and head.
+    // (The "<> ''" lets SQLite use the partial unique index.)
     Result<std::optional<std::pair<std::string, std::string>>> household(const std::string& key) {
         return m_store.db().readOne(
-            "SELECT id, head_person_id FROM households WHERE source_id = ? AND deleted = 0",
+            "SELECT id, head_person_id FROM households WHERE source_id = ? AND source_id <> '' AND deleted = 0",
             [](const Stmt& s) { return std::make_pair(s.text(0), s.text(1)); }, key);
     }
 
@@ -372,7 +373,7 @@ private:
             refuse(record.line, "source_id", "appears on more than one row of the file; none of them is imported");
             return {};
         }
-        auto known = m_store.db().hasRow("SELECT 1 FROM persons WHERE source_id = ?", row.sourceId);
+        auto known = m_store.db().hasRow("SELECT 1 FROM persons WHERE source_id = ? AND source_id <> ''", row.sourceId);
         if (!known) return std::unexpected(known.error());
         if (*known) {
             ++m_summary.alreadyImported;
