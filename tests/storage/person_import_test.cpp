@@ -243,3 +243,22 @@ TEST_CASE("import: only supervisors and administrators may import") {
     CHECK(s.error().code == ErrorCode::PermissionDenied);
     CHECK((*staff)->db().scalarInt("SELECT count(*) FROM persons").value_or(-1) == 0);
 }
+
+TEST_CASE("import: a refused head row, fixed and imported again, heads the household its family already has") {
+    Fixture f;
+    const std::string header =
+        "source_id,given_names,family_name_1,sex,birth_date,nationality,population_type,"
+        "household_key,relation_to_head\n";
+    const std::string child = "P1,Hijo,Rojas,male,2015-01-01,VEN,in_destination,H1,child\n";
+    auto first = f.import(header + child + "P2,Madre,Rojas,mujer,1988-01-01,VEN,in_destination,H1,head\n");
+    REQUIRE(first);
+    CHECK(first->added == 1);
+    CHECK(f.count("SELECT count(*) FROM households WHERE head_person_id = ''") == 1);
+    auto fixed = f.import(header + child + "P2,Madre,Rojas,female,1988-01-01,VEN,in_destination,H1,head\n");
+    REQUIRE(fixed);
+    CHECK(fixed->added == 1);
+    CHECK(fixed->alreadyImported == 1);
+    CHECK(f.count("SELECT count(*) FROM households") == 1);
+    CHECK(f.count("SELECT count(*) FROM households h JOIN persons p ON p.id = h.head_person_id "
+                  "WHERE p.source_id = 'P2' AND p.household_id = h.id") == 1);
+}
