@@ -22,7 +22,8 @@ void addReportCommand(CLI::App& app, CommandContext& ctx);
 void addVerifyCommand(CLI::App& app, CommandContext& ctx);
 void addStatusCommand(CLI::App& app, CommandContext& ctx);
 void addSearchCommand(CLI::App& app, CommandContext& ctx);
-void addSyncCommands(CLI::App& app, CommandContext& ctx);  // enroll, sync
+void addSyncCommands(CLI::App& app, CommandContext& ctx);   // enroll, sync
+void addImportCommand(CLI::App& app, CommandContext& ctx);  // import persons
 
 // Adds --data, --user and --pin-file to a command that needs a signed-in staff member.
 void addCredentialOptions(CLI::App& command, Credentials& credentials);

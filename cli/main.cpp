@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     addStatusCommand(app, ctx);
     addSearchCommand(app, ctx);
     addSyncCommands(app, ctx);
+    addImportCommand(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

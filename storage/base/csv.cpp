@@ -108,6 +108,110 @@ private:
 
 }  // namespace
 
+CsvReader::CsvReader(std::istream& in, char separator, CsvLimits limits, int firstLine)
+    : m_buf(in.rdbuf()), m_sep(separator), m_limits(limits), m_line(firstLine) {}
+
+int CsvReader::get() {
+    if (m_buf == nullptr) return EOF;
+    const int c = m_buf->sbumpc();
+    return c == std::char_traits<char>::eof() ? EOF : c;
+}
+
+int CsvReader::peek() {
+    if (m_buf == nullptr) return EOF;
+    const int c = m_buf->sgetc();
+    return c == std::char_traits<char>::eof() ? EOF : c;
+}
+
+std::unexpected<Error> CsvReader::tooLong(int line, std::string_view what) const {
+    return invalid("csv", fmt::format("line {}: {}; is this the right file, saved as CSV?", line, what));
+}
+
+Result<std::optional<CsvRecord>> CsvReader::next() {
+    if (peek() == EOF) return std::optional<CsvRecord>{};
+    CsvRecord record;
+    record.line = m_line;
+    std::size_t recordBytes = 0;
+    std::string field;
+    bool quoted = false;      // inside a quoted field
+    bool afterQuote = false;  // a quoted field was closed: only a separator or a line break may follow
+    int quoteLine = m_line;
+    auto endField = [&]() -> Result<void> {
+        if (record.fields.size() >= m_limits.maxFields) return tooLong(record.line, "too many columns in one row");
+        record.fields.push_back(std::move(field));
+        field.clear();
+        afterQuote = false;
+        return {};
+    };
+    for (;;) {
+        const int c = get();
+        if (c == EOF) {
+            if (quoted) {
+                return invalid("csv", fmt::format("line {}: a quoted field starts here and is never closed (the file "
+                                                  "may be cut short); add the closing quote (\")",
+                                                  quoteLine));
+            }
+            if (auto r = endField(); !r) return std::unexpected(r.error());
+            return std::optional<CsvRecord>(std::move(record));
+        }
+        if (++recordBytes > m_limits.maxRecordBytes)
+            return tooLong(record.line, fmt::format("a row longer than {} bytes", m_limits.maxRecordBytes));
+        const char ch = static_cast<char>(c);
+        if (quoted) {
+            if (ch == '"') {
+                if (peek() == '"') {
+                    get();
+                    field += '"';
+                } else {
+                    quoted = false;
+                    afterQuote = true;
+                }
+                continue;
+            }
+            if (ch == '\r' && peek() == '\n') continue;  // CRLF inside a field is kept as "\n"
+            if (ch == '\n') ++m_line;
+            field += ch;
+        } else if (ch == m_sep) {
+            if (auto r = endField(); !r) return std::unexpected(r.error());
+            continue;
+        } else if (ch == '\n' || (ch == '\r' && (peek() == '\n' || peek() == EOF))) {
+            if (ch == '\r') get();
+            ++m_line;
+            if (auto r = endField(); !r) return std::unexpected(r.error());
+            return std::optional<CsvRecord>(std::move(record));
+        } else if (afterQuote) {
+            return invalid("csv", fmt::format("line {}: text after the closing quote of a field; a quote inside a "
+                                              "quoted field must be written twice (\"\")",
+                                              m_line));
+        } else if (ch == '"') {
+            if (!field.empty()) {
+                return invalid("csv", fmt::format("line {}: a quote (\") in the middle of a field; put the whole "
+                                                  "field in quotes and write the quote twice (\"\")",
+                                                  m_line));
+            }
+            quoted = true;
+            quoteLine = m_line;
+            continue;
+        } else {
+            field += ch;
+        }
+        if (field.size() > m_limits.maxFieldBytes)
+            return tooLong(m_line, fmt::format("a field longer than {} bytes", m_limits.maxFieldBytes));
+    }
+}
+
+char detectSeparator(std::string_view headerLine) {
+    std::size_t commas = 0, semicolons = 0;
+    bool quoted = false;
+    for (const char c : headerLine) {
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        if (c == ',') ++commas;
+        if (c == ';') ++semicolons;
+    }
+    return semicolons > commas ? ';' : ',';
+}
+
 bool CsvRecord::blank() const {
     return std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return f.empty(); });
 }

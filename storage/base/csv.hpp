@@ -2,6 +2,9 @@
 // RFC 4180 CSV: a reader that keeps the line number where each record starts
 // (so an importer can point a person at the offending row) and a writer helper.
 // Pure functions, thread-safe.
+#include <cstddef>
+#include <istream>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +29,43 @@ struct CsvRecord {
 // line number for an unterminated quote, text after a closing quote, or a
 // quote inside an unquoted field. Does not check UTF-8 or column counts.
 Result<std::vector<CsvRecord>> parseCsv(std::string_view text);
+
+// Caps that keep a streamed file from taking unbounded memory: a longer field
+// or record, or more fields, fail with InvalidInput naming the line.
+struct CsvLimits {
+    std::size_t maxFieldBytes = 4096;
+    std::size_t maxRecordBytes = 64 * 1024;
+    std::size_t maxFields = 256;
+};
+
+// The same grammar as parseCsv, read one record at a time from a stream, so a
+// file of any length is read in memory bounded by `limits`, with a chosen
+// separator (',' or ';'). The stream is the caller's and must outlive the
+// reader. Errors name the line only, never the text: a CSV of persons holds
+// personal data. One thread.
+class CsvReader {
+public:
+    CsvReader(std::istream& in, char separator, CsvLimits limits = {}, int firstLine = 1);
+    // The next record, or nullopt at the end of the input. After an error the
+    // reader is not usable (a read error of the stream looks like its end).
+    Result<std::optional<CsvRecord>> next();
+    // The line the next record starts on.
+    int line() const { return m_line; }
+
+private:
+    int get();   // next byte or EOF
+    int peek();  // next byte without taking it, or EOF
+    std::unexpected<Error> tooLong(int line, std::string_view what) const;
+
+    std::streambuf* m_buf;
+    char m_sep;
+    CsvLimits m_limits;
+    int m_line;
+};
+
+// ',' or ';': whichever appears more often outside quotes in `headerLine`
+// (',' on a tie, e.g. a single column).
+char detectSeparator(std::string_view headerLine);
 
 // One field as RFC 4180 wants it: quoted (with quotes doubled) when it holds a
 // comma, quote, line break or leading/trailing space, unchanged otherwise.

@@ -161,7 +161,21 @@ std::string migration8() {
            "saved_at INTEGER NOT NULL, PRIMARY KEY (staff_id, kind));";
 }
 
-constexpr int kLatestVersion = 8;
+// Migration 9: the id a person (and a household) had in the registry it was
+// imported from (storage/import/person_import.hpp), so that importing the same
+// file again adds nothing. Local to this kiosk and not synced: two kiosks that
+// import the same registry would both hold the same source ids, and a synced
+// column under a UNIQUE index would make the second kiosk's records fail to
+// merge (the reason case codes lost UNIQUE in migration 5). Empty for people
+// registered on the kiosk, hence the partial indexes.
+std::string migration9() {
+    return "ALTER TABLE persons ADD COLUMN source_id TEXT NOT NULL DEFAULT '';"
+           "CREATE UNIQUE INDEX persons_source_id ON persons(source_id) WHERE source_id <> '';"
+           "ALTER TABLE households ADD COLUMN source_id TEXT NOT NULL DEFAULT '';"
+           "CREATE UNIQUE INDEX households_source_id ON households(source_id) WHERE source_id <> '';";
+}
+
+constexpr int kLatestVersion = 9;
 
 }  // namespace
 
@@ -187,6 +201,8 @@ std::string migrationSql(int version) {
             return migration7();
         case 8:
             return migration8();
+        case 9:
+            return migration9();
         default:
             return {};
     }

@@ -57,9 +57,16 @@ std::string typeName(ColumnType type) {
     return "?";
 }
 
-// Columns a table holds that are not synced: derived on this kiosk.
-const std::map<std::string_view, std::vector<TableColumn>> kLocalOnly{
-    {"persons", {{"doc_number_norm", "TEXT", true, "''"}}},
+// Columns a table holds that are not synced: derived on this kiosk
+// (doc_number_norm, migration 2) or kept only here (an imported registry's
+// source_id, migration 9), with the migration that added each.
+struct LocalColumn {
+    TableColumn column;
+    int since;
+};
+const std::map<std::string_view, std::vector<LocalColumn>> kLocalOnly{
+    {"persons", {{{"doc_number_norm", "TEXT", true, "''"}, 2}, {{"source_id", "TEXT", true, "''"}, 9}}},
+    {"households", {{{"source_id", "TEXT", true, "''"}, 9}}},
 };
 
 const std::vector<TableColumn> kRecordColumns{
@@ -75,8 +82,10 @@ std::vector<TableColumn> describedColumns(const EntitySpec& spec, int version) {
         if (c.since > version) continue;
         out.push_back({std::string(c.name), typeName(c.type), c.notNull, std::string(c.defaultValue)});
     }
-    if (auto local = kLocalOnly.find(spec.table); local != kLocalOnly.end() && version >= 2)
-        out.insert(out.end(), local->second.begin(), local->second.end());
+    if (auto local = kLocalOnly.find(spec.table); local != kLocalOnly.end()) {
+        for (const LocalColumn& c : local->second)
+            if (version >= c.since) out.push_back(c.column);
+    }
     return out;
 }
 

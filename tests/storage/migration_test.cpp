@@ -133,3 +133,16 @@ TEST_CASE("migrating twice is a no-op") {
     REQUIRE(before);
     CHECK(*before == latestSchemaVersion());
 }
+
+TEST_CASE("migration 9: persons migrated from schema 8 have an empty source_id, and a source_id is unique when set") {
+    test::TestStore t;
+    downgradeTo(t, 8);
+    t.reopen();
+    auto empty = t->db().scalarInt("SELECT count(*) FROM persons WHERE source_id = ''");
+    REQUIRE(empty);
+    CHECK(*empty == 2);
+    REQUIRE(t->db().exec("UPDATE persons SET source_id = 'R-1' WHERE case_code = 'TUM-01-00001'"));
+    CHECK_FALSE(t->db().exec("UPDATE persons SET source_id = 'R-1' WHERE case_code = 'TUM-01-00002'"));
+    auto households = t->db().scalarInt("SELECT count(*) FROM households WHERE source_id = ''");
+    CHECK(households);
+}

@@ -157,8 +157,15 @@ constexpr std::string_view kShipped8 =
     "CREATE TABLE drafts (staff_id TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, "
     "saved_at INTEGER NOT NULL, PRIMARY KEY (staff_id, kind));";
 
-constexpr std::array<std::string_view, 8> kShipped{kShipped1, kShipped2, kShipped3, kShipped4,
-                                                   kShipped5, kShipped6, kShipped7, kShipped8};
+// Migration 9: the id a person and a household had in an imported registry.
+constexpr std::string_view kShipped9 =
+    "ALTER TABLE persons ADD COLUMN source_id TEXT NOT NULL DEFAULT '';"
+    "CREATE UNIQUE INDEX persons_source_id ON persons(source_id) WHERE source_id <> '';"
+    "ALTER TABLE households ADD COLUMN source_id TEXT NOT NULL DEFAULT '';"
+    "CREATE UNIQUE INDEX households_source_id ON households(source_id) WHERE source_id <> '';";
+
+constexpr std::array<std::string_view, 9> kShipped{kShipped1, kShipped2, kShipped3, kShipped4, kShipped5,
+                                                   kShipped6, kShipped7, kShipped8, kShipped9};
 
 // Runs of white space as one space: the hand-written text wrapped its lines
 // with extra spaces, which SQLite ignores.
