@@ -39,11 +39,14 @@ Result<void> PersonalStore::writeVoid(const std::function<Result<void>(RecordWri
 }
 
 Result<std::string> PersonalStore::nextCaseCode() {
-    auto seq = m_db->scalarInt("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'case_seq'");
-    if (!seq) return std::unexpected(seq.error());
-    const std::int64_t next = *seq + 1;
-    if (auto r = writeMeta(*m_db, "case_seq", std::to_string(next)); !r) return std::unexpected(r.error());
-    return fmt::format("{}-{:02}-{:05}", m_session.officeCode, m_session.deviceNumber, next);
+    // One statement takes the next number (init wrote 'case_seq' = 0).
+    auto next = m_db->readOne(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'case_seq' RETURNING CAST(value AS INTEGER)",
+        [](const Stmt& s) { return s.integer(0); });
+    if (!next) return std::unexpected(next.error());
+    if (!*next)
+        return fail(ErrorCode::Damaged, "the store has no case counter (meta 'case_seq'); restore it from a backup");
+    return fmt::format("{}-{:02}-{:05}", m_session.officeCode, m_session.deviceNumber, **next);
 }
 
 Result<std::unique_ptr<PersonalStore>> PersonalStore::openWithKey(const DataDir& dir, SecretBytes key,
