@@ -61,26 +61,8 @@ enable_bookworm_backports() {
   if grep -rqs -E '(^|[[:space:]])bookworm-backports([[:space:]]|$)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
     return 0
   fi
-  local mirror=""
-  local f
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    # deb822 paragraphs: the first "URIs:" of a paragraph whose Suites name bookworm.
-    mirror=$(awk 'BEGIN { RS = "" } {
-        uris = ""; bookworm = 0
-        n = split($0, lines, "\n")
-        for (i = 1; i <= n; i++) {
-          if (lines[i] ~ /^URIs:/) { split(lines[i], w, " "); uris = w[2] }
-          if (lines[i] ~ /^Suites:/ && lines[i] ~ /[ \t]bookworm([ \t]|$)/) bookworm = 1
-        }
-        if (bookworm && uris != "") { print uris; exit }
-      }' "$f")
-    [ -n "$mirror" ] && break
-  done
-  if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
-    # "deb [options] URI bookworm components": the URI is the word with "://".
-    mirror=$(awk '$1 == "deb" { for (i = 2; i < NF; i++) if ($i ~ /:\/\// && $(i + 1) == "bookworm") { print $i; exit } }' /etc/apt/sources.list)
-  fi
+  local mirror
+  mirror=$("$(dirname "$0")/debian-mirror.sh" || true)
   if [ -z "$mirror" ]; then
     echo "setup: SQLCipher $sqlcipher_min needs Debian's bookworm-backports suite, and no apt source" >&2
     echo "setup: here names a bookworm mirror to take it from. Add one line to /etc/apt/sources.list:" >&2
