@@ -10,6 +10,7 @@
 
 #include "storage/base/clock.hpp"
 #include "storage/base/text.hpp"
+#include "storage/search/phonetic_key.hpp"
 
 namespace chasqui::storage {
 
@@ -62,12 +63,13 @@ double birthSimilarity(const Person& p, const std::string& other) {
     return 0;
 }
 
-std::vector<std::string> prefixes(const std::vector<std::string>& words) {
+// The distinct sound keys of a name's words (one-letter words say nothing).
+std::vector<std::string> soundKeys(const std::vector<std::string>& words) {
     std::vector<std::string> out;
     for (const auto& w : words) {
         if (w.size() < 2) continue;
-        std::string p = w.substr(0, std::min<std::size_t>(3, w.size()));
-        if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+        std::string key = phoneticKey(w);
+        if (key.size() >= 2 && std::find(out.begin(), out.end(), key) == out.end()) out.push_back(std::move(key));
     }
     return out;
 }
@@ -100,13 +102,15 @@ DuplicateCandidate scoreCandidate(const Person& p, const PersonMatch& c) {
 }
 
 Result<std::vector<DuplicateCandidate>> findDuplicates(Db& db, const Person& p, DuplicateOptions options) {
-    const auto given = prefixes(splitWords(foldForSearch(p.givenNames)));
-    const auto familyWords = splitWords(foldForSearch(p.familyName1 + " " + p.familyName2));
-    const auto family = prefixes(familyWords);
-    // Blocking keys, each selective enough to stay fast at a million persons:
-    // name prefixes with the birth year, a whole family name with a given-name
-    // prefix (any birth date), and one name prefix with the birth year (a typo
-    // in the other name).
+    const auto given = soundKeys(splitWords(foldForSearch(p.givenNames)));
+    const auto family = soundKeys(splitWords(foldForSearch(p.familyName1 + " " + p.familyName2)));
+    // Blocking keys are sound keys (storage/search/phonetic_key.hpp), so that
+    // b/v, s/z/c, y/ll, h, ñ and doubled letters never keep a candidate out;
+    // each selective enough to stay fast at a million persons: a family and a
+    // given name with the birth year, one name with the birth year (a typo in
+    // the others; day and month swapped keep the year), and a family and a
+    // given name with any birth date. Family names are a set, so swapped
+    // family names and a missing second name block alike.
     std::vector<std::string> years;
     if (p.birthDate.size() >= 4) {
         const int year = number(std::string_view(p.birthDate).substr(0, 4));
@@ -119,13 +123,14 @@ Result<std::vector<DuplicateCandidate>> findDuplicates(Db& db, const Person& p, 
     std::vector<std::string> queries;
     for (const auto& y : years) {
         for (const auto& f : family)
-            for (const auto& g : given) queries.push_back(fmt::format("{}* {}* {}", f, g, y));
-        for (const auto& f : family) queries.push_back(fmt::format("{}* {}", f, y));
-        for (const auto& g : given) queries.push_back(fmt::format("{}* {}", g, y));
+            for (const auto& g : given)
+                queries.push_back(fmt::format("sounds:\"{}\" AND sounds:\"{}\" AND words:\"{}\"", f, g, y));
+        for (const auto& f : family) queries.push_back(fmt::format("sounds:\"{}\" AND words:\"{}\"", f, y));
+        for (const auto& g : given) queries.push_back(fmt::format("sounds:\"{}\" AND words:\"{}\"", g, y));
     }
-    for (const auto& word : familyWords) {
-        if (word.size() < 3) continue;
-        for (const auto& g : given) queries.push_back(fmt::format("{} {}*", word, g));
+    for (const auto& f : family) {
+        if (f.size() < 3) continue;
+        for (const auto& g : given) queries.push_back(fmt::format("sounds:\"{}\" AND sounds:\"{}\"", f, g));
     }
     std::set<std::int64_t> seen;
     std::vector<DuplicateCandidate> scored;

@@ -1,8 +1,13 @@
 #pragma once
 // Search as you type over persons: accent- and case-insensitive prefix search
-// on every name part, document number (any type), phone and case code, ranked.
-// Backed by an FTS4 table (unicode61 tokenizer, 2/3-character prefix indexes)
-// kept in the same transaction as the person row.
+// on every name part, document number (any type), phone and case code, ranked;
+// a name word also matches names that sound the same in Spanish ("Balderama"
+// finds "Valderrama", "Llepes" finds "Yépez"; storage/search/phonetic_key.hpp),
+// ranked below every spelling match.
+// Backed by an FTS5 table kept in the same transaction as the person row:
+// column `words` holds the folded names, identifiers and a birth-year token,
+// column `sounds` the sound key of each name word. A query term matches
+// `words:"term"*` OR `sounds:"key"*`; terms are AND-ed.
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -157,8 +157,19 @@ constexpr std::string_view kShipped8 =
     "CREATE TABLE drafts (staff_id TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, "
     "saved_at INTEGER NOT NULL, PRIMARY KEY (staff_id, kind));";
 
-constexpr std::array<std::string_view, 8> kShipped{kShipped1, kShipped2, kShipped3, kShipped4,
-                                                   kShipped5, kShipped6, kShipped7, kShipped8};
+// Migration 9: reserved for persons.source_id (the registry import).
+constexpr std::string_view kShipped9 = "SELECT 1;";
+
+// Migration 10: the search index on FTS5 with Spanish sound keys, rebuilt on open.
+constexpr std::string_view kShipped10 =
+    "DROP TABLE person_search;"
+    "CREATE VIRTUAL TABLE person_search USING fts5(words, sounds, tokenize='unicode61', prefix='2 3', "
+    "detail=column, columnsize=0);"
+    "INSERT INTO meta(key, value) VALUES ('search_index_rebuild', '1') "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value;";
+
+constexpr std::array<std::string_view, 10> kShipped{kShipped1, kShipped2, kShipped3, kShipped4, kShipped5,
+                                                    kShipped6, kShipped7, kShipped8, kShipped9, kShipped10};
 
 // Runs of white space as one space: the hand-written text wrapped its lines
 // with extra spaces, which SQLite ignores.
