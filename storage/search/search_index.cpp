@@ -192,14 +192,18 @@ Result<std::vector<PersonMatch>> personsMatching(Db& db, const std::string& ftsQ
 
 namespace {
 
-std::string searchClause(const std::string& term) {
+// A term matches its spelling as a prefix, or, from four letters on, a word
+// that sounds the same: exactly, or as a prefix for the last term (the word
+// still being typed). Short terms and exact sound keys keep the OR cheap: a
+// three-letter sound prefix would match as much as the spelling does.
+std::string searchClause(const std::string& term, bool last) {
     // Terms are lower-case letters and digits (searchTerms), so quoting is
     // enough to keep them from being read as FTS5 syntax.
     std::string clause = fmt::format("words:\"{}\"*", term);
     const bool name = term.find_first_of("0123456789") == std::string::npos;
-    if (name && term.size() >= 3) {
+    if (name && term.size() >= 4) {
         const std::string key = phoneticKey(term);
-        if (!key.empty()) clause = fmt::format("({} OR sounds:\"{}\"*)", clause, key);
+        if (!key.empty()) clause = fmt::format("({} OR sounds:\"{}\"{})", clause, key, last ? "*" : "");
     }
     return clause;
 }
@@ -212,12 +216,13 @@ Result<std::vector<PersonMatch>> searchPersons(Db& db, std::string_view query, s
     for (const auto& t : terms) letters += t.size();
     if (terms.empty() || letters < 2) return std::vector<PersonMatch>{};
     std::string fts;
-    for (const auto& t : terms) fts += (fts.empty() ? "" : " AND ") + searchClause(t);
+    for (std::size_t i = 0; i < terms.size(); ++i)
+        fts += (fts.empty() ? "" : " AND ") + searchClause(terms[i], i + 1 == terms.size());
     // Most recent registrations first; the cap keeps one-letter-heavy queries fast.
     auto found = personsMatching(db, fts, 300);
     if (!found) return found;
     std::vector<std::string> termSounds;
-    for (const auto& t : terms) termSounds.push_back(t.size() >= 3 ? phoneticKey(t) : std::string{});
+    for (const auto& t : terms) termSounds.push_back(t.size() >= 4 ? phoneticKey(t) : std::string{});
     for (auto& m : *found) {
         const std::vector<std::string> names =
             splitWords(foldForSearch(m.givenNames + " " + m.familyName1 + " " + m.familyName2));
