@@ -245,10 +245,14 @@ int runStorageBench(const StorageBenchOptions& o) {
         const auto given = splitWords(foldForSearch(p.givenNames));
         // All three names, as staff look someone up; the demo's short name
         // lists make one name alone match thousands.
-        std::string q = typedAsHeard(foldForSearch(p.familyName1), static_cast<std::size_t>(i)) + " " +
-                        foldForSearch(p.familyName2);
-        if (!given.empty())
-            q = (i % 2 == 0 ? typedAsHeard(given.front(), static_cast<std::size_t>(i) + 3) : given.front()) + " " + q;
+        std::string q;
+        if (!given.empty()) {
+            q = i % 2 == 0 ? typedAsHeard(given.front(), static_cast<std::size_t>(i) + 3) : given.front();
+            q += ' ';
+        }
+        q += typedAsHeard(foldForSearch(p.familyName1), static_cast<std::size_t>(i));
+        q += ' ';
+        q += foldForSearch(p.familyName2);
         const auto start = Stopwatch::now();
         auto found = searchPersons(store->db(), q, 20);
         const double ms = msSince(start);

@@ -10,9 +10,10 @@
 // `words:"term"*` OR, from four letters on, `sounds:"key"` (a prefix for the
 // word being typed); terms are AND-ed.
 //
-// Measured (chasqui-bench storage --persons 100000, a shared 2-core machine
-// under other builds, 2026-12-05): search p50 12 ms / p95 28 ms with the sound
-// alternative on every term of three letters or more; names typed as heard
+// Measured (chasqui-bench storage --persons 100000, a 2-core machine shared
+// with other builds, 2026-12-05): search p50 12 / p95 28 ms with the sound
+// alternative on every term of three letters or more, 10.4 / 27.5 ms with it
+// from four letters and exact except on the last term (this code); names typed as heard
 // found the person in the first 20 for 103 of 125 queries. FTS5's trigram
 // tokenizer was not measured (no time); it would tolerate letter typos the
 // sound keys do not (a dropped letter), at the cost of a larger index and

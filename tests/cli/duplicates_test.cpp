@@ -82,9 +82,9 @@ struct Kiosk {
     test::CliRun run(const std::string& args) const { return test::runChasqui(tmp, args); }
     // The CSV line of the pair, or empty.
     static std::string pairLine(const std::vector<std::string>& rows, const std::string& a, const std::string& b) {
-        const std::string first = std::min(a, b), second = std::max(a, b);
+        const std::string prefix = fmt::format("{},{},", std::min(a, b), std::max(a, b));
         for (const auto& row : rows)
-            if (row.starts_with(first + "," + second + ",")) return row;
+            if (row.starts_with(prefix)) return row;
         return {};
     }
 };
