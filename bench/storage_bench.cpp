@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <array>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "storage/records/case_repository.hpp"
 #include "storage/records/person_repository.hpp"
 #include "storage/search/duplicate_finder.hpp"
+#include "storage/search/duplicate_scan.hpp"
 #include "storage/search/search_index.hpp"
 
 namespace chasqui::bench {
@@ -136,6 +138,30 @@ void loadPopulation(PersonalStore& store, int count, std::vector<Person>& sample
     if (count >= 50000) fmt::print(stderr, "\n");
 }
 
+// A folded name as staff type it when they hear it: one sound-alike change
+// (b/v, s/z, c/s before e/i, y/ll, silent h, r/rr), or the name unchanged
+// when none applies.
+std::string typedAsHeard(std::string w, std::size_t variant) {
+    static constexpr std::array<std::pair<const char*, const char*>, 10> kSwaps{{{"v", "b"},
+                                                                                 {"b", "v"},
+                                                                                 {"z", "s"},
+                                                                                 {"ce", "se"},
+                                                                                 {"ci", "si"},
+                                                                                 {"ll", "y"},
+                                                                                 {"y", "ll"},
+                                                                                 {"rr", "r"},
+                                                                                 {"s", "z"},
+                                                                                 {"h", ""}}};
+    for (std::size_t n = 0; n < kSwaps.size(); ++n) {
+        const auto& [from, to] = kSwaps[(variant + n) % kSwaps.size()];
+        if (const std::size_t at = w.find(from); at != std::string::npos) {
+            w.replace(at, std::string_view(from).size(), to);
+            return w;
+        }
+    }
+    return w;
+}
+
 // What staff type: 2-6 letters of a name part, two partial words, a document
 // number, a phone, a case code.
 std::vector<std::string> makeQueries(const std::vector<Person>& sample, int n, std::mt19937_64& rng) {
@@ -247,21 +273,66 @@ int runStorageBench(const StorageBenchOptions& o) {
         searchMs.push_back(msSince(start));
         if (!found || found->empty()) ++emptyResults;
     }
+    // Names typed as heard ("balderama" for Valderrama), whole family names
+    // with or without the first given name: found only through the sound keys.
+    std::uniform_int_distribution<std::size_t> pick(0, sample.size() - 1);
+    std::vector<double> typoMs;
+    std::size_t typoFound = 0;
+    const int typoQueries = std::max(1, o.queries / 4);
+    for (int i = 0; i < typoQueries; ++i) {
+        const Person& p = sample[pick(rng)];
+        const auto given = splitWords(foldForSearch(p.givenNames));
+        // All three names, as staff look someone up; the demo's short name
+        // lists make one name alone match thousands.
+        std::string q;
+        if (!given.empty()) {
+            q = i % 2 == 0 ? typedAsHeard(given.front(), static_cast<std::size_t>(i) + 3) : given.front();
+            q += ' ';
+        }
+        q += typedAsHeard(foldForSearch(p.familyName1), static_cast<std::size_t>(i));
+        q += ' ';
+        q += foldForSearch(p.familyName2);
+        const auto start = Stopwatch::now();
+        auto found = searchPersons(store->db(), q, 20);
+        const double ms = msSince(start);
+        typoMs.push_back(ms);
+        searchMs.push_back(ms);
+        if (!found) return 1;
+        if (std::any_of(found->begin(), found->end(), [&](const PersonMatch& m) { return m.caseCode == p.caseCode; }))
+            ++typoFound;
+    }
+    // Duplicate checks: the generator's near-duplicates, names typed as heard
+    // (given and family), and new people.
     demo::PersonGenerator probes(77, store->today());
     std::vector<double> dupMs;
-    std::uniform_int_distribution<std::size_t> pick(0, sample.size() - 1);
     for (int i = 0; i < o.dupChecks; ++i) {
-        const Person probe = i % 2 == 0 ? probes.nearDuplicate(sample[pick(rng)], i % 5) : probes.next();
+        Person probe;
+        if (i % 3 == 0) {
+            probe = probes.nearDuplicate(sample[pick(rng)], i % 5);
+        } else if (i % 3 == 1) {
+            probe = sample[pick(rng)];
+            probe.meta = {};
+            probe.givenNames = typedAsHeard(foldForSearch(probe.givenNames), static_cast<std::size_t>(i));
+            probe.familyName1 = typedAsHeard(foldForSearch(probe.familyName1), static_cast<std::size_t>(i) + 4);
+        } else {
+            probe = probes.next();
+        }
         const auto start = Stopwatch::now();
         auto found = findDuplicates(store->db(), probe);
         dupMs.push_back(msSince(start));
         if (!found) return 1;
     }
+    // The supervisor's review of the whole store (`chasqui duplicates`).
+    const auto scanStart = Stopwatch::now();
+    auto scan = findDuplicatePairs(store->db());
+    if (!scan) return 1;
+    const double scanS = msSince(scanStart) / 1000.0;
     store.reset();
     if (ownDir) fs::remove_all(work);
 
     const double searchP50 = percentile(searchMs, 50), searchP95 = percentile(searchMs, 95);
     const double dupP50 = percentile(dupMs, 50), dupP95 = percentile(dupMs, 95);
+    const double typoP95 = percentile(typoMs, 95);
     if (o.json) {
         // The headline ratio is the CPU-bound one: with an fsync per commit
         // (durable) the disk's latency hides most of the cipher's cost.
@@ -283,10 +354,15 @@ int runStorageBench(const StorageBenchOptions& o) {
                             {"pages_per_registration", pagesPerRegistration},
                             {"search_p50_ms", searchP50},
                             {"search_p95_ms", searchP95},
-                            {"search_queries", o.queries},
+                            {"search_queries", o.queries + typoQueries},
+                            {"search_typo_queries", typoQueries},
+                            {"search_typo_p95_ms", typoP95},
+                            {"search_typo_found", typoFound},
                             {"search_empty_results", emptyResults},
                             {"dup_check_p50_ms", dupP50},
                             {"dup_check_p95_ms", dupP95},
+                            {"duplicate_scan_s", scanS},
+                            {"duplicate_scan_pairs", scan->pairs.size()},
                             {"population_load_s", loadS},
                             {"cpus", std::thread::hardware_concurrency()}};
         fmt::print("{}\n", j.dump());
@@ -312,10 +388,13 @@ int runStorageBench(const StorageBenchOptions& o) {
     fmt::print("{:<44} {:>12.1f} {:>12}\n", "pages written per registration (WAL frames)", pagesPerRegistration, "");
     fmt::print("{:<44} {:>12.2f} {:>12}\n", "search p50 ms", searchP50, "");
     fmt::print("{:<44} {:>12.2f} {:>12}\n", "search p95 ms", searchP95, o.persons >= 1000000 ? "< 50" : "< 10");
+    fmt::print("{:<44} {:>12.2f} {:>12}\n", "search p95 ms, names typed as heard", typoP95, "");
     fmt::print("{:<44} {:>12.2f} {:>12}\n", "duplicate check p50 ms", dupP50, "");
     fmt::print("{:<44} {:>12.2f} {:>12}\n", "duplicate check p95 ms", dupP95, "< 50");
+    fmt::print("{:<44} {:>12.1f} {:>12}\n", "whole-store duplicate review s", scanS, "");
     fmt::print("{:<44} {:>12.1f} {:>12}\n", "population load s (2000 per transaction)", loadS, "");
     fmt::print("\n{} of {} queries found nothing (expected: a few phone fragments)\n", emptyResults, o.queries);
+    fmt::print("{} of {} names typed as heard found the person in the first 20\n", typoFound, typoQueries);
     return 0;
 }
 

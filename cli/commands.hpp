@@ -19,6 +19,7 @@ void addStaffCommand(CLI::App& app, CommandContext& ctx);
 void addCatalogCommand(CLI::App& app, CommandContext& ctx);
 void addDemoCommand(CLI::App& app, CommandContext& ctx);
 void addReportCommand(CLI::App& app, CommandContext& ctx);
+void addDuplicatesCommand(CLI::App& app, CommandContext& ctx);
 void addVerifyCommand(CLI::App& app, CommandContext& ctx);
 void addStatusCommand(CLI::App& app, CommandContext& ctx);
 void addSearchCommand(CLI::App& app, CommandContext& ctx);

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     addCatalogCommand(app, ctx);
     addDemoCommand(app, ctx);
     addReportCommand(app, ctx);
+    addDuplicatesCommand(app, ctx);
     addVerifyCommand(app, ctx);
     addStatusCommand(app, ctx);
     addSearchCommand(app, ctx);

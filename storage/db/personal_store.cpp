@@ -63,9 +63,18 @@ Result<std::unique_ptr<PersonalStore>> PersonalStore::openWithKey(const DataDir&
     store->m_db = std::make_unique<Db>(std::move(*db));
     auto before = migrate(*store->m_db);
     if (!before) return std::unexpected(before.error());
-    if (*before > 0 && *before < 2) {
-        // The search index arrived in schema 2: build it for existing persons.
+    // Migration 10 (FTS5 with sound keys) leaves the index empty and asks for
+    // a rebuild through meta; it runs in one transaction with clearing the
+    // request, so a crash mid-rebuild repeats it on the next open.
+    auto rebuild = readMeta(*store->m_db, "search_index_rebuild");
+    if (!rebuild) return std::unexpected(rebuild.error());
+    if (!rebuild->empty()) {
+        Transaction tx(*store->m_db);
+        if (auto r = tx.begin(); !r) return std::unexpected(r.error());
         if (auto r = rebuildSearchIndex(*store->m_db); !r) return std::unexpected(r.error());
+        if (auto r = store->m_db->exec("DELETE FROM meta WHERE key = 'search_index_rebuild'"); !r)
+            return std::unexpected(r.error());
+        if (auto r = tx.commit(); !r) return std::unexpected(r.error());
     }
     // Never reuse a clock stamp after a restart.
     auto last = store->m_db->prepare("SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1");

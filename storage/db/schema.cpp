@@ -175,7 +175,24 @@ std::string migration9() {
            "CREATE UNIQUE INDEX households_source_id ON households(source_id) WHERE source_id <> '';";
 }
 
-constexpr int kLatestVersion = 9;
+
+// Migration 10: the search index on FTS5 with a second column of Spanish
+// sound keys (storage/search/phonetic_key.hpp), so that "Balderama" finds
+// "Valderrama". rowid = persons.rid. detail=column keeps what column filters
+// and prefix queries need and no token positions (nobody searches for
+// phrases); columnsize=0 drops the per-row size record we never rank with;
+// the 2- and 3-character prefix indexes make "mar*" a lookup. The rows are
+// rebuilt by the store when it opens (it needs the C++ sound keys); the meta
+// flag makes that rebuild survive a crash between this commit and its own.
+std::string migration10() {
+    return "DROP TABLE person_search;"
+           "CREATE VIRTUAL TABLE person_search USING fts5(words, sounds, tokenize='unicode61', prefix='2 3', "
+           "detail=column, columnsize=0);"
+           "INSERT INTO meta(key, value) VALUES ('search_index_rebuild', '1') "
+           "ON CONFLICT(key) DO UPDATE SET value = excluded.value;";
+}
+
+constexpr int kLatestVersion = 10;
 
 }  // namespace
 
@@ -203,6 +220,8 @@ std::string migrationSql(int version) {
             return migration8();
         case 9:
             return migration9();
+        case 10:
+            return migration10();
         default:
             return {};
     }

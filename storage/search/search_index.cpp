@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "storage/base/text.hpp"
+#include "storage/search/phonetic_key.hpp"
 
 namespace chasqui::storage {
 
@@ -86,6 +87,7 @@ Result<void> indexPerson(Db& db, const std::string& personId) {
         bool deleted;
         bool normChanged;
         std::string words;
+        std::string sounds;
     };
     auto person = db.readOne(
         "SELECT rid, given_names, family_name_1, family_name_2, case_code, doc_type, doc_number, phone, birth_date, "
@@ -94,34 +96,37 @@ Result<void> indexPerson(Db& db, const std::string& personId) {
             std::string docNorm = compactIdentifier(s.text(6));
             std::string words = indexWords(s.text(1), s.text(2), s.text(3), s.text(4), docNorm, s.text(7), s.text(8));
             const bool normChanged = s.text(10) != docNorm;
-            return Indexed{s.integer(0), std::move(docNorm), s.integer(9) != 0, normChanged, std::move(words)};
+            std::string sounds = phoneticKeys(s.text(1) + " " + s.text(2) + " " + s.text(3));
+            return Indexed{s.integer(0), std::move(docNorm), s.integer(9) != 0,
+                           normChanged,  std::move(words),   std::move(sounds)};
         },
         personId);
     if (!person) return std::unexpected(person.error());
     if (!*person) return fail(ErrorCode::NotFound, "no person with that id");
-    const auto& [rid, docNorm, deleted, normChanged, words] = **person;
+    const auto& [rid, docNorm, deleted, normChanged, words, sounds] = **person;
     if (normChanged) {
         auto norm = db.prepare("UPDATE persons SET doc_number_norm = ? WHERE rid = ?");
         if (!norm) return std::unexpected(norm.error());
         norm->bind(1, docNorm).bind(2, rid);
         if (auto r = norm->run(); !r) return r;
     }
+    // The sound keys follow from the names in `words`: comparing words is enough.
     auto indexed = db.readOne(
-        "SELECT words FROM person_search WHERE docid = ?", [](const Stmt& s) { return s.text(0); }, rid);
+        "SELECT words FROM person_search WHERE rowid = ?", [](const Stmt& s) { return s.text(0); }, rid);
     if (!indexed) return std::unexpected(indexed.error());
     const bool present = indexed->has_value();
     const bool same = present && **indexed == words;
     if (same && !deleted) return {};
     if (present) {
-        auto drop = db.prepare("DELETE FROM person_search WHERE docid = ?");
+        auto drop = db.prepare("DELETE FROM person_search WHERE rowid = ?");
         if (!drop) return std::unexpected(drop.error());
         drop->bind(1, rid);
         if (auto r = drop->run(); !r) return r;
     }
     if (deleted) return {};
-    auto add = db.prepare("INSERT INTO person_search(docid, words) VALUES (?, ?)");
+    auto add = db.prepare("INSERT INTO person_search(rowid, words, sounds) VALUES (?, ?, ?)");
     if (!add) return std::unexpected(add.error());
-    add->bind(1, rid).bind(2, words);
+    add->bind(1, rid).bind(2, words).bind(3, sounds);
     return add->run();
 }
 
@@ -179,11 +184,31 @@ Result<std::vector<PersonMatch>> personsMatching(Db& db, const std::string& ftsQ
     auto stmt = db.prepare(
         "SELECT p.id, p.case_code, p.given_names, p.family_name_1, p.family_name_2, p.birth_date, p.doc_type, "
         "p.doc_number, p.nationality, p.sex, p.phone, p.rid FROM persons p WHERE p.rid IN "
-        "(SELECT docid FROM person_search WHERE words MATCH ? ORDER BY docid DESC LIMIT ?) AND p.deleted = 0");
+        "(SELECT rowid FROM person_search WHERE person_search MATCH ? ORDER BY rowid DESC LIMIT ?) AND p.deleted = 0");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->bind(1, ftsQuery).bind(2, limit);
     return readMatches(*stmt);
 }
+
+namespace {
+
+// A term matches its spelling as a prefix, or, from four letters on, a word
+// that sounds the same: exactly, or as a prefix for the last term (the word
+// still being typed). Short terms and exact sound keys keep the OR cheap: a
+// three-letter sound prefix would match as much as the spelling does.
+std::string searchClause(const std::string& term, bool last) {
+    // Terms are lower-case letters and digits (searchTerms), so quoting is
+    // enough to keep them from being read as FTS5 syntax.
+    std::string clause = fmt::format("words:\"{}\"*", term);
+    const bool name = term.find_first_of("0123456789") == std::string::npos;
+    if (name && term.size() >= 4) {
+        const std::string key = phoneticKey(term);
+        if (!key.empty()) clause = fmt::format("({} OR sounds:\"{}\"{})", clause, key, last ? "*" : "");
+    }
+    return clause;
+}
+
+}  // namespace
 
 Result<std::vector<PersonMatch>> searchPersons(Db& db, std::string_view query, std::size_t limit) {
     const std::vector<std::string> terms = searchTerms(query);
@@ -191,25 +216,36 @@ Result<std::vector<PersonMatch>> searchPersons(Db& db, std::string_view query, s
     for (const auto& t : terms) letters += t.size();
     if (terms.empty() || letters < 2) return std::vector<PersonMatch>{};
     std::string fts;
-    for (const auto& t : terms) fts += (fts.empty() ? "" : " ") + t + "*";
+    for (std::size_t i = 0; i < terms.size(); ++i)
+        fts += (fts.empty() ? "" : " AND ") + searchClause(terms[i], i + 1 == terms.size());
     // Most recent registrations first; the cap keeps one-letter-heavy queries fast.
     auto found = personsMatching(db, fts, 300);
     if (!found) return found;
+    std::vector<std::string> termSounds;
+    for (const auto& t : terms) termSounds.push_back(t.size() >= 4 ? phoneticKey(t) : std::string{});
     for (auto& m : *found) {
         const std::vector<std::string> names =
             splitWords(foldForSearch(m.givenNames + " " + m.familyName1 + " " + m.familyName2));
+        std::vector<std::string> sounds;
+        for (const auto& n : names) sounds.push_back(phoneticKey(n));
         const std::string family1 = foldForSearch(m.familyName1);
         std::string ids =
             compactIdentifier(m.docNumber) + " " + compactIdentifier(m.caseCode) + " " + digitsOnly(m.phone);
         std::transform(ids.begin(), ids.end(), ids.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
         double score = 0;
-        for (const auto& t : terms) {
+        for (std::size_t i = 0; i < terms.size(); ++i) {
+            const std::string& t = terms[i];
+            const std::string& key = termSounds[i];
             if (ids.find(t) != std::string::npos) score += 10;
             if (std::find(names.begin(), names.end(), t) != names.end()) {
                 score += 3;
             } else if (std::any_of(names.begin(), names.end(),
                                    [&](const std::string& n) { return n.starts_with(t); })) {
                 score += 2;
+            } else if (!key.empty() && std::any_of(sounds.begin(), sounds.end(),
+                                                   [&](const std::string& n) { return n.starts_with(key); })) {
+                // Spelled differently but sounds the same: found, ranked below any spelling match.
+                score += 1;
             }
             if (family1.starts_with(t)) score += 0.5;  // people are usually looked up by first family name
         }

@@ -164,8 +164,16 @@ constexpr std::string_view kShipped9 =
     "ALTER TABLE households ADD COLUMN source_id TEXT NOT NULL DEFAULT '';"
     "CREATE UNIQUE INDEX households_source_id ON households(source_id) WHERE source_id <> '';";
 
-constexpr std::array<std::string_view, 9> kShipped{kShipped1, kShipped2, kShipped3, kShipped4, kShipped5,
-                                                   kShipped6, kShipped7, kShipped8, kShipped9};
+// Migration 10: the search index on FTS5 with Spanish sound keys, rebuilt on open.
+constexpr std::string_view kShipped10 =
+    "DROP TABLE person_search;"
+    "CREATE VIRTUAL TABLE person_search USING fts5(words, sounds, tokenize='unicode61', prefix='2 3', "
+    "detail=column, columnsize=0);"
+    "INSERT INTO meta(key, value) VALUES ('search_index_rebuild', '1') "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value;";
+
+constexpr std::array<std::string_view, 10> kShipped{kShipped1, kShipped2, kShipped3, kShipped4, kShipped5,
+                                                    kShipped6, kShipped7, kShipped8, kShipped9, kShipped10};
 
 // Runs of white space as one space: the hand-written text wrapped its lines
 // with extra spaces, which SQLite ignores.
