@@ -45,9 +45,10 @@ Result<void> HouseholdRepository::leaveCurrent(RecordWriter& w, const std::strin
     if (!current) return std::unexpected(current.error());
     const std::string householdId = textField(*current, 0);
     if (householdId.empty()) return {};
-    auto others =
-        countOf(m_store.db(), "SELECT count(*) FROM persons WHERE household_id = ?1 AND deleted = 0 AND id <> ?2",
-                householdId, personId);
+    auto others = countOf(
+        m_store.db(),
+        "SELECT count(*) FROM persons WHERE household_id = ?1 AND household_id <> '' AND deleted = 0 AND id <> ?2",
+        householdId, personId);
     if (!others) return std::unexpected(others.error());
     auto household = w.read("household", householdId, {"head_person_id"});
     const bool isHead = household && textField(*household, 0) == personId;
@@ -59,7 +60,8 @@ Result<void> HouseholdRepository::leaveCurrent(RecordWriter& w, const std::strin
     if (!changed) return std::unexpected(changed.error());
     if (*others > 0 || !household) return {};
     // Nobody is left: the household goes, unless a case keeps its history.
-    auto hasCase = m_store.db().hasRow("SELECT 1 FROM cases WHERE household_id = ? AND deleted = 0", householdId);
+    auto hasCase = m_store.db().hasRow(
+        "SELECT 1 FROM cases WHERE household_id = ?1 AND household_id <> '' AND deleted = 0", householdId);
     if (!hasCase) return std::unexpected(hasCase.error());
     if (*hasCase) {
         auto headless = w.update("household", householdId, {{"head_person_id", std::string()}});

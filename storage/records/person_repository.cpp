@@ -153,7 +153,8 @@ Result<Household> PersonRepository::getHousehold(const std::string& id) {
 
 Result<std::vector<Person>> PersonRepository::householdMembers(const std::string& householdId) {
     auto stmt = m_store.db().prepare(fmt::format(
-        "SELECT {} FROM persons WHERE household_id = ? AND deleted = 0 ORDER BY birth_date", kPersonColumns));
+        "SELECT {} FROM persons WHERE household_id = ?1 AND household_id <> '' AND deleted = 0 ORDER BY birth_date",
+        kPersonColumns));
     if (!stmt) return std::unexpected(stmt.error());
     stmt->bind(1, householdId);
     std::vector<Person> out;

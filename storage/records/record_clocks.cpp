@@ -81,7 +81,7 @@ Result<void> RecordClocks::save(Db& db) const {
     const std::string fields = m_fields.dump();
     auto upsert = db.prepare(
         "INSERT INTO record_clocks (entity, record_id, clock, fields) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT (entity, record_id) DO UPDATE SET clock = excluded.clock, fields = excluded.fields");
+        "ON CONFLICT (record_id, entity) DO UPDATE SET clock = excluded.clock, fields = excluded.fields");
     if (!upsert) return std::unexpected(upsert.error());
     return upsert->bindAll(m_entity, m_recordId, m_clock, fields).run();
 }

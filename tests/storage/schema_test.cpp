@@ -172,8 +172,30 @@ constexpr std::string_view kShipped10 =
     "INSERT INTO meta(key, value) VALUES ('search_index_rebuild', '1') "
     "ON CONFLICT(key) DO UPDATE SET value = excluded.value;";
 
-constexpr std::array<std::string_view, 10> kShipped{kShipped1, kShipped2, kShipped3, kShipped4, kShipped5,
-                                                    kShipped6, kShipped7, kShipped8, kShipped9, kShipped10};
+// Migration 11: fewer pages per write (partial household indexes, merge
+// clocks keyed by record first, no UNIQUE index on the outbox's change ids).
+constexpr std::string_view kShipped11 =
+    "DROP INDEX persons_household;"
+    "CREATE INDEX persons_household ON persons(household_id) WHERE household_id <> '';"
+    "DROP INDEX cases_household;"
+    "CREATE INDEX cases_household ON cases(household_id) WHERE household_id <> '';"
+    "CREATE TABLE record_clocks_v11 (entity TEXT NOT NULL, record_id TEXT NOT NULL, clock TEXT NOT NULL, "
+    "fields TEXT NOT NULL, PRIMARY KEY (record_id, entity)) WITHOUT ROWID;"
+    "INSERT INTO record_clocks_v11 (entity, record_id, clock, fields) "
+    "SELECT entity, record_id, clock, fields FROM record_clocks;"
+    "DROP TABLE record_clocks;"
+    "ALTER TABLE record_clocks_v11 RENAME TO record_clocks;"
+    "CREATE TABLE changes_v11 (seq INTEGER PRIMARY KEY, change_id TEXT NOT NULL, entity TEXT NOT NULL, "
+    "record_id TEXT NOT NULL, op TEXT NOT NULL, fields TEXT NOT NULL, hlc TEXT NOT NULL, device TEXT NOT NULL, "
+    "author TEXT NOT NULL, created_at INTEGER NOT NULL, base TEXT NOT NULL DEFAULT '{}', "
+    "sets TEXT NOT NULL DEFAULT '{}');"
+    "INSERT INTO changes_v11 SELECT seq, change_id, entity, record_id, op, fields, hlc, device, author, "
+    "created_at, base, sets FROM changes;"
+    "DROP TABLE changes;"
+    "ALTER TABLE changes_v11 RENAME TO changes;";
+
+constexpr std::array<std::string_view, 11> kShipped{kShipped1, kShipped2, kShipped3, kShipped4,  kShipped5, kShipped6,
+                                                    kShipped7, kShipped8, kShipped9, kShipped10, kShipped11};
 
 // Runs of white space as one space: the hand-written text wrapped its lines
 // with extra spaces, which SQLite ignores.
