@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
     s->add_option("--dup-checks", storage.dupChecks, "Duplicate checks (default 300)");
     s->add_option("--work-dir", storage.workDir, "Where to put the stores (default: a temporary directory)");
     s->add_option("--cache-pages", storage.cachePages, "Page cache size in 4 KiB pages (default: the kiosk's)");
+    s->add_flag("--skip-review", storage.skipReview,
+                "Skip the whole-store duplicate review (for large populations; reported as -1)");
     s->add_flag("--json", storage.json, "Print one JSON object instead of a table");
     int exitCode = 0;
     s->callback([&] { exitCode = chasqui::bench::runStorageBench(storage); });

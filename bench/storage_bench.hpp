@@ -11,7 +11,8 @@ struct StorageBenchOptions {
     int dupChecks = 300;
     int cachePages = 0;  // 0: the store's default
     bool json = false;
-    std::string workDir;  // default: a temporary directory, removed afterwards
+    bool skipReview = false;  // no whole-store review (it grows faster than the population)
+    std::string workDir;      // default: a temporary directory, removed afterwards
 };
 
 int runStorageBench(const StorageBenchOptions& options);
