@@ -3,7 +3,7 @@
 // once, on the first open, with nothing lost — not even the pages a power cut
 // left in the kiosk's WAL — and a kill -9 at any step of the move leaves a
 // store that opens. Iterations of the random-time kills:
-// CHASQUI_CRASH_ITERATIONS (default 12).
+// CHASQUI_UPGRADE_KILLS (default 12).
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -161,7 +161,7 @@ TEST_CASE("a kill -9 at each step of the move leaves a store that opens with eve
 }
 
 TEST_CASE("a kill -9 at a random moment of the move leaves a store that opens with everything in it") {
-    const int iterations = test::envInt("CHASQUI_CRASH_ITERATIONS", 12);
+    const int iterations = test::envInt("CHASQUI_UPGRADE_KILLS", 12);
     // Kills drawn over the whole run of one `chasqui status` (sign-in, the
     // move, its own audit entry), as timed here on this machine and build.
     std::chrono::microseconds wholeRun{};
