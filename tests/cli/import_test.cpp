@@ -238,6 +238,14 @@ TEST_CASE("import persons: a big registry imports with progress lines, its memor
     const long growthKb = big.maxRssKb - small.maxRssKb;
     MESSAGE(
         fmt::format("import of {} rows: peak RSS {} KiB ({} KiB more than 500 rows)", rows, big.maxRssKb, growthKb));
-    CHECK(growthKb < 40 * 1024 + rows / 128);
+#if defined(__SANITIZE_ADDRESS__)
+    // Under ASan the peak says nothing about the importer: freed blocks wait in
+    // its quarantine (256 MB by default) and its shadow memory grows with the
+    // heap. The plain build's run checks the bound.
+    constexpr bool kPeakMeansSomething = false;
+#else
+    constexpr bool kPeakMeansSomething = true;
+#endif
+    if (kPeakMeansSomething) CHECK(growthKb < 40 * 1024 + rows / 128);
     CHECK(cli.persons() == rows);
 }
