@@ -82,11 +82,10 @@ std::string migration1() {
 }
 
 // Migration 2: search-as-you-type and duplicate blocking. FTS4 with the
-// unicode61 tokenizer (FTS5 is not in SQLite 3.15); docid = persons.rid. The
-// 2- and 3-character prefix indexes make "mar*" a lookup instead of a scan;
-// matchinfo=fts3 skips the per-document size table we never rank with (one
-// page less to encrypt on every write).
-// A column for the normalized document number lets any document type match.
+// unicode61 tokenizer (the SQLite of the day had no FTS5; migration 10 moves the index to FTS5); docid = persons.rid.
+// The 2- and 3-character prefix indexes make "mar*" a lookup instead of a scan; matchinfo=fts3 skips the per-document
+// size table we never rank with (one page less to encrypt on every write). A column for the normalized document number
+// lets any document type match.
 constexpr std::string_view kDocNumberNorm = "doc_number_norm TEXT NOT NULL DEFAULT ''";
 std::string migration2() {
     return fmt::format(
