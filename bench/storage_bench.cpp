@@ -138,28 +138,10 @@ void loadPopulation(PersonalStore& store, int count, std::vector<Person>& sample
     if (count >= 50000) fmt::print(stderr, "\n");
 }
 
-// A folded name as staff type it when they hear it: one sound-alike change
-// (b/v, s/z, c/s before e/i, y/ll, silent h, r/rr), or the name unchanged
-// when none applies.
-std::string typedAsHeard(std::string w, std::size_t variant) {
-    static constexpr std::array<std::pair<const char*, const char*>, 10> kSwaps{{{"v", "b"},
-                                                                                 {"b", "v"},
-                                                                                 {"z", "s"},
-                                                                                 {"ce", "se"},
-                                                                                 {"ci", "si"},
-                                                                                 {"ll", "y"},
-                                                                                 {"y", "ll"},
-                                                                                 {"rr", "r"},
-                                                                                 {"s", "z"},
-                                                                                 {"h", ""}}};
-    for (std::size_t n = 0; n < kSwaps.size(); ++n) {
-        const auto& [from, to] = kSwaps[(variant + n) % kSwaps.size()];
-        if (const std::size_t at = w.find(from); at != std::string::npos) {
-            w.replace(at, std::string_view(from).size(), to);
-            return w;
-        }
-    }
-    return w;
+// A folded name as staff type it when they hear it, or unchanged when no
+// sound-alike change applies.
+std::string typedAsHeard(const std::string& w, std::size_t variant) {
+    return demo::spelledAsHeard(w, variant).value_or(w);
 }
 
 // What staff type: 2-6 letters of a name part, two partial words, a document

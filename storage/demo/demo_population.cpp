@@ -304,4 +304,28 @@ Result<DemoCounts> generateDemoPopulation(PersonalStore& store, const DemoOption
     return counts;
 }
 
+std::optional<std::string> spelledAsHeard(std::string_view foldedWord, std::size_t variant) {
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 12> kSwaps{{{"v", "b"},
+                                                                                           {"b", "v"},
+                                                                                           {"z", "s"},
+                                                                                           {"ce", "se"},
+                                                                                           {"ci", "si"},
+                                                                                           {"ll", "y"},
+                                                                                           {"y", "ll"},
+                                                                                           {"rr", "r"},
+                                                                                           {"r", "rr"},
+                                                                                           {"s", "z"},
+                                                                                           {"qu", "k"},
+                                                                                           {"h", ""}}};
+    for (std::size_t n = 0; n < kSwaps.size(); ++n) {
+        const auto& [from, to] = kSwaps[(variant + n) % kSwaps.size()];
+        if (const std::size_t at = foldedWord.find(from); at != std::string_view::npos) {
+            std::string out(foldedWord);
+            out.replace(at, from.size(), to);
+            return out;
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace chasqui::storage::demo

@@ -7,8 +7,10 @@
 // the tests; never linked into the kiosk's production paths.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/base/error.hpp"
@@ -56,5 +58,10 @@ struct DemoOptions {
 // Writes a demo population through the real repositories (record, audit and
 // change log, search index) as the signed-in staff member.
 Result<DemoCounts> generateDemoPopulation(PersonalStore& store, const DemoOptions& options);
+
+// A folded name word as staff type it when they hear it: one sound-alike
+// change (b/v, s/z, c/s before e/i, y/ll, r/rr, qu/k, a silent h), chosen by
+// `variant`; nullopt when none applies. For benchmarks and tests of search.
+std::optional<std::string> spelledAsHeard(std::string_view foldedWord, std::size_t variant);
 
 }  // namespace chasqui::storage::demo

@@ -43,25 +43,9 @@ std::string capitalized(std::string folded) {
 // sound-alike change (b/v, s/z, c/s before e/i, y/ll, silent h, doubled r/s).
 // Returns false when no change applies.
 bool soundAlike(std::string& name, std::size_t variant) {
-    std::string w = foldForSearch(name);
-    const std::array<std::pair<const char*, const char*>, 12> swaps{{{"v", "b"},
-                                                                     {"b", "v"},
-                                                                     {"z", "s"},
-                                                                     {"ce", "se"},
-                                                                     {"ci", "si"},
-                                                                     {"ll", "y"},
-                                                                     {"y", "ll"},
-                                                                     {"rr", "r"},
-                                                                     {"r", "rr"},
-                                                                     {"s", "z"},
-                                                                     {"qu", "k"},
-                                                                     {"h", ""}}};
-    for (std::size_t n = 0; n < swaps.size(); ++n) {
-        const auto& [from, to] = swaps[(variant + n) % swaps.size()];
-        const std::size_t at = w.find(from);
-        if (at == std::string::npos) continue;
-        w.replace(at, std::string_view(from).size(), to);
-        name = capitalized(w);
+    const std::string w = foldForSearch(name);
+    if (auto heard = demo::spelledAsHeard(w, variant)) {
+        name = capitalized(*heard);
         return true;
     }
     if (!w.empty() && std::string_view("aeiou").find(w[0]) != std::string_view::npos) {
