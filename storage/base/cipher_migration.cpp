@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sodium.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -70,38 +69,30 @@ bool opensAsCurrent(const fs::path& path, const SecretBytes& key) {
     return Db::open(path.string(), options).has_value();
 }
 
-// Copies every table, index, trigger and the user_version into `exported`,
-// in SQLCipher 4's default format, with the same key.
+// Into the attached `migrated`: every table, index and trigger, and the
+// user_version. A scratch file until it is synced and renamed: no journal,
+// no fsync per table (the export is one transaction per table).
+Result<void> copyIntoAttached(Db& legacy, std::int64_t userVersion) {
+    if (auto r = legacy.exec("PRAGMA migrated.journal_mode = OFF; PRAGMA migrated.synchronous = OFF"); !r) return r;
+    if (auto r = legacy.scalarInt("SELECT sqlcipher_export('migrated')"); !r) return std::unexpected(r.error());
+    return legacy.exec(fmt::format("PRAGMA migrated.user_version = {}", userVersion));
+}
+
+// The whole store into `exported`, in SQLCipher 4's format, with the same key.
 Result<void> exportStore(Db& legacy, const fs::path& exported, const SecretBytes& key) {
     auto version = legacy.scalarInt("PRAGMA user_version");
     if (!version) return std::unexpected(version.error());
-    SecretBytes keySpec(2 + 64 + 1);
-    char* spec = reinterpret_cast<char*>(keySpec.data());
-    spec[0] = 'x';
-    spec[1] = '\'';
-    sodium_bin2hex(spec + 2, 65, key.data(), 32);  // writes 64 digits and a NUL at [66]
-    spec[66] = '\'';
+    const SecretBytes keySpec = rawKeySpec(key);
     auto attach = legacy.prepare("ATTACH DATABASE ?1 AS migrated KEY ?2");
     if (!attach) return std::unexpected(attach.error());
-    attach->bind(1, exported.string()).bind(2, std::string_view(spec, 67));
+    attach->bind(1, exported.string())
+        .bind(2, std::string_view(reinterpret_cast<const char*>(keySpec.data()), kRawKeySpecSize));
     auto attached = attach->run();
     attach->reset();  // drops SQLite's copy of the bound key text
     if (!attached) return attached;
-    // A scratch file until it is synced and renamed: no journal, no fsync per
-    // table (the export is one transaction per table).
-    if (auto r = legacy.exec("PRAGMA migrated.journal_mode = OFF; PRAGMA migrated.synchronous = OFF"); !r) {
-        (void)legacy.exec("DETACH DATABASE migrated");
-        return r;
-    }
-    auto exported_ = legacy.scalarInt("SELECT sqlcipher_export('migrated')");
-    if (exported_) {
-        if (auto r = legacy.exec(fmt::format("PRAGMA migrated.user_version = {}", *version)); !r) {
-            (void)legacy.exec("DETACH DATABASE migrated");
-            return r;
-        }
-    }
+    auto copied = copyIntoAttached(legacy, *version);
     auto detached = legacy.exec("DETACH DATABASE migrated");
-    if (!exported_) return std::unexpected(exported_.error());
+    if (!copied) return copied;
     return detached;
 }
 

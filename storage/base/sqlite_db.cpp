@@ -11,6 +11,16 @@
 
 namespace chasqui::storage {
 
+SecretBytes rawKeySpec(const SecretBytes& key) {
+    SecretBytes spec(kRawKeySpecSize + 1);  // sodium_bin2hex writes a NUL after the digits
+    char* text = reinterpret_cast<char*>(spec.data());
+    text[0] = 'x';
+    text[1] = '\'';
+    sodium_bin2hex(text + 2, 65, key.data(), 32);
+    text[66] = '\'';
+    return spec;
+}
+
 Error sqliteError(sqlite3* db, int rc, std::string_view what) {
     const int primary = rc & 0xff;
     const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -160,15 +170,9 @@ Result<Db> Db::openOnce(const std::string& path, const OpenOptions& options) {
     sqlite3_busy_timeout(db.m_db, 5000);
 
     if (options.rawKey != nullptr) {
-        // SQLCipher raw-key form x'<64 hex>': no passphrase KDF on open, the data
-        // key is already random. The hex copy lives in guarded memory and is wiped.
-        SecretBytes keySpec(2 + 64 + 1 + 1);
-        char* spec = reinterpret_cast<char*>(keySpec.data());
-        spec[0] = 'x';
-        spec[1] = '\'';
-        sodium_bin2hex(spec + 2, 65, options.rawKey->data(), 32);
-        spec[66] = '\'';
-        rc = sqlite3_key(db.m_db, spec, 67);
+        // The raw-key form: the data key is already random, no KDF on open.
+        const SecretBytes keySpec = rawKeySpec(*options.rawKey);
+        rc = sqlite3_key(db.m_db, keySpec.data(), static_cast<int>(kRawKeySpecSize));
         if (rc != SQLITE_OK) return std::unexpected(sqliteError(db.m_db, rc, "cannot set database key"));
         if (auto r = configureSqlcipher(db); !r) return std::unexpected(r.error());
         // Pinned rather than left to the library's defaults, which a later

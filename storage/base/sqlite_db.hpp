@@ -1,6 +1,7 @@
 #pragma once
 // Thin RAII wrapper over a SQLCipher connection and its prepared statements.
 // One Db is used by one thread at a time. Statements are cached by SQL text.
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -126,6 +127,12 @@ private:
     sqlite3* m_db = nullptr;
     std::map<std::string, sqlite3_stmt*, std::less<>> m_cache;
 };
+
+// SQLCipher's raw-key form of a 32-byte key, x'<64 hex digits>' (67 bytes,
+// no NUL): the key is used as it is, no passphrase KDF runs. Kept in guarded
+// memory and wiped like the key itself.
+inline constexpr std::size_t kRawKeySpecSize = 67;
+SecretBytes rawKeySpec(const SecretBytes& key);
 
 // Converts a SQLite error into an Error with an actionable message.
 Error sqliteError(sqlite3* db, int rc, std::string_view what);
