@@ -39,7 +39,7 @@
 #include "sync/client/spool.hpp"
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/sealed_box.hpp"
-#include "sync/server/child_process.hpp"
+#include "sync/server/app/child_process.hpp"
 #include "tests/support/fault_proxy.hpp"
 
 namespace chasqui::bench {

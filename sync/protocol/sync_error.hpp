@@ -11,7 +11,7 @@
 //   never holds personal data.
 // - No HTTP here. The kiosk's HTTP client records what a server answered
 //   (`httpStatus`, `serverCode`); the server's core never sets them, and only
-//   its HTTP layer (sync/server/http_errors.hpp, one table) turns a code into
+//   its HTTP layer (sync/server/http/http_errors.hpp, one table) turns a code into
 //   an HTTP status and the wire `error.code` of sync/PROTOCOL.md section 4.
 // - Words for people live at the edges: the kiosk's translations
 //   (kiosk/screens/supervisor_common.cpp) and the CLI's printing (cli/cmd_sync.cpp).

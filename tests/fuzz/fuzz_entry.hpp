@@ -14,7 +14,7 @@
 //
 // The requests go through HttpApi installed on a real httplib::Server and are
 // read from memory instead of a socket, so httplib's request parsing, the
-// routing and every check of sync/server/http_api.cpp run as in production,
+// routing and every check of sync/server/http/http_api.cpp run as in production,
 // against a real ServerStore with one enrolled kiosk (the device of the seed
 // corpus, office TUM), a published catalog and a fixed clock. The device and
 // admin tokens are random: only the routes built here hold them, so a raw
@@ -41,7 +41,7 @@ struct FeedResult {
     };
     std::vector<Answer> answers;  // one per request, in the order sent
     int decodedChanges = 0;       // changes that decoded with the decoders alone
-    // What broke the API's contract (sync/server/http_api.hpp): a 5xx (the
+    // What broke the API's contract (sync/server/http/http_api.hpp): a 5xx (the
     // server failed on an input, e.g. an exception that httplib turned into
     // 500), an error without its {"error": {"code", "message"}} body, no
     // answer to a well-formed request, or a change that does not survive

@@ -10,7 +10,7 @@
 
 #include "storage/base/clock.hpp"
 #include "storage/records/ids.hpp"
-#include "sync/server/child_process.hpp"
+#include "sync/server/app/child_process.hpp"
 
 namespace chasqui::test {
 

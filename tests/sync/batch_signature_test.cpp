@@ -19,9 +19,9 @@
 #include "sync/client/spool.hpp"
 #include "sync/protocol/batch_signature.hpp"
 #include "sync/protocol/sealed_box.hpp"
-#include "sync/server/batch_verifier.hpp"
-#include "sync/server/http_errors.hpp"
-#include "sync/server/server_store.hpp"
+#include "sync/server/core/batch_verifier.hpp"
+#include "sync/server/http/http_errors.hpp"
+#include "sync/server/core/server_core.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 

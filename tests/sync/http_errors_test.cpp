@@ -1,4 +1,4 @@
-// The server's one table from sync error codes to HTTP (sync/server/http_errors.hpp)
+// The server's one table from sync error codes to HTTP (sync/server/http/http_errors.hpp)
 // against sync/PROTOCOL.md section 4, and storage errors at sync's boundary.
 #include <doctest/doctest.h>
 
@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/protocol/sync_error.hpp"
-#include "sync/server/http_errors.hpp"
+#include "sync/server/http/http_errors.hpp"
 
 using chasqui::sync::SyncErrorCode;
 

@@ -11,9 +11,9 @@
 #include "sync/client/server_channel.hpp"
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/sealed_box.hpp"
-#include "sync/server/batch_verifier.hpp"
-#include "sync/server/http_errors.hpp"
-#include "sync/server/server_store.hpp"
+#include "sync/server/core/batch_verifier.hpp"
+#include "sync/server/http/http_errors.hpp"
+#include "sync/server/core/server_core.hpp"
 
 namespace chasqui::test {
 

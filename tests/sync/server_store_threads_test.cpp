@@ -17,7 +17,7 @@
 #include "storage/records/ids.hpp"
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/sealed_box.hpp"
-#include "sync/server/server_store.hpp"
+#include "sync/server/core/server_core.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;

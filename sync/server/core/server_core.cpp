@@ -1,4 +1,4 @@
-#include "sync/server/server_store.hpp"
+#include "sync/server/core/server_core.hpp"
 
 #include <sodium.h>
 #include <sqlite3.h>

@@ -1,4 +1,4 @@
-#include "sync/server/request_limits.hpp"
+#include "sync/server/http/request_limits.hpp"
 
 #include <algorithm>
 #include <string>

@@ -1,7 +1,7 @@
 // Routes of chasqui-server. Every handler validates its input completely
 // before the store is called, so a bad request changes nothing; the store's
 // own checks (per change, in push_processor.cpp) come on top.
-#include "sync/server/http_api.hpp"
+#include "sync/server/http/http_api.hpp"
 
 #include <httplib.h>
 #include <sodium.h>
@@ -20,9 +20,9 @@
 #include "storage/records/ids.hpp"
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/sealed_box.hpp"
-#include "sync/server/batch_verifier.hpp"
-#include "sync/server/http_errors.hpp"
-#include "sync/server/request_limits.hpp"
+#include "sync/server/core/batch_verifier.hpp"
+#include "sync/server/http/http_errors.hpp"
+#include "sync/server/http/request_limits.hpp"
 
 namespace chasqui::sync {
 

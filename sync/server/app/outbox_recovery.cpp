@@ -1,4 +1,4 @@
-#include "sync/server/outbox_recovery.hpp"
+#include "sync/server/app/outbox_recovery.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -13,8 +13,8 @@
 #include "sync/protocol/batch_signature.hpp"
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/sealed_box.hpp"
-#include "sync/server/batch_verifier.hpp"
-#include "sync/server/server_store.hpp"
+#include "sync/server/core/batch_verifier.hpp"
+#include "sync/server/core/server_core.hpp"
 
 namespace chasqui::sync {
 

@@ -1,4 +1,4 @@
-#include "sync/server/child_process.hpp"
+#include "sync/server/app/child_process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -20,8 +20,8 @@
 #include <utility>
 #include <vector>
 
-#include "sync/server/request_limits.hpp"
-#include "sync/server/server_store.hpp"
+#include "sync/server/http/request_limits.hpp"
+#include "sync/server/core/server_core.hpp"
 
 namespace httplib {
 class Server;

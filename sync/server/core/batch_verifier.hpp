@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "sync/protocol/sync_error.hpp"
-#include "sync/server/server_store.hpp"
+#include "sync/server/core/server_core.hpp"
 
 namespace chasqui::sync {
 

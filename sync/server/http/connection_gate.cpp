@@ -1,4 +1,4 @@
-#include "sync/server/connection_gate.hpp"
+#include "sync/server/http/connection_gate.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -20,9 +20,9 @@
 
 #include <fmt/format.h>
 
-#include "sync/server/gate_socket.hpp"
-#include "sync/server/http_errors.hpp"
-#include "sync/server/http_framing.hpp"
+#include "sync/server/http/gate_socket.hpp"
+#include "sync/server/http/http_errors.hpp"
+#include "sync/server/http/http_framing.hpp"
 
 namespace chasqui::sync {
 

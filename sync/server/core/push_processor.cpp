@@ -11,7 +11,7 @@
 #include "storage/records/element_set.hpp"
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/merge_rules.hpp"
-#include "sync/server/server_store.hpp"
+#include "sync/server/core/server_core.hpp"
 
 namespace chasqui::sync {
 

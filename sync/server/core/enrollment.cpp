@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "storage/records/ids.hpp"
-#include "sync/server/server_store.hpp"
+#include "sync/server/core/server_core.hpp"
 
 namespace chasqui::sync {
 

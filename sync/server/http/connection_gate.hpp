@@ -26,8 +26,8 @@
 #include <string>
 #include <string_view>
 
-#include "sync/server/request_limits.hpp"
-#include "sync/server/request_router.hpp"
+#include "sync/server/http/request_limits.hpp"
+#include "sync/server/http/request_router.hpp"
 
 namespace chasqui::sync {
 

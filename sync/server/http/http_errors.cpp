@@ -1,4 +1,4 @@
-#include "sync/server/http_errors.hpp"
+#include "sync/server/http/http_errors.hpp"
 
 #include <array>
 

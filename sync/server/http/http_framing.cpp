@@ -1,4 +1,4 @@
-#include "sync/server/http_framing.hpp"
+#include "sync/server/http/http_framing.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "sync/server/gate_socket.hpp"
+#include "sync/server/http/gate_socket.hpp"
 
 #include <arpa/inet.h>
 #include <netdb.h>

@@ -1,4 +1,4 @@
-#include "sync/server/request_router.hpp"
+#include "sync/server/http/request_router.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "sync/server/http_errors.hpp"
-#include "sync/server/request_limits.hpp"
+#include "sync/server/http/http_errors.hpp"
+#include "sync/server/http/request_limits.hpp"
 
 namespace chasqui::sync {
 

@@ -26,10 +26,10 @@
 #include "storage/base/data_dir.hpp"
 #include "storage/base/secret.hpp"
 #include "storage/catalog/catalog_import.hpp"
-#include "sync/server/connection_gate.hpp"
-#include "sync/server/http_api.hpp"
-#include "sync/server/outbox_recovery.hpp"
-#include "sync/server/server_store.hpp"
+#include "sync/server/http/connection_gate.hpp"
+#include "sync/server/http/http_api.hpp"
+#include "sync/server/app/outbox_recovery.hpp"
+#include "sync/server/core/server_core.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "sync/server/batch_verifier.hpp"
+#include "sync/server/core/batch_verifier.hpp"
 
 #include "sync/protocol/batch_signature.hpp"
 
