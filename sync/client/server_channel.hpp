@@ -1,7 +1,7 @@
 #pragma once
 // What the kiosk's sync engine needs from the server: push one sealed batch,
 // pull one sealed page. Behind an interface so the engine runs against the
-// real HTTP server (HttpServerChannel), or in process against a ServerStore
+// real HTTP server (HttpServerChannel), or in process against a ServerCore
 // with injected faults in tests.
 #include <cstdint>
 #include <string>

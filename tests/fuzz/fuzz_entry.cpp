@@ -138,7 +138,7 @@ int FeedResult::statusOf(std::string_view route) const {
 
 struct FuzzEntry::State {
     storage::ManualClock clock{kNowMs};
-    std::unique_ptr<sync::ServerStore> store;
+    std::unique_ptr<sync::ServerCore> store;
     std::unique_ptr<sync::HttpApi> api;  // after the store, which it uses
     sync::RequestRouter server;          // after the api, whose handlers it holds; the server's own in-memory path
     std::string deviceToken;
@@ -170,7 +170,7 @@ std::expected<std::unique_ptr<FuzzEntry>, std::string> FuzzEntry::open(const std
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return std::unexpected(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
-    auto store = sync::ServerStore::open(dir, state->clock);
+    auto store = sync::ServerCore::open(dir, state->clock);
     if (!store) return std::unexpected("cannot open the server store: " + store.error().message);
     state->store = std::move(*store);
     auto code = state->store->issueEnrollCode(kOffice);

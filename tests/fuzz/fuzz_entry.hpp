@@ -15,7 +15,7 @@
 // The requests go through HttpApi installed on a real httplib::Server and are
 // read from memory instead of a socket, so httplib's request parsing, the
 // routing and every check of sync/server/http/http_api.cpp run as in production,
-// against a real ServerStore with one enrolled kiosk (the device of the seed
+// against a real ServerCore with one enrolled kiosk (the device of the seed
 // corpus, office TUM), a published catalog and a fixed clock. The device and
 // admin tokens are random: only the routes built here hold them, so a raw
 // request can never revoke the kiosk and leave every later push a 403.
@@ -54,7 +54,7 @@ struct FeedResult {
 
 class FuzzEntry {
 public:
-    // Opens a new ServerStore in `dir` (created if missing; the caller removes
+    // Opens a new ServerCore in `dir` (created if missing; the caller removes
     // it) and enrolls the kiosk. The message says what failed.
     static std::expected<std::unique_ptr<FuzzEntry>, std::string> open(const std::filesystem::path& dir);
     ~FuzzEntry();

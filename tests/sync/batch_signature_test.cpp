@@ -20,8 +20,9 @@
 #include "sync/protocol/batch_signature.hpp"
 #include "sync/protocol/sealed_box.hpp"
 #include "sync/server/core/batch_verifier.hpp"
-#include "sync/server/http/http_errors.hpp"
 #include "sync/server/core/server_core.hpp"
+#include "sync/server/http/http_errors.hpp"
+#include "sync/server/repository/sqlcipher_repository.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 
@@ -45,13 +46,13 @@ std::vector<fs::path> outboxFiles(const storage::DataDir& dir) {
 struct Office {
     test::TempDir serverDir;
     storage::ManualClock serverClock{test::kTestNowMs};
-    std::unique_ptr<sync::ServerStore> server;
-    sync::ServerStore* serverPtr = nullptr;
+    std::unique_ptr<sync::ServerCore> server;
+    sync::ServerCore* serverPtr = nullptr;
     test::TestStore kiosk;
     sync::DeviceInfo device;
 
     Office() {
-        auto opened = sync::ServerStore::open(serverDir.path() / "server", serverClock);
+        auto opened = sync::ServerCore::open(serverDir.path() / "server", serverClock);
         REQUIRE(opened.has_value());
         server = std::move(*opened);
         serverPtr = server.get();
@@ -69,7 +70,7 @@ struct Office {
     std::int64_t serverChanges() {
         auto status = server->status();
         REQUIRE(status.has_value());
-        return status->changes;
+        return status->counts.changes;
     }
     std::int64_t kioskChanges() {
         auto n = kiosk->db().scalarInt("SELECT count(*) FROM changes");
@@ -251,7 +252,7 @@ TEST_SUITE("batch signatures") {
             // The key files made by a server, then server.db as the previous server
             // left it: migration 1's tables, no numbering (user_version 0), and the
             // device enrolled without a signing key.
-            REQUIRE(sync::ServerStore::open(dir, serverClock).has_value());
+            REQUIRE(sync::ServerCore::open(dir, serverClock).has_value());
             for (const char* name : {"server.db", "server.db-wal", "server.db-shm"}) fs::remove(dir / name);
             const std::string keyBytes = test::readBytes(dir / "server.db.key");
             REQUIRE(keyBytes.size() == 32);
@@ -261,7 +262,7 @@ TEST_SUITE("batch signatures") {
             options.rawKey = &key;
             auto db = storage::Db::open((dir / "server.db").string(), options);
             REQUIRE(db.has_value());
-            REQUIRE(sync::migrateServerStore(*db, 1).has_value());
+            REQUIRE(sync::migrateEmbeddedSchema(*db, 1).has_value());
             REQUIRE(db->exec("PRAGMA user_version = 0").has_value());
             std::array<unsigned char, 32> digest{};
             crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(oldToken.data()),
@@ -275,12 +276,12 @@ TEST_SUITE("batch signatures") {
             insert->bind(1, id).bind(2, std::string(hex.data(), 64)).bind(3, keys->box);
             REQUIRE(insert->run().has_value());
         }
-        auto opened = sync::ServerStore::open(dir, serverClock);
+        auto opened = sync::ServerCore::open(dir, serverClock);
         REQUIRE_MESSAGE(opened.has_value(), (opened ? std::string() : opened.error().message));
-        sync::ServerStore* server = opened->get();
-        auto version = server->db().scalarInt("PRAGMA user_version");
-        REQUIRE(version.has_value());
-        CHECK(*version == sync::latestServerSchema());
+        sync::ServerCore* server = opened->get();
+        auto schema = server->repository().schema();
+        REQUIRE(schema.has_value());
+        CHECK(schema->current == schema->latest);
         auto old = server->authenticate(oldToken);
         REQUIRE(old.has_value());
         CHECK(old->signingKey.empty());
@@ -315,7 +316,7 @@ TEST_SUITE("batch signatures") {
         REQUIRE_MESSAGE(pushed.has_value(), (pushed ? std::string() : pushed.error().message));
         auto status = server->status();
         REQUIRE(status.has_value());
-        CHECK(status->changes > 0);
+        CHECK(status->counts.changes > 0);
 
         // Once it has a signing key, a device is never re-keyed by another code.
         auto another = server->issueEnrollCode("TUM");

@@ -8,6 +8,7 @@
 #include "storage/records/case_repository.hpp"
 #include "storage/records/person_repository.hpp"
 #include "sync/client/clock_ahead.hpp"
+#include "tests/support/server_view.hpp"
 #include "tests/sync/skewed_kiosk.hpp"
 
 using namespace chasqui;
@@ -22,11 +23,11 @@ constexpr std::int64_t kDay = 24 * 60 * kMinute;
 struct ServerOffice {
     test::TempDir serverDir;
     ManualClock truth{test::kTestNowMs};
-    std::unique_ptr<sync::ServerStore> server;
-    sync::ServerStore* serverPtr = nullptr;
+    std::unique_ptr<sync::ServerCore> server;
+    sync::ServerCore* serverPtr = nullptr;
 
     ServerOffice() {
-        auto s = sync::ServerStore::open(serverDir.path() / "server", truth);
+        auto s = sync::ServerCore::open(serverDir.path() / "server", truth);
         REQUIRE(s.has_value());
         server = std::move(*s);
         serverPtr = server.get();
@@ -82,10 +83,8 @@ std::string givenNamesOn(PersonalStore& store, const std::string& id) {
     return columnOf(store, "SELECT given_names FROM persons WHERE id = ?", id);
 }
 
-std::int64_t serverPersons(sync::ServerStore& server) {
-    auto n = server.db().scalarInt("SELECT count(*) FROM record_office WHERE entity = 'person'");
-    REQUIRE(n.has_value());
-    return *n;
+std::int64_t serverPersons(sync::ServerCore& server) {
+    return test::serverRecords(server, "person");
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include "storage/records/element_set.hpp"
 #include "storage/records/person_repository.hpp"
 #include "sync/client/kiosk_sync.hpp"
+#include "tests/support/server_view.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 #include "tests/sync/skewed_kiosk.hpp"
@@ -142,7 +143,7 @@ public:
 
     void reopenServer() {
         m_server.reset();
-        auto s = sync::ServerStore::open(m_serverDir.path() / "server", *m_serverClock);
+        auto s = sync::ServerCore::open(m_serverDir.path() / "server", *m_serverClock);
         RC_ASSERT(s.has_value());
         m_server = std::move(*s);
         m_serverPtr = m_server.get();
@@ -279,36 +280,18 @@ public:
         }
     }
 
-    sync::ServerStore& server() { return *m_server; }
+    sync::ServerCore& server() { return *m_server; }
     std::vector<Kiosk>& kiosks() { return m_kiosks; }
     int registered(const std::string& office) { return m_registered[office]; }
 
 private:
     test::TempDir m_serverDir;
     std::unique_ptr<ManualClock> m_serverClock;
-    std::unique_ptr<sync::ServerStore> m_server;
-    sync::ServerStore* m_serverPtr = nullptr;
+    std::unique_ptr<sync::ServerCore> m_server;
+    sync::ServerCore* m_serverPtr = nullptr;
     std::vector<Kiosk> m_kiosks;
     std::map<std::string, int> m_registered;
 };
-
-// Server's merged state for an office: (entity, record, field) -> JSON value text.
-std::map<std::tuple<std::string, std::string, std::string>, std::string> serverState(sync::ServerStore& s,
-                                                                                     const std::string& office) {
-    std::map<std::tuple<std::string, std::string, std::string>, std::string> out;
-    auto stmt = s.db().prepare(
-        "SELECT f.entity, f.record_id, f.field, f.value FROM field_state f JOIN record_office o "
-        "ON o.entity = f.entity AND o.record_id = f.record_id WHERE o.office = ?");
-    RC_ASSERT(stmt.has_value());
-    stmt->bind(1, office);
-    while (true) {
-        auto row = stmt->step();
-        RC_ASSERT(row.has_value());
-        if (!*row) break;
-        out[{stmt->text(0), stmt->text(1), stmt->text(2)}] = stmt->text(3);
-    }
-    return out;
-}
 
 std::string columnAsJson(Db& db, std::string_view table, const std::string& id, const std::string& column) {
     auto stmt = db.prepare(fmt::format("SELECT typeof({0}), {0} FROM {1} WHERE id = ?", column, table));
@@ -334,14 +317,11 @@ std::string columnAsJson(Db& db, std::string_view table, const std::string& id, 
 void checkConverged(World& world) {
     auto& server = world.server();
     std::set<std::string> serverChanges;
-    {
-        auto stmt = server.db().prepare("SELECT change_id FROM change_log");
-        RC_ASSERT(stmt.has_value());
-        while (true) {
-            auto row = stmt->step();
-            RC_ASSERT(row.has_value());
-            if (!*row) break;
-            serverChanges.insert(stmt->text(0));
+    std::vector<nlohmann::json> serverLogs;
+    for (const char* office : {"TUM", "LIM"}) {
+        for (auto& c : test::serverLog(server, office)) {
+            serverChanges.insert(c["id"].get<std::string>());
+            serverLogs.push_back(std::move(c));
         }
     }
     for (auto& k : world.kiosks()) {
@@ -360,7 +340,7 @@ void checkConverged(World& world) {
             RC_ASSERT(serverChanges.count(ids->text(0)) == 1u);
         }
         // Every field the server holds for this office is on the kiosk with the same value...
-        const auto state = serverState(server, office);
+        const auto state = test::serverState(server, office);
         std::set<std::pair<std::string, std::string>> serverRecords;
         for (const auto& [key, value] : state) {
             const auto& [entity, record, field] = key;
@@ -387,12 +367,7 @@ void checkConverged(World& world) {
     }
     // No duplicates: each registration is exactly one person on the server.
     for (const char* office : {"TUM", "LIM"}) {
-        auto n = server.db().prepare("SELECT count(*) FROM record_office WHERE entity = 'person' AND office = ?");
-        RC_ASSERT(n.has_value());
-        n->bind(1, std::string(office));
-        RC_ASSERT(*n->step());
-        RC_ASSERT(n->integer(0) == world.registered(office));
-        n->reset();
+        RC_ASSERT(test::serverRecords(server, "person", office) == world.registered(office));
     }
     // Every value that lost to a concurrent edit is kept as a conflict, once.
     struct Write {
@@ -407,13 +382,8 @@ void checkConverged(World& world) {
         std::vector<std::string> seenByRemovals;
     };
     std::map<std::tuple<std::string, std::string, std::string, std::string>, ElementHistory> elements;
-    auto log = server.db().prepare("SELECT payload FROM change_log WHERE entity <> 'conflict'");
-    RC_ASSERT(log.has_value());
-    while (true) {
-        auto row = log->step();
-        RC_ASSERT(row.has_value());
-        if (!*row) break;
-        const auto c = nlohmann::json::parse(log->text(0));
+    for (const auto& c : serverLogs) {
+        if (c["entity"] == "conflict") continue;
         const std::string clock = c["hlc"].get<std::string>() + "@" + c["device"].get<std::string>();
         nlohmann::json fields = c["op"] == "delete" ? nlohmann::json{{"deleted", 1}} : c["fields"];
         const nlohmann::json base = c.value("base", nlohmann::json::object());
@@ -436,13 +406,9 @@ void checkConverged(World& world) {
         }
     }
     std::multiset<std::string> lostClocks;
-    auto conflicts = server.db().prepare("SELECT payload FROM change_log WHERE entity = 'conflict'");
-    RC_ASSERT(conflicts.has_value());
-    while (true) {
-        auto row = conflicts->step();
-        RC_ASSERT(row.has_value());
-        if (!*row) break;
-        const auto f = nlohmann::json::parse(conflicts->text(0))["fields"];
+    for (const auto& c : serverLogs) {
+        if (c["entity"] != "conflict") continue;
+        const auto& f = c["fields"];
         RC_ASSERT(f["lost_value"] != f["kept_value"]);
         // Set fields never conflict.
         RC_ASSERT(!isSetColumn(f["entity"].get<std::string>(), f["field"].get<std::string>()));
@@ -456,7 +422,7 @@ void checkConverged(World& world) {
     const auto state = [&] {
         std::map<std::tuple<std::string, std::string, std::string>, std::string> all;
         for (const char* office : {"TUM", "LIM"})
-            for (auto& [key, value] : serverState(server, office)) all[key] = value;
+            for (auto& [key, value] : test::serverState(server, office)) all[key] = value;
         return all;
     }();
     for (const auto& [key, history] : elements) {

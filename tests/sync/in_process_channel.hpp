@@ -1,5 +1,5 @@
 #pragma once
-// A ServerChannel that calls a ServerStore in this process, checking the
+// A ServerChannel that calls a ServerCore in this process, checking the
 // batch's signature, sealing and opening exactly as the HTTP server does, with one-shot faults: the request
 // lost before the server saw it, the answer lost after the server applied it,
 // or the request delivered twice.
@@ -21,7 +21,7 @@ enum class ChannelFault { None, LoseRequest, LoseAnswer, Duplicate };
 
 class InProcessChannel final : public sync::ServerChannel {
 public:
-    InProcessChannel(sync::ServerStore*& server, sync::DeviceInfo device)
+    InProcessChannel(sync::ServerCore*& server, sync::DeviceInfo device)
         : m_server(server), m_device(std::move(device)) {}
     void setFault(ChannelFault fault) { m_fault = fault; }
 
@@ -77,7 +77,7 @@ private:
     static std::unexpected<sync::SyncError> lost() {
         return sync::syncFail(sync::SyncErrorCode::Offline, "the link dropped (injected fault)");
     }
-    sync::ServerStore*& m_server;  // reopened by "server restarts"
+    sync::ServerCore*& m_server;  // reopened by "server restarts"
     sync::DeviceInfo m_device;
     ChannelFault m_fault = ChannelFault::None;
 };

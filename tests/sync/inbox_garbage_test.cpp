@@ -19,13 +19,13 @@ namespace {
 struct TwoKiosks {
     test::TempDir serverDir;
     ManualClock truth{test::kTestNowMs};
-    std::unique_ptr<sync::ServerStore> server;
-    sync::ServerStore* serverPtr = nullptr;
+    std::unique_ptr<sync::ServerCore> server;
+    sync::ServerCore* serverPtr = nullptr;
     std::unique_ptr<test::SkewedKiosk> writer;
     std::unique_ptr<test::SkewedKiosk> reader;
 
     TwoKiosks() {
-        auto s = sync::ServerStore::open(serverDir.path() / "server", truth);
+        auto s = sync::ServerCore::open(serverDir.path() / "server", truth);
         REQUIRE(s.has_value());
         server = std::move(*s);
         serverPtr = server.get();

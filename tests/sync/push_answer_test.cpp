@@ -321,10 +321,10 @@ TEST_SUITE("push answer and columns") {
     TEST_CASE("a kiosk learns exactly which of its changes were quarantined, and counts the rest") {
         test::TempDir serverDir;
         storage::ManualClock serverClock{test::kTestNowMs};
-        auto opened = sync::ServerStore::open(serverDir.path() / "server", serverClock);
+        auto opened = sync::ServerCore::open(serverDir.path() / "server", serverClock);
         REQUIRE(opened.has_value());
-        std::unique_ptr<sync::ServerStore> server = std::move(*opened);
-        sync::ServerStore* serverPtr = server.get();
+        std::unique_ptr<sync::ServerCore> server = std::move(*opened);
+        sync::ServerCore* serverPtr = server.get();
 
         test::TestStore kiosk;
         auto code = server->issueEnrollCode("TUM");

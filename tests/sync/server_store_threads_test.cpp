@@ -1,4 +1,4 @@
-// ServerStore from many threads, as chasqui-server's HTTP pool calls it:
+// ServerCore from many threads, as chasqui-server's HTTP pool calls it:
 // pushes take turns on the write connection while pulls and token checks run
 // on pooled read connections. Nothing may be lost or seen twice, a revocation
 // must be seen by the very next request on every read connection, and the
@@ -33,10 +33,10 @@ struct Enrolled {
 struct Server {
     test::TempDir dir;
     storage::ManualClock clock{test::kTestNowMs};
-    std::unique_ptr<sync::ServerStore> store;
+    std::unique_ptr<sync::ServerCore> store;
 
     Server() {
-        auto opened = sync::ServerStore::open(dir.path() / "server", clock);
+        auto opened = sync::ServerCore::open(dir.path() / "server", clock);
         REQUIRE(opened.has_value());
         store = std::move(*opened);
     }
@@ -81,7 +81,7 @@ std::vector<json> personPuts(const sync::DeviceInfo& device, storage::UuidV7Gene
 }
 
 // Every change id a device pulls from the start, following the cursors.
-std::set<std::string> pullAll(sync::ServerStore& store, const sync::DeviceInfo& device) {
+std::set<std::string> pullAll(sync::ServerCore& store, const sync::DeviceInfo& device) {
     std::set<std::string> ids;
     std::string cursor;
     for (int page = 0; page < 1000; ++page) {
@@ -145,7 +145,7 @@ TEST_SUITE("server store threads") {
 
         auto status = server.store->status();
         REQUIRE(status.has_value());
-        CHECK(status->changes == kDevices * kBatches * kPerBatch);
+        CHECK(status->counts.changes == kDevices * kBatches * kPerBatch);
         for (const auto& d : devices)
             CHECK(pullAll(*server.store, d.device).size() == (kDevices - 1) * kBatches * kPerBatch);
     }

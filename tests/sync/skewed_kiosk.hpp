@@ -1,5 +1,5 @@
 #pragma once
-// Kiosks whose clocks are wrong, syncing in process with a ServerStore whose
+// Kiosks whose clocks are wrong, syncing in process with a ServerCore whose
 // clock is the true time: the wall clock is the truth plus a skew that a test
 // changes (a date set by hand, a flat battery), the boot clock counts true
 // time since the last "reboot", and the store reads a TrustedClock over both,
@@ -73,7 +73,7 @@ struct SkewedKiosk {
 // A kiosk of `office` made (its first administrator signed in) and enrolled
 // with the in-process server. It has not seen the server's time: a kiosk working
 // before its enrollment, or after a restart whose clock changed meanwhile.
-inline std::unique_ptr<SkewedKiosk> makeSkewedKiosk(sync::ServerStore*& server, const storage::Clock& truth,
+inline std::unique_ptr<SkewedKiosk> makeSkewedKiosk(sync::ServerCore*& server, const storage::Clock& truth,
                                                     const std::string& office, int number, std::int64_t skewMs) {
     auto k = std::make_unique<SkewedKiosk>(truth, skewMs);
     k->login = fmt::format("admin{}", number);

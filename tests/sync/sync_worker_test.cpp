@@ -1,5 +1,5 @@
 // The kiosk's sync thread against real parts: a spool written from a real
-// SQLCipher store, a real ServerStore behind its token check (revocation
+// SQLCipher store, a real ServerCore behind its token check (revocation
 // included), the real libcurl transport for "offline" (a closed loopback
 // port), and the real HttpServerChannel facing a captive portal. States are
 // awaited through onChange and a condition variable, never with sleeps.
@@ -64,12 +64,12 @@ public:
 struct Server {
     test::TempDir dir;
     storage::ManualClock clock{test::kTestNowMs};
-    std::unique_ptr<ServerStore> store;
-    ServerStore* ptr = nullptr;
+    std::unique_ptr<ServerCore> store;
+    ServerCore* ptr = nullptr;
     std::mutex mutex;
 
     Server() {
-        auto opened = ServerStore::open(dir.path() / "server", clock);
+        auto opened = ServerCore::open(dir.path() / "server", clock);
         REQUIRE(opened.has_value());
         store = std::move(*opened);
         ptr = store.get();
@@ -78,7 +78,7 @@ struct Server {
         std::lock_guard lock(mutex);
         auto status = store->status();
         REQUIRE(status.has_value());
-        return status->changes;
+        return status->counts.changes;
     }
 };
 

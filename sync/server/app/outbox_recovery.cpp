@@ -36,7 +36,7 @@ struct OpenedBatch {
 
 // The batch in `body` (signature || sealed batch), checked as a push would be.
 // The device is the one its changes name; its signature must be on the body.
-SyncResult<OpenedBatch> openBatch(ServerStore& store, const std::vector<DeviceInfo>& devices, std::string_view body) {
+SyncResult<OpenedBatch> openBatch(ServerCore& store, const std::vector<DeviceInfo>& devices, std::string_view body) {
     if (body.size() <= kBatchSignatureBytes)
         return syncFail(SyncErrorCode::BadRequest, "the file is too short to be a signed outbox batch");
     auto opened = openCompressed(body.substr(kBatchSignatureBytes), store.publicKey(), store.secretKey());
@@ -68,7 +68,7 @@ SyncResult<OpenedBatch> openBatch(ServerStore& store, const std::vector<DeviceIn
 }
 
 int recover(const std::string& data, const std::vector<std::string>& files, const storage::Clock& clock) {
-    auto store = ServerStore::open(data, clock);
+    auto store = ServerCore::open(data, clock);
     if (!store) {
         fmt::print(stderr, "chasqui-server: {}\n", store.error().message);
         return kFailure;

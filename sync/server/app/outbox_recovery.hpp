@@ -5,7 +5,7 @@
 // this server's key and signed by the device; an administrator copies them
 // here. Each batch is checked like a push (the device's signature, then
 // opened with the server's secret key, the columns split) and its changes go
-// through the normal push path (ServerStore::push, every per-change check
+// through the normal push path (ServerCore::push, every per-change check
 // included) for the device that made them, revoked or not. Sending a file
 // twice is harmless: changes are idempotent by id.
 #include <CLI/CLI.hpp>

@@ -1,20 +1,15 @@
 #pragma once
-// The central server's embedded store: an SQLCipher database in the server's
-// data directory holding enrolled devices, one-time enrollment codes, the log
-// of every accepted change (what kiosks pull), the merged state per field
-// (what conflicts are detected against), quarantined changes, and the
-// published service catalog.
+// The central server's core: enrollment, device credentials, pushes
+// (validation, scope, merge, conflicts), pulls, the catalog and the status,
+// over a ServerRepository (sync/server/repository/server_repository.hpp:
+// embedded SQLCipher by default, PostgreSQL with a database URL). No SQL
+// here and no HTTP: errors are SyncError values (sync/protocol/sync_error.hpp)
+// and the HTTP layer (sync/server/http/http_errors.hpp) chooses the status.
 //
-// Threading: every public method may be called from any thread. Writes
-// (enrollment, push, revoke, catalog publishing, last-seen times) take turns
-// on the one write connection. Reads (authenticate, pull, devices, status,
-// catalog) run on pooled read connections, concurrently with each other and
-// with a write; each read sees the last committed state when it starts (WAL
-// snapshots), so a revocation committed before a request is seen by it.
-//
-// Errors are SyncError values (sync/protocol/sync_error.hpp) with no HTTP in them; the
-// HTTP layer (http_errors.hpp) chooses the status. A failure of the database
-// or of a key file is Internal with the store's message.
+// Threading: every public method may be called from any thread; the
+// repository decides what runs side by side (see its contracts). Several
+// processes may serve one PostgreSQL database: they share the keys of one
+// data directory (the sealing key pair, the field key, the admin token).
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -26,25 +21,12 @@
 
 #include "storage/base/clock.hpp"
 #include "storage/base/secret.hpp"
-#include "storage/base/sqlite_db.hpp"
 #include "storage/records/ids.hpp"
 #include "sync/protocol/batch_signature.hpp"
 #include "sync/protocol/sync_error.hpp"
+#include "sync/server/repository/server_repository.hpp"
 
 namespace chasqui::sync {
-
-struct DeviceInfo {
-    std::string id;
-    std::string office;
-    int number = 0;
-    std::string publicKey;  // raw 32-byte X25519 key
-    // Raw 32-byte Ed25519 key its pushes are signed with; empty for a device
-    // enrolled before batches were signed (it must enroll again).
-    std::string signingKey;
-    bool revoked = false;
-    std::int64_t enrolledAt = 0;
-    std::int64_t lastSeenAt = 0;
-};
 
 struct Enrollment {
     std::string deviceId;
@@ -74,21 +56,32 @@ struct PullPage {
     bool more = false;
 };
 
+// What `chasqui-server status` and GET /v1/admin/status show.
 struct ServerStatus {
-    std::int64_t devices = 0;
-    std::int64_t revokedDevices = 0;
-    std::int64_t changes = 0;
-    std::int64_t quarantined = 0;
-    std::int64_t conflicts = 0;
-    std::string catalogVersion;
+    std::string backend;  // "sqlcipher" | "postgresql"
+    SchemaVersion schema;
+    StoreCounts counts;
+    std::vector<DeviceInfo> devices;  // with their last-seen times
 };
 
-class ServerStore {
+// Where the server keeps its state.
+struct ServerLocation {
+    std::filesystem::path dataDir;  // keys (and the embedded store) live here
+    std::string databaseUrl;        // postgresql://...; empty: the embedded store
+};
+
+class ServerCore {
 public:
-    // Opens (creating on first use) DIR/server.db with the key in DIR/server.db.key
-    // and the box key pair in DIR/server.box (both 0600, made on first use).
-    // Internal when the directory, a key file or the database cannot be used.
-    static SyncResult<std::unique_ptr<ServerStore>> open(const std::filesystem::path& dir, const storage::Clock& clock);
+    // Opens the server at `where` (creating its keys on first use: the box key
+    // pair DATA/server.box, and for the embedded store its key
+    // DATA/server.db.key, all 0600) and brings the store's schema up to date.
+    // Internal when the directory, a key file or the database cannot be used,
+    // or when the database was written by a newer server.
+    static SyncResult<std::unique_ptr<ServerCore>> open(const ServerLocation& where, const storage::Clock& clock);
+    // The embedded store in `dir`.
+    static SyncResult<std::unique_ptr<ServerCore>> open(const std::filesystem::path& dir, const storage::Clock& clock) {
+        return open(ServerLocation{dir, {}}, clock);
+    }
 
     const std::string& publicKey() const { return m_boxPublic; }
     const storage::SecretBytes& secretKey() const { return m_boxSecret; }
@@ -114,7 +107,7 @@ public:
     SyncResult<std::vector<DeviceInfo>> devices();
     SyncResult<void> revoke(const std::string& deviceId);  // NotFound for an unknown device
 
-    // Changes (push_processor.cpp and server_store.cpp).
+    // Changes (push_processor.cpp and server_core.cpp).
     // TooLarge past kMaxChangesPerList changes; a bad change is quarantined
     // in the summary, never an error of the whole push.
     SyncResult<PushSummary> push(const DeviceInfo& device, const std::vector<nlohmann::json>& changes);
@@ -126,42 +119,33 @@ public:
     SyncResult<std::pair<std::string, std::string>> catalog();  // version, json; empty when none
 
     SyncResult<ServerStatus> status();
-    // The write connection, for tests and single-threaded tools only.
-    storage::Db& db() { return *m_db; }
+    // The embedded store, copied while it serves (sqlcipher only).
+    SyncResult<void> backup(const std::filesystem::path& to);
+    // After a restore: a new epoch, so every kiosk's cursor expires and each
+    // pulls again from the start (positions of the restored log may repeat).
+    SyncResult<void> startNewEpoch();
+
+    ServerRepository& repository() { return *m_repo; }
 
     static constexpr std::int64_t kLastSeenResolutionMs = 60 * 1000;
 
 private:
-    ServerStore(const storage::Clock& clock) : m_clock(clock), m_ids(clock), m_hlc(clock) {}
+    explicit ServerCore(const storage::Clock& clock) : m_clock(clock), m_ids(clock), m_hlc(clock) {}
     friend class PushProcessor;
 
-    // A read connection lent by the pool; it goes back when the pointer dies.
-    struct ReturnToPool {
-        ServerStore* store = nullptr;
-        void operator()(storage::Db* db) const;
-    };
-    using Reader = std::unique_ptr<storage::Db, ReturnToPool>;
-    SyncResult<Reader> reader();
-
     const storage::Clock& m_clock;
-    std::filesystem::path m_path;
-    std::mutex m_writeMutex;  // held for every use of m_db, m_hlc and m_ids
-    std::unique_ptr<storage::Db> m_db;
-    std::mutex m_readersMutex;
-    std::vector<std::unique_ptr<storage::Db>> m_idleReaders;  // opened on demand, a few kept
-    storage::SecretBytes m_dbKey;
+    storage::SecretBytes m_storeKey;
     std::string m_boxPublic;
     storage::SecretBytes m_boxSecret;
-    std::string m_epoch;     // changes when the store is recreated: old cursors expire
+    std::unique_ptr<ServerRepository> m_repo;
+    std::string m_epoch;     // changes when the store is recreated or restored: old cursors expire
     std::string m_serverId;  // device id the server signs its own changes (conflicts) with
     storage::UuidV7Generator m_ids;
+    std::mutex m_hlcMutex;  // held for every use of m_hlc
     storage::HybridLogicalClock m_hlc;
 };
 
-// The server store's schema, numbered in PRAGMA user_version (0: a store
-// from before the numbering, whose tables are migration 1's). Brings `db` to
-// `target` (-1: the latest); Damaged when it was written by a newer server.
-storage::Result<void> migrateServerStore(storage::Db& db, int target = -1);
-int latestServerSchema();
+// Reads a 32-byte secret file, creating it with random bytes on first use (0600).
+SyncResult<storage::SecretBytes> serverSecretFile(const std::filesystem::path& path);
 
 }  // namespace chasqui::sync

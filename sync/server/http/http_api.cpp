@@ -3,6 +3,8 @@
 // own checks (per change, in push_processor.cpp) come on top.
 #include "sync/server/http/http_api.hpp"
 
+#include "sync/server/core/status_json.hpp"
+
 #include <httplib.h>
 #include <sodium.h>
 #include <zstd.h>
@@ -272,7 +274,7 @@ void guarded(const HttpApi::LogSink& log, Response& res, Body&& body) noexcept {
 
 }  // namespace
 
-HttpApi::HttpApi(ServerStore& store, std::string adminToken, LogSink log, std::size_t memoryBudgetBytes)
+HttpApi::HttpApi(ServerCore& store, std::string adminToken, LogSink log, std::size_t memoryBudgetBytes)
     : m_store(store),
       m_adminToken(std::move(adminToken)),
       m_serverKeyBase64(toBase64(store.publicKey())),
@@ -562,12 +564,7 @@ SyncResult<Reply> HttpApi::adminStatus(const Request& req) {
     if (auto ok = authenticateAdmin(req); !ok) return std::unexpected(ok.error());
     auto status = m_store.status();
     if (!status) return std::unexpected(status.error());
-    return jsonReply({{"devices", status->devices},
-                      {"revoked_devices", status->revokedDevices},
-                      {"changes", status->changes},
-                      {"quarantined", status->quarantined},
-                      {"conflicts", status->conflicts},
-                      {"catalog_version", status->catalogVersion}});
+    return jsonReply(statusJson(*status));
 }
 
 }  // namespace chasqui::sync

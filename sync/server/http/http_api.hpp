@@ -1,12 +1,12 @@
 #pragma once
 // The HTTP face of the central server (sync/PROTOCOL.md section 4): routes
-// requests to a ServerStore, validates every input before the store sees it,
+// requests to a ServerCore, validates every input before the store sees it,
 // and answers every error as {"error": {"code", "message"}} with the status and
 // wire code that http_errors.hpp's table gives its SyncError code. A request
 // that fails validation changes nothing.
 //
 // Threading: httplib runs handlers on its thread pool and calls the
-// ServerStore from them directly: the store lets reads (authentication,
+// ServerCore from them directly: the store lets reads (authentication,
 // pulls) run side by side and writes (pushes) take turns, and everything
 // else (opening and sealing batches, JSON) needs no lock at all.
 //
@@ -41,7 +41,7 @@ public:
 
     // `store` must outlive this object and every server it is installed on.
     // `adminToken` is the bearer credential of the admin endpoints.
-    HttpApi(ServerStore& store, std::string adminToken, LogSink log,
+    HttpApi(ServerCore& store, std::string adminToken, LogSink log,
             std::size_t memoryBudgetBytes = kDefaultMemoryBudget);
 
     // Registers routes, body limits, JSON error pages and the request log.
@@ -74,7 +74,7 @@ private:
     SyncResult<DeviceInfo> authenticateDevice(const httplib::Request& req);
     SyncResult<void> authenticateAdmin(const httplib::Request& req) const;
 
-    ServerStore& m_store;
+    ServerCore& m_store;
     const std::string m_adminToken;
     const std::string m_serverKeyBase64;
     LogSink m_log;

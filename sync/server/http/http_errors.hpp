@@ -1,7 +1,7 @@
 #pragma once
 // The server's HTTP edge for errors: the one table that turns a sync error
 // code (sync/protocol/sync_error.hpp) into the HTTP status and the wire `error.code`
-// of sync/PROTOCOL.md section 4. The server's core (ServerStore, the push
+// of sync/PROTOCOL.md section 4. The server's core (ServerCore, the push
 // processor, enrollment, the batch verifier) returns SyncError without any
 // HTTP; HttpApi, the RequestRouter and the ConnectionGate answer through here.
 #include <string>

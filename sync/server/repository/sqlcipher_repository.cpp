@@ -1,0 +1,615 @@
+#include "sync/server/repository/sqlcipher_repository.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "storage/base/data_dir.hpp"
+
+namespace chasqui::sync {
+
+namespace fs = std::filesystem;
+using storage::Db;
+using storage::Stmt;
+
+namespace {
+
+constexpr std::size_t kMaxIdleReaders = 16;
+
+// Migration 1: the tables as the first servers made them, without numbering
+// (IF NOT EXISTS: such a store is at user_version 0 and already has them).
+constexpr std::string_view kMigration1 =
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, office TEXT NOT NULL, number INTEGER NOT NULL, "
+    "  token_hash TEXT NOT NULL UNIQUE, public_key BLOB NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, "
+    "  enrolled_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS enroll_codes (code_hash TEXT PRIMARY KEY, office TEXT NOT NULL, "
+    "  expires_at INTEGER NOT NULL, used_at INTEGER, device_id TEXT);"
+    "CREATE TABLE IF NOT EXISTS change_log (seq INTEGER PRIMARY KEY, change_id TEXT NOT NULL UNIQUE, "
+    "  payload_hash TEXT NOT NULL, office TEXT NOT NULL, origin_device TEXT NOT NULL, entity TEXT NOT NULL, "
+    "  record_id TEXT NOT NULL, payload TEXT NOT NULL, received_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS change_log_office ON change_log(office, seq);"
+    "CREATE TABLE IF NOT EXISTS field_state (entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, "
+    "  value TEXT NOT NULL, clock TEXT NOT NULL, base TEXT NOT NULL, author TEXT NOT NULL, "
+    "  PRIMARY KEY (entity, record_id, field)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS record_office (entity TEXT NOT NULL, record_id TEXT NOT NULL, office TEXT NOT NULL, "
+    "  PRIMARY KEY (entity, record_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS quarantine (id INTEGER PRIMARY KEY, change_id TEXT NOT NULL, device_id TEXT NOT NULL, "
+    "  code TEXT NOT NULL, message TEXT NOT NULL, payload TEXT NOT NULL, received_at INTEGER NOT NULL, "
+    "  UNIQUE (change_id, device_id, code));"
+    "CREATE TABLE IF NOT EXISTS catalog (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL, "
+    "  body TEXT NOT NULL, published_at INTEGER NOT NULL);";
+
+// Migration 2: the key each device signs its pushes with; empty for devices
+// enrolled before, whose pushes are refused until they enroll again.
+constexpr std::string_view kMigration2 = "ALTER TABLE devices ADD COLUMN signing_key BLOB NOT NULL DEFAULT x'';";
+
+// Migration 3: element clocks of set fields (sync/PROTOCOL.md 3.2), as JSON
+// {code: [added, removed]}; empty for other fields and for set fields that
+// have not been edited since (their elements count as added at the field's clock).
+constexpr std::string_view kMigration3 = "ALTER TABLE field_state ADD COLUMN elements TEXT NOT NULL DEFAULT '';";
+
+constexpr std::array<std::string_view, 3> kMigrations{kMigration1, kMigration2, kMigration3};
+
+constexpr std::string_view kDeviceColumns =
+    "id, office, number, public_key, revoked, enrolled_at, last_seen_at, signing_key";
+
+DeviceInfo deviceRow(const Stmt& row) {
+    DeviceInfo d;
+    d.id = row.text(0);
+    d.office = row.text(1);
+    d.number = static_cast<int>(row.integer(2));
+    d.publicKey = row.text(3);
+    d.revoked = row.integer(4) != 0;
+    d.enrolledAt = row.integer(5);
+    d.lastSeenAt = row.integer(6);
+    d.signingKey = row.text(7);
+    return d;
+}
+
+template <typename T>
+SyncResult<T> failed(const storage::Error& e) {
+    return std::unexpected(fromStorage(e));
+}
+
+// Statement-level helpers: prepare, bind, run, with the store's error kept.
+template <typename... Values>
+SyncResult<void> run(Db& db, const std::string& sql, const Values&... values) {
+    auto stmt = db.prepare(sql);
+    if (!stmt) return failed<void>(stmt.error());
+    stmt->bindAll(values...);
+    if (auto r = stmt->run(); !r) return failed<void>(r.error());
+    return {};
+}
+
+SyncResult<void> fsyncPath(const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return syncFail(SyncErrorCode::Internal, fmt::format("cannot open {} to sync it", path.string()));
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) return syncFail(SyncErrorCode::Internal, fmt::format("cannot sync {} to disk", path.string()));
+    return {};
+}
+
+class SqlcipherRepository;
+
+// The write connection, held from begin to end; rolled back unless committed.
+class WriteTurn {
+public:
+    WriteTurn(std::mutex& mutex, Db& db) : m_lock(mutex), m_db(db), m_tx(db) {}
+    SyncResult<void> begin() {
+        if (auto r = m_tx.begin(); !r) return failed<void>(r.error());
+        return {};
+    }
+    SyncResult<void> commit() {
+        if (auto r = m_tx.commit(); !r) return failed<void>(r.error());
+        return {};
+    }
+    Db& db() { return m_db; }
+
+private:
+    std::unique_lock<std::mutex> m_lock;
+    Db& m_db;
+    storage::Transaction m_tx;
+};
+
+class SqlcipherEnrollment final : public EnrollTransaction {
+public:
+    SqlcipherEnrollment(std::mutex& mutex, Db& db) : m_turn(mutex, db) {}
+    SyncResult<void> begin() { return m_turn.begin(); }
+
+    SyncResult<std::optional<EnrollCodeRow>> code(const std::string& codeHash) override {
+        auto row = m_turn.db().readOne(
+            "SELECT office, expires_at, used_at FROM enroll_codes WHERE code_hash = ?",
+            [](const Stmt& s) {
+                return EnrollCodeRow{s.text(0), s.integer(1), !s.isNull(2)};
+            },
+            codeHash);
+        if (!row) return failed<std::optional<EnrollCodeRow>>(row.error());
+        return *row;
+    }
+
+    SyncResult<std::optional<DeviceInfo>> device(const std::string& deviceId) override {
+        auto row = m_turn.db().readOne(fmt::format("SELECT {} FROM devices WHERE id = ?", kDeviceColumns), deviceRow,
+                                       deviceId);
+        if (!row) return failed<std::optional<DeviceInfo>>(row.error());
+        return *row;
+    }
+
+    SyncResult<int> highestNumber(const std::string& office) override {
+        auto row = m_turn.db().readOne(
+            "SELECT coalesce(max(number), 0) FROM devices WHERE office = ?",
+            [](const Stmt& s) { return static_cast<int>(s.integer(0)); }, office);
+        if (!row) return failed<int>(row.error());
+        return row->value_or(0);
+    }
+
+    SyncResult<void> commit(const DeviceInfo& d, const std::string& tokenHash, bool replace,
+                            const std::string& codeHash, std::int64_t usedAt) override {
+        Db& db = m_turn.db();
+        if (replace) {
+            if (auto r = run(db, "DELETE FROM devices WHERE id = ?", d.id); !r) return r;
+        }
+        if (auto r = run(db,
+                         "INSERT INTO devices (id, office, number, token_hash, public_key, signing_key, enrolled_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         d.id, d.office, d.number, tokenHash, d.publicKey, d.signingKey, d.enrolledAt);
+            !r)
+            return r;
+        if (auto r = run(db, "UPDATE enroll_codes SET used_at = ?, device_id = ? WHERE code_hash = ?", usedAt, d.id,
+                         codeHash);
+            !r)
+            return r;
+        return m_turn.commit();
+    }
+
+private:
+    WriteTurn m_turn;
+};
+
+class SqlcipherPush final : public PushTransaction {
+public:
+    SqlcipherPush(std::mutex& mutex, Db& db) : m_turn(mutex, db) {}
+    SyncResult<void> begin() { return m_turn.begin(); }
+
+    // The write connection is this push's alone until it ends.
+    SyncResult<void> lockRecords(const std::vector<RecordKey>&) override { return {}; }
+
+    SyncResult<std::unordered_map<std::string, std::string>> knownChanges(
+        const std::vector<std::string>& changeIds) override {
+        std::unordered_map<std::string, std::string> known;
+        auto stmt = m_turn.db().prepare("SELECT payload_hash FROM change_log WHERE change_id = ?");
+        if (!stmt) return std::unexpected(fromStorage(stmt.error()));
+        for (const auto& id : changeIds) {
+            stmt->bind(1, id);
+            auto hash = stmt->readOne([](const Stmt& s) { return s.text(0); });
+            if (!hash) return std::unexpected(fromStorage(hash.error()));
+            if (*hash) known.emplace(id, std::move(**hash));
+        }
+        return known;
+    }
+
+    SyncResult<std::map<RecordKey, RecordState>> records(const std::vector<RecordKey>& keys) override {
+        Db& db = m_turn.db();
+        std::map<RecordKey, RecordState> out;
+        auto office = db.prepare("SELECT office FROM record_office WHERE entity = ? AND record_id = ?");
+        if (!office) return std::unexpected(fromStorage(office.error()));
+        auto fields = db.prepare(
+            "SELECT field, value, clock, base, author, elements FROM field_state WHERE entity = ? AND record_id = ?");
+        if (!fields) return std::unexpected(fromStorage(fields.error()));
+        for (const auto& key : keys) {
+            office->bind(1, key.entity).bind(2, key.record);
+            auto found = office->readOne([](const Stmt& s) { return s.text(0); });
+            if (!found) return std::unexpected(fromStorage(found.error()));
+            RecordState state;
+            if (*found) state.office = std::move(**found);
+            fields->bind(1, key.entity).bind(2, key.record);
+            for (;;) {
+                auto row = fields->step();
+                if (!row) return std::unexpected(fromStorage(row.error()));
+                if (!*row) break;
+                state.fields.emplace(fields->text(0), StoredField{fields->text(1), fields->text(2), fields->text(3),
+                                                                  fields->text(4), fields->text(5)});
+            }
+            fields->reset();
+            if (!state.office.empty() || !state.fields.empty()) out.emplace(key, std::move(state));
+        }
+        return out;
+    }
+
+    SyncResult<void> commit(const PushWrites& w) override {
+        Db& db = m_turn.db();
+        for (const auto& e : w.log) {
+            if (auto r = run(db,
+                             "INSERT OR IGNORE INTO change_log (change_id, payload_hash, office, origin_device, "
+                             "entity, record_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             e.changeId, e.payloadHash, e.office, e.originDevice, e.key.entity, e.key.record, e.payload,
+                             e.receivedAt);
+                !r)
+                return r;
+        }
+        for (const auto& [key, office] : w.newOffices) {
+            if (auto r = run(db, "INSERT OR IGNORE INTO record_office (entity, record_id, office) VALUES (?, ?, ?)",
+                             key.entity, key.record, office);
+                !r)
+                return r;
+        }
+        // OR FAIL: the statement touches one row, so FAIL undoes as much as
+        // ABORT would, without a statement journal (SQLCipher encrypts every
+        // page copied there: it once was three quarters of a push's time); the
+        // transaction is rolled back on any error anyway.
+        for (const auto& f : w.fields) {
+            if (auto r = run(db,
+                             "INSERT OR FAIL INTO field_state (entity, record_id, field, value, clock, base, author, "
+                             "elements) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (entity, record_id, "
+                             "field) DO UPDATE SET value = excluded.value, clock = excluded.clock, base = "
+                             "excluded.base, author = excluded.author, elements = excluded.elements",
+                             f.key.entity, f.key.record, f.field, f.state.value, f.state.clock, f.state.base,
+                             f.state.author, f.state.elements);
+                !r)
+                return r;
+        }
+        for (const auto& q : w.quarantine) {
+            if (auto r = run(db,
+                             "INSERT OR IGNORE INTO quarantine (change_id, device_id, code, message, payload, "
+                             "received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                             q.changeId, q.deviceId, q.code, q.message, q.payload, q.receivedAt);
+                !r)
+                return r;
+        }
+        if (!w.hlc.empty()) {
+            if (auto r = run(db,
+                             "INSERT INTO meta (key, value) VALUES ('last_hlc', ?1) ON CONFLICT (key) DO UPDATE SET "
+                             "value = max(value, excluded.value)",
+                             w.hlc);
+                !r)
+                return r;
+        }
+        return m_turn.commit();
+    }
+
+private:
+    WriteTurn m_turn;
+};
+
+class SqlcipherRepository final : public ServerRepository {
+public:
+    SqlcipherRepository(fs::path path, const storage::SecretBytes& key, Db db)
+        : m_path(std::move(path)), m_key(key), m_db(std::move(db)) {}
+
+    std::string_view backend() const override { return "sqlcipher"; }
+
+    SyncResult<SchemaVersion> schema() override {
+        std::lock_guard lock(m_writeMutex);
+        auto current = m_db.scalarInt("PRAGMA user_version");
+        if (!current) return failed<SchemaVersion>(current.error());
+        return SchemaVersion{static_cast<int>(*current), latestEmbeddedSchema()};
+    }
+
+    SyncResult<void> migrate() override {
+        std::lock_guard lock(m_writeMutex);
+        if (auto r = migrateEmbeddedSchema(m_db); !r) return syncFail(SyncErrorCode::Internal, r.error().message);
+        return {};
+    }
+
+    SyncResult<std::string> setting(const std::string& key, const std::string& fallback) override {
+        std::lock_guard lock(m_writeMutex);
+        if (auto r = run(m_db, "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", key, fallback); !r)
+            return std::unexpected(r.error());
+        auto read = m_db.readOne(
+            "SELECT value FROM meta WHERE key = ?", [](const Stmt& s) { return s.text(0); }, key);
+        if (!read) return failed<std::string>(read.error());
+        return read->value_or(fallback);
+    }
+
+    SyncResult<void> replaceSetting(const std::string& key, const std::string& value) override {
+        std::lock_guard lock(m_writeMutex);
+        return run(m_db,
+                   "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = "
+                   "excluded.value",
+                   key, value);
+    }
+
+    SyncResult<void> addEnrollCode(const std::string& codeHash, const std::string& office,
+                                   std::int64_t expiresAt) override {
+        std::lock_guard lock(m_writeMutex);
+        return run(m_db, "INSERT INTO enroll_codes (code_hash, office, expires_at) VALUES (?, ?, ?)", codeHash, office,
+                   expiresAt);
+    }
+
+    SyncResult<std::unique_ptr<EnrollTransaction>> beginEnrollment() override {
+        auto tx = std::make_unique<SqlcipherEnrollment>(m_writeMutex, m_db);
+        if (auto r = tx->begin(); !r) return std::unexpected(r.error());
+        return tx;
+    }
+
+    SyncResult<std::optional<DeviceInfo>> deviceByToken(const std::string& tokenHash) override {
+        auto reading = reader();
+        if (!reading) return std::unexpected(reading.error());
+        auto row = (*reading)->readOne(fmt::format("SELECT {} FROM devices WHERE token_hash = ?", kDeviceColumns),
+                                       deviceRow, tokenHash);
+        if (!row) return failed<std::optional<DeviceInfo>>(row.error());
+        return *row;
+    }
+
+    SyncResult<void> markSeen(const std::string& deviceId, std::int64_t at) override {
+        std::lock_guard lock(m_writeMutex);
+        return run(m_db, "UPDATE devices SET last_seen_at = ? WHERE id = ?", at, deviceId);
+    }
+
+    SyncResult<std::vector<DeviceInfo>> devices() override {
+        auto reading = reader();
+        if (!reading) return std::unexpected(reading.error());
+        auto stmt = (*reading)->prepare(fmt::format("SELECT {} FROM devices ORDER BY office, number", kDeviceColumns));
+        if (!stmt) return failed<std::vector<DeviceInfo>>(stmt.error());
+        std::vector<DeviceInfo> out;
+        for (;;) {
+            auto row = stmt->step();
+            if (!row) return failed<std::vector<DeviceInfo>>(row.error());
+            if (!*row) break;
+            out.push_back(deviceRow(*stmt));
+        }
+        return out;
+    }
+
+    SyncResult<bool> revoke(const std::string& deviceId) override {
+        std::lock_guard lock(m_writeMutex);
+        if (auto r = run(m_db, "UPDATE devices SET revoked = 1 WHERE id = ?", deviceId); !r)
+            return std::unexpected(r.error());
+        return m_db.changes() > 0;
+    }
+
+    SyncResult<std::unique_ptr<PushTransaction>> beginPush() override {
+        auto tx = std::make_unique<SqlcipherPush>(m_writeMutex, m_db);
+        if (auto r = tx->begin(); !r) return std::unexpected(r.error());
+        return tx;
+    }
+
+    SyncResult<LogPage> changesFor(const std::string& office, const std::string& excludeDevice, std::int64_t after,
+                                   std::size_t limit, std::size_t maxBytes) override {
+        auto reading = reader();
+        if (!reading) return std::unexpected(reading.error());
+        Db& db = **reading;
+        // One read transaction: the page and the newest position come from one snapshot.
+        if (auto r = db.exec("BEGIN"); !r) return failed<LogPage>(r.error());
+        auto page = readPage(db, office, excludeDevice, after, limit, maxBytes);
+        db.rollback();
+        return page;
+    }
+
+    SyncResult<void> publishCatalog(const std::string& version, const std::string& body, std::int64_t at) override {
+        std::lock_guard lock(m_writeMutex);
+        return run(m_db,
+                   "INSERT INTO catalog (id, version, body, published_at) VALUES (1, ?1, ?2, ?3) ON CONFLICT (id) DO "
+                   "UPDATE SET version = excluded.version, body = excluded.body, published_at = excluded.published_at",
+                   version, body, at);
+    }
+
+    SyncResult<std::optional<std::pair<std::string, std::string>>> catalog() override {
+        auto reading = reader();
+        if (!reading) return std::unexpected(reading.error());
+        auto row = (*reading)->readOne("SELECT version, body FROM catalog WHERE id = 1",
+                                       [](const Stmt& s) { return std::make_pair(s.text(0), s.text(1)); });
+        if (!row) return failed<std::optional<std::pair<std::string, std::string>>>(row.error());
+        return *row;
+    }
+
+    SyncResult<StoreCounts> counts() override {
+        auto reading = reader();
+        if (!reading) return std::unexpected(reading.error());
+        Db& db = **reading;
+        if (auto r = db.exec("BEGIN"); !r) return failed<StoreCounts>(r.error());
+        auto counted = readCounts(db);
+        db.rollback();
+        if (!counted) return counted;
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal"}) {
+            const auto size = fs::file_size(m_path.string() + suffix, ec);
+            if (!ec) counted->databaseBytes += static_cast<std::int64_t>(size);
+        }
+        return counted;
+    }
+
+    SyncResult<void> backup(const fs::path& to) override;
+
+private:
+    // A read connection lent by the pool; it goes back when the pointer dies.
+    struct ReturnToPool {
+        SqlcipherRepository* repo = nullptr;
+        void operator()(Db* db) const;
+    };
+    using Reader = std::unique_ptr<Db, ReturnToPool>;
+
+    SyncResult<Reader> reader() {
+        {
+            std::lock_guard lock(m_readersMutex);
+            if (!m_idleReaders.empty()) {
+                Reader lent(m_idleReaders.back().release(), ReturnToPool{this});
+                m_idleReaders.pop_back();
+                return lent;
+            }
+        }
+        storage::OpenOptions options;
+        options.rawKey = &m_key;
+        options.cachePages = 1000;  // 4 MiB at most each; the write connection keeps the big cache
+        auto db = Db::open(m_path.string(), options);
+        if (!db) return failed<Reader>(db.error());
+        // A reader that tried to write would be a bug here, not a second writer.
+        if (auto r = db->exec("PRAGMA query_only = 1"); !r) return failed<Reader>(r.error());
+        return Reader(new Db(std::move(*db)), ReturnToPool{this});
+    }
+
+    static SyncResult<LogPage> readPage(Db& db, const std::string& office, const std::string& excludeDevice,
+                                        std::int64_t after, std::size_t limit, std::size_t maxBytes) {
+        auto rows = db.prepare(
+            "SELECT seq, payload FROM change_log WHERE office = ? AND seq > ? AND origin_device <> ? ORDER BY seq "
+            "LIMIT ?");
+        if (!rows) return failed<LogPage>(rows.error());
+        rows->bind(1, office).bind(2, after).bind(3, excludeDevice).bind(4, static_cast<std::int64_t>(limit));
+        LogPage page;
+        page.last = after;
+        std::size_t bytes = 0;
+        for (;;) {
+            auto row = rows->step();
+            if (!row) return failed<LogPage>(row.error());
+            if (!*row) break;
+            page.last = rows->integer(0);
+            page.payloads.push_back(rows->text(1));
+            bytes += page.payloads.back().size();
+            if (bytes > maxBytes) break;
+        }
+        rows->reset();
+        auto newest = db.scalarInt("SELECT coalesce(max(seq), 0) FROM change_log");
+        if (!newest) return failed<LogPage>(newest.error());
+        page.newest = *newest;
+        return page;
+    }
+
+    static SyncResult<StoreCounts> readCounts(Db& db) {
+        StoreCounts s;
+        const std::pair<const char*, std::int64_t*> totals[] = {
+            {"SELECT count(*) FROM devices", &s.devices},
+            {"SELECT count(*) FROM devices WHERE revoked = 1", &s.revokedDevices},
+            {"SELECT count(*) FROM change_log", &s.changes},
+            {"SELECT count(*) FROM quarantine", &s.quarantined},
+            {"SELECT count(*) FROM change_log WHERE entity = 'conflict'", &s.conflicts}};
+        for (const auto& [sql, out] : totals) {
+            auto n = db.scalarInt(sql);
+            if (!n) return failed<StoreCounts>(n.error());
+            *out = *n;
+        }
+        auto version =
+            db.readOne("SELECT version FROM catalog WHERE id = 1", [](const Stmt& row) { return row.text(0); });
+        if (!version) return failed<StoreCounts>(version.error());
+        if (*version) s.catalogVersion = std::move(**version);
+        // Per office, from one statement: devices, log entries, persons,
+        // cases and quarantined changes (by the office of the device that sent them).
+        auto offices = db.prepare(
+            "WITH o(office) AS (SELECT office FROM devices UNION SELECT office FROM record_office) "
+            "SELECT o.office, "
+            " (SELECT count(*) FROM devices d WHERE d.office = o.office), "
+            " (SELECT count(*) FROM change_log c WHERE c.office = o.office), "
+            " (SELECT count(*) FROM record_office r WHERE r.office = o.office AND r.entity = 'person'), "
+            " (SELECT count(*) FROM record_office r WHERE r.office = o.office AND r.entity = 'case'), "
+            " (SELECT count(*) FROM quarantine q JOIN devices d ON d.id = q.device_id WHERE d.office = o.office) "
+            "FROM o ORDER BY o.office");
+        if (!offices) return failed<StoreCounts>(offices.error());
+        for (;;) {
+            auto row = offices->step();
+            if (!row) return failed<StoreCounts>(row.error());
+            if (!*row) break;
+            s.offices.push_back({offices->text(0), offices->integer(1), offices->integer(2), offices->integer(3),
+                                 offices->integer(4), offices->integer(5)});
+        }
+        return s;
+    }
+
+    fs::path m_path;
+    const storage::SecretBytes& m_key;
+    std::mutex m_writeMutex;  // held for every use of m_db
+    Db m_db;
+    std::mutex m_readersMutex;
+    std::vector<std::unique_ptr<Db>> m_idleReaders;  // opened on demand, a few kept
+};
+
+void SqlcipherRepository::ReturnToPool::operator()(Db* db) const {
+    std::unique_ptr<Db> owned(db);
+    // A statement left stepping would pin its snapshot, and later reads on this
+    // connection would miss newer writes (a revocation among them): reset them all.
+    if (owned->inTransaction()) owned->rollback();
+    for (sqlite3_stmt* stmt = sqlite3_next_stmt(owned->handle(), nullptr); stmt != nullptr;
+         stmt = sqlite3_next_stmt(owned->handle(), stmt)) {
+        if (sqlite3_stmt_busy(stmt)) sqlite3_reset(stmt);
+    }
+    std::lock_guard lock(repo->m_readersMutex);
+    // After a burst of reads, the connections beyond a few are closed again.
+    if (repo->m_idleReaders.size() < kMaxIdleReaders) repo->m_idleReaders.push_back(std::move(owned));
+}
+
+// SQLite's online backup from a read snapshot into a new file keyed like the
+// store (the key file is not in it: keep DATA/server.db.key apart), then
+// fsync and rename: `to` is either absent or whole.
+SyncResult<void> SqlcipherRepository::backup(const fs::path& to) {
+    std::error_code ec;
+    if (fs::exists(to, ec))
+        return syncFail(SyncErrorCode::BadRequest,
+                        fmt::format("{} already exists; choose a new file name", to.string()));
+    const fs::path partial = to.string() + ".partial";
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(partial.string() + suffix, ec);
+    auto reading = reader();
+    if (!reading) return std::unexpected(reading.error());
+    storage::OpenOptions options;
+    options.rawKey = &m_key;
+    auto target = Db::open(partial.string(), options);
+    if (!target)
+        return syncFail(SyncErrorCode::Internal,
+                        fmt::format("cannot create {}: {}", partial.string(), target.error().message));
+    sqlite3_backup* copy = sqlite3_backup_init(target->handle(), "main", (*reading)->handle(), "main");
+    if (copy == nullptr) {
+        std::string why = sqlite3_errmsg(target->handle());
+        target->close();
+        fs::remove(partial, ec);
+        return syncFail(SyncErrorCode::Internal, fmt::format("cannot start the backup: {}", why));
+    }
+    const int stepped = sqlite3_backup_step(copy, -1);  // one step: one read snapshot, consistent
+    const int finished = sqlite3_backup_finish(copy);
+    const std::string why = sqlite3_errmsg(target->handle());
+    if (stepped == SQLITE_DONE && finished == SQLITE_OK) (void)target->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    target->close();
+    if (stepped != SQLITE_DONE || finished != SQLITE_OK) {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(partial.string() + suffix, ec);
+        return syncFail(SyncErrorCode::Internal, fmt::format("the backup did not complete: {}", why));
+    }
+    if (auto r = fsyncPath(partial); !r) return r;
+    fs::rename(partial, to, ec);
+    if (ec)
+        return syncFail(SyncErrorCode::Internal,
+                        fmt::format("cannot name the backup {}: {}", to.string(), ec.message()));
+    fs::permissions(to, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+    return fsyncPath(to.parent_path().empty() ? fs::path(".") : to.parent_path());
+}
+
+}  // namespace
+
+int latestEmbeddedSchema() {
+    return static_cast<int>(kMigrations.size());
+}
+
+storage::Result<void> migrateEmbeddedSchema(Db& db, int target) {
+    if (target < 0) target = latestEmbeddedSchema();
+    auto current = db.scalarInt("PRAGMA user_version");
+    if (!current) return std::unexpected(current.error());
+    if (*current > latestEmbeddedSchema())
+        return storage::fail(storage::ErrorCode::Damaged,
+                             fmt::format("server.db was written by a newer chasqui-server (schema {} > {}); update "
+                                         "this program",
+                                         *current, latestEmbeddedSchema()));
+    for (std::int64_t version = *current + 1; version <= target; ++version) {
+        storage::Transaction tx(db);
+        if (auto r = tx.begin(); !r) return r;
+        if (auto r = db.exec(kMigrations[static_cast<std::size_t>(version - 1)]); !r)
+            return storage::fail(storage::ErrorCode::Internal,
+                                 fmt::format("server schema migration {} failed: {}", version, r.error().message));
+        if (auto r = db.exec(fmt::format("PRAGMA user_version = {}", version)); !r) return r;
+        if (auto r = tx.commit(); !r) return r;
+    }
+    return {};
+}
+
+SyncResult<std::unique_ptr<ServerRepository>> openSqlcipherRepository(const RepositoryConfig& config) {
+    if (config.storeKey == nullptr) return syncFail(SyncErrorCode::Internal, "the embedded store needs its key");
+    storage::OpenOptions options;
+    options.rawKey = config.storeKey;
+    options.cachePages = 8000;
+    const fs::path path = config.dataDir / "server.db";
+    auto db = Db::open(path.string(), options);
+    if (!db) return std::unexpected(fromStorage(db.error()));
+    return std::unique_ptr<ServerRepository>(new SqlcipherRepository(path, *config.storeKey, std::move(*db)));
+}
+
+}  // namespace chasqui::sync
