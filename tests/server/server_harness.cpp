@@ -1,5 +1,7 @@
 #include "tests/server/server_harness.hpp"
 
+#include "tests/support/test_database.hpp"
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <unistd.h>
@@ -23,7 +25,9 @@ const std::string kServerBin = CHASQUI_BIN_DIR "/chasqui-server";
 
 pid_t spawnServer(const std::vector<std::string>& args, int stdoutFd, const std::string& stdoutPath,
                   const std::string& stderrPath, bool appendStderr) {
-    const pid_t pid = sync::spawnChild(kServerBin, args, {stdoutFd, stdoutPath, stderrPath, appendStderr});
+    // On PostgreSQL when the suite runs there (tests/support/test_database.hpp).
+    const pid_t pid = sync::spawnChild(kServerBin, args,
+                                       {stdoutFd, stdoutPath, stderrPath, appendStderr, serverEnvironmentFor(args)});
     if (pid < 0) throw std::runtime_error("cannot start " + kServerBin);
     return pid;
 }

@@ -23,6 +23,7 @@
 #include "sync/server/core/server_core.hpp"
 #include "sync/server/http/http_errors.hpp"
 #include "sync/server/repository/sqlcipher_repository.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 
@@ -52,7 +53,7 @@ struct Office {
     sync::DeviceInfo device;
 
     Office() {
-        auto opened = sync::ServerCore::open(serverDir.path() / "server", serverClock);
+        auto opened = sync::ServerCore::open(test::serverLocationFor(serverDir.path() / "server"), serverClock);
         REQUIRE(opened.has_value());
         server = std::move(*opened);
         serverPtr = server.get();

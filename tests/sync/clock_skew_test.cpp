@@ -9,6 +9,7 @@
 #include "storage/records/person_repository.hpp"
 #include "sync/client/clock_ahead.hpp"
 #include "tests/support/server_view.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/sync/skewed_kiosk.hpp"
 
 using namespace chasqui;
@@ -27,7 +28,7 @@ struct ServerOffice {
     sync::ServerCore* serverPtr = nullptr;
 
     ServerOffice() {
-        auto s = sync::ServerCore::open(serverDir.path() / "server", truth);
+        auto s = sync::ServerCore::open(test::serverLocationFor(serverDir.path() / "server"), truth);
         REQUIRE(s.has_value());
         server = std::move(*s);
         serverPtr = server.get();

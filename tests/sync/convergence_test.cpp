@@ -29,6 +29,7 @@
 #include "storage/records/person_repository.hpp"
 #include "sync/client/kiosk_sync.hpp"
 #include "tests/support/server_view.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 #include "tests/sync/skewed_kiosk.hpp"
@@ -143,7 +144,7 @@ public:
 
     void reopenServer() {
         m_server.reset();
-        auto s = sync::ServerCore::open(m_serverDir.path() / "server", *m_serverClock);
+        auto s = sync::ServerCore::open(test::serverLocationFor(m_serverDir.path() / "server"), *m_serverClock);
         RC_ASSERT(s.has_value());
         m_server = std::move(*s);
         m_serverPtr = m_server.get();

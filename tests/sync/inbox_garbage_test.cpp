@@ -8,6 +8,7 @@
 #include "storage/db/meta_table.hpp"
 #include "storage/records/person_repository.hpp"
 #include "sync/client/spool.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/sync/skewed_kiosk.hpp"
 
 using namespace chasqui;
@@ -25,7 +26,7 @@ struct TwoKiosks {
     std::unique_ptr<test::SkewedKiosk> reader;
 
     TwoKiosks() {
-        auto s = sync::ServerCore::open(serverDir.path() / "server", truth);
+        auto s = sync::ServerCore::open(test::serverLocationFor(serverDir.path() / "server"), truth);
         REQUIRE(s.has_value());
         server = std::move(*s);
         serverPtr = server.get();

@@ -20,6 +20,7 @@
 #include "sync/client/kiosk_sync.hpp"
 #include "sync/client/spool.hpp"
 #include "sync/protocol/change_codec.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 
@@ -321,7 +322,7 @@ TEST_SUITE("push answer and columns") {
     TEST_CASE("a kiosk learns exactly which of its changes were quarantined, and counts the rest") {
         test::TempDir serverDir;
         storage::ManualClock serverClock{test::kTestNowMs};
-        auto opened = sync::ServerCore::open(serverDir.path() / "server", serverClock);
+        auto opened = sync::ServerCore::open(test::serverLocationFor(serverDir.path() / "server"), serverClock);
         REQUIRE(opened.has_value());
         std::unique_ptr<sync::ServerCore> server = std::move(*opened);
         sync::ServerCore* serverPtr = server.get();

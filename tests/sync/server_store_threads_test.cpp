@@ -18,6 +18,7 @@
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/sealed_box.hpp"
 #include "sync/server/core/server_core.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/support/test_store.hpp"
 
 using namespace chasqui;
@@ -36,7 +37,7 @@ struct Server {
     std::unique_ptr<sync::ServerCore> store;
 
     Server() {
-        auto opened = sync::ServerCore::open(dir.path() / "server", clock);
+        auto opened = sync::ServerCore::open(test::serverLocationFor(dir.path() / "server"), clock);
         REQUIRE(opened.has_value());
         store = std::move(*opened);
     }

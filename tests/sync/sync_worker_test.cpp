@@ -26,6 +26,7 @@
 #include "sync/client/http_server_channel.hpp"
 #include "sync/client/kiosk_sync.hpp"
 #include "sync/client/sync_worker.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 
@@ -69,7 +70,7 @@ struct Server {
     std::mutex mutex;
 
     Server() {
-        auto opened = ServerCore::open(dir.path() / "server", clock);
+        auto opened = ServerCore::open(test::serverLocationFor(dir.path() / "server"), clock);
         REQUIRE(opened.has_value());
         store = std::move(*opened);
         ptr = store.get();

@@ -21,6 +21,17 @@ pid_t spawnChild(const std::string& bin, const std::vector<std::string>& args, c
     std::vector<char*> cargs;
     for (auto& a : argv) cargs.push_back(a.data());
     cargs.push_back(nullptr);
+    std::vector<std::string> env = output.environment;
+    std::vector<char*> cenv;
+    for (auto& e : env) cenv.push_back(e.data());
+    for (char** e = environ; *e != nullptr; ++e) {
+        const std::string_view inherited(*e);
+        const auto name = inherited.substr(0, inherited.find('=') + 1);
+        bool replaced = false;
+        for (const auto& mine : env) replaced = replaced || std::string_view(mine).starts_with(name);
+        if (!replaced) cenv.push_back(*e);
+    }
+    cenv.push_back(nullptr);
     const pid_t parent = ::getpid();
     const int stderrFlags = O_WRONLY | O_CREAT | (output.appendStderr ? O_APPEND : O_TRUNC);
     const pid_t pid = ::fork();
@@ -33,7 +44,7 @@ pid_t spawnChild(const std::string& bin, const std::vector<std::string>& args, c
                                              : ::open(output.stdoutPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         const int err = ::open(output.stderrPath.c_str(), stderrFlags, 0600);
         if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
-        ::execve(bin.c_str(), cargs.data(), environ);
+        ::execve(bin.c_str(), cargs.data(), cenv.data());
         ::_exit(127);
     }
     return pid;

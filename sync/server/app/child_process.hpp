@@ -20,6 +20,9 @@ struct ChildOutput {
     std::string stdoutPath;  // else to this file (truncated)
     std::string stderrPath;  // stderr: this file
     bool appendStderr = false;
+    // NAME=VALUE entries the child gets on top of this process's environment
+    // (a later entry of the same name wins over the inherited one).
+    std::vector<std::string> environment = {};
 };
 
 // Starts `bin ARGS...` with stdin from /dev/null. Returns the pid, or -1 when
