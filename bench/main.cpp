@@ -39,6 +39,14 @@ int main(int argc, char** argv) {
     y->add_flag("--all", sync.all, "Run the loopback, shaped (64 kbit/s, 300 ms) and 100-device scenarios");
     y->add_option("--work-dir", sync.workDir, "Where to put the stores (default: a temporary directory)");
     y->add_flag("--json", sync.json, "Print one JSON object instead of a table");
+    y->add_option("--backend", sync.backend, "The server's store: sqlcipher (embedded) or postgresql")
+        ->check(CLI::IsMember({"sqlcipher", "postgresql"}));
+    y->add_option("--database", sync.database, "PostgreSQL URL for --backend postgresql (a schema per run)")
+        ->envname("CHASQUI_BENCH_DATABASE_URL");
+    y->add_option("--processes", sync.processes,
+                  "Concurrent run: server processes behind nginx, e.g. 1,3 (one run per count; several need "
+                  "postgresql)")
+        ->delimiter(',');
     y->callback([&] { exitCode = chasqui::bench::runSyncBench(sync); });
     chasqui::bench::UiBenchOptions ui;
     CLI::App* u = app.add_subcommand("ui", "Kiosk frame times on the heaviest screens, idle CPU and first frame");

@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/stats.hpp"
+#include "bench/sync/server_fleet.hpp"
 #include "storage/db/personal_store.hpp"
 #include "storage/demo/demo_population.hpp"
 #include "sync/client/curl_transport.hpp"
@@ -65,57 +66,6 @@ fs::path serverBinary() {
     return self.parent_path() / "chasqui-server";
 }
 
-pid_t spawn(const fs::path& bin, const std::vector<std::string>& args, int stdoutFd, const std::string& logPath) {
-    const pid_t pid = sync::spawnChild(bin.string(), args, {stdoutFd, {}, logPath, true});
-    if (pid < 0) die("cannot fork to start " + bin.string());
-    return pid;
-}
-
-// `chasqui-server ARGS` to completion; its stdout.
-std::string runServerCommand(const fs::path& bin, const std::vector<std::string>& args, const std::string& logPath) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) die("pipe failed");
-    const pid_t pid = spawn(bin, args, fds[1], logPath);
-    ::close(fds[1]);
-    std::string out = sync::readLine(fds[0]);
-    ::close(fds[0]);
-    if (sync::waitExit(pid) != 0) die("chasqui-server " + args.front() + " failed; see " + logPath);
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    return out;
-}
-
-// The real server on a random loopback port; learns the port from the line
-// it prints once bound. Stopped with SIGTERM (kill -9 if the bench dies).
-class ServerRun {
-public:
-    ServerRun(const fs::path& bin, const fs::path& data) : m_log(data.string() + ".log") {
-        int fds[2];
-        if (::pipe2(fds, O_CLOEXEC) != 0) die("pipe failed");
-        m_pid = spawn(bin, {"--data", data.string(), "--listen", "127.0.0.1:0"}, fds[1], m_log);
-        ::close(fds[1]);
-        m_port = sync::listeningPort(sync::readLine(fds[0]));
-        ::close(fds[0]);
-        if (m_port <= 0) die("chasqui-server did not start listening; see " + m_log);
-        m_adminToken = runServerCommand(bin, {"admin-token", "--data", data.string()}, m_log);
-    }
-    ~ServerRun() {
-        ::kill(m_pid, SIGTERM);
-        (void)sync::waitExit(m_pid);
-    }
-    ServerRun(const ServerRun&) = delete;
-    ServerRun& operator=(const ServerRun&) = delete;
-
-    std::uint16_t port() const { return static_cast<std::uint16_t>(m_port); }
-    std::string url() const { return fmt::format("http://127.0.0.1:{}", m_port); }
-    const std::string& adminToken() const { return m_adminToken; }
-
-private:
-    std::string m_log;
-    pid_t m_pid = -1;
-    int m_port = 0;
-    std::string m_adminToken;
-};
-
 struct Kiosk {
     std::unique_ptr<PersonalStore> store;
     std::string token;
@@ -140,7 +90,7 @@ Kiosk makeKiosk(const fs::path& root, const Clock& clock) {
 
 // A code from the admin API, then the kiosk's own enrollment call (straight
 // to the server: enrollment is not part of what is measured).
-void enroll(Kiosk& k, const ServerRun& server) {
+void enroll(Kiosk& k, const ServerFleet& server) {
     sync::CurlTransport transport;
     auto code = transport.send({"POST",
                                 server.url() + "/v1/admin/enroll-codes",
@@ -223,7 +173,7 @@ struct PairFigures {
     SyncOutcome push, pull;
 };
 
-PairFigures runPair(const ServerRun& server, const fs::path& work, const Clock& clock, int cases, std::uint64_t seed,
+PairFigures runPair(const ServerFleet& server, const fs::path& work, const Clock& clock, int cases, std::uint64_t seed,
                     const test::Faults& faults, const sync::SyncLimits& limits, bool pullToo) {
     static int serial = 0;
     ++serial;
@@ -277,7 +227,7 @@ json pushJson(const PairFigures& f, int cases) {
             {"errors", p.summary.quarantined}};
 }
 
-json runLoopback(const ServerRun& server, const fs::path& work, const Clock& clock, const SyncBenchOptions& o,
+json runLoopback(const ServerFleet& server, const fs::path& work, const Clock& clock, const SyncBenchOptions& o,
                  int cases, const sync::SyncLimits& limits) {
     const int repeat = o.repeat > 0 ? o.repeat : (cases <= 2000 ? 3 : 1);
     std::vector<PairFigures> runs;
@@ -308,8 +258,8 @@ json runLoopback(const ServerRun& server, const fs::path& work, const Clock& clo
     return j;
 }
 
-json runShaped(const ServerRun& server, const fs::path& work, const Clock& clock, const SyncBenchOptions& o, int cases,
-               const sync::SyncLimits& limits) {
+json runShaped(const ServerFleet& server, const fs::path& work, const Clock& clock, const SyncBenchOptions& o,
+               int cases, const sync::SyncLimits& limits) {
     test::Faults faults;
     faults.upstreamBytesPerSecond = static_cast<std::uint64_t>(o.kbit) * 1000 / 8;
     faults.downstreamBytesPerSecond = faults.upstreamBytesPerSecond;
@@ -340,7 +290,7 @@ json runShaped(const ServerRun& server, const fs::path& work, const Clock& clock
     return j;
 }
 
-json runDevices(const ServerRun& server, const fs::path& work, const Clock& clock, const SyncBenchOptions& o,
+json runDevices(const ServerFleet& server, const fs::path& work, const Clock& clock, const SyncBenchOptions& o,
                 const sync::SyncLimits& limits) {
     const int devices = o.devices;
     const int rounds = o.repeat > 0 ? o.repeat : 3;
@@ -443,6 +393,22 @@ void printTransfer(const json& j) {
     row("quarantined", fmt::format("{}", j["errors"].get<int>()), "0");
 }
 
+void printDevices(const json& j) {
+    const int processes = j.value("processes", 1);
+    fmt::print("\n{} kiosks pushing at once, {} cases each per round ({} rounds, medians; {} {} server process{})\n",
+               j["devices"].get<int>(), j["cases"].get<int>() / j["devices"].get<int>() / j["rounds"].get<int>(),
+               j["rounds"].get<int>(), j.value("behind_nginx", false) ? "nginx in front of" : "straight to", processes,
+               processes == 1 ? "" : "es");
+    row("cases/s (all devices)", num(j["cases_per_s"].get<double>(), 0));
+    row("  noise: spread of cases/s (max - min)", num(j["cases_per_s_spread"].get<double>(), 0));
+    row("errors (failed syncs + quarantined changes)", fmt::format("{}", j["errors"].get<int>()), "0");
+    row("push p50 ms", num(j["push_p50_ms"].get<double>(), 1));
+    row("push p95 ms (median of rounds)", num(j["push_p95_ms"].get<double>(), 1));
+    row("  noise: spread of p95 (max - min)", num(j["push_p95_ms_spread"].get<double>(), 1));
+    row("round seconds", num(j["seconds"].get<double>(), 2));
+    row("bytes per case (curl's count, with headers)", num(j["bytes_per_case"].get<double>(), 1), "<= 220");
+}
+
 void printTable(const json& j) {
     const std::string s = j["scenario"];
     if (s == "loopback") {
@@ -463,19 +429,13 @@ void printTable(const json& j) {
         printTransfer(j);
         row("bound seconds (bytes at the rate + one round trip)", num(j["bound_seconds"].get<double>(), 2));
         row("seconds / bound", num(j["over_bound"].get<double>(), 3), "< 1.5");
+    } else if (j.contains("runs")) {
+        for (const auto& r : j["runs"]) printDevices(r);
+        fmt::print("\n");
+        row("cases/s ratio, last process count over first",
+            num(j["cases_per_s_ratio_last_over_first"].get<double>(), 2));
     } else {
-        fmt::print(
-            "\n{} kiosks pushing at once, {} cases each per round ({} rounds, medians; straight to the server)\n",
-            j["devices"].get<int>(), j["cases"].get<int>() / j["devices"].get<int>() / j["rounds"].get<int>(),
-            j["rounds"].get<int>());
-        row("cases/s (all devices)", num(j["cases_per_s"].get<double>(), 0));
-        row("  noise: spread of cases/s (max - min)", num(j["cases_per_s_spread"].get<double>(), 0));
-        row("errors (failed syncs + quarantined changes)", fmt::format("{}", j["errors"].get<int>()), "0");
-        row("push p50 ms", num(j["push_p50_ms"].get<double>(), 1));
-        row("push p95 ms (median of rounds)", num(j["push_p95_ms"].get<double>(), 1));
-        row("  noise: spread of p95 (max - min)", num(j["push_p95_ms_spread"].get<double>(), 1));
-        row("round seconds", num(j["seconds"].get<double>(), 2));
-        row("bytes per case (curl's count, with headers)", num(j["bytes_per_case"].get<double>(), 1), "<= 220");
+        printDevices(j);
     }
 }
 
@@ -505,12 +465,54 @@ int runSyncBench(const SyncBenchOptions& o) {
     if (opts.devices <= 0) opts.devices = 100;
 
     std::vector<json> results;
-    {
-        ServerRun server(bin, work / "server");
+    FleetOptions fleet;
+    fleet.serverBinary = bin;
+    fleet.dataDir = work / "server";
+    const bool postgres = o.backend == "postgresql";
+    if (postgres && o.database.empty())
+        die("--backend postgresql needs --database postgresql://... (or CHASQUI_BENCH_DATABASE_URL); "
+            "scripts/pg-test-cluster.sh start DIR makes a throwaway one");
+    if (!postgres && o.backend != "sqlcipher") die("--backend is sqlcipher or postgresql");
+    int runs = 0;
+    const auto database = [&] {
+        return postgres ? freshDatabaseSchema(o.database, fmt::format("bench_{}_{}", ::getpid(), ++runs))
+                        : std::string();
+    };
+    if (loopback || shaped) {
+        fleet.databaseUrl = database();
+        ServerFleet server(fleet);
         if (loopback) results.push_back(runLoopback(server, work, clock, opts, o.cases > 0 ? o.cases : 10000, limits));
         if (shaped) results.push_back(runShaped(server, work, clock, opts, o.cases > 0 ? o.cases : 2000, limits));
-        if (devices) results.push_back(runDevices(server, work, clock, opts, limits));
     }
+    if (devices) {
+        // Each process count on a fresh store, behind nginx when asked (or
+        // when there are several): the same kiosks' work against each.
+        const std::vector<int> counts = o.processes.empty() ? std::vector<int>{1} : o.processes;
+        json perCount = json::array();
+        for (const int n : counts) {
+            FleetOptions f = fleet;
+            f.dataDir = work / fmt::format("server-{}", n);
+            f.databaseUrl = database();
+            f.processes = n;
+            f.nginx = !o.processes.empty();
+            ServerFleet server(f);
+            json r = runDevices(server, work / fmt::format("devices-{}", n), clock, opts, limits);
+            r["processes"] = n;
+            r["behind_nginx"] = server.behindNginx();
+            perCount.push_back(std::move(r));
+        }
+        if (perCount.size() == 1) {
+            results.push_back(perCount.front());
+        } else {
+            json combined = {{"scenario", "devices"}, {"runs", perCount}};
+            combined["errors"] = 0;
+            for (const auto& r : perCount) combined["errors"] = combined["errors"].get<int>() + r["errors"].get<int>();
+            combined["cases_per_s_ratio_last_over_first"] =
+                perCount.back()["cases_per_s"].get<double>() / perCount.front()["cases_per_s"].get<double>();
+            results.push_back(std::move(combined));
+        }
+    }
+    for (auto& r : results) r["backend"] = o.backend;
     if (ownDir) fs::remove_all(work, ec);
 
     const unsigned cpus = std::thread::hardware_concurrency();
@@ -526,8 +528,9 @@ int runSyncBench(const SyncBenchOptions& o) {
         fmt::print("{}\n", out.dump());
     } else {
         fmt::print(
-            "chasqui-bench sync  (real chasqui-server on loopback, {} CPUs shared by kiosks, proxy and server)\n",
-            cpus);
+            "chasqui-bench sync  (real chasqui-server on loopback, {} store, {} CPUs shared by kiosks, proxy and "
+            "server)\n",
+            o.backend, cpus);
         for (const auto& r : results) printTable(r);
     }
     int errors = 0;

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace chasqui::bench {
 
@@ -18,7 +19,10 @@ struct SyncBenchOptions {
     std::size_t pullPage = 500;    // changes per pulled page (server maximum 500)
     bool all = false;
     bool json = false;
-    std::string workDir;  // default: a temporary directory, removed afterwards
+    std::string workDir;                // default: a temporary directory, removed afterwards
+    std::string backend = "sqlcipher";  // the server's store: sqlcipher | postgresql
+    std::string database;               // postgresql: the database each run gets a fresh schema in
+    std::vector<int> processes;         // concurrent run: server processes behind nginx, one run per count
 };
 
 int runSyncBench(const SyncBenchOptions& options);

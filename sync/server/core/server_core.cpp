@@ -1,6 +1,9 @@
 #include "sync/server/core/server_core.hpp"
 
 #include <sodium.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <array>
@@ -32,11 +35,20 @@ std::string randomEpoch() {
 SyncResult<storage::SecretBytes> serverSecretFile(const fs::path& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) {
-        storage::SecretBytes fresh = storage::SecretBytes::random(32);
+        // Written beside, then linked into place: link() never replaces, so
+        // when several processes start at once on a new directory, one key
+        // wins and every process reads that one.
+        const fs::path fresh = path.string() + fmt::format(".new-{}", ::getpid());
+        storage::SecretBytes bytes = storage::SecretBytes::random(32);
         if (auto r = storage::writeFileAtomically(
-                path, std::string_view(reinterpret_cast<const char*>(fresh.data()), fresh.size()));
+                fresh, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
             !r)
             return std::unexpected(fromStorage(r.error()));
+        if (::link(fresh.c_str(), path.c_str()) != 0 && errno != EEXIST) {
+            fs::remove(fresh, ec);
+            return syncFail(SyncErrorCode::Internal, fmt::format("cannot create {}", path.string()));
+        }
+        fs::remove(fresh, ec);
     }
     auto content = storage::readSmallFile(path, 64);
     if (!content || content->size() != 32)
