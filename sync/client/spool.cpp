@@ -233,23 +233,13 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
     }
     int batches = 0;
     for (int round = 0; round < limits.maxRounds; ++round) {
-        std::int64_t lastSeq = after;
-        auto changes = readOutbox(db, after, limits.pushBatch, store.session().officeCode, lastSeq);
-        if (!changes) return std::unexpected(changes.error());
-        if (changes->empty()) break;
-        std::vector<nlohmann::json> encoded;
-        encoded.reserve(changes->size());
-        for (const auto& c : *changes) encoded.push_back(encodeChange(c));
-        const nlohmann::json batch = {{"batch", changes->front().id}, {"columns", encodeColumns(encoded)}};
         // Stored changes were validated when written; a byte that is not UTF-8
-        // here means the file was damaged, and dump() would throw.
-        std::string text;
-        try {
-            text = batch.dump();
-        } catch (const nlohmann::json::exception&) {
-            return storage::fail(storage::ErrorCode::Damaged,
-                                 "a queued change is damaged (not valid UTF-8); run `chasqui verify`");
-        }
+        // or JSON that does not parse here means the file was damaged.
+        auto batch = readOutboxBatch(db, after, limits.pushBatch, store.session().officeCode);
+        if (!batch) return std::unexpected(batch.error());
+        if (batch->changes == 0) break;
+        const std::string& text = batch->text;
+        const std::int64_t lastSeq = batch->lastSeq;
         // Either fails only for a key of the wrong size: the store holds a damaged key.
         auto sealed = sealCompressed(text, serverKey);
         if (!sealed)
@@ -262,7 +252,7 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
         // File first, then the position: a crash in between re-spools the same
         // changes into the same file name, and the server deduplicates anyway.
         // The count in the name lets a locked kiosk show what waits without opening the batch.
-        const fs::path file = outbox / fmt::format("{:020}-{}{}", lastSeq, changes->size(), kSignedBatch);
+        const fs::path file = outbox / fmt::format("{:020}-{}{}", lastSeq, batch->changes, kSignedBatch);
         if (auto r = storage::writeFileAtomically(file, *body); !r) return std::unexpected(r.error());
         auto saved = store.writeVoid([&](storage::RecordWriter&) {
             return storage::writeMeta(db, "outbox_spooled_seq", std::to_string(lastSeq));

@@ -307,4 +307,115 @@ storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int6
     return out;
 }
 
+namespace {
+
+// A JSON string as nlohmann::json's dump() writes it (UTF-8 kept as is).
+void appendJsonString(std::string& out, std::string_view text) {
+    out += '"';
+    for (const char ch : text) {
+        switch (ch) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (static_cast<unsigned char>(ch) < 0x20)
+                    fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(ch));
+                else
+                    out += ch;
+        }
+    }
+    out += '"';
+}
+
+}  // namespace
+
+storage::Result<OutboxBatch> readOutboxBatch(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
+                                             const std::string& office) {
+    auto stmt = db.prepare(
+        "SELECT seq, change_id, entity, record_id, op, fields, base, hlc, device, author, sets FROM changes "
+        "WHERE seq > ? ORDER BY seq LIMIT ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit));
+    const auto damaged = [] {
+        return storage::fail(storage::ErrorCode::Damaged,
+                             "a queued change is damaged (not valid JSON or UTF-8); run `chasqui verify`");
+    };
+    // One growing text per column, in the order dump() writes an object's keys
+    // (sorted): author, base, device, entity, fields, hlc, id, office, op,
+    // record, then sets when some change has one.
+    enum Column { Author, Base, Device, Entity, Fields, Hlc, Id, Office, Op, Record, Sets, kCount };
+    std::array<std::string, kCount> columns;
+    bool anySets = false;
+    OutboxBatch batch;
+    batch.lastSeq = afterSeq;
+    const auto addText = [&](Column column, std::string_view text) {
+        if (!storage::isValidUtf8(text)) return false;
+        columns[column] += batch.changes == 0 ? '[' : ',';
+        appendJsonString(columns[column], text);
+        return true;
+    };
+    // Stored JSON goes in as it is once it is known to be valid; an empty
+    // object is what the DOM path wrote for a missing base or sets.
+    const auto addJson = [&](Column column, std::string_view text) {
+        if (!nlohmann::json::accept(text)) return false;
+        columns[column] += batch.changes == 0 ? '[' : ',';
+        columns[column] += text;
+        return true;
+    };
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) break;
+        batch.lastSeq = stmt->integer(0);
+        std::string id = stmt->text(1);
+        const std::string sets = stmt->text(10);
+        if (!addText(Id, id) || !addText(Entity, stmt->text(2)) || !addText(Record, stmt->text(3)) ||
+            !addText(Op, stmt->text(4)) || !addJson(Fields, stmt->text(5)) || !addJson(Base, stmt->text(6)) ||
+            !addText(Hlc, stmt->text(7)) || !addText(Device, stmt->text(8)) || !addText(Author, stmt->text(9)) ||
+            !addText(Office, office) || !addJson(Sets, sets))
+            return damaged();
+        if (!anySets && sets != "{}") anySets = nlohmann::json::parse(sets, nullptr, false) != nlohmann::json::object();
+        if (batch.changes == 0) batch.firstId = std::move(id);
+        ++batch.changes;
+    }
+    stmt->reset();
+    if (batch.changes == 0) return batch;
+    static constexpr std::array<std::string_view, kCount> kNames{
+        "author", "base", "device", "entity", "fields", "hlc", "id", "office", "op", "record", "sets"};
+    std::size_t size = 64 + batch.firstId.size();
+    for (const auto& column : columns) size += column.size() + 16;
+    batch.text.reserve(size);
+    batch.text += "{\"batch\":";
+    appendJsonString(batch.text, batch.firstId);
+    batch.text += ",\"columns\":{";
+    for (int column = 0; column < kCount; ++column) {
+        if (column == Sets && !anySets) break;
+        if (column != 0) batch.text += ',';
+        appendJsonString(batch.text, kNames[static_cast<std::size_t>(column)]);
+        batch.text += ':';
+        batch.text += columns[static_cast<std::size_t>(column)];
+        batch.text += ']';
+    }
+    batch.text += "}}";
+    return batch;
+}
+
 }  // namespace chasqui::sync

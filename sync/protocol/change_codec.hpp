@@ -70,4 +70,20 @@ SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& colum
 storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
                                                       const std::string& office, std::int64_t& lastSeq);
 
+// A push batch's JSON text, {"batch": <first change id>, "columns": {...}},
+// for the same changes readOutbox returns: the bytes that dumping
+// {"batch", encodeColumns(encodeChange(...))} gives, written straight from the
+// stored texts. The stored JSON of fields, base and sets is checked (syntax
+// and UTF-8) but not built into a DOM, which was most of the cost of sealing
+// a batch. Empty `text` when there is nothing after `afterSeq`. Damaged when a
+// stored change is not valid JSON or UTF-8.
+struct OutboxBatch {
+    std::string text;
+    std::string firstId;
+    std::size_t changes = 0;
+    std::int64_t lastSeq = 0;
+};
+storage::Result<OutboxBatch> readOutboxBatch(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
+                                             const std::string& office);
+
 }  // namespace chasqui::sync
