@@ -421,14 +421,16 @@ std::optional<DecodedPage> decodePage(const std::string& content, const std::str
     if (!page) return std::nullopt;
     auto opened = openCompressed(page->sealed, publicKey, secretKey);
     if (!opened) return std::nullopt;
-    const auto body = nlohmann::json::parse(*opened, nullptr, false);
+    auto body = nlohmann::json::parse(*opened, nullptr, false);
     if (!body.is_object() || !body.contains("columns")) return std::nullopt;
-    auto raws = splitColumns(body["columns"]);
+    // The DOM is not needed after decoding: its values move into the change records.
+    auto raws = splitColumns(std::move(body["columns"]));
     if (!raws) return std::nullopt;
     DecodedPage out;
     out.cursor = page->cursor;
-    for (const auto& raw : *raws) {
-        auto c = decodeChange(raw);
+    out.changes.reserve(raws->size());
+    for (auto& raw : *raws) {
+        auto c = decodeChange(std::move(raw));
         if (c)
             out.changes.push_back(std::move(*c));
         else

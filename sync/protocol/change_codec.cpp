@@ -127,13 +127,32 @@ nlohmann::json encodeChange(const ChangeRecord& c) {
     return j;
 }
 
-SyncResult<ChangeRecord> decodeChange(const nlohmann::json& j) {
+namespace {
+
+// True when decodeChange was given the JSON to keep (an rvalue): its values
+// are then moved into the change record instead of copied.
+template <typename Json>
+constexpr bool kMovable = !std::is_lvalue_reference_v<Json> && !std::is_const_v<std::remove_reference_t<Json>>;
+
+template <typename Json, typename Value>
+decltype(auto) taken(Value& value) {
+    if constexpr (kMovable<Json>)
+        return std::move(value);
+    else
+        return static_cast<const Value&>(value);
+}
+
+template <typename Json>
+SyncResult<ChangeRecord> decodeChangeFrom(Json&& j) {
     if (!j.is_object()) return bad(SyncErrorCode::BadRequest, "a change must be a JSON object");
     const auto text = [&](const char* key, std::string& out) -> std::optional<SyncError> {
         auto it = j.find(key);
         if (it == j.end() || !it->is_string())
             return syncError(SyncErrorCode::BadRequest, fmt::format("change.{} must be a string", key));
-        out = it->get<std::string>();
+        if constexpr (kMovable<Json>)
+            out = std::move(it->template get_ref<std::string&>());
+        else
+            out = it->template get<std::string>();
         if (out.size() > 128) return syncError(SyncErrorCode::TooLarge, fmt::format("change.{} is too long", key));
         if (!storage::isValidUtf8(out))
             return syncError(SyncErrorCode::InvalidUtf8, fmt::format("change.{} is not valid UTF-8", key));
@@ -175,24 +194,34 @@ SyncResult<ChangeRecord> decodeChange(const nlohmann::json& j) {
             return bad(SyncErrorCode::UnknownField, fmt::format("{} has no field '{}'", c.entity, name.substr(0, 40)));
         if (auto e = checkValue(*spec, value)) return std::unexpected(*e);
     }
-    c.fields = *fields;
+    c.fields = taken<Json>(*fields);
     if (auto base = j.find("base"); base != j.end()) {
         if (!base->is_object() || base->size() > 41)
             return bad(SyncErrorCode::BadRequest, "change.base must be an object");
         for (const auto& [name, value] : base->items()) {
             const bool known = name == "deleted" || std::any_of(columns.begin(), columns.end(),
                                                                 [&](const ColumnSpec& s) { return s.name == name; });
-            if (!known || !value.is_string() || !isClock(value.get<std::string>()))
+            if (!known || !value.is_string() || !isClock(value.template get<std::string>()))
                 return bad(SyncErrorCode::BadRequest,
                            fmt::format("change.base.{} must be a clock of a known field", name.substr(0, 40)));
         }
-        c.base = *base;
+        c.base = taken<Json>(*base);
     }
     if (auto sets = j.find("sets"); sets != j.end()) {
         if (auto e = checkSets(c, *sets)) return std::unexpected(*e);
-        c.sets = *sets;
+        c.sets = taken<Json>(*sets);
     }
     return c;
+}
+
+}  // namespace
+
+SyncResult<ChangeRecord> decodeChange(const nlohmann::json& json) {
+    return decodeChangeFrom(json);
+}
+
+SyncResult<ChangeRecord> decodeChange(nlohmann::json&& json) {
+    return decodeChangeFrom(std::move(json));
 }
 
 nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes) {
@@ -225,7 +254,10 @@ nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes) {
     return columns;
 }
 
-SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& columns, std::size_t maxChanges) {
+namespace {
+
+template <typename Json>
+SyncResult<std::vector<nlohmann::json>> splitColumnsFrom(Json&& columns, std::size_t maxChanges) {
     if (!columns.is_object())
         return bad(SyncErrorCode::BadRequest, "\"columns\" must be an object of arrays, one per change field");
     for (const auto& [name, column] : columns.items()) {
@@ -254,22 +286,32 @@ SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& colum
     std::vector<nlohmann::json> out(count, nlohmann::json::object());
     if (const auto sets = columns.find(setsKey); sets != columns.end()) {
         for (std::size_t i = 0; i < count; ++i) {
-            const auto& value = (*sets)[i];
+            auto& value = (*sets)[i];
             // Like base: an empty object is the same as none.
-            if (!(value.is_object() && value.empty())) out[i][setsKey] = value;
+            if (!(value.is_object() && value.empty())) out[i][setsKey] = taken<Json>(value);
         }
     }
     for (const std::string_view name : kColumns) {
         const std::string key(name);
-        const auto& column = columns.at(key);
+        auto& column = columns.at(key);
         for (std::size_t i = 0; i < count; ++i) {
-            const auto& value = column[i];
+            auto& value = column[i];
             // An empty base is the same as none (encodeChange leaves it out).
             if (key == "base" && value.is_object() && value.empty()) continue;
-            out[i][key] = value;
+            out[i][key] = taken<Json>(value);
         }
     }
     return out;
+}
+
+}  // namespace
+
+SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& columns, std::size_t maxChanges) {
+    return splitColumnsFrom(columns, maxChanges);
+}
+
+SyncResult<std::vector<nlohmann::json>> splitColumns(nlohmann::json&& columns, std::size_t maxChanges) {
+    return splitColumnsFrom(std::move(columns), maxChanges);
 }
 
 storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int64_t afterSeq, std::size_t limit,

@@ -48,6 +48,8 @@ bool isSyncedEntity(std::string_view entity);
 
 nlohmann::json encodeChange(const ChangeRecord& change);
 SyncResult<ChangeRecord> decodeChange(const nlohmann::json& json);
+// The same, moving the values out of `json` (left valid but unspecified).
+SyncResult<ChangeRecord> decodeChange(nlohmann::json&& json);
 
 // A list of changes travels as columns (sync/PROTOCOL.md section 2.1): one
 // array per field of the change record, entry i of every array belonging to
@@ -63,6 +65,9 @@ nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes);
 // unknown or not an array, columns of different lengths (BadRequest), or
 // more than `maxChanges` changes (TooLarge).
 SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& columns,
+                                                     std::size_t maxChanges = kMaxChangesPerList);
+// The same, moving the values out of `columns` (left valid but unspecified).
+SyncResult<std::vector<nlohmann::json>> splitColumns(nlohmann::json&& columns,
                                                      std::size_t maxChanges = kMaxChangesPerList);
 
 // Local changes with seq > afterSeq, oldest first, at most `limit`, stamped
