@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -68,7 +69,14 @@ OverlappedRun exchangeOverlapped(storage::PersonalStore& store, ServerChannel& c
         return !stop.load();
     };
     const auto exchange = [&] {
-        auto result = syncSpool(store.dataDir(), channel, limits, onProgress, &feed);
+        // Nothing may escape a thread; on the caller's thread this would have
+        // been an exception out of syncNow, here it is an error of the exchange.
+        SyncResult<LockedSyncSummary> result = LockedSyncSummary{};
+        try {
+            result = syncSpool(store.dataDir(), channel, limits, onProgress, &feed);
+        } catch (const std::exception& e) {
+            result = syncFail(SyncErrorCode::Internal, std::string("sync failed inside the kiosk: ") + e.what());
+        }
         {
             std::lock_guard lock(mutex);
             run.exchanged = std::move(result);
@@ -77,6 +85,19 @@ OverlappedRun exchangeOverlapped(storage::PersonalStore& store, ServerChannel& c
         changed.notify_all();
     };
     std::thread helper;
+    // Should anything below throw, the helper is told to stop, released from
+    // waiting for batches and joined before the locals it uses go away.
+    struct JoinOnExit {
+        std::thread& thread;
+        OutboxFeed& feed;
+        std::atomic<bool>& stop;
+        ~JoinOnExit() {
+            if (!thread.joinable()) return;
+            stop = true;
+            feed.finished();
+            thread.join();
+        }
+    } joinOnExit{helper, feed, stop};
     bool inline_ = false;
     const auto startExchange = [&] {
         if (helper.joinable() || inline_) return;
