@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
+#include <type_traits>
+#include <utility>
 
 #include <fmt/format.h>
 
