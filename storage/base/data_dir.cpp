@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -117,10 +118,16 @@ Result<std::string> readSmallFile(const fs::path& path, std::size_t maxBytes, Re
         ::close(fd);
         return notRegular(mode);
     }
-    // Not trusting st_size: files in /proc report 0, and a file can grow.
-    std::string content(maxBytes + 1, '\0');
+    // Not trusting st_size: files in /proc report 0, and a file can grow. It
+    // only sizes the first buffer (one read past it sees the end); the buffer
+    // grows up to maxBytes + 1 as needed. Allocating maxBytes up front cost a
+    // zeroed 64 MiB per read of a 20-byte spool file.
+    const std::size_t limit = maxBytes + 1;
+    const std::size_t hint = static_cast<std::size_t>(std::max<off_t>(opened.st_size, 0)) + 1;
+    std::string content(std::min(limit, std::max<std::size_t>(hint, 4096)), '\0');
     std::size_t done = 0;
-    while (done < content.size()) {
+    while (done < limit) {
+        if (done == content.size()) content.resize(std::min(limit, content.size() * 2));
         const ssize_t n = ::read(fd, content.data() + done, content.size() - done);
         if (n < 0) {
             if (errno == EINTR) continue;

@@ -102,8 +102,9 @@ Result<ApplyReport> applyRemoteChanges(storage::PersonalStore& store, const std:
                     c.id, syncError(SyncErrorCode::AppendOnly, fmt::format("{} records cannot change", c.entity)));
             continue;
         }
-        nlohmann::json incoming = c.fields;
-        if (c.op == "delete") incoming = {{"deleted", 1}};
+        // A delete is the tombstone field (PROTOCOL.md 2); a put's fields are read in place.
+        static const nlohmann::json kTombstone = {{"deleted", 1}};
+        const nlohmann::json& incoming = c.op == "delete" ? kTombstone : c.fields;
         Winners winners;
         // A record new here takes the change's clock for all its fields, as a local creation does.
         storage::RecordClocks state =

@@ -169,7 +169,32 @@ std::optional<SyncError> overBudget(const SpoolLimits& limits, std::chrono::stea
 
 }  // namespace
 
-Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits) {
+void OutboxFeed::sealed() {
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_sealed;
+    }
+    m_changed.notify_all();
+}
+
+void OutboxFeed::finished() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_finished = true;
+    }
+    m_changed.notify_all();
+}
+
+bool OutboxFeed::waitForMore() {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_sealed != m_seen || m_finished; });
+    if (m_sealed == m_seen) return false;
+    m_seen = m_sealed;
+    return true;
+}
+
+Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits,
+                        const std::function<void()>& onBatchSealed) {
     if (auto r = ensureDirs(store.dataDir()); !r) return std::unexpected(r.error());
     // Nothing stamped by a clock that ran ahead is sealed as it is.
     if (auto r = restampAheadChanges(store); !r) return std::unexpected(r.error());
@@ -208,23 +233,13 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
     }
     int batches = 0;
     for (int round = 0; round < limits.maxRounds; ++round) {
-        std::int64_t lastSeq = after;
-        auto changes = readOutbox(db, after, limits.pushBatch, store.session().officeCode, lastSeq);
-        if (!changes) return std::unexpected(changes.error());
-        if (changes->empty()) break;
-        std::vector<nlohmann::json> encoded;
-        encoded.reserve(changes->size());
-        for (const auto& c : *changes) encoded.push_back(encodeChange(c));
-        const nlohmann::json batch = {{"batch", changes->front().id}, {"columns", encodeColumns(encoded)}};
         // Stored changes were validated when written; a byte that is not UTF-8
-        // here means the file was damaged, and dump() would throw.
-        std::string text;
-        try {
-            text = batch.dump();
-        } catch (const nlohmann::json::exception&) {
-            return storage::fail(storage::ErrorCode::Damaged,
-                                 "a queued change is damaged (not valid UTF-8); run `chasqui verify`");
-        }
+        // or JSON that does not parse here means the file was damaged.
+        auto batch = readOutboxBatch(db, after, limits.pushBatch, store.session().officeCode);
+        if (!batch) return std::unexpected(batch.error());
+        if (batch->changes == 0) break;
+        const std::string& text = batch->text;
+        const std::int64_t lastSeq = batch->lastSeq;
         // Either fails only for a key of the wrong size: the store holds a damaged key.
         auto sealed = sealCompressed(text, serverKey);
         if (!sealed)
@@ -237,7 +252,7 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
         // File first, then the position: a crash in between re-spools the same
         // changes into the same file name, and the server deduplicates anyway.
         // The count in the name lets a locked kiosk show what waits without opening the batch.
-        const fs::path file = outbox / fmt::format("{:020}-{}{}", lastSeq, changes->size(), kSignedBatch);
+        const fs::path file = outbox / fmt::format("{:020}-{}{}", lastSeq, batch->changes, kSignedBatch);
         if (auto r = storage::writeFileAtomically(file, *body); !r) return std::unexpected(r.error());
         auto saved = store.writeVoid([&](storage::RecordWriter&) {
             return storage::writeMeta(db, "outbox_spooled_seq", std::to_string(lastSeq));
@@ -245,22 +260,32 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
         if (!saved) return std::unexpected(saved.error());
         after = lastSeq;
         ++batches;
+        if (onBatchSealed) onBatchSealed();
     }
     return batches;
 }
 
 SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChannel& channel, const SpoolLimits& limits,
-                                        const SpoolProgressFn& onProgress) {
+                                        const SpoolProgressFn& onProgress, OutboxFeed* feed) {
     if (auto r = ensureDirs(dir); !r) return std::unexpected(fromStorage(r.error(), kSpoolFailed));
     LockedSyncSummary summary;
     const fs::path root = spoolDir(dir);
-    // An unsigned file (from before batches were signed) would be refused: it
+    // The batches to send now, in seq order, after the last one handled. An
+    // unsigned file (from before batches were signed) would be refused: it
     // and everything after it wait for the next sign-in, which seals them
     // again (spoolOutbox). Sending past it would acknowledge its changes.
-    std::vector<fs::path> outbox = outboxFiles(root / "outbox");
-    const auto firstUnsigned =
-        std::find_if(outbox.begin(), outbox.end(), [](const fs::path& f) { return f.extension() == kUnsignedBatch; });
-    outbox.erase(firstUnsigned, outbox.end());
+    std::int64_t handledUpTo = -1;
+    bool blocked = false;
+    const auto toSend = [&] {
+        std::vector<fs::path> files = outboxFiles(root / "outbox");
+        std::erase_if(files, [&](const fs::path& f) { return outboxName(f).lastSeq <= handledUpTo; });
+        const auto firstUnsigned =
+            std::find_if(files.begin(), files.end(), [](const fs::path& f) { return f.extension() == kUnsignedBatch; });
+        blocked = firstUnsigned != files.end();
+        files.erase(firstUnsigned, files.end());
+        return files;
+    };
+    std::vector<fs::path> outbox = toSend();
     SpoolProgress progress;
     progress.batchesToSend = static_cast<int>(outbox.size());
     // False when the caller asked to stop.
@@ -276,8 +301,19 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
         summary.more = true;
         return summary;
     }
-    for (const fs::path& file : outbox) {
+    // Without a feed, the files found at the start; with one, also those sealed
+    // meanwhile, until the sealing side has finished.
+    while (true) {
+        if (outbox.empty()) {
+            if (feed == nullptr || blocked || !feed->waitForMore()) break;
+            outbox = toSend();
+            progress.batchesToSend = summary.batchesSent + static_cast<int>(outbox.size());
+            continue;
+        }
+        const fs::path file = outbox.front();
+        outbox.erase(outbox.begin());
         const OutboxName name = outboxName(file);
+        handledUpTo = std::max(handledUpTo, name.lastSeq);
         // Gone when a sign-in sealed the outbox again meanwhile: the next run sends the new files.
         auto body = storage::readSmallFile(file, 64 * 1024 * 1024);
         if (!body) break;
@@ -385,14 +421,16 @@ std::optional<DecodedPage> decodePage(const std::string& content, const std::str
     if (!page) return std::nullopt;
     auto opened = openCompressed(page->sealed, publicKey, secretKey);
     if (!opened) return std::nullopt;
-    const auto body = nlohmann::json::parse(*opened, nullptr, false);
+    auto body = nlohmann::json::parse(*opened, nullptr, false);
     if (!body.is_object() || !body.contains("columns")) return std::nullopt;
-    auto raws = splitColumns(body["columns"]);
+    // The DOM is not needed after decoding: its values move into the change records.
+    auto raws = splitColumns(std::move(body["columns"]));
     if (!raws) return std::nullopt;
     DecodedPage out;
     out.cursor = page->cursor;
-    for (const auto& raw : *raws) {
-        auto c = decodeChange(raw);
+    out.changes.reserve(raws->size());
+    for (auto& raw : *raws) {
+        auto c = decodeChange(std::move(raw));
         if (c)
             out.changes.push_back(std::move(*c));
         else
@@ -457,7 +495,7 @@ Result<void> repullFrom(storage::PersonalStore& store, const fs::path& root, std
 
 }  // namespace
 
-Result<MergeSummary> mergeSpool(storage::PersonalStore& store) {
+Result<MergeSummary> mergeSpool(storage::PersonalStore& store, const MergeOptions& options) {
     if (auto r = ensureDirs(store.dataDir()); !r) return std::unexpected(r.error());
     MergeSummary summary;
     const fs::path root = spoolDir(store.dataDir());
@@ -492,6 +530,12 @@ Result<MergeSummary> mergeSpool(storage::PersonalStore& store) {
         const fs::path& file = pages[i];
         auto decoded = decodePage(readText(file), publicKey, secretKey);
         if (!decoded) {
+            // While the sync thread still pulls, the cursor file is its own:
+            // the page waits for a merge after that run.
+            if (!options.repullDamaged) {
+                summary.stoppedAtDamaged = true;
+                break;
+            }
             // A damaged page (disk corruption, a cut write): it and the pages
             // after it are dropped and pulled again from the last position
             // merged, so nothing is skipped and the next sync is not blocked.

@@ -13,8 +13,10 @@
 // Every file is replaced atomically, so a cut or a crash at any point leaves a
 // state from which the next sync simply goes on.
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "storage/base/data_dir.hpp"
@@ -84,19 +86,56 @@ struct MergeSummary {
     int restamped = 0;     // changes a clock running ahead had stamped, stamped again (sync/client/clock_ahead.hpp)
     int pagesDropped = 0;  // damaged inbox pages, pulled again from the last merged position
     std::vector<std::string> disabledStaff;
+    bool stoppedAtDamaged = false;  // MergeOptions::repullDamaged false and a damaged page left for later
+};
+
+// Lets syncSpool send the batches spoolOutbox seals while it runs: syncNow
+// seals on the store's thread and sends on another, so that sealing batch n+1
+// overlaps sending batch n. Thread-safe.
+class OutboxFeed {
+public:
+    // The sealing side: a batch file was written (and its position saved).
+    void sealed();
+    // The sealing side: no more batches come in this run (also after a failure).
+    void finished();
+    // For syncSpool: blocks until a batch was sealed since the last call (true)
+    // or sealing finished with nothing new (false).
+    bool waitForMore();
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    int m_sealed = 0;
+    int m_seen = 0;
+    bool m_finished = false;
 };
 
 // While signed in (and at sign-out): seals and signs the changes not yet spooled
 // into outbox files. When an outbox file is not a valid signed batch of this
 // device, the whole outbox is sealed again from the acknowledged position.
-storage::Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits = {});
-// Needs no key: sends spooled batches, stores pulled pages in the inbox.
+// `onBatchSealed` runs on the caller's thread after each batch file is durable
+// and its position saved.
+storage::Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits = {},
+                                 const std::function<void()>& onBatchSealed = {});
+// Needs no key: sends spooled batches, stores pulled pages in the inbox. With
+// a `feed`, it goes on sending the batches sealed meanwhile until the feed is
+// finished, and only then pulls.
 SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChannel& channel,
-                                        const SpoolLimits& limits = {}, const SpoolProgressFn& onProgress = {});
+                                        const SpoolLimits& limits = {}, const SpoolProgressFn& onProgress = {},
+                                        OutboxFeed* feed = nullptr);
 // Needs no key and no network; safe while another thread runs syncSpool.
 SpoolCounts countSpool(const storage::DataDir& dir);
+struct MergeOptions {
+    // A damaged page and the pages after it are dropped and pulled again from
+    // the last merged position (the sync thread's cursor file is rewritten).
+    // False while a syncSpool run is still pulling: merging then stops at the
+    // damaged page and leaves it for a later mergeSpool (MergeSummary::stoppedAtDamaged).
+    bool repullDamaged = true;
+};
+
 // At sign-in: records what the server acknowledged and merges inbox pages, each
 // page in one transaction with its cursor; a merged page's file is then removed.
-storage::Result<MergeSummary> mergeSpool(storage::PersonalStore& store);
+// Safe while another thread runs syncSpool when `options.repullDamaged` is false.
+storage::Result<MergeSummary> mergeSpool(storage::PersonalStore& store, const MergeOptions& options = {});
 
 }  // namespace chasqui::sync

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
+#include <type_traits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -127,13 +130,32 @@ nlohmann::json encodeChange(const ChangeRecord& c) {
     return j;
 }
 
-SyncResult<ChangeRecord> decodeChange(const nlohmann::json& j) {
+namespace {
+
+// True when decodeChange was given the JSON to keep (an rvalue): its values
+// are then moved into the change record instead of copied.
+template <typename Json>
+constexpr bool kMovable = !std::is_lvalue_reference_v<Json> && !std::is_const_v<std::remove_reference_t<Json>>;
+
+template <typename Json, typename Value>
+decltype(auto) taken(Value& value) {
+    if constexpr (kMovable<Json>)
+        return std::move(value);
+    else
+        return static_cast<const Value&>(value);
+}
+
+template <typename Json>
+SyncResult<ChangeRecord> decodeChangeFrom(Json&& j) {
     if (!j.is_object()) return bad(SyncErrorCode::BadRequest, "a change must be a JSON object");
     const auto text = [&](const char* key, std::string& out) -> std::optional<SyncError> {
         auto it = j.find(key);
         if (it == j.end() || !it->is_string())
             return syncError(SyncErrorCode::BadRequest, fmt::format("change.{} must be a string", key));
-        out = it->get<std::string>();
+        if constexpr (kMovable<Json>)
+            out = std::move(it->template get_ref<std::string&>());
+        else
+            out = it->template get<std::string>();
         if (out.size() > 128) return syncError(SyncErrorCode::TooLarge, fmt::format("change.{} is too long", key));
         if (!storage::isValidUtf8(out))
             return syncError(SyncErrorCode::InvalidUtf8, fmt::format("change.{} is not valid UTF-8", key));
@@ -175,24 +197,34 @@ SyncResult<ChangeRecord> decodeChange(const nlohmann::json& j) {
             return bad(SyncErrorCode::UnknownField, fmt::format("{} has no field '{}'", c.entity, name.substr(0, 40)));
         if (auto e = checkValue(*spec, value)) return std::unexpected(*e);
     }
-    c.fields = *fields;
+    c.fields = taken<Json>(*fields);
     if (auto base = j.find("base"); base != j.end()) {
         if (!base->is_object() || base->size() > 41)
             return bad(SyncErrorCode::BadRequest, "change.base must be an object");
         for (const auto& [name, value] : base->items()) {
             const bool known = name == "deleted" || std::any_of(columns.begin(), columns.end(),
                                                                 [&](const ColumnSpec& s) { return s.name == name; });
-            if (!known || !value.is_string() || !isClock(value.get<std::string>()))
+            if (!known || !value.is_string() || !isClock(value.template get<std::string>()))
                 return bad(SyncErrorCode::BadRequest,
                            fmt::format("change.base.{} must be a clock of a known field", name.substr(0, 40)));
         }
-        c.base = *base;
+        c.base = taken<Json>(*base);
     }
     if (auto sets = j.find("sets"); sets != j.end()) {
         if (auto e = checkSets(c, *sets)) return std::unexpected(*e);
-        c.sets = *sets;
+        c.sets = taken<Json>(*sets);
     }
     return c;
+}
+
+}  // namespace
+
+SyncResult<ChangeRecord> decodeChange(const nlohmann::json& json) {
+    return decodeChangeFrom(json);
+}
+
+SyncResult<ChangeRecord> decodeChange(nlohmann::json&& json) {
+    return decodeChangeFrom(std::move(json));
 }
 
 nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes) {
@@ -225,7 +257,10 @@ nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes) {
     return columns;
 }
 
-SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& columns, std::size_t maxChanges) {
+namespace {
+
+template <typename Json>
+SyncResult<std::vector<nlohmann::json>> splitColumnsFrom(Json&& columns, std::size_t maxChanges) {
     if (!columns.is_object())
         return bad(SyncErrorCode::BadRequest, "\"columns\" must be an object of arrays, one per change field");
     for (const auto& [name, column] : columns.items()) {
@@ -254,22 +289,32 @@ SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& colum
     std::vector<nlohmann::json> out(count, nlohmann::json::object());
     if (const auto sets = columns.find(setsKey); sets != columns.end()) {
         for (std::size_t i = 0; i < count; ++i) {
-            const auto& value = (*sets)[i];
+            auto& value = (*sets)[i];
             // Like base: an empty object is the same as none.
-            if (!(value.is_object() && value.empty())) out[i][setsKey] = value;
+            if (!(value.is_object() && value.empty())) out[i][setsKey] = taken<Json>(value);
         }
     }
     for (const std::string_view name : kColumns) {
         const std::string key(name);
-        const auto& column = columns.at(key);
+        auto& column = columns.at(key);
         for (std::size_t i = 0; i < count; ++i) {
-            const auto& value = column[i];
+            auto& value = column[i];
             // An empty base is the same as none (encodeChange leaves it out).
             if (key == "base" && value.is_object() && value.empty()) continue;
-            out[i][key] = value;
+            out[i][key] = taken<Json>(value);
         }
     }
     return out;
+}
+
+}  // namespace
+
+SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& columns, std::size_t maxChanges) {
+    return splitColumnsFrom(columns, maxChanges);
+}
+
+SyncResult<std::vector<nlohmann::json>> splitColumns(nlohmann::json&& columns, std::size_t maxChanges) {
+    return splitColumnsFrom(std::move(columns), maxChanges);
 }
 
 storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
@@ -305,6 +350,117 @@ storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int6
     }
     stmt->reset();
     return out;
+}
+
+namespace {
+
+// A JSON string as nlohmann::json's dump() writes it (UTF-8 kept as is).
+void appendJsonString(std::string& out, std::string_view text) {
+    out += '"';
+    for (const char ch : text) {
+        switch (ch) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (static_cast<unsigned char>(ch) < 0x20)
+                    fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(ch));
+                else
+                    out += ch;
+        }
+    }
+    out += '"';
+}
+
+}  // namespace
+
+storage::Result<OutboxBatch> readOutboxBatch(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
+                                             const std::string& office) {
+    auto stmt = db.prepare(
+        "SELECT seq, change_id, entity, record_id, op, fields, base, hlc, device, author, sets FROM changes "
+        "WHERE seq > ? ORDER BY seq LIMIT ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit));
+    const auto damaged = [] {
+        return storage::fail(storage::ErrorCode::Damaged,
+                             "a queued change is damaged (not valid JSON or UTF-8); run `chasqui verify`");
+    };
+    // One growing text per column, in the order dump() writes an object's keys
+    // (sorted): author, base, device, entity, fields, hlc, id, office, op,
+    // record, then sets when some change has one.
+    enum Column { Author, Base, Device, Entity, Fields, Hlc, Id, Office, Op, Record, Sets, kCount };
+    std::array<std::string, kCount> columns;
+    bool anySets = false;
+    OutboxBatch batch;
+    batch.lastSeq = afterSeq;
+    const auto addText = [&](Column column, std::string_view text) {
+        if (!storage::isValidUtf8(text)) return false;
+        columns[column] += batch.changes == 0 ? '[' : ',';
+        appendJsonString(columns[column], text);
+        return true;
+    };
+    // Stored JSON goes in as it is once it is known to be valid; an empty
+    // object is what the DOM path wrote for a missing base or sets.
+    const auto addJson = [&](Column column, std::string_view text) {
+        if (!nlohmann::json::accept(text)) return false;
+        columns[column] += batch.changes == 0 ? '[' : ',';
+        columns[column] += text;
+        return true;
+    };
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) break;
+        batch.lastSeq = stmt->integer(0);
+        std::string id = stmt->text(1);
+        const std::string sets = stmt->text(10);
+        if (!addText(Id, id) || !addText(Entity, stmt->text(2)) || !addText(Record, stmt->text(3)) ||
+            !addText(Op, stmt->text(4)) || !addJson(Fields, stmt->text(5)) || !addJson(Base, stmt->text(6)) ||
+            !addText(Hlc, stmt->text(7)) || !addText(Device, stmt->text(8)) || !addText(Author, stmt->text(9)) ||
+            !addText(Office, office) || !addJson(Sets, sets))
+            return damaged();
+        if (!anySets && sets != "{}") anySets = nlohmann::json::parse(sets, nullptr, false) != nlohmann::json::object();
+        if (batch.changes == 0) batch.firstId = std::move(id);
+        ++batch.changes;
+    }
+    stmt->reset();
+    if (batch.changes == 0) return batch;
+    static constexpr std::array<std::string_view, kCount> kNames{
+        "author", "base", "device", "entity", "fields", "hlc", "id", "office", "op", "record", "sets"};
+    std::size_t size = 64 + batch.firstId.size();
+    for (const auto& column : columns) size += column.size() + 16;
+    batch.text.reserve(size);
+    batch.text += "{\"batch\":";
+    appendJsonString(batch.text, batch.firstId);
+    batch.text += ",\"columns\":{";
+    for (int column = 0; column < kCount; ++column) {
+        if (column == Sets && !anySets) break;
+        if (column != 0) batch.text += ',';
+        appendJsonString(batch.text, kNames[static_cast<std::size_t>(column)]);
+        batch.text += ':';
+        batch.text += columns[static_cast<std::size_t>(column)];
+        batch.text += ']';
+    }
+    batch.text += "}}";
+    return batch;
 }
 
 }  // namespace chasqui::sync

@@ -48,6 +48,8 @@ bool isSyncedEntity(std::string_view entity);
 
 nlohmann::json encodeChange(const ChangeRecord& change);
 SyncResult<ChangeRecord> decodeChange(const nlohmann::json& json);
+// The same, moving the values out of `json` (left valid but unspecified).
+SyncResult<ChangeRecord> decodeChange(nlohmann::json&& json);
 
 // A list of changes travels as columns (sync/PROTOCOL.md section 2.1): one
 // array per field of the change record, entry i of every array belonging to
@@ -64,10 +66,29 @@ nlohmann::json encodeColumns(const std::vector<nlohmann::json>& changes);
 // more than `maxChanges` changes (TooLarge).
 SyncResult<std::vector<nlohmann::json>> splitColumns(const nlohmann::json& columns,
                                                      std::size_t maxChanges = kMaxChangesPerList);
+// The same, moving the values out of `columns` (left valid but unspecified).
+SyncResult<std::vector<nlohmann::json>> splitColumns(nlohmann::json&& columns,
+                                                     std::size_t maxChanges = kMaxChangesPerList);
 
 // Local changes with seq > afterSeq, oldest first, at most `limit`, stamped
 // with `office`. `lastSeq` receives the seq of the last one returned.
 storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
                                                       const std::string& office, std::int64_t& lastSeq);
+
+// A push batch's JSON text, {"batch": <first change id>, "columns": {...}},
+// for the same changes readOutbox returns: the bytes that dumping
+// {"batch", encodeColumns(encodeChange(...))} gives, written straight from the
+// stored texts. The stored JSON of fields, base and sets is checked (syntax
+// and UTF-8) but not built into a DOM, which was most of the cost of sealing
+// a batch. Empty `text` when there is nothing after `afterSeq`. Damaged when a
+// stored change is not valid JSON or UTF-8.
+struct OutboxBatch {
+    std::string text;
+    std::string firstId;
+    std::size_t changes = 0;
+    std::int64_t lastSeq = 0;
+};
+storage::Result<OutboxBatch> readOutboxBatch(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
+                                             const std::string& office);
 
 }  // namespace chasqui::sync

@@ -1,10 +1,14 @@
-// decodeChange on values a device may not send.
+// decodeChange on values a device may not send; the push batch text written
+// straight from the outbox.
 #include <string>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "storage/demo/demo_population.hpp"
+#include "storage/records/person_repository.hpp"
 #include "sync/protocol/change_codec.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace {
 
@@ -28,4 +32,55 @@ TEST_CASE("an integer out of range is refused, also above INT64_MAX where readin
         REQUIRE_MESSAGE(!decoded.has_value(), value);
         CHECK(decoded.error().code == chasqui::sync::SyncErrorCode::BadRequest);
     }
+}
+
+TEST_CASE("a push batch written straight from the outbox is byte for byte the DOM encoding") {
+    using namespace chasqui;
+    test::TestStore t;
+    storage::demo::DemoOptions demo;
+    demo.persons = 40;  // with households, cases, needs (set fields), referrals
+    REQUIRE(storage::demo::generateDemoPopulation(*t.store, demo));
+    // Free text with characters JSON escapes, as a staff member could type it
+    // (control characters are refused by the store before they get here).
+    storage::Person odd = test::samplePerson();
+    odd.genderIdentity = "\"quoted\" back\\slash / ñandú";
+    REQUIRE(storage::PersonRepository(*t.store).add(odd));
+    std::int64_t after = 0;
+    int batches = 0;
+    for (;;) {
+        std::int64_t lastSeq = after;
+        auto changes = sync::readOutbox(t->db(), after, 29, "TUM", lastSeq);
+        REQUIRE(changes);
+        auto batch = sync::readOutboxBatch(t->db(), after, 29, "TUM");
+        REQUIRE(batch);
+        CHECK(batch->changes == changes->size());
+        if (changes->empty()) break;
+        std::vector<nlohmann::json> encoded;
+        for (const auto& c : *changes) encoded.push_back(sync::encodeChange(c));
+        const nlohmann::json dom = {{"batch", changes->front().id}, {"columns", sync::encodeColumns(encoded)}};
+        CHECK(batch->text == dom.dump());
+        CHECK(batch->firstId == changes->front().id);
+        CHECK(batch->lastSeq == lastSeq);
+        after = lastSeq;
+        ++batches;
+    }
+    CHECK(batches > 3);
+}
+
+TEST_CASE("a damaged change in the outbox makes the batch fail as Damaged, not a batch the server refuses") {
+    using namespace chasqui;
+    test::TestStore t;
+    REQUIRE(storage::PersonRepository(*t.store).add(test::samplePerson()));
+    SUBCASE("fields that are not JSON") {
+        REQUIRE(t->db().exec(
+            "UPDATE changes SET fields = '{\"given_names\": ' WHERE seq = (SELECT max(seq) FROM changes)"));
+    }
+    SUBCASE("a byte that is not UTF-8") {
+        REQUIRE(
+            t->db().exec("UPDATE changes SET fields = CAST(X'7B2261223A2280227D' AS TEXT) WHERE seq = (SELECT max(seq) "
+                         "FROM changes)"));
+    }
+    auto batch = sync::readOutboxBatch(t->db(), 0, 1000, "TUM");
+    REQUIRE_FALSE(batch);
+    CHECK(batch.error().code == storage::ErrorCode::Damaged);
 }
