@@ -438,7 +438,6 @@ SyncResult<Reply> HttpApi::push(const Request& req, const std::string& body, Res
     const EndpointLimits& limits = limitsFor("POST", "/v1/push");
     auto opened = openBatch(*sealed, limits, cost);
     if (!opened) return std::unexpected(opened.error());
-    // splitColumns below copies every value of the DOM once more.
     auto batch = parseObject(*opened, "the batch", limits, cost, 2);
     if (!batch) return std::unexpected(batch.error());
     FieldReader fields(*batch);
@@ -448,7 +447,7 @@ SyncResult<Reply> HttpApi::push(const Request& req, const std::string& body, Res
     const auto columns = batch->find("columns");
     if (columns == batch->end())
         return syncFail(SyncErrorCode::BadRequest, "\"columns\" must hold the batch's changes, one array per field");
-    auto items = splitColumns(*columns);
+    auto items = splitColumns(std::move(*columns));  // values moved out of the batch's DOM, not copied
     if (!items) return std::unexpected(items.error());
     auto summary = m_store.push(*device, *items);
     if (!summary) return std::unexpected(summary.error());

@@ -224,44 +224,59 @@ public:
 
     SyncResult<void> commit(const PushWrites& w) override {
         Db& db = m_turn.db();
-        for (const auto& e : w.log) {
-            if (auto r = run(db,
-                             "INSERT OR IGNORE INTO change_log (change_id, payload_hash, office, origin_device, "
-                             "entity, record_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                             e.changeId, e.payloadHash, e.office, e.originDevice, e.key.entity, e.key.record, e.payload,
-                             e.receivedAt);
-                !r)
-                return r;
-        }
-        for (const auto& [key, office] : w.newOffices) {
-            if (auto r = run(db, "INSERT OR IGNORE INTO record_office (entity, record_id, office) VALUES (?, ?, ?)",
-                             key.entity, key.record, office);
-                !r)
-                return r;
-        }
+        // Each statement prepared once per push and bound per row.
+        const auto each = [&](const std::string& sql, const auto& rows, const auto& bind) -> SyncResult<void> {
+            if (rows.empty()) return {};
+            auto stmt = db.prepare(sql);
+            if (!stmt) return failed<void>(stmt.error());
+            for (const auto& row : rows) {
+                bind(*stmt, row);
+                if (auto r = stmt->run(); !r) return failed<void>(r.error());
+            }
+            return {};
+        };
+        if (auto r = each(
+                "INSERT OR IGNORE INTO change_log (change_id, payload_hash, office, origin_device, entity, record_id, "
+                "payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                w.log,
+                [](Stmt& s, const LogEntry& e) {
+                    s.bindAll(e.changeId, e.payloadHash, e.office, e.originDevice, e.key.entity, e.key.record,
+                              e.payload, e.receivedAt);
+                });
+            !r)
+            return r;
+        if (auto r =
+                each("INSERT OR IGNORE INTO record_office (entity, record_id, office) VALUES (?, ?, ?)", w.newOffices,
+                     [](Stmt& s, const std::pair<RecordKey, std::string>& o) {
+                         s.bindAll(o.first.entity, o.first.record, o.second);
+                     });
+            !r)
+            return r;
         // OR FAIL: the statement touches one row, so FAIL undoes as much as
         // ABORT would, without a statement journal (SQLCipher encrypts every
         // page copied there: it once was three quarters of a push's time); the
         // transaction is rolled back on any error anyway.
-        for (const auto& f : w.fields) {
-            if (auto r = run(db,
-                             "INSERT OR FAIL INTO field_state (entity, record_id, field, value, clock, base, author, "
-                             "elements) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (entity, record_id, "
-                             "field) DO UPDATE SET value = excluded.value, clock = excluded.clock, base = "
-                             "excluded.base, author = excluded.author, elements = excluded.elements",
-                             f.key.entity, f.key.record, f.field, f.state.value, f.state.clock, f.state.base,
-                             f.state.author, f.state.elements);
-                !r)
-                return r;
-        }
-        for (const auto& q : w.quarantine) {
-            if (auto r = run(db,
-                             "INSERT OR IGNORE INTO quarantine (change_id, device_id, code, message, payload, "
-                             "received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                             q.changeId, q.deviceId, q.code, q.message, q.payload, q.receivedAt);
-                !r)
-                return r;
-        }
+        if (auto r = each(
+                "INSERT OR FAIL INTO field_state (entity, record_id, field, value, clock, base, author, elements) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (entity, record_id, field) DO UPDATE SET value = "
+                "excluded.value, clock = excluded.clock, base = excluded.base, author = excluded.author, elements = "
+                "excluded.elements",
+                w.fields,
+                [](Stmt& s, const FieldWrite& f) {
+                    s.bindAll(f.key.entity, f.key.record, f.field, f.state.value, f.state.clock, f.state.base,
+                              f.state.author, f.state.elements);
+                });
+            !r)
+            return r;
+        if (auto r = each(
+                "INSERT OR IGNORE INTO quarantine (change_id, device_id, code, message, payload, received_at) VALUES "
+                "(?, ?, ?, ?, ?, ?)",
+                w.quarantine,
+                [](Stmt& s, const QuarantineEntry& q) {
+                    s.bindAll(q.changeId, q.deviceId, q.code, q.message, q.payload, q.receivedAt);
+                });
+            !r)
+            return r;
         if (!w.hlc.empty()) {
             if (auto r = run(db,
                              "INSERT INTO meta (key, value) VALUES ('last_hlc', ?1) ON CONFLICT (key) DO UPDATE SET "
