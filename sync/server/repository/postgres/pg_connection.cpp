@@ -1,0 +1,267 @@
+#include "sync/server/repository/postgres/pg_connection.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace chasqui::sync::pg {
+
+namespace {
+
+// The password a URL or conninfo string carries, if any, to mask it in messages.
+std::string passwordOf(const std::string& url) {
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+    if (error != nullptr) PQfreemem(error);
+    std::string password;
+    if (options == nullptr) return password;
+    for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+        if (std::string_view(o->keyword) == "password" && o->val != nullptr) password = o->val;
+    }
+    PQconninfoFree(options);
+    return password;
+}
+
+std::string masked(std::string text, const std::string& password) {
+    if (!password.empty()) {
+        for (std::size_t at = text.find(password); at != std::string::npos; at = text.find(password, at))
+            text.replace(at, password.size(), "***");
+    }
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+// SQLSTATEs after which the same request may succeed later.
+bool transient(std::string_view state) {
+    return state.starts_with("08") ||   // connection exception
+           state.starts_with("53") ||   // insufficient resources (too many connections, disk full)
+           state.starts_with("57P") ||  // operator intervention (shutdown, cannot connect now)
+           state == "40001" ||          // serialization failure
+           state == "40P01" ||          // deadlock detected
+           state == "55P03";            // lock not available
+}
+
+int hexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+void appendElement(std::string& out, const std::string& element) {
+    out.push_back('"');
+    for (char c : element) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    out.push_back('"');
+}
+
+}  // namespace
+
+std::string_view PgResult::text(int row, int column) const {
+    const char* value = PQgetvalue(m_result.get(), row, column);
+    return {value, static_cast<std::size_t>(PQgetlength(m_result.get(), row, column))};
+}
+
+std::optional<std::int64_t> PgResult::integer(int row, int column) const {
+    if (isNull(row, column)) return std::nullopt;
+    const std::string_view t = text(row, column);
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+    if (ec != std::errc() || end != t.data() + t.size()) return std::nullopt;
+    return value;
+}
+
+std::optional<std::string> PgResult::bytes(int row, int column) const {
+    if (isNull(row, column)) return std::nullopt;
+    const std::string_view t = text(row, column);
+    if (t.size() < 2 || t[0] != '\\' || t[1] != 'x' || t.size() % 2 != 0) return std::nullopt;
+    std::string out((t.size() - 2) / 2, '\0');
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const int hi = hexDigit(t[2 + 2 * i]);
+        const int lo = hexDigit(t[3 + 2 * i]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out[i] = static_cast<char>(hi * 16 + lo);
+    }
+    return out;
+}
+
+SyncResult<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& url) {
+    std::string password = passwordOf(url);
+    PGconn* conn = PQconnectdb(url.c_str());
+    if (conn == nullptr) return syncFail(SyncErrorCode::Busy, "cannot connect to PostgreSQL: out of memory");
+    if (PQstatus(conn) != CONNECTION_OK) {
+        std::string reason = masked(PQerrorMessage(conn), password);
+        PQfinish(conn);
+        return syncFail(SyncErrorCode::Busy, fmt::format("cannot connect to PostgreSQL: {}", reason));
+    }
+    // Read-your-writes within one server process does not need more; the
+    // timeouts keep a stuck statement from holding a pooled connection forever.
+    PGresult* setup = PQexec(conn,
+                             "SET client_encoding = 'UTF8'; SET application_name = 'chasqui-server'; "
+                             "SET idle_in_transaction_session_timeout = '5min'");
+    const bool ok = PQresultStatus(setup) == PGRES_COMMAND_OK;
+    PQclear(setup);
+    if (!ok) {
+        std::string reason = masked(PQerrorMessage(conn), password);
+        PQfinish(conn);
+        return syncFail(SyncErrorCode::Busy, fmt::format("cannot set up the PostgreSQL session: {}", reason));
+    }
+    return std::unique_ptr<PgConnection>(new PgConnection(conn, std::move(password)));
+}
+
+PgConnection::~PgConnection() {
+    PQfinish(m_conn);
+}
+
+bool PgConnection::reconnect() {
+    PQreset(m_conn);
+    return PQstatus(m_conn) == CONNECTION_OK;
+}
+
+SyncError PgConnection::failure(const PGresult* result, std::string_view what) const {
+    const char* stateField = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string state = stateField != nullptr ? stateField : "";
+    if (lost() || result == nullptr)
+        return syncError(SyncErrorCode::Busy,
+                         fmt::format("the connection to PostgreSQL was lost while {}; try again", what));
+    const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    std::string message = masked(primary != nullptr ? primary : PQerrorMessage(m_conn), m_password);
+    if (message.size() > 300) message.resize(300);
+    return syncError(transient(state) ? SyncErrorCode::Busy : SyncErrorCode::Internal,
+                     fmt::format("PostgreSQL failed while {}: {} (SQLSTATE {})", what, message, state));
+}
+
+SyncResult<PgResult> PgConnection::exec(std::string_view sql, Params params, std::string_view what) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    const std::string statement(sql);
+    PgResult result(PQexecParams(m_conn, statement.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                                 nullptr, nullptr, 0));
+    // Parameters may hold large arrays: give the memory back before waiting on anything else.
+    Params().swap(params);
+    const ExecStatusType status = PQresultStatus(result.raw());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return std::unexpected(failure(result.raw(), what));
+    return result;
+}
+
+SyncResult<void> PgConnection::execScript(std::string_view sql, std::string_view what) {
+    const std::string script(sql);
+    PgResult result(PQexec(m_conn, script.c_str()));
+    const ExecStatusType status = PQresultStatus(result.raw());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return std::unexpected(failure(result.raw(), what));
+    return {};
+}
+
+std::string arrayLiteral(const std::vector<std::optional<std::string>>& elements) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        if (elements[i]) {
+            appendElement(out, *elements[i]);
+        } else {
+            out += "NULL";
+        }
+    }
+    out.push_back('}');
+    return out;
+}
+
+std::string arrayLiteral(const std::vector<std::string>& elements) {
+    std::size_t size = 2;
+    for (const auto& e : elements) size += e.size() + 3;
+    std::string out;
+    out.reserve(size);
+    out.push_back('{');
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        appendElement(out, elements[i]);
+    }
+    out.push_back('}');
+    return out;
+}
+
+std::string toHex(std::string_view bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out(bytes.size() * 2, '\0');
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        const auto b = static_cast<unsigned char>(bytes[i]);
+        out[2 * i] = kDigits[b >> 4];
+        out[2 * i + 1] = kDigits[b & 0x0F];
+    }
+    return out;
+}
+
+PgPool::Lease::~Lease() {
+    if (m_conn) m_pool->giveBack(std::move(m_conn));
+}
+
+SyncResult<std::unique_ptr<PgPool>> PgPool::open(const std::string& url, std::size_t maxConnections) {
+    std::unique_ptr<PgPool> pool(new PgPool(url, std::max<std::size_t>(maxConnections, 1)));
+    auto first = PgConnection::connect(url);
+    if (!first)
+        return syncFail(
+            SyncErrorCode::Internal,
+            fmt::format("{} (check --database: host, port, database name, user and password)", first.error().message));
+    pool->m_idle.push_back(std::move(*first));
+    pool->m_open = 1;
+    return pool;
+}
+
+SyncResult<PgPool::Lease> PgPool::acquire(std::chrono::milliseconds wait) {
+    std::unique_lock lock(m_mutex);
+    if (!m_freed.wait_for(lock, wait, [&] { return !m_idle.empty() || m_open < m_max; }))
+        return syncFail(SyncErrorCode::Busy,
+                        fmt::format("all {} PostgreSQL connections of this process are busy; try again", m_max));
+    if (!m_idle.empty()) {
+        std::unique_ptr<PgConnection> conn = std::move(m_idle.back());
+        m_idle.pop_back();
+        lock.unlock();
+        if (conn->lost() && !conn->reconnect()) {
+            conn.reset();
+            lock.lock();
+            --m_open;
+            m_freed.notify_one();
+            return syncFail(SyncErrorCode::Busy, "the connection to PostgreSQL was lost and cannot be re-established");
+        }
+        return Lease(this, std::move(conn));
+    }
+    ++m_open;
+    lock.unlock();
+    auto conn = PgConnection::connect(m_url);
+    if (!conn) {
+        lock.lock();
+        --m_open;
+        m_freed.notify_one();
+        return std::unexpected(conn.error());
+    }
+    return Lease(this, std::move(*conn));
+}
+
+void PgPool::giveBack(std::unique_ptr<PgConnection> conn) {
+    // A transaction left open (an error, or a PushTransaction destroyed
+    // without commit) must not leak into the next borrower.
+    if (!conn->lost() && conn->inTransaction()) (void)conn->execScript("ROLLBACK", "rolling back");
+    if (conn->lost() || conn->inTransaction()) conn.reset();
+    std::lock_guard lock(m_mutex);
+    if (conn) {
+        m_idle.push_back(std::move(conn));
+    } else {
+        --m_open;
+    }
+    m_freed.notify_one();
+}
+
+SyncResult<PgResult> PgPool::exec(std::string_view sql, Params params, std::string_view what, bool idempotent) {
+    auto lease = acquire();
+    if (!lease) return std::unexpected(lease.error());
+    if (!idempotent) return (*lease)->exec(sql, std::move(params), what);
+    auto result = (*lease)->exec(sql, params, what);
+    if (result || !(*lease)->lost() || !(*lease)->reconnect()) return result;
+    return (*lease)->exec(sql, std::move(params), what);
+}
+
+}  // namespace chasqui::sync::pg

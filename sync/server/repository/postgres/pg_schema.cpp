@@ -1,0 +1,135 @@
+#include "sync/server/repository/postgres/pg_schema.hpp"
+
+#include <array>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "sync/server/repository/postgres/pg_locks.hpp"
+
+namespace chasqui::sync::pg {
+
+namespace {
+
+// Migration 1: the tables of the embedded store's migration 1, in
+// PostgreSQL's types. What differs, and why:
+// - change_log.seq comes from a sequence, taken at commit time under a lock
+//   (pg_repository.cpp), never from a default, so positions follow commits.
+// - Payloads of the change log and the quarantine are sealed whole (bytea):
+//   they hold names and document numbers.
+// - field_state holds a personal field's value sealed (`sealed`, with `value`
+//   NULL) and, for a birth date its year, for a document number its keyed
+//   hash; every other value stays plaintext in `value` for reports.
+// - enroll_codes, devices and settings hold no personal data.
+constexpr std::string_view kMigration1 = R"sql(
+CREATE TABLE schema_version (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL);
+CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE devices (id text PRIMARY KEY, office text NOT NULL, number integer NOT NULL,
+  token_hash text NOT NULL UNIQUE, public_key bytea NOT NULL, revoked boolean NOT NULL DEFAULT false,
+  enrolled_at bigint NOT NULL, last_seen_at bigint NOT NULL DEFAULT 0);
+CREATE INDEX devices_office ON devices (office, number);
+CREATE TABLE enroll_codes (code_hash text PRIMARY KEY, office text NOT NULL, expires_at bigint NOT NULL,
+  used_at bigint, device_id text);
+CREATE SEQUENCE change_log_seq AS bigint;
+CREATE TABLE change_log (seq bigint PRIMARY KEY, change_id text NOT NULL UNIQUE, payload_hash text NOT NULL,
+  office text NOT NULL, origin_device text NOT NULL, entity text NOT NULL, record_id text NOT NULL,
+  payload bytea NOT NULL, received_at bigint NOT NULL);
+ALTER SEQUENCE change_log_seq OWNED BY change_log.seq;
+CREATE INDEX change_log_office ON change_log (office, seq);
+CREATE TABLE field_state (entity text NOT NULL, record_id text NOT NULL, field text NOT NULL,
+  value text, sealed bytea, birth_year smallint, doc_hash text,
+  clock text NOT NULL, base text NOT NULL, author text NOT NULL,
+  PRIMARY KEY (entity, record_id, field), CHECK ((value IS NULL) <> (sealed IS NULL)));
+CREATE INDEX field_state_doc_hash ON field_state (doc_hash) WHERE doc_hash IS NOT NULL;
+CREATE TABLE record_office (entity text NOT NULL, record_id text NOT NULL, office text NOT NULL,
+  PRIMARY KEY (entity, record_id));
+CREATE INDEX record_office_office ON record_office (office, entity);
+CREATE TABLE quarantine (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, change_id text NOT NULL,
+  device_id text NOT NULL, code text NOT NULL, message text NOT NULL, payload bytea NOT NULL,
+  received_at bigint NOT NULL, UNIQUE (change_id, device_id, code));
+CREATE TABLE catalog (id integer PRIMARY KEY CHECK (id = 1), version text NOT NULL, body text NOT NULL,
+  published_at bigint NOT NULL);
+)sql";
+
+// Migration 2: the key each device signs its pushes with (empty: enrolled
+// before pushes were signed; it must enroll again).
+constexpr std::string_view kMigration2 = "ALTER TABLE devices ADD COLUMN signing_key bytea NOT NULL DEFAULT '\\x';";
+
+// Migration 3: element clocks of set fields (sync/PROTOCOL.md 3.2) as JSON
+// text; empty for other fields and for set fields not edited since.
+constexpr std::string_view kMigration3 = "ALTER TABLE field_state ADD COLUMN elements text NOT NULL DEFAULT '';";
+
+constexpr std::array<std::string_view, 3> kMigrations{kMigration1, kMigration2, kMigration3};
+
+// Releases the session lock however the migration ends.
+class MigrationLock {
+public:
+    explicit MigrationLock(PgConnection& conn) : m_conn(conn) {}
+    SyncResult<void> take() {
+        auto r = m_conn.exec("SELECT pg_advisory_lock($1, $2)",
+                             {std::to_string(kLockClass), std::to_string(kMigrationLock)}, "waiting for a migration");
+        if (!r) return std::unexpected(r.error());
+        m_held = true;
+        return {};
+    }
+    ~MigrationLock() {
+        if (!m_held || m_conn.lost()) return;
+        if (m_conn.inTransaction()) (void)m_conn.execScript("ROLLBACK", "rolling back a migration");
+        (void)m_conn.exec("SELECT pg_advisory_unlock($1, $2)",
+                          {std::to_string(kLockClass), std::to_string(kMigrationLock)}, "ending a migration");
+    }
+    MigrationLock(const MigrationLock&) = delete;
+    MigrationLock& operator=(const MigrationLock&) = delete;
+
+private:
+    PgConnection& m_conn;
+    bool m_held = false;
+};
+
+}  // namespace
+
+int latestPgSchema() {
+    return static_cast<int>(kMigrations.size());
+}
+
+SyncResult<int> pgSchemaVersion(PgConnection& conn) {
+    auto exists = conn.exec("SELECT to_regclass('schema_version') IS NOT NULL", {}, "reading the schema version");
+    if (!exists) return std::unexpected(exists.error());
+    if (exists->text(0, 0) != "t") return 0;
+    auto version = conn.exec("SELECT version FROM schema_version WHERE id = 1", {}, "reading the schema version");
+    if (!version) return std::unexpected(version.error());
+    if (version->rows() == 0) return 0;
+    const auto v = version->integer(0, 0);
+    if (!v || *v < 0 || *v > 1'000'000)
+        return syncFail(SyncErrorCode::Internal, "the database's schema_version is damaged");
+    return static_cast<int>(*v);
+}
+
+SyncResult<void> migratePgSchema(PgConnection& conn, int target) {
+    if (target < 0 || target > latestPgSchema()) target = latestPgSchema();
+    MigrationLock lock(conn);
+    if (auto r = lock.take(); !r) return r;
+    auto current = pgSchemaVersion(conn);
+    if (!current) return std::unexpected(current.error());
+    if (*current > latestPgSchema())
+        return syncFail(SyncErrorCode::Internal,
+                        fmt::format("the PostgreSQL database was written by a newer chasqui-server (schema {} > {}); "
+                                    "update chasqui-server",
+                                    *current, latestPgSchema()));
+    for (int version = *current + 1; version <= target; ++version) {
+        if (auto r = conn.execScript("BEGIN", "starting a migration"); !r) return r;
+        if (auto r = conn.execScript(kMigrations[static_cast<std::size_t>(version - 1)],
+                                     fmt::format("running schema migration {}", version));
+            !r)
+            return r;
+        if (auto r = conn.exec("INSERT INTO schema_version (id, version) VALUES (1, $1) ON CONFLICT (id) DO UPDATE "
+                               "SET version = excluded.version",
+                               {std::to_string(version)}, "recording the schema version");
+            !r)
+            return std::unexpected(r.error());
+        if (auto r = conn.execScript("COMMIT", fmt::format("committing schema migration {}", version)); !r) return r;
+    }
+    return {};
+}
+
+}  // namespace chasqui::sync::pg

@@ -1,0 +1,25 @@
+#pragma once
+// The PostgreSQL store's numbered migrations. They mirror the embedded
+// store's (sync/server/repository/sqlcipher_repository.cpp): the same number
+// makes the same change, so `schema` reports one version for both backends.
+//   1  the tables (settings, devices, enrollment codes, change log, field
+//      states, record offices, quarantine, catalog)
+//   2  devices.signing_key
+//   3  field_state.elements
+// The version is the one row of schema_version. Migrations run under a
+// session advisory lock: several server processes starting at once migrate
+// once, the others wait and then find nothing to do.
+#include "sync/protocol/sync_error.hpp"
+#include "sync/server/repository/postgres/pg_connection.hpp"
+
+namespace chasqui::sync::pg {
+
+int latestPgSchema();
+// 0 for an empty database.
+SyncResult<int> pgSchemaVersion(PgConnection& conn);
+// Brings the database to `target` (the latest when negative), each migration
+// in its own transaction. Internal, changing nothing, when the database was
+// written by a newer chasqui-server.
+SyncResult<void> migratePgSchema(PgConnection& conn, int target = -1);
+
+}  // namespace chasqui::sync::pg
