@@ -1,0 +1,398 @@
+#include "sync/server/repository/postgres/pg_transactions.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "sync/server/repository/personal_fields.hpp"
+#include "sync/server/repository/postgres/pg_locks.hpp"
+
+namespace chasqui::sync::pg {
+
+namespace {
+
+SyncError damaged(std::string_view what) {
+    return syncError(SyncErrorCode::Internal, fmt::format("the PostgreSQL store returned a malformed {}", what));
+}
+
+SyncError ended() {
+    return syncError(SyncErrorCode::Internal, "the transaction has already ended");
+}
+
+// A record's advisory lock key: 64 bits of a hash of (entity, record).
+// Collisions only make two records share a lock.
+std::int64_t recordLockKey(const RecordKey& key) {
+    std::string material = key.entity;
+    material.push_back('\x1f');
+    material += key.record;
+    unsigned char digest[8];
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(material.data()), material.size(),
+                       nullptr, 0);
+    std::int64_t value = 0;
+    std::memcpy(&value, digest, sizeof value);
+    return value;
+}
+
+class PgEnrollTransaction final : public EnrollTransaction {
+public:
+    explicit PgEnrollTransaction(PgPool::Lease lease) : m_lease(std::move(lease)) {}
+
+    SyncResult<std::optional<EnrollCodeRow>> code(const std::string& codeHash) override {
+        if (m_done) return std::unexpected(ended());
+        // FOR UPDATE: a second enrollment with the same code waits here until
+        // this one ends, then reads the code as this one left it (used).
+        auto r = m_lease->exec(
+            "SELECT office, expires_at, used_at IS NOT NULL FROM enroll_codes WHERE code_hash = $1 FOR UPDATE",
+            {codeHash}, "reading an enrollment code");
+        if (!r) return std::unexpected(r.error());
+        if (r->rows() == 0) return std::optional<EnrollCodeRow>();
+        const auto expires = r->integer(0, 1);
+        if (!expires) return std::unexpected(damaged("enrollment code"));
+        return std::optional<EnrollCodeRow>(EnrollCodeRow{std::string(r->text(0, 0)), *expires, r->text(0, 2) == "t"});
+    }
+
+    SyncResult<std::optional<DeviceInfo>> device(const std::string& deviceId) override {
+        if (m_done) return std::unexpected(ended());
+        auto r = m_lease->exec(fmt::format("SELECT {} FROM devices WHERE id = $1", kDeviceColumns), {deviceId},
+                               "reading a device");
+        if (!r) return std::unexpected(r.error());
+        if (r->rows() == 0) return std::optional<DeviceInfo>();
+        auto d = deviceFrom(*r, 0);
+        if (!d) return std::unexpected(d.error());
+        return std::optional<DeviceInfo>(std::move(*d));
+    }
+
+    SyncResult<int> highestNumber(const std::string& office) override {
+        if (m_done) return std::unexpected(ended());
+        // The lock first, then a new statement (a new snapshot in READ
+        // COMMITTED) that sees the numbers of every enrollment before it.
+        if (auto r = m_lease->exec("SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                                   {std::to_string(kOfficeLockClass), office}, "waiting for the office's numbers");
+            !r)
+            return std::unexpected(r.error());
+        auto r = m_lease->exec("SELECT coalesce(max(number), 0) FROM devices WHERE office = $1", {office},
+                               "reading device numbers");
+        if (!r) return std::unexpected(r.error());
+        const auto n = r->integer(0, 0);
+        if (!n || *n < 0 || *n > 1'000'000'000) return std::unexpected(damaged("device number"));
+        return static_cast<int>(*n);
+    }
+
+    SyncResult<void> commit(const DeviceInfo& device, const std::string& tokenHash, bool replace,
+                            const std::string& codeHash, std::int64_t usedAt) override {
+        if (m_done) return std::unexpected(ended());
+        m_done = true;
+        // Replacing takes the columns a new row would have (as SQLite's
+        // INSERT OR REPLACE does): not revoked, never seen.
+        const std::string sql = fmt::format(
+            "INSERT INTO devices (id, office, number, token_hash, public_key, signing_key, enrolled_at) VALUES ($1, "
+            "$2, $3, $4, $5, $6, $7){}",
+            replace ? " ON CONFLICT (id) DO UPDATE SET office = excluded.office, number = excluded.number, "
+                      "token_hash = excluded.token_hash, public_key = excluded.public_key, signing_key = "
+                      "excluded.signing_key, enrolled_at = excluded.enrolled_at, revoked = false, last_seen_at = 0"
+                    : "");
+        if (auto r = m_lease->exec(
+                sql,
+                {device.id, device.office, std::to_string(device.number), tokenHash, byteaParam(device.publicKey),
+                 byteaParam(device.signingKey), std::to_string(device.enrolledAt)},
+                "storing a device");
+            !r)
+            return std::unexpected(r.error());
+        if (auto r = m_lease->exec("UPDATE enroll_codes SET used_at = $1, device_id = $2 WHERE code_hash = $3",
+                                   {std::to_string(usedAt), device.id, codeHash}, "marking an enrollment code used");
+            !r)
+            return std::unexpected(r.error());
+        if (auto r = m_lease->execScript("COMMIT", "committing an enrollment"); !r) return r;
+        return {};
+    }
+
+private:
+    PgPool::Lease m_lease;
+    bool m_done = false;
+};
+
+class PgPushTransaction final : public PushTransaction {
+public:
+    PgPushTransaction(PgPool::Lease lease, const FieldCipher& cipher) : m_lease(std::move(lease)), m_cipher(cipher) {}
+
+    SyncResult<void> lockRecords(const std::vector<RecordKey>& keys) override {
+        if (m_done) return std::unexpected(ended());
+        if (keys.empty()) return {};
+        // Sorted by lock key, not by record: every process takes the locks
+        // in one global order, so two pushes never wait for each other in a
+        // circle. One statement takes them all, in the array's order.
+        std::vector<std::int64_t> lockKeys;
+        lockKeys.reserve(keys.size());
+        for (const auto& k : keys) lockKeys.push_back(recordLockKey(k));
+        std::sort(lockKeys.begin(), lockKeys.end());
+        lockKeys.erase(std::unique(lockKeys.begin(), lockKeys.end()), lockKeys.end());
+        std::string array = "{";
+        for (std::size_t i = 0; i < lockKeys.size(); ++i) {
+            if (i > 0) array.push_back(',');
+            array += std::to_string(lockKeys[i]);
+        }
+        array.push_back('}');
+        auto r = m_lease->exec("SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k",
+                               {std::move(array)}, "locking records");
+        if (!r) return std::unexpected(r.error());
+        return {};
+    }
+
+    SyncResult<std::unordered_map<std::string, std::string>> knownChanges(
+        const std::vector<std::string>& changeIds) override {
+        if (m_done) return std::unexpected(ended());
+        std::unordered_map<std::string, std::string> known;
+        if (changeIds.empty()) return known;
+        auto r = m_lease->exec("SELECT change_id, payload_hash FROM change_log WHERE change_id = ANY($1::text[])",
+                               {arrayLiteral(changeIds)}, "looking up change ids");
+        if (!r) return std::unexpected(r.error());
+        for (int i = 0; i < r->rows(); ++i) known.emplace(r->text(i, 0), r->text(i, 1));
+        return known;
+    }
+
+    SyncResult<std::map<RecordKey, RecordState>> records(const std::vector<RecordKey>& keys) override {
+        if (m_done) return std::unexpected(ended());
+        std::map<RecordKey, RecordState> out;
+        if (keys.empty()) return out;
+        std::vector<std::string> entities;
+        std::vector<std::string> ids;
+        for (const auto& k : keys) {
+            entities.push_back(k.entity);
+            ids.push_back(k.record);
+        }
+        auto r = m_lease->exec(
+            "SELECT k.entity, k.record_id, o.office, f.field, f.value, f.sealed, f.clock, f.base, f.author, "
+            "f.elements FROM unnest($1::text[], $2::text[]) AS k(entity, record_id) "
+            "LEFT JOIN record_office o ON o.entity = k.entity AND o.record_id = k.record_id "
+            "LEFT JOIN field_state f ON f.entity = k.entity AND f.record_id = k.record_id",
+            {arrayLiteral(entities), arrayLiteral(ids)}, "reading records");
+        if (!r) return std::unexpected(r.error());
+        for (int i = 0; i < r->rows(); ++i) {
+            if (r->isNull(i, 2) && r->isNull(i, 3)) continue;  // never seen
+            RecordKey key{std::string(r->text(i, 0)), std::string(r->text(i, 1))};
+            RecordState& state = out[key];
+            if (!r->isNull(i, 2)) state.office = r->text(i, 2);
+            if (r->isNull(i, 3)) continue;
+            std::string field(r->text(i, 3));
+            StoredField stored{{},
+                               std::string(r->text(i, 6)),
+                               std::string(r->text(i, 7)),
+                               std::string(r->text(i, 8)),
+                               std::string(r->text(i, 9))};
+            if (!r->isNull(i, 4)) {
+                stored.value = r->text(i, 4);
+            } else {
+                const auto sealed = r->bytes(i, 5);
+                if (!sealed) return std::unexpected(damaged("field value"));
+                auto opened = m_cipher.open(*sealed, fieldPlace(key.entity, key.record, field));
+                if (!opened) return std::unexpected(opened.error());
+                stored.value = std::move(*opened);
+            }
+            state.fields.insert_or_assign(std::move(field), std::move(stored));
+        }
+        return out;
+    }
+
+    SyncResult<void> commit(const PushWrites& writes) override {
+        if (m_done) return std::unexpected(ended());
+        m_done = true;
+        if (auto r = writeOffices(writes); !r) return r;
+        if (auto r = writeFields(writes); !r) return r;
+        if (auto r = writeQuarantine(writes); !r) return r;
+        if (auto r = writeLog(writes); !r) return r;
+        return m_lease->execScript("COMMIT", "committing a push");
+    }
+
+private:
+    SyncResult<void> writeOffices(const PushWrites& writes) {
+        if (writes.newOffices.empty()) return {};
+        std::vector<std::string> entities, ids, offices;
+        for (const auto& [key, office] : writes.newOffices) {
+            entities.push_back(key.entity);
+            ids.push_back(key.record);
+            offices.push_back(office);
+        }
+        auto r = m_lease->exec(
+            "INSERT INTO record_office (entity, record_id, office) SELECT * FROM unnest($1::text[], $2::text[], "
+            "$3::text[]) ON CONFLICT DO NOTHING",
+            {arrayLiteral(entities), arrayLiteral(ids), arrayLiteral(offices)}, "storing record offices");
+        if (!r) return std::unexpected(r.error());
+        return {};
+    }
+
+    SyncResult<void> writeFields(const PushWrites& writes) {
+        if (writes.fields.empty()) return {};
+        using Column = std::vector<std::optional<std::string>>;
+        std::vector<std::string> entities, ids, names, clocks, bases, authors, elements;
+        Column values, sealed, years, docHashes;
+        for (const FieldWrite& w : writes.fields) {
+            entities.push_back(w.key.entity);
+            ids.push_back(w.key.record);
+            names.push_back(w.field);
+            clocks.push_back(w.state.clock);
+            bases.push_back(w.state.base);
+            authors.push_back(w.state.author);
+            elements.push_back(w.state.elements);
+            const FieldPrivacy privacy = fieldPrivacy(w.key.entity, w.field);
+            if (privacy == FieldPrivacy::Plain) {
+                values.emplace_back(w.state.value);
+                sealed.emplace_back();
+                years.emplace_back();
+                docHashes.emplace_back();
+                continue;
+            }
+            values.emplace_back();
+            sealed.emplace_back(toHex(m_cipher.seal(w.state.value, fieldPlace(w.key.entity, w.key.record, w.field))));
+            std::optional<std::string> year;
+            if (privacy == FieldPrivacy::BirthDate) {
+                if (const auto y = birthYearOf(w.state.value)) year = std::to_string(*y);
+            }
+            years.push_back(std::move(year));
+            std::optional<std::string> docHash;
+            if (privacy == FieldPrivacy::DocNumber) {
+                if (auto text = jsonText(w.state.value)) {
+                    docHash = m_cipher.lookupHash(*text);
+                    storage::wipeString(*text);
+                }
+            }
+            docHashes.push_back(std::move(docHash));
+        }
+        auto r = m_lease->exec(
+            "INSERT INTO field_state (entity, record_id, field, value, sealed, birth_year, doc_hash, clock, base, "
+            "author, elements) SELECT e, r, f, v, decode(s, 'hex'), y::smallint, h, c, b, a, el FROM "
+            "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
+            "$9::text[], $10::text[], $11::text[]) AS t(e, r, f, v, s, y, h, c, b, a, el) "
+            "ON CONFLICT (entity, record_id, field) DO UPDATE SET value = excluded.value, sealed = excluded.sealed, "
+            "birth_year = excluded.birth_year, doc_hash = excluded.doc_hash, clock = excluded.clock, "
+            "base = excluded.base, author = excluded.author, elements = excluded.elements",
+            {arrayLiteral(entities), arrayLiteral(ids), arrayLiteral(names), arrayLiteral(values), arrayLiteral(sealed),
+             arrayLiteral(years), arrayLiteral(docHashes), arrayLiteral(clocks), arrayLiteral(bases),
+             arrayLiteral(authors), arrayLiteral(elements)},
+            "storing field states");
+        if (!r) return std::unexpected(r.error());
+        return {};
+    }
+
+    SyncResult<void> writeQuarantine(const PushWrites& writes) {
+        if (writes.quarantine.empty()) return {};
+        std::vector<std::string> ids, devices, codes, messages, payloads, times;
+        for (const QuarantineEntry& q : writes.quarantine) {
+            ids.push_back(q.changeId);
+            devices.push_back(q.deviceId);
+            codes.push_back(q.code);
+            messages.push_back(q.message);
+            payloads.push_back(toHex(m_cipher.seal(q.payload, quarantinePlace(q.changeId, q.deviceId, q.code))));
+            times.push_back(std::to_string(q.receivedAt));
+        }
+        auto r = m_lease->exec(
+            "INSERT INTO quarantine (change_id, device_id, code, message, payload, received_at) SELECT c, d, k, m, "
+            "decode(p, 'hex'), t::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
+            "$6::text[]) AS q(c, d, k, m, p, t) ON CONFLICT (change_id, device_id, code) DO NOTHING",
+            {arrayLiteral(ids), arrayLiteral(devices), arrayLiteral(codes), arrayLiteral(messages),
+             arrayLiteral(payloads), arrayLiteral(times)},
+            "storing quarantined changes");
+        if (!r) return std::unexpected(r.error());
+        return {};
+    }
+
+    // Log positions in commit order. A sequence alone hands out numbers in
+    // the order transactions ask for them, not the order they commit: a push
+    // that took position 10 and commits after another took and committed 11
+    // would be skipped by a puller that read 11 and moved its cursor past 10.
+    // So positions are taken under a transaction-level advisory lock used for
+    // nothing else, as the last thing before COMMIT: the lock is released only
+    // after the commit is visible (PostgreSQL makes a transaction visible,
+    // then releases its locks), so a transaction that takes later positions
+    // can only take them, and become visible, after every earlier one is
+    // visible. A snapshot that sees position P therefore sees every position
+    // below P that will ever exist (a rolled-back push leaves a gap, never a
+    // late entry). The cost is that the log insert and the commit of pushes
+    // take turns; everything else of a push (locks, reads, field writes) runs
+    // in parallel before it. The server clock is kept inside the same turn,
+    // since every push updates that one row anyway.
+    SyncResult<void> writeLog(const PushWrites& writes) {
+        std::vector<std::string> ids, hashes, offices, origins, entities, records, payloads, times;
+        for (const LogEntry& e : writes.log) {
+            ids.push_back(e.changeId);
+            hashes.push_back(e.payloadHash);
+            offices.push_back(e.office);
+            origins.push_back(e.originDevice);
+            entities.push_back(e.key.entity);
+            records.push_back(e.key.record);
+            payloads.push_back(toHex(m_cipher.seal(e.payload, logPlace(e.changeId))));
+            times.push_back(std::to_string(e.receivedAt));
+        }
+        if (!writes.log.empty()) {
+            if (auto r = m_lease->exec("SELECT pg_advisory_xact_lock($1, $2)",
+                                       {std::to_string(kLockClass), std::to_string(kLogPositionLock)},
+                                       "waiting for log positions");
+                !r)
+                return std::unexpected(r.error());
+        }
+        // Fixed-width hex stamps: byte order (COLLATE "C") is clock order.
+        if (!writes.hlc.empty()) {
+            if (auto r = m_lease->exec(
+                    "INSERT INTO meta (key, value) VALUES ('last_hlc', $1) ON CONFLICT (key) DO UPDATE SET value = "
+                    "greatest(meta.value COLLATE \"C\", excluded.value COLLATE \"C\")",
+                    {writes.hlc}, "storing the server clock");
+                !r)
+                return std::unexpected(r.error());
+        }
+        if (writes.log.empty()) return {};
+        auto r = m_lease->exec(
+            "INSERT INTO change_log (seq, change_id, payload_hash, office, origin_device, entity, record_id, payload, "
+            "received_at) SELECT nextval('change_log_seq'), c, h, o, d, e, r, decode(p, 'hex'), t::bigint FROM "
+            "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) "
+            "WITH ORDINALITY AS l(c, h, o, d, e, r, p, t, n) ORDER BY n ON CONFLICT (change_id) DO NOTHING",
+            {arrayLiteral(ids), arrayLiteral(hashes), arrayLiteral(offices), arrayLiteral(origins),
+             arrayLiteral(entities), arrayLiteral(records), arrayLiteral(payloads), arrayLiteral(times)},
+            "appending to the change log");
+        if (!r) return std::unexpected(r.error());
+        return {};
+    }
+
+    PgPool::Lease m_lease;
+    const FieldCipher& m_cipher;
+    bool m_done = false;
+};
+
+}  // namespace
+
+std::string byteaParam(std::string_view bytes) {
+    return "\\x" + toHex(bytes);
+}
+
+SyncResult<DeviceInfo> deviceFrom(const PgResult& result, int row) {
+    const auto number = result.integer(row, 2);
+    const auto enrolled = result.integer(row, 5);
+    const auto seen = result.integer(row, 6);
+    auto publicKey = result.bytes(row, 3);
+    auto signingKey = result.bytes(row, 7);
+    if (!number || !enrolled || !seen || !publicKey || !signingKey || *number < 0 || *number > 1'000'000'000)
+        return std::unexpected(damaged("device row"));
+    DeviceInfo d;
+    d.id = result.text(row, 0);
+    d.office = result.text(row, 1);
+    d.number = static_cast<int>(*number);
+    d.publicKey = std::move(*publicKey);
+    d.signingKey = std::move(*signingKey);
+    d.revoked = result.text(row, 4) == "t";
+    d.enrolledAt = *enrolled;
+    d.lastSeenAt = *seen;
+    return d;
+}
+
+SyncResult<std::unique_ptr<EnrollTransaction>> beginEnrollTransaction(PgPool::Lease lease) {
+    if (auto r = lease->execScript("BEGIN", "starting an enrollment"); !r) return std::unexpected(r.error());
+    return std::make_unique<PgEnrollTransaction>(std::move(lease));
+}
+
+SyncResult<std::unique_ptr<PushTransaction>> beginPushTransaction(PgPool::Lease lease, const FieldCipher& cipher) {
+    if (auto r = lease->execScript("BEGIN", "starting a push"); !r) return std::unexpected(r.error());
+    return std::make_unique<PgPushTransaction>(std::move(lease), cipher);
+}
+
+}  // namespace chasqui::sync::pg
