@@ -1,0 +1,629 @@
+// The PostgreSQL store against a real cluster: CHASQUI_TEST_PG_URL names it
+// (scripts/pg-test-cluster.sh start DIR prints one); without it every case is
+// skipped with a message. Each case works in a database of its own, created
+// beside the one the URL names and dropped at the end.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <latch>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "sync/server/repository/field_cipher.hpp"
+#include "sync/server/repository/postgres/pg_connection.hpp"
+#include "sync/server/repository/postgres/pg_repository.hpp"
+#include "sync/server/repository/postgres/pg_schema.hpp"
+#include "tests/support/test_store.hpp"
+
+using namespace chasqui;
+using namespace chasqui::sync;
+
+namespace {
+
+constexpr const char* kPgDump = "/usr/lib/postgresql/15/bin/pg_dump";
+
+std::string baseUrl() {
+    const char* url = std::getenv("CHASQUI_TEST_PG_URL");
+    return url != nullptr ? url : "";
+}
+
+#define SKIP_WITHOUT_POSTGRES()                                                                              \
+    if (baseUrl().empty()) {                                                                                 \
+        MESSAGE("CHASQUI_TEST_PG_URL is not set: skipped (scripts/pg-test-cluster.sh start DIR gives one)"); \
+        return;                                                                                              \
+    }
+
+// The URL with another database name.
+std::string withDatabase(const std::string& url, const std::string& name) {
+    const auto query = url.find('?');
+    const auto slash = url.rfind('/', query == std::string::npos ? url.size() : query);
+    return url.substr(0, slash + 1) + name + (query == std::string::npos ? "" : url.substr(query));
+}
+
+struct TempDatabase {
+    std::string name;
+    std::string url;
+    TempDatabase() {
+        static std::atomic<int> counter{0};
+        name = fmt::format("chasqui_t{}_{}", ::getpid(), counter++);
+        url = withDatabase(baseUrl(), name);
+        auto admin = pg::PgConnection::connect(baseUrl());
+        REQUIRE(admin.has_value());
+        REQUIRE((*admin)->execScript(fmt::format("CREATE DATABASE {}", name), "creating a test database"));
+    }
+    ~TempDatabase() {
+        auto admin = pg::PgConnection::connect(baseUrl());
+        if (admin) (void)(*admin)->execScript(fmt::format("DROP DATABASE {} WITH (FORCE)", name), "dropping");
+    }
+    TempDatabase(const TempDatabase&) = delete;
+    TempDatabase& operator=(const TempDatabase&) = delete;
+
+    std::unique_ptr<pg::PgConnection> connect() const {
+        auto conn = pg::PgConnection::connect(url);
+        REQUIRE(conn.has_value());
+        return std::move(*conn);
+    }
+    std::string scalar(const std::string& sql) const {
+        auto conn = connect();
+        auto r = conn->exec(sql, {}, "test query");
+        REQUIRE(r.has_value());
+        REQUIRE(r->rows() == 1);
+        return std::string(r->text(0, 0));
+    }
+};
+
+FieldCipher randomCipher() {
+    auto cipher = FieldCipher::fromKey(storage::SecretBytes::random(32));
+    REQUIRE(cipher.has_value());
+    return std::move(*cipher);
+}
+
+std::unique_ptr<ServerRepository> openRepo(const std::string& url, const FieldCipher& cipher, bool migrate = true) {
+    RepositoryConfig config;
+    config.databaseUrl = url;
+    config.fieldCipher = &cipher;
+    auto repo = openPgRepository(config);
+    REQUIRE_MESSAGE(repo.has_value(), (repo ? "" : repo.error().message));
+    if (migrate) REQUIRE((*repo)->migrate());
+    return std::move(*repo);
+}
+
+std::string json(const std::string& text) {
+    return "\"" + text + "\"";
+}
+
+LogEntry logEntry(const std::string& id, const RecordKey& key, const std::string& payload,
+                  const std::string& device = "dev-a", const std::string& office = "TUM") {
+    return LogEntry{id, "hash-" + id, office, device, key, payload, 1000};
+}
+
+FieldWrite fieldWrite(const RecordKey& key, const std::string& field, const std::string& value) {
+    return FieldWrite{key, field, StoredField{value, "0000000000a1-0000@dev-a", "", "staff-1", ""}};
+}
+
+// One push of `writes` through a whole transaction.
+void push(ServerRepository& repo, const PushWrites& writes) {
+    std::set<RecordKey> keys;
+    for (const auto& e : writes.log) keys.insert(e.key);
+    for (const auto& f : writes.fields) keys.insert(f.key);
+    auto tx = repo.beginPush();
+    REQUIRE(tx.has_value());
+    REQUIRE((*tx)->lockRecords({keys.begin(), keys.end()}));
+    auto committed = (*tx)->commit(writes);
+    REQUIRE_MESSAGE(committed.has_value(), (committed ? "" : committed.error().message));
+}
+
+std::string runCapture(const std::string& command) {
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buffer[65536];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+    REQUIRE(::pclose(pipe) == 0);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("pg: an unreachable database is Internal and never shows the password") {
+    const FieldCipher cipher = randomCipher();
+    RepositoryConfig config;
+    config.databaseUrl = "postgresql://chasqui:s3cret-pw-42@127.0.0.1:1/chasqui?connect_timeout=2";
+    config.fieldCipher = &cipher;
+    auto repo = openPgRepository(config);
+    REQUIRE_FALSE(repo.has_value());
+    CHECK(repo.error().code == SyncErrorCode::Internal);
+    CHECK(repo.error().message.find("s3cret-pw-42") == std::string::npos);
+    CHECK(repo.error().message.find("check --database") != std::string::npos);
+    config.fieldCipher = nullptr;
+    CHECK(openPgRepository(config).error().message.find("server.fields.key") != std::string::npos);
+}
+
+TEST_CASE("pg: migrations from an empty database, from every earlier version, rerun, and at once") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    for (int from = 0; from < pg::latestPgSchema(); ++from) {
+        CAPTURE(from);
+        TempDatabase db;
+        auto repo = openRepo(db.url, cipher, false);
+        CHECK(repo->schema()->current == 0);
+        CHECK(repo->schema()->latest == 3);
+        auto conn = db.connect();
+        REQUIRE(pg::migratePgSchema(*conn, from));
+        CHECK(repo->schema()->current == from);
+        REQUIRE(repo->migrate());
+        CHECK(repo->schema()->current == 3);
+        REQUIRE(repo->migrate());  // nothing left to do
+        CHECK(repo->schema()->current == 3);
+        CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'devices' AND "
+                        "column_name = 'signing_key'") == "1");
+        CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'field_state' AND "
+                        "column_name = 'elements'") == "1");
+    }
+    // Several processes starting at once: one migrates, the others wait.
+    TempDatabase db;
+    std::vector<std::unique_ptr<ServerRepository>> repos;
+    for (int i = 0; i < 4; ++i) repos.push_back(openRepo(db.url, cipher, false));
+    std::atomic<int> failures{0};
+    std::latch start(4);
+    std::vector<std::thread> threads;
+    for (auto& repo : repos) {
+        threads.emplace_back([&, r = repo.get()] {
+            start.arrive_and_wait();
+            if (!r->migrate()) ++failures;
+        });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(failures == 0);
+    CHECK(repos[0]->schema()->current == 3);
+}
+
+TEST_CASE("pg: a schema newer than this program is refused, changing nothing") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    auto repo = openRepo(db.url, cipher);
+    auto conn = db.connect();
+    REQUIRE(conn->execScript("UPDATE schema_version SET version = 99", "test"));
+    const std::string tables = db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+    auto refused = repo->migrate();
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == SyncErrorCode::Internal);
+    CHECK(refused.error().message.find("update chasqui-server") != std::string::npos);
+    CHECK(db.scalar("SELECT version FROM schema_version") == "99");
+    CHECK(db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == tables);
+    CHECK(repo->schema()->current == 99);
+}
+
+TEST_CASE("pg: two kiosks typing the same enrollment code at once: one wins") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    auto repo = openRepo(db.url, cipher);
+    REQUIRE(repo->addEnrollCode("code-hash", "TUM", 4'000'000'000'000));
+    std::atomic<int> winners{0};
+    std::atomic<int> losers{0};
+    std::latch start(2);
+    auto enroll = [&](int which) {
+        start.arrive_and_wait();
+        auto tx = repo->beginEnrollment();
+        REQUIRE(tx.has_value());
+        auto code = (*tx)->code("code-hash");
+        REQUIRE(code.has_value());
+        REQUIRE(code->has_value());
+        if ((*code)->used) {
+            ++losers;
+            return;
+        }
+        // Hold the code a moment, so that the other really waits for it.
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        auto number = (*tx)->highestNumber("TUM");
+        REQUIRE(number.has_value());
+        DeviceInfo d;
+        d.id = fmt::format("device-{}", which);
+        d.office = "TUM";
+        d.number = *number + 1;
+        d.publicKey = std::string(32, static_cast<char>(which));
+        d.signingKey = std::string(32, '\0');
+        d.enrolledAt = 5;
+        REQUIRE((*tx)->commit(d, fmt::format("token-{}", which), false, "code-hash", 6));
+        ++winners;
+    };
+    std::thread a(enroll, 1);
+    std::thread b(enroll, 2);
+    a.join();
+    b.join();
+    CHECK(winners == 1);
+    CHECK(losers == 1);
+    auto devices = repo->devices();
+    REQUIRE(devices.has_value());
+    REQUIRE(devices->size() == 1);
+    CHECK(devices->front().number == 1);
+    CHECK(devices->front().signingKey == std::string(32, '\0'));  // bytes round trip, NULs included
+    auto byToken = repo->deviceByToken(devices->front().id == "device-1" ? "token-1" : "token-2");
+    REQUIRE(byToken.has_value());
+    REQUIRE(byToken->has_value());
+    CHECK((*byToken)->publicKey == devices->front().publicKey);
+    CHECK(repo->revoke(devices->front().id).value());
+    CHECK_FALSE(repo->revoke("no-such-device").value());
+    CHECK(repo->devices()->front().revoked);
+}
+
+TEST_CASE("pg: enrollments of one office at once get distinct numbers") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    auto repo = openRepo(db.url, cipher);
+    constexpr int kKiosks = 6;
+    std::latch start(kKiosks);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kKiosks; ++i) {
+        REQUIRE(repo->addEnrollCode(fmt::format("code-{}", i), "TUM", 4'000'000'000'000));
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            auto tx = repo->beginEnrollment();
+            REQUIRE(tx.has_value());
+            REQUIRE((*tx)->code(fmt::format("code-{}", i)).has_value());
+            auto number = (*tx)->highestNumber("TUM");
+            REQUIRE(number.has_value());
+            DeviceInfo d{fmt::format("device-{}", i), "TUM", *number + 1, std::string(32, 'k'), {}, false, 1, 0};
+            REQUIRE((*tx)->commit(d, fmt::format("token-{}", i), false, fmt::format("code-{}", i), 2));
+        });
+    }
+    for (auto& t : threads) t.join();
+    std::set<int> numbers;
+    auto devices = repo->devices();
+    REQUIRE(devices.has_value());
+    for (const auto& d : *devices) numbers.insert(d.number);
+    CHECK(numbers == std::set<int>{1, 2, 3, 4, 5, 6});
+}
+
+TEST_CASE("pg: settings are stored once, whoever asks first; the clock only moves forward") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    auto repo = openRepo(db.url, cipher);
+    std::vector<std::string> seen(8);
+    std::latch start(8);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            seen[static_cast<std::size_t>(i)] = repo->setting("epoch", fmt::format("epoch-{}", i)).value();
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& s : seen) CHECK(s == seen.front());
+    REQUIRE(repo->replaceSetting("epoch", "new"));
+    CHECK(repo->setting("epoch", "x").value() == "new");
+
+    PushWrites writes;
+    writes.hlc = "0000000000b0-0000";
+    push(*repo, writes);
+    writes.hlc = "0000000000a0-0005";  // older: kept out
+    push(*repo, writes);
+    CHECK(repo->setting("last_hlc", "").value() == "0000000000b0-0000");
+    writes.hlc = "0000000000c0-0000";
+    push(*repo, writes);
+    CHECK(repo->setting("last_hlc", "").value() == "0000000000c0-0000");
+}
+
+TEST_CASE("pg: a push round trip: locks, known changes, records, commit, pull pages, catalog, counts") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    auto repo = openRepo(db.url, cipher);
+    const RecordKey person{"person", "p-1"};
+    const RecordKey kase{"case", "c-1"};
+    PushWrites writes;
+    writes.log = {logEntry("ch-1", person, R"({"n":1})"), logEntry("ch-2", kase, R"({"n":2})")};
+    writes.newOffices = {{person, "TUM"}, {kase, "TUM"}};
+    writes.fields = {fieldWrite(person, "given_names", json("Ana")), fieldWrite(person, "sex", json("F")),
+                     fieldWrite(kase, "status", json("open"))};
+    writes.fields.back().state.elements = R"({"a":["1","2"]})";
+    writes.quarantine = {QuarantineEntry{"ch-9", "dev-a", "out_of_scope", "this record belongs to another office",
+                                         R"({"id":"ch-9"})", 1000}};
+    writes.hlc = "0000000000a1-0000";
+    {
+        auto tx = repo->beginPush();
+        REQUIRE(tx.has_value());
+        REQUIRE((*tx)->lockRecords({kase, person}));
+        CHECK((*tx)->knownChanges({"ch-1", "ch-2"})->empty());
+        CHECK((*tx)->records({kase, person})->empty());
+        REQUIRE((*tx)->commit(writes));
+    }
+    {
+        // Destroyed without commit: nothing of it stays.
+        auto tx = repo->beginPush();
+        REQUIRE(tx.has_value());
+        REQUIRE((*tx)->lockRecords({person}));
+        PushWrites lost;
+        lost.log = {logEntry("ch-lost", person, "{}")};
+        (void)lost;
+    }
+    auto tx = repo->beginPush();
+    REQUIRE(tx.has_value());
+    REQUIRE((*tx)->lockRecords({kase, person, RecordKey{"person", "p-unknown"}}));
+    auto known = (*tx)->knownChanges({"ch-1", "ch-2", "ch-3"});
+    REQUIRE(known.has_value());
+    CHECK(known->size() == 2);
+    CHECK(known->at("ch-1") == "hash-ch-1");
+    auto records = (*tx)->records({kase, person, RecordKey{"person", "p-unknown"}});
+    REQUIRE(records.has_value());
+    REQUIRE(records->size() == 2);
+    CHECK(records->at(person).office == "TUM");
+    CHECK(records->at(person).fields.at("given_names") == writes.fields[0].state);
+    CHECK(records->at(person).fields.at("sex").value == json("F"));
+    CHECK(records->at(kase).fields.at("status") == writes.fields[2].state);
+    PushWrites second;
+    second.log = {logEntry("ch-3", person, R"({"n":3})")};
+    second.fields = {fieldWrite(person, "given_names", json("Ana María"))};
+    second.fields[0].state.base = "0000000000a1-0000@dev-a";
+    second.log.push_back(logEntry("ch-1", person, "duplicate id: ignored"));
+    REQUIRE((*tx)->commit(second));
+    CHECK_FALSE((*tx)->commit(second).has_value());  // a transaction commits once
+
+    auto page = repo->changesFor("TUM", "dev-b", 0, 100, 1 << 20);
+    REQUIRE(page.has_value());
+    CHECK(page->payloads == std::vector<std::string>{R"({"n":1})", R"({"n":2})", R"({"n":3})"});
+    CHECK(page->last == page->newest);
+    auto mine = repo->changesFor("TUM", "dev-a", 0, 100, 1 << 20);
+    CHECK(mine->payloads.empty());
+    CHECK(mine->last == 0);
+    CHECK(mine->newest == page->newest);
+    auto limited = repo->changesFor("TUM", "dev-b", 0, 2, 1 << 20);
+    CHECK(limited->payloads.size() == 2);
+    auto rest = repo->changesFor("TUM", "dev-b", limited->last, 2, 1 << 20);
+    CHECK(rest->payloads == std::vector<std::string>{R"({"n":3})"});
+    auto capped = repo->changesFor("TUM", "dev-b", 0, 100, 3);
+    CHECK(capped->payloads.size() == 1);  // the first that passes the cap is the last
+    CHECK(repo->changesFor("LIM", "dev-b", 0, 100, 1 << 20)->payloads.empty());
+
+    CHECK_FALSE(repo->catalog()->has_value());
+    REQUIRE(repo->publishCatalog("v1", R"({"services":[]})", 5));
+    REQUIRE(repo->publishCatalog("v2", R"({"services":[1]})", 6));
+    CHECK(repo->catalog()->value() == std::pair<std::string, std::string>{"v2", R"({"services":[1]})"});
+
+    auto counts = repo->counts();
+    REQUIRE(counts.has_value());
+    CHECK(counts->changes == 3);
+    CHECK(counts->quarantined == 1);
+    CHECK(counts->catalogVersion == "v2");
+    CHECK(counts->databaseBytes > 1'000'000);
+    REQUIRE(counts->offices.size() == 1);
+    CHECK(counts->offices[0].office == "TUM");
+    CHECK(counts->offices[0].persons == 1);
+    CHECK(counts->offices[0].cases == 1);
+    CHECK(counts->offices[0].changes == 3);
+    auto backup = repo->backup("/tmp/never-written");
+    REQUIRE_FALSE(backup.has_value());
+    CHECK(backup.error().message.find("pg_dump") != std::string::npos);
+    CHECK(repo->backend() == "postgresql");
+}
+
+TEST_CASE("pg: pullers never miss a change that commits late, with writers in threads and in other processes") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    openRepo(db.url, cipher);
+    constexpr int kProcesses = 2;
+    constexpr int kThreads = 3;
+    constexpr int kPushes = 40;
+    constexpr int kPerPush = 5;
+    const auto changeId = [](const std::string& writer, int p, int i) { return fmt::format("{}-{}-{}", writer, p, i); };
+    // Each writer pushes to records of its own, and sleeps a little between
+    // taking its record locks and committing, so commits overtake each other.
+    const auto write = [&](ServerRepository& repo, const std::string& writer) {
+        for (int p = 0; p < kPushes; ++p) {
+            PushWrites writes;
+            std::vector<RecordKey> keys;
+            for (int i = 0; i < kPerPush; ++i) {
+                const RecordKey key{"note", changeId(writer, p, i)};
+                keys.push_back(key);
+                writes.log.push_back(logEntry(changeId(writer, p, i), key, changeId(writer, p, i), writer));
+                writes.newOffices.emplace_back(key, "TUM");
+            }
+            std::sort(keys.begin(), keys.end());
+            auto tx = repo.beginPush();
+            if (!tx || !(*tx)->lockRecords(keys)) return false;
+            std::this_thread::sleep_for(std::chrono::microseconds((p * 7919) % 3000));
+            if (!(*tx)->commit(writes)) return false;
+        }
+        return true;
+    };
+    // Processes first, while this one has no threads.
+    std::vector<pid_t> children;
+    for (int c = 0; c < kProcesses; ++c) {
+        const pid_t pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            bool ok = false;
+            {
+                RepositoryConfig config;
+                config.databaseUrl = db.url;
+                config.fieldCipher = &cipher;
+                if (auto repo = openPgRepository(config)) ok = write(**repo, fmt::format("proc{}", c));
+            }
+            ::_exit(ok ? 0 : 1);
+        }
+        children.push_back(pid);
+    }
+    auto repo = openRepo(db.url, cipher);
+    std::atomic<int> writersLeft{kThreads};
+    std::atomic<int> failures{0};
+    std::vector<std::thread> writers;
+    for (int t = 0; t < kThreads; ++t) {
+        writers.emplace_back([&, t] {
+            if (!write(*repo, fmt::format("thread{}", t))) ++failures;
+            --writersLeft;
+        });
+    }
+    std::atomic<bool> childrenDone{false};
+    constexpr int kPullers = 3;
+    std::vector<std::vector<std::string>> received(kPullers);
+    std::vector<std::thread> pullers;
+    for (int u = 0; u < kPullers; ++u) {
+        pullers.emplace_back([&, u] {
+            std::int64_t cursor = 0;
+            for (bool last = false;;) {
+                // Once every writer has finished, one more full pass.
+                const bool finishing = writersLeft == 0 && childrenDone;
+                for (;;) {
+                    auto page = repo->changesFor("TUM", "nobody", cursor, 7, 1 << 20);
+                    if (!page) {
+                        ++failures;
+                        return;
+                    }
+                    for (auto& p : page->payloads) received[static_cast<std::size_t>(u)].push_back(p);
+                    cursor = page->last;
+                    if (page->payloads.empty()) break;
+                }
+                if (last) return;
+                last = finishing;
+            }
+        });
+    }
+    for (pid_t pid : children) {
+        int status = 0;
+        REQUIRE(::waitpid(pid, &status, 0) == pid);
+        CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    }
+    childrenDone = true;
+    for (auto& t : writers) t.join();
+    for (auto& t : pullers) t.join();
+    CHECK(failures == 0);
+    std::set<std::string> expected;
+    for (int c = 0; c < kProcesses; ++c)
+        for (int p = 0; p < kPushes; ++p)
+            for (int i = 0; i < kPerPush; ++i) expected.insert(changeId(fmt::format("proc{}", c), p, i));
+    for (int t = 0; t < kThreads; ++t)
+        for (int p = 0; p < kPushes; ++p)
+            for (int i = 0; i < kPerPush; ++i) expected.insert(changeId(fmt::format("thread{}", t), p, i));
+    for (const auto& got : received) {
+        CHECK(got.size() == expected.size());  // none twice
+        CHECK(std::set<std::string>(got.begin(), got.end()) == expected);
+    }
+}
+
+TEST_CASE("pg: a dump reveals no name, document number, phone or note; report fields stay readable") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    auto repo = openRepo(db.url, cipher);
+    const RecordKey person{"person", "p-7"};
+    const RecordKey note{"note", "n-7"};
+    const std::vector<std::string> secrets = {"Wilmerzinho", "Quispetorres",    "Huancahuari",
+                                              "XK-4471239",  "+51 987 654 321", "sleeps at the bus terminal"};
+    PushWrites writes;
+    const std::string payload = fmt::format(R"({{"given_names":"{}","family_name_1":"{}","doc_number":"{}"}})",
+                                            secrets[0], secrets[1], secrets[3]);
+    writes.log = {logEntry("ch-p7", person, payload),
+                  logEntry("ch-n7", note, fmt::format(R"({{"t":"{}"}})", secrets[5]))};
+    writes.newOffices = {{person, "TUM"}, {note, "TUM"}};
+    writes.fields = {fieldWrite(person, "given_names", json(secrets[0])),
+                     fieldWrite(person, "family_name_1", json(secrets[1])),
+                     fieldWrite(person, "family_name_2", json(secrets[2])),
+                     fieldWrite(person, "doc_number", json(secrets[3])),
+                     fieldWrite(person, "phone", json(secrets[4])),
+                     fieldWrite(person, "birth_date", json("1987-03-09")),
+                     fieldWrite(person, "sex", json("M")),
+                     fieldWrite(person, "nationality", json("VEN")),
+                     fieldWrite(person, "population_type", json("refugee_claimant")),
+                     fieldWrite(note, "text", json(secrets[5]))};
+    writes.quarantine = {QuarantineEntry{"ch-q", "dev-a", "clock_ahead", "stamped ahead", payload, 1000}};
+    push(*repo, writes);
+
+    const std::string dump = runCapture(fmt::format("{} --data-only --dbname='{}'", kPgDump, db.url));
+    REQUIRE(dump.find("COPY public.field_state") != std::string::npos);
+    for (const auto& secret : secrets) {
+        CAPTURE(secret);
+        CHECK(dump.find(secret) == std::string::npos);
+    }
+    CHECK(dump.find("4471239") == std::string::npos);
+    CHECK(dump.find("\"VEN\"") != std::string::npos);
+    CHECK(dump.find("refugee_claimant") != std::string::npos);
+    CHECK(dump.find("\t1987\t") != std::string::npos);  // the birth year, for age groups
+    CHECK(dump.find("1987-03-09") == std::string::npos);
+    // Lookups by document number: the keyed hash of the normalized number.
+    CHECK(db.scalar("SELECT record_id FROM field_state WHERE doc_hash = '" + cipher.lookupHash("xk 4471239") + "'") ==
+          "p-7");
+    // And everything opens again for the server.
+    auto tx = repo->beginPush();
+    auto records = (*tx)->records({person, note});
+    REQUIRE(records.has_value());
+    CHECK(records->at(person).fields.at("phone").value == json(secrets[4]));
+    CHECK(records->at(note).fields.at("text").value == json(secrets[5]));
+    auto page = repo->changesFor("TUM", "dev-b", 0, 10, 1 << 20);
+    REQUIRE(page.has_value());
+    CHECK(page->payloads.front() == payload);
+}
+
+TEST_CASE("pg: another field key, or a value moved to another row, is an Internal error, never garbage") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    const RecordKey a{"person", "p-a"};
+    const RecordKey b{"person", "p-b"};
+    {
+        auto repo = openRepo(db.url, cipher);
+        PushWrites writes;
+        writes.log = {logEntry("ch-a", a, "{}")};
+        writes.newOffices = {{a, "TUM"}, {b, "TUM"}};
+        writes.fields = {fieldWrite(a, "given_names", json("Rosa")), fieldWrite(b, "given_names", json("Luz"))};
+        push(*repo, writes);
+    }
+    const FieldCipher other = randomCipher();
+    auto repo = openRepo(db.url, other);
+    auto tx = repo->beginPush();
+    auto records = (*tx)->records({a});
+    REQUIRE_FALSE(records.has_value());
+    CHECK(records.error().code == SyncErrorCode::Internal);
+    CHECK(records.error().message.find("field key does not match the database") != std::string::npos);
+    CHECK(records.error().message.find("Rosa") == std::string::npos);
+    auto page = repo->changesFor("TUM", "dev-b", 0, 10, 1 << 20);
+    REQUIRE_FALSE(page.has_value());
+    CHECK(page.error().message.find("server.fields.key") != std::string::npos);
+
+    // With the right key, a ciphertext copied onto another record does not open.
+    auto conn = db.connect();
+    REQUIRE(
+        conn->execScript("UPDATE field_state SET sealed = (SELECT sealed FROM field_state WHERE record_id = "
+                         "'p-a') WHERE record_id = 'p-b'",
+                         "test"));
+    auto right = openRepo(db.url, cipher);
+    auto tx2 = right->beginPush();
+    CHECK((*tx2)->records({a}).has_value());
+    CHECK((*tx2)->records({b}).error().code == SyncErrorCode::Internal);
+}
+
+TEST_CASE("pg: a lost connection is re-established, and Busy inside a transaction") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    auto repo = openRepo(db.url, cipher);
+    REQUIRE(repo->devices());
+    auto tx = repo->beginPush();
+    REQUIRE(tx.has_value());
+    auto admin = db.connect();
+    REQUIRE(admin->execScript(fmt::format("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                                          "'{}' AND pid <> pg_backend_pid()",
+                                          db.name),
+                              "test"));
+    auto lost = (*tx)->records({RecordKey{"person", "p"}});
+    REQUIRE_FALSE(lost.has_value());
+    CHECK(lost.error().code == SyncErrorCode::Busy);
+    tx->reset();
+    auto devices = repo->devices();  // the pool reconnects
+    CHECK_MESSAGE(devices.has_value(), (devices ? "" : devices.error().message));
+    auto again = repo->beginPush();
+    REQUIRE(again.has_value());
+    CHECK((*again)->records({RecordKey{"person", "p"}}).has_value());
+}
