@@ -9,6 +9,9 @@ packages=(
   nlohmann-json3-dev libfmt-dev libcli11-dev
   doctest-dev librapidcheck-dev
   libcurl4-openssl-dev libcpp-httplib-dev libzstd-dev zlib1g-dev libssl-dev openssl
+  # the central server on PostgreSQL 15 (libpq) behind nginx; the tests start a throwaway
+  # cluster of their own (scripts/pg-test-cluster.sh)
+  postgresql-15 postgresql-client-15 libpq-dev nginx
   # the kiosk window: Dear ImGui 1.86 (backends inside libimgui.a), GLFW, OpenGL, QR codes, fonts
   libimgui-dev libglfw3-dev libgl1-mesa-dev libqrencode-dev fonts-noto-core fonts-font-awesome
   # reading aloud, offline (voices for es-419, en-us, pt-br, ht)
