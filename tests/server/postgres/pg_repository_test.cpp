@@ -604,26 +604,44 @@ TEST_CASE("pg: another field key, or a value moved to another row, is an Interna
     CHECK((*tx2)->records({b}).error().code == SyncErrorCode::Internal);
 }
 
-TEST_CASE("pg: a lost connection is re-established, and Busy inside a transaction") {
+TEST_CASE("pg: a lost connection is re-established, Busy inside a transaction and when it cannot be") {
     SKIP_WITHOUT_POSTGRES();
     const FieldCipher cipher = randomCipher();
     TempDatabase db;
     auto repo = openRepo(db.url, cipher);
     REQUIRE(repo->devices());
+    auto adminConnection = pg::PgConnection::connect(baseUrl());  // not in the database it locks out
+    REQUIRE(adminConnection.has_value());
+    auto& admin = *adminConnection;
+    const std::string terminate = fmt::format(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{}' AND pid <> "
+        "pg_backend_pid()",
+        db.name);
+    // Mid-transaction: Busy (the push is retried by its kiosk).
     auto tx = repo->beginPush();
     REQUIRE(tx.has_value());
-    auto admin = db.connect();
-    REQUIRE(admin->execScript(fmt::format("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-                                          "'{}' AND pid <> pg_backend_pid()",
-                                          db.name),
-                              "test"));
+    REQUIRE(admin->execScript(terminate, "test"));
     auto lost = (*tx)->records({RecordKey{"person", "p"}});
     REQUIRE_FALSE(lost.has_value());
     CHECK(lost.error().code == SyncErrorCode::Busy);
     tx->reset();
-    auto devices = repo->devices();  // the pool reconnects
+    auto devices = repo->devices();  // the pool connects again
     CHECK_MESSAGE(devices.has_value(), (devices ? "" : devices.error().message));
+    // An idle pooled connection whose server went away: found out at BEGIN.
+    REQUIRE(admin->execScript(terminate, "test"));
     auto again = repo->beginPush();
-    REQUIRE(again.has_value());
+    REQUIRE_MESSAGE(again.has_value(), (again ? "" : again.error().message));
     CHECK((*again)->records({RecordKey{"person", "p"}}).has_value());
+    again->reset();
+    // The database refuses connections: Busy, with no password or data in the message.
+    REQUIRE(admin->execScript(fmt::format("ALTER DATABASE {} ALLOW_CONNECTIONS false", db.name), "test"));
+    REQUIRE(admin->execScript(terminate, "test"));
+    auto refused = repo->devices();
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == SyncErrorCode::Busy);
+    auto refusedPush = repo->beginPush();
+    REQUIRE_FALSE(refusedPush.has_value());
+    CHECK(refusedPush.error().code == SyncErrorCode::Busy);
+    REQUIRE(admin->execScript(fmt::format("ALTER DATABASE {} ALLOW_CONNECTIONS true", db.name), "test"));
+    CHECK(repo->devices().has_value());
 }

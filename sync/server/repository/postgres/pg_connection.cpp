@@ -97,11 +97,15 @@ SyncResult<std::unique_ptr<PgConnection>> PgConnection::connect(const std::strin
         PQfinish(conn);
         return syncFail(SyncErrorCode::Busy, fmt::format("cannot connect to PostgreSQL: {}", reason));
     }
-    // Read-your-writes within one server process does not need more; the
-    // timeouts keep a stuck statement from holding a pooled connection forever.
-    PGresult* setup = PQexec(conn,
-                             "SET client_encoding = 'UTF8'; SET application_name = 'chasqui-server'; "
-                             "SET idle_in_transaction_session_timeout = '5min'");
+    // A session that waits on a lock for a minute answers Busy (55P03: the
+    // kiosk retries later) instead of holding its request and connection;
+    // one left idle inside a transaction is ended by the server. Migrations
+    // wait without a limit (pg_schema.cpp).
+    const std::string setupSql = fmt::format(
+        "SET client_encoding = 'UTF8'; SET application_name = 'chasqui-server'; {}; SET "
+        "idle_in_transaction_session_timeout = '5min'",
+        kSessionLockTimeout);
+    PGresult* setup = PQexec(conn, setupSql.c_str());
     const bool ok = PQresultStatus(setup) == PGRES_COMMAND_OK;
     PQclear(setup);
     if (!ok) {
@@ -253,6 +257,15 @@ void PgPool::giveBack(std::unique_ptr<PgConnection> conn) {
         --m_open;
     }
     m_freed.notify_one();
+}
+
+SyncResult<PgPool::Lease> PgPool::begin(std::string_view beginSql, std::string_view what) {
+    auto lease = acquire();
+    if (!lease) return std::unexpected(lease.error());
+    auto begun = (*lease)->execScript(beginSql, what);
+    if (!begun && (*lease)->lost() && (*lease)->reconnect()) begun = (*lease)->execScript(beginSql, what);
+    if (!begun) return std::unexpected(begun.error());
+    return std::move(*lease);
 }
 
 SyncResult<PgResult> PgPool::exec(std::string_view sql, Params params, std::string_view what, bool idempotent) {

@@ -28,6 +28,10 @@
 
 namespace chasqui::sync::pg {
 
+// How long a statement waits for a lock before it fails as Busy (55P03):
+// set on every connection, lifted while migrating.
+inline constexpr std::string_view kSessionLockTimeout = "SET lock_timeout = '60s'";
+
 // Statement parameters in text format; nullopt is SQL NULL.
 using Params = std::vector<std::optional<std::string>>;
 
@@ -86,7 +90,7 @@ std::string toHex(std::string_view bytes);
 
 // A fixed number of connections lent to threads. A lent connection goes back
 // when its Lease ends; one left inside a transaction is rolled back first, one
-// that was lost is closed.
+// that was lost is closed. Every Lease must end before its pool.
 class PgPool {
 public:
     class Lease {
@@ -110,6 +114,11 @@ public:
     // A connection; waits up to `wait` when all are lent; Busy when none
     // came free or PostgreSQL cannot be reached.
     SyncResult<Lease> acquire(std::chrono::milliseconds wait = std::chrono::seconds(30));
+    // A connection with a transaction begun by `beginSql` ("BEGIN", "BEGIN
+    // ISOLATION LEVEL ..."). A pooled connection whose server went away is
+    // only found out by its first statement: then it reconnects and begins
+    // once more (nothing had happened yet).
+    SyncResult<Lease> begin(std::string_view beginSql, std::string_view what);
     // One statement outside a transaction. When the connection turns out to
     // have been lost and `idempotent`, it reconnects and tries once more.
     SyncResult<PgResult> exec(std::string_view sql, Params params, std::string_view what, bool idempotent = true);

@@ -68,7 +68,7 @@ SyncResult<void> PgRepository::addEnrollCode(const std::string& codeHash, const 
 }
 
 SyncResult<std::unique_ptr<EnrollTransaction>> PgRepository::beginEnrollment() {
-    auto lease = m_pool->acquire();
+    auto lease = m_pool->begin("BEGIN", "starting an enrollment");
     if (!lease) return std::unexpected(lease.error());
     return pg::beginEnrollTransaction(std::move(*lease));
 }
@@ -112,7 +112,7 @@ SyncResult<bool> PgRepository::revoke(const std::string& deviceId) {
 }
 
 SyncResult<std::unique_ptr<PushTransaction>> PgRepository::beginPush() {
-    auto lease = m_pool->acquire();
+    auto lease = m_pool->begin("BEGIN", "starting a push");
     if (!lease) return std::unexpected(lease.error());
     return pg::beginPushTransaction(std::move(*lease), m_cipher);
 }
@@ -167,12 +167,10 @@ SyncResult<std::optional<std::pair<std::string, std::string>>> PgRepository::cat
 }
 
 SyncResult<StoreCounts> PgRepository::counts() {
-    auto lease = m_pool->acquire();
+    // One snapshot for every count; the lease rolls the transaction back.
+    auto lease = m_pool->begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "counting");
     if (!lease) return std::unexpected(lease.error());
     pg::PgConnection& conn = **lease;
-    // One snapshot for every count; the lease rolls the transaction back.
-    if (auto r = conn.execScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "counting"); !r)
-        return std::unexpected(r.error());
     auto totals = conn.exec(
         "SELECT (SELECT count(*) FROM devices), (SELECT count(*) FROM devices WHERE revoked), (SELECT count(*) "
         "FROM change_log), (SELECT count(*) FROM quarantine), (SELECT count(*) FROM change_log WHERE entity = "

@@ -66,6 +66,8 @@ class MigrationLock {
 public:
     explicit MigrationLock(PgConnection& conn) : m_conn(conn) {}
     SyncResult<void> take() {
+        // A migration of a large store may take longer than a request's lock wait.
+        if (auto r = m_conn.execScript("SET lock_timeout = 0", "waiting for a migration"); !r) return r;
         auto r = m_conn.exec("SELECT pg_advisory_lock($1, $2)",
                              {std::to_string(kLockClass), std::to_string(kMigrationLock)}, "waiting for a migration");
         if (!r) return std::unexpected(r.error());
@@ -73,10 +75,12 @@ public:
         return {};
     }
     ~MigrationLock() {
-        if (!m_held || m_conn.lost()) return;
+        if (m_conn.lost()) return;
         if (m_conn.inTransaction()) (void)m_conn.execScript("ROLLBACK", "rolling back a migration");
-        (void)m_conn.exec("SELECT pg_advisory_unlock($1, $2)",
-                          {std::to_string(kLockClass), std::to_string(kMigrationLock)}, "ending a migration");
+        if (m_held)
+            (void)m_conn.exec("SELECT pg_advisory_unlock($1, $2)",
+                              {std::to_string(kLockClass), std::to_string(kMigrationLock)}, "ending a migration");
+        (void)m_conn.execScript(kSessionLockTimeout, "ending a migration");
     }
     MigrationLock(const MigrationLock&) = delete;
     MigrationLock& operator=(const MigrationLock&) = delete;

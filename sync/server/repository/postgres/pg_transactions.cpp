@@ -386,12 +386,10 @@ SyncResult<DeviceInfo> deviceFrom(const PgResult& result, int row) {
 }
 
 SyncResult<std::unique_ptr<EnrollTransaction>> beginEnrollTransaction(PgPool::Lease lease) {
-    if (auto r = lease->execScript("BEGIN", "starting an enrollment"); !r) return std::unexpected(r.error());
     return std::make_unique<PgEnrollTransaction>(std::move(lease));
 }
 
 SyncResult<std::unique_ptr<PushTransaction>> beginPushTransaction(PgPool::Lease lease, const FieldCipher& cipher) {
-    if (auto r = lease->execScript("BEGIN", "starting a push"); !r) return std::unexpected(r.error());
     return std::make_unique<PgPushTransaction>(std::move(lease), cipher);
 }
 

@@ -16,8 +16,8 @@ SyncResult<DeviceInfo> deviceFrom(const PgResult& result, int row);
 // Bytes as a bytea parameter in text format.
 std::string byteaParam(std::string_view bytes);
 
-// Both begin their transaction on the lent connection; destroyed without
-// commit, the lease rolls it back.
+// Both take a connection whose transaction has begun (PgPool::begin);
+// destroyed without commit, the lease rolls it back.
 SyncResult<std::unique_ptr<EnrollTransaction>> beginEnrollTransaction(PgPool::Lease lease);
 SyncResult<std::unique_ptr<PushTransaction>> beginPushTransaction(PgPool::Lease lease, const FieldCipher& cipher);
 
