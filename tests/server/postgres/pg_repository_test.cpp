@@ -407,6 +407,14 @@ TEST_CASE("pg: a push round trip: locks, known changes, records, commit, pull pa
     REQUIRE_FALSE(backup.has_value());
     CHECK(backup.error().message.find("pg_dump") != std::string::npos);
     CHECK(repo->backend() == "postgresql");
+
+    // A quarantined change's id is stored as it came, cut at 64 bytes: a NUL
+    // or half a character must not fail the push.
+    PushWrites odd;
+    odd.quarantine = {QuarantineEntry{std::string("a\0b", 3) + std::string(60, 'x') + "\xC3", "dev-a", "bad_request",
+                                      "malformed", "{}", 1000}};
+    push(*repo, odd);
+    CHECK(repo->counts()->quarantined == 2);
 }
 
 TEST_CASE("pg: pullers never miss a change that commits late, with writers in threads and in other processes") {

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "storage/base/text.hpp"
+
 namespace chasqui::sync::pg {
 
 namespace {
@@ -141,7 +143,13 @@ SyncError PgConnection::failure(const PGresult* result, std::string_view what) c
 SyncResult<PgResult> PgConnection::exec(std::string_view sql, Params params, std::string_view what) {
     std::vector<const char*> values;
     values.reserve(params.size());
-    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    for (const auto& p : params) {
+        // libpq reads text parameters up to their first NUL: refuse rather than cut.
+        if (p && p->find('\0') != std::string::npos)
+            return syncFail(SyncErrorCode::Internal,
+                            fmt::format("a value for PostgreSQL holds a NUL byte while {}", what));
+        values.push_back(p ? p->c_str() : nullptr);
+    }
     const std::string statement(sql);
     PgResult result(PQexecParams(m_conn, statement.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                                  nullptr, nullptr, 0));
@@ -185,6 +193,29 @@ std::string arrayLiteral(const std::vector<std::string>& elements) {
         appendElement(out, elements[i]);
     }
     out.push_back('}');
+    return out;
+}
+
+std::string acceptableText(std::string_view text) {
+    if (text.find('\0') == std::string_view::npos && storage::isValidUtf8(text)) return std::string(text);
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t taken = 0;
+        for (std::size_t length = 1; length <= 4 && at + length <= text.size(); ++length) {
+            if (text[at] != '\0' && storage::isValidUtf8(text.substr(at, length))) {
+                taken = length;
+                break;
+            }
+        }
+        if (taken == 0) {
+            out.push_back('?');
+            ++at;
+        } else {
+            out.append(text.substr(at, taken));
+            at += taken;
+        }
+    }
     return out;
 }
 

@@ -85,6 +85,10 @@ private:
 // `unnest($1::text[])`: every element quoted, quotes and backslashes escaped.
 std::string arrayLiteral(const std::vector<std::optional<std::string>>& elements);
 std::string arrayLiteral(const std::vector<std::string>& elements);
+// `text` as PostgreSQL accepts it: NUL bytes and bytes that are not UTF-8
+// become '?'. For what is stored as received (a quarantined change's id,
+// cut at 64 bytes, perhaps inside a character), which must not fail the push.
+std::string acceptableText(std::string_view text);
 // Hex of bytes for decode(..., 'hex').
 std::string toHex(std::string_view bytes);
 

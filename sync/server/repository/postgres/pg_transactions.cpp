@@ -279,12 +279,15 @@ private:
     SyncResult<void> writeQuarantine(const PushWrites& writes) {
         if (writes.quarantine.empty()) return {};
         std::vector<std::string> ids, devices, codes, messages, payloads, times;
+        // The quarantine keeps what was refused as it came; only what
+        // PostgreSQL's text cannot hold is replaced.
         for (const QuarantineEntry& q : writes.quarantine) {
-            ids.push_back(q.changeId);
-            devices.push_back(q.deviceId);
-            codes.push_back(q.code);
-            messages.push_back(q.message);
-            payloads.push_back(toHex(m_cipher.seal(q.payload, quarantinePlace(q.changeId, q.deviceId, q.code))));
+            ids.push_back(acceptableText(q.changeId));
+            devices.push_back(acceptableText(q.deviceId));
+            codes.push_back(acceptableText(q.code));
+            messages.push_back(acceptableText(q.message));
+            payloads.push_back(
+                toHex(m_cipher.seal(q.payload, quarantinePlace(ids.back(), devices.back(), codes.back()))));
             times.push_back(std::to_string(q.receivedAt));
         }
         auto r = m_lease->exec(
