@@ -84,6 +84,12 @@ start() {
 
 stop() {
   [ -d "$dir" ] || return 0
+  # Removes only what `start` made (a mistyped DIR must not be wiped).
+  if [ ! -f "$dir/url" ] && [ ! -f "$dir/initdb.log" ] && [ ! -f "$dir/data/PG_VERSION" ]; then
+    if rmdir "$dir" 2>/dev/null; then return 0; fi
+    echo "pg-test-cluster: $dir does not hold a cluster made by this script; left as it is" >&2
+    exit 1
+  fi
   if [ -f "$dir/data/postmaster.pid" ]; then
     "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
   fi
