@@ -160,6 +160,51 @@ SyncResult<PgResult> PgConnection::exec(std::string_view sql, Params params, std
     return result;
 }
 
+SyncResult<void> PgConnection::pipeline(std::vector<Statement> statements) {
+    for (const auto& st : statements) {
+        for (const auto& p : st.params) {
+            if (p && p->find('\0') != std::string::npos)
+                return syncFail(SyncErrorCode::Internal,
+                                fmt::format("a value for PostgreSQL holds a NUL byte while {}", st.what));
+        }
+    }
+    if (PQenterPipelineMode(m_conn) != 1) return std::unexpected(failure(nullptr, statements.front().what));
+    std::optional<SyncError> first;
+    std::size_t sent = 0;
+    for (const auto& st : statements) {
+        std::vector<const char*> values;
+        values.reserve(st.params.size());
+        for (const auto& p : st.params) values.push_back(p ? p->c_str() : nullptr);
+        const std::string sql(st.sql);
+        if (PQsendQueryParams(m_conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                              nullptr, 0) != 1) {
+            first = failure(nullptr, st.what);
+            break;
+        }
+        ++sent;
+    }
+    const bool synced = PQpipelineSync(m_conn) == 1;
+    // Each statement's results end with a null result; the sync point comes last.
+    for (std::size_t i = 0; i < sent && !lost(); ++i) {
+        while (PGresult* raw = PQgetResult(m_conn)) {
+            PgResult result(raw);
+            const ExecStatusType status = PQresultStatus(raw);
+            if (status == PGRES_FATAL_ERROR && !first) first = failure(raw, statements[i].what);
+        }
+    }
+    if (synced && !lost()) {
+        while (PGresult* raw = PQgetResult(m_conn)) {
+            const bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+            PQclear(raw);
+            if (sync) break;
+        }
+    }
+    if (PQexitPipelineMode(m_conn) != 1 && !first) first = failure(nullptr, statements.back().what);
+    if (first) return std::unexpected(*first);
+    if (!synced || lost()) return std::unexpected(failure(nullptr, statements.back().what));
+    return {};
+}
+
 SyncResult<void> PgConnection::execScript(std::string_view sql, std::string_view what) {
     const std::string script(sql);
     PgResult result(PQexec(m_conn, script.c_str()));

@@ -65,6 +65,17 @@ public:
     // One statement with parameters $1..$n. `what` names the operation in
     // error messages ("reading records").
     SyncResult<PgResult> exec(std::string_view sql, Params params, std::string_view what);
+    // Statements sent at once and run in order by the server (libpq's
+    // pipeline mode): one round trip instead of one each. The first failure
+    // is returned; the server skips the statements after it, and an open
+    // transaction is left failed (the pool rolls it back). Only for
+    // statements whose results are small (no rows are returned).
+    struct Statement {
+        std::string_view sql;
+        Params params;
+        std::string_view what;
+    };
+    SyncResult<void> pipeline(std::vector<Statement> statements);
     // Several statements without parameters (migrations).
     SyncResult<void> execScript(std::string_view sql, std::string_view what);
 

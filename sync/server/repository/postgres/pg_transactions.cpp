@@ -199,32 +199,35 @@ public:
     SyncResult<void> commit(const PushWrites& writes) override {
         if (m_done) return std::unexpected(ended());
         m_done = true;
-        if (auto r = writeOffices(writes); !r) return r;
-        if (auto r = writeFields(writes); !r) return r;
-        if (auto r = writeQuarantine(writes); !r) return r;
-        if (auto r = writeLog(writes); !r) return r;
-        return m_lease->execScript("COMMIT", "committing a push");
+        // Every write and the COMMIT in one round trip: above all, no round
+        // trip to this process while the log-position lock is held.
+        std::vector<PgConnection::Statement> statements;
+        writeOffices(writes, statements);
+        writeFields(writes, statements);
+        writeQuarantine(writes, statements);
+        writeLog(writes, statements);
+        statements.push_back({"COMMIT", {}, "committing a push"});
+        return m_lease->pipeline(std::move(statements));
     }
 
 private:
-    SyncResult<void> writeOffices(const PushWrites& writes) {
-        if (writes.newOffices.empty()) return {};
+    void writeOffices(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
+        if (writes.newOffices.empty()) return;
         std::vector<std::string> entities, ids, offices;
         for (const auto& [key, office] : writes.newOffices) {
             entities.push_back(key.entity);
             ids.push_back(key.record);
             offices.push_back(office);
         }
-        auto r = m_lease->exec(
-            "INSERT INTO record_office (entity, record_id, office) SELECT * FROM unnest($1::text[], $2::text[], "
-            "$3::text[]) ON CONFLICT DO NOTHING",
-            {arrayLiteral(entities), arrayLiteral(ids), arrayLiteral(offices)}, "storing record offices");
-        if (!r) return std::unexpected(r.error());
-        return {};
+        out.push_back(
+            {"INSERT INTO record_office (entity, record_id, office) SELECT * FROM unnest($1::text[], "
+             "$2::text[], $3::text[]) ON CONFLICT DO NOTHING",
+             {arrayLiteral(entities), arrayLiteral(ids), arrayLiteral(offices)},
+             "storing record offices"});
     }
 
-    SyncResult<void> writeFields(const PushWrites& writes) {
-        if (writes.fields.empty()) return {};
+    void writeFields(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
+        if (writes.fields.empty()) return;
         using Column = std::vector<std::optional<std::string>>;
         std::vector<std::string> entities, ids, names, clocks, bases, authors, elements;
         Column values, sealed, years, docHashes;
@@ -260,24 +263,22 @@ private:
             }
             docHashes.push_back(std::move(docHash));
         }
-        auto r = m_lease->exec(
-            "INSERT INTO field_state (entity, record_id, field, value, sealed, birth_year, doc_hash, clock, base, "
-            "author, elements) SELECT e, r, f, v, decode(s, 'hex'), y::smallint, h, c, b, a, el FROM "
-            "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
-            "$9::text[], $10::text[], $11::text[]) AS t(e, r, f, v, s, y, h, c, b, a, el) "
-            "ON CONFLICT (entity, record_id, field) DO UPDATE SET value = excluded.value, sealed = excluded.sealed, "
-            "birth_year = excluded.birth_year, doc_hash = excluded.doc_hash, clock = excluded.clock, "
-            "base = excluded.base, author = excluded.author, elements = excluded.elements",
-            {arrayLiteral(entities), arrayLiteral(ids), arrayLiteral(names), arrayLiteral(values), arrayLiteral(sealed),
-             arrayLiteral(years), arrayLiteral(docHashes), arrayLiteral(clocks), arrayLiteral(bases),
-             arrayLiteral(authors), arrayLiteral(elements)},
-            "storing field states");
-        if (!r) return std::unexpected(r.error());
-        return {};
+        out.push_back(
+            {"INSERT INTO field_state (entity, record_id, field, value, sealed, birth_year, doc_hash, clock, base, "
+             "author, elements) SELECT e, r, f, v, decode(s, 'hex'), y::smallint, h, c, b, a, el FROM "
+             "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
+             "$9::text[], $10::text[], $11::text[]) AS t(e, r, f, v, s, y, h, c, b, a, el) "
+             "ON CONFLICT (entity, record_id, field) DO UPDATE SET value = excluded.value, sealed = excluded.sealed, "
+             "birth_year = excluded.birth_year, doc_hash = excluded.doc_hash, clock = excluded.clock, "
+             "base = excluded.base, author = excluded.author, elements = excluded.elements",
+             {arrayLiteral(entities), arrayLiteral(ids), arrayLiteral(names), arrayLiteral(values),
+              arrayLiteral(sealed), arrayLiteral(years), arrayLiteral(docHashes), arrayLiteral(clocks),
+              arrayLiteral(bases), arrayLiteral(authors), arrayLiteral(elements)},
+             "storing field states"});
     }
 
-    SyncResult<void> writeQuarantine(const PushWrites& writes) {
-        if (writes.quarantine.empty()) return {};
+    void writeQuarantine(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
+        if (writes.quarantine.empty()) return;
         std::vector<std::string> ids, devices, codes, messages, payloads, times;
         // The quarantine keeps what was refused as it came; only what
         // PostgreSQL's text cannot hold is replaced.
@@ -290,15 +291,13 @@ private:
                 toHex(m_cipher.seal(q.payload, quarantinePlace(ids.back(), devices.back(), codes.back()))));
             times.push_back(std::to_string(q.receivedAt));
         }
-        auto r = m_lease->exec(
-            "INSERT INTO quarantine (change_id, device_id, code, message, payload, received_at) SELECT c, d, k, m, "
-            "decode(p, 'hex'), t::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
-            "$6::text[]) AS q(c, d, k, m, p, t) ON CONFLICT (change_id, device_id, code) DO NOTHING",
-            {arrayLiteral(ids), arrayLiteral(devices), arrayLiteral(codes), arrayLiteral(messages),
-             arrayLiteral(payloads), arrayLiteral(times)},
-            "storing quarantined changes");
-        if (!r) return std::unexpected(r.error());
-        return {};
+        out.push_back(
+            {"INSERT INTO quarantine (change_id, device_id, code, message, payload, received_at) SELECT c, d, k, m, "
+             "decode(p, 'hex'), t::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
+             "$6::text[]) AS q(c, d, k, m, p, t) ON CONFLICT (change_id, device_id, code) DO NOTHING",
+             {arrayLiteral(ids), arrayLiteral(devices), arrayLiteral(codes), arrayLiteral(messages),
+              arrayLiteral(payloads), arrayLiteral(times)},
+             "storing quarantined changes"});
     }
 
     // Log positions in commit order. A sequence alone hands out numbers in
@@ -316,7 +315,7 @@ private:
     // take turns; everything else of a push (locks, reads, field writes) runs
     // in parallel before it. The server clock is kept inside the same turn,
     // since every push updates that one row anyway.
-    SyncResult<void> writeLog(const PushWrites& writes) {
+    void writeLog(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
         std::vector<std::string> ids, hashes, offices, origins, entities, records, payloads, times;
         for (const LogEntry& e : writes.log) {
             ids.push_back(e.changeId);
@@ -329,32 +328,27 @@ private:
             times.push_back(std::to_string(e.receivedAt));
         }
         if (!writes.log.empty()) {
-            if (auto r = m_lease->exec("SELECT pg_advisory_xact_lock($1, $2)",
-                                       {std::to_string(kLockClass), std::to_string(kLogPositionLock)},
-                                       "waiting for log positions");
-                !r)
-                return std::unexpected(r.error());
+            out.push_back({"SELECT pg_advisory_xact_lock($1, $2)",
+                           {std::to_string(kLockClass), std::to_string(kLogPositionLock)},
+                           "waiting for log positions"});
         }
         // Fixed-width hex stamps: byte order (COLLATE "C") is clock order.
         if (!writes.hlc.empty()) {
-            if (auto r = m_lease->exec(
-                    "INSERT INTO meta (key, value) VALUES ('last_hlc', $1) ON CONFLICT (key) DO UPDATE SET value = "
-                    "greatest(meta.value COLLATE \"C\", excluded.value COLLATE \"C\")",
-                    {writes.hlc}, "storing the server clock");
-                !r)
-                return std::unexpected(r.error());
+            out.push_back(
+                {"INSERT INTO meta (key, value) VALUES ('last_hlc', $1) ON CONFLICT (key) DO UPDATE SET "
+                 "value = greatest(meta.value COLLATE \"C\", excluded.value COLLATE \"C\")",
+                 {writes.hlc},
+                 "storing the server clock"});
         }
-        if (writes.log.empty()) return {};
-        auto r = m_lease->exec(
-            "INSERT INTO change_log (seq, change_id, payload_hash, office, origin_device, entity, record_id, payload, "
-            "received_at) SELECT nextval('change_log_seq'), c, h, o, d, e, r, decode(p, 'hex'), t::bigint FROM "
-            "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) "
-            "WITH ORDINALITY AS l(c, h, o, d, e, r, p, t, n) ORDER BY n ON CONFLICT (change_id) DO NOTHING",
-            {arrayLiteral(ids), arrayLiteral(hashes), arrayLiteral(offices), arrayLiteral(origins),
-             arrayLiteral(entities), arrayLiteral(records), arrayLiteral(payloads), arrayLiteral(times)},
-            "appending to the change log");
-        if (!r) return std::unexpected(r.error());
-        return {};
+        if (writes.log.empty()) return;
+        out.push_back(
+            {"INSERT INTO change_log (seq, change_id, payload_hash, office, origin_device, entity, record_id, payload, "
+             "received_at) SELECT nextval('change_log_seq'), c, h, o, d, e, r, decode(p, 'hex'), t::bigint FROM "
+             "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) "
+             "WITH ORDINALITY AS l(c, h, o, d, e, r, p, t, n) ORDER BY n ON CONFLICT (change_id) DO NOTHING",
+             {arrayLiteral(ids), arrayLiteral(hashes), arrayLiteral(offices), arrayLiteral(origins),
+              arrayLiteral(entities), arrayLiteral(records), arrayLiteral(payloads), arrayLiteral(times)},
+             "appending to the change log"});
     }
 
     PgPool::Lease m_lease;
