@@ -612,6 +612,47 @@ TEST_CASE("pg: another field key, or a value moved to another row, is an Interna
     CHECK((*tx2)->records({b}).error().code == SyncErrorCode::Internal);
 }
 
+TEST_CASE("pg: more threads than pooled connections take turns") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    auto repo = openRepo(db.url, cipher);
+    constexpr int kThreads = 40;
+    std::atomic<int> failures{0};
+    std::atomic<int> mostConnections{0};
+    std::latch start(kThreads);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+        threads.emplace_back([&] {
+            start.arrive_and_wait();
+            for (int round = 0; round < 5; ++round) {
+                {
+                    // A thread holding a transaction asks for no other connection.
+                    auto tx = repo->beginPush();
+                    if (!tx || !(*tx)->records({RecordKey{"person", "p"}})) ++failures;
+                }
+                auto page = repo->changesFor("TUM", "d", 0, 10, 1 << 20);
+                if (!page) ++failures;
+            }
+        });
+    }
+    auto watcher = pg::PgConnection::connect(baseUrl());
+    REQUIRE(watcher.has_value());
+    for (int i = 0; i < 20; ++i) {
+        auto n = (*watcher)->exec(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = "
+            "'chasqui-server'",
+            {db.name}, "test");
+        REQUIRE(n.has_value());
+        mostConnections = std::max(mostConnections.load(), static_cast<int>(n->integer(0, 0).value_or(0)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    for (auto& t : threads) t.join();
+    CHECK(failures == 0);
+    CHECK(mostConnections >= 1);
+    CHECK(mostConnections <= static_cast<int>(PgRepository::kPoolSize));
+}
+
 TEST_CASE("pg: a lost connection is re-established, Busy inside a transaction and when it cannot be") {
     SKIP_WITHOUT_POSTGRES();
     const FieldCipher cipher = randomCipher();

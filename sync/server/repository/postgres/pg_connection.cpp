@@ -92,7 +92,19 @@ std::optional<std::string> PgResult::bytes(int row, int column) const {
 
 SyncResult<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& url) {
     std::string password = passwordOf(url);
-    PGconn* conn = PQconnectdb(url.c_str());
+    // Defaults first: the URL's own settings (expanded from dbname) override
+    // them. Without a connect timeout libpq would wait for as long as TCP
+    // does for a host that does not answer, and without keepalives a
+    // statement could wait for hours on a peer that vanished.
+    static constexpr const char* kKeywords[] = {"connect_timeout",
+                                                "application_name",
+                                                "keepalives_idle",
+                                                "keepalives_interval",
+                                                "keepalives_count",
+                                                "dbname",
+                                                nullptr};
+    const char* values[] = {"10", "chasqui-server", "30", "10", "3", url.c_str(), nullptr};
+    PGconn* conn = PQconnectdbParams(kKeywords, values, 1);
     if (conn == nullptr) return syncFail(SyncErrorCode::Busy, "cannot connect to PostgreSQL: out of memory");
     if (PQstatus(conn) != CONNECTION_OK) {
         std::string reason = masked(PQerrorMessage(conn), password);
@@ -104,7 +116,7 @@ SyncResult<std::unique_ptr<PgConnection>> PgConnection::connect(const std::strin
     // one left idle inside a transaction is ended by the server. Migrations
     // wait without a limit (pg_schema.cpp).
     const std::string setupSql = fmt::format(
-        "SET client_encoding = 'UTF8'; SET application_name = 'chasqui-server'; {}; SET "
+        "SET client_encoding = 'UTF8'; {}; SET "
         "idle_in_transaction_session_timeout = '5min'",
         kSessionLockTimeout);
     PGresult* setup = PQexec(conn, setupSql.c_str());

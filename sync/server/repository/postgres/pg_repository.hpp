@@ -10,8 +10,12 @@
 // number, phone or note. A value that does not open (another key, a value
 // moved to another row) is Internal, never garbage.
 //
-// Threading: every method from any thread; a pool of connections serves them.
-// The FieldCipher given at open must outlive the repository.
+// Threading: every method from any thread; a pool of kPoolSize connections
+// serves them, and a call waits up to 30 s for a free one (then Busy). A
+// transaction holds its connection until it ends: a thread that holds one
+// must not call the repository's other methods meanwhile (with every
+// connection held that way, they would wait for each other). Transactions
+// must end before the repository; the FieldCipher given at open must outlive it.
 #include <memory>
 
 #include "sync/server/repository/field_cipher.hpp"
