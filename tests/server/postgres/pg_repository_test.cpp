@@ -417,6 +417,38 @@ TEST_CASE("pg: a push round trip: locks, known changes, records, commit, pull pa
     CHECK(repo->counts()->quarantined == 2);
 }
 
+TEST_CASE("pg: a commit that fails changes nothing and leaves its connection usable") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    auto repo = openRepo(db.url, cipher);
+    const RecordKey person{"person", "p-1"};
+    PushWrites writes;
+    writes.log = {logEntry("ch-1", person, "{}")};
+    writes.newOffices = {{person, "TUM"}};
+    // Twice the same field: against the contract, refused by PostgreSQL
+    // in the middle of the pipelined commit.
+    writes.fields = {fieldWrite(person, "sex", json("F")), fieldWrite(person, "sex", json("M"))};
+    writes.hlc = "0000000000f0-0000";
+    for (int attempt = 0; attempt < 3; ++attempt) {  // the same connections again and again
+        auto tx = repo->beginPush();
+        REQUIRE(tx.has_value());
+        REQUIRE((*tx)->lockRecords({person}));
+        auto failed = (*tx)->commit(writes);
+        REQUIRE_FALSE(failed.has_value());
+        CHECK(failed.error().code == SyncErrorCode::Internal);
+        CHECK(failed.error().message.find("storing field states") != std::string::npos);
+    }
+    auto page = repo->changesFor("TUM", "dev-b", 0, 10, 1 << 20);
+    REQUIRE(page.has_value());
+    CHECK(page->payloads.empty());
+    CHECK(page->newest == 0);
+    CHECK(repo->setting("last_hlc", "none").value() == "none");
+    writes.fields.pop_back();
+    push(*repo, writes);
+    CHECK(repo->changesFor("TUM", "dev-b", 0, 10, 1 << 20)->payloads.size() == 1);
+}
+
 TEST_CASE("pg: pullers never miss a change that commits late, with writers in threads and in other processes") {
     SKIP_WITHOUT_POSTGRES();
     const FieldCipher cipher = randomCipher();

@@ -336,8 +336,9 @@ SyncResult<PgPool::Lease> PgPool::acquire(std::chrono::milliseconds wait) {
 void PgPool::giveBack(std::unique_ptr<PgConnection> conn) {
     // A transaction left open (an error, or a PushTransaction destroyed
     // without commit) must not leak into the next borrower.
-    if (!conn->lost() && conn->inTransaction()) (void)conn->execScript("ROLLBACK", "rolling back");
-    if (conn->lost() || conn->inTransaction()) conn.reset();
+    if (!conn->lost() && !conn->inPipeline() && conn->inTransaction())
+        (void)conn->execScript("ROLLBACK", "rolling back");
+    if (conn->lost() || conn->inPipeline() || conn->inTransaction()) conn.reset();
     std::lock_guard lock(m_mutex);
     if (conn) {
         m_idle.push_back(std::move(conn));

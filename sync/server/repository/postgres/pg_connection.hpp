@@ -81,6 +81,8 @@ public:
 
     bool lost() const { return PQstatus(m_conn) == CONNECTION_BAD; }
     bool inTransaction() const { return PQtransactionStatus(m_conn) != PQTRANS_IDLE; }
+    // Still in pipeline mode: a pipeline that could not be finished.
+    bool inPipeline() const { return PQpipelineStatus(m_conn) != PQ_PIPELINE_OFF; }
     // Re-establishes a lost connection; false when it cannot.
     bool reconnect();
 
