@@ -417,6 +417,28 @@ TEST_CASE("pg: a push round trip: locks, known changes, records, commit, pull pa
     CHECK(repo->counts()->quarantined == 2);
 }
 
+TEST_CASE("pg: two servers in two schemas of one database stay apart (search_path in the URL)") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    auto admin = db.connect();
+    REQUIRE(admin->execScript("CREATE SCHEMA s_one; CREATE SCHEMA s_two", "test"));
+    const auto inSchema = [&](const std::string& schema) {
+        return db.url + (db.url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+    };
+    auto one = openRepo(inSchema("s_one"), cipher);
+    auto two = openRepo(inSchema("s_two"), cipher);
+    CHECK(one->schema()->current == 3);
+    CHECK(two->schema()->current == 3);
+    PushWrites writes;
+    writes.log = {logEntry("ch-1", RecordKey{"person", "p-1"}, "{}")};
+    push(*one, writes);
+    CHECK(one->changesFor("TUM", "x", 0, 10, 1 << 20)->payloads.size() == 1);
+    CHECK(two->changesFor("TUM", "x", 0, 10, 1 << 20)->payloads.empty());
+    CHECK(db.scalar("SELECT count(*) FROM s_one.change_log") == "1");
+    CHECK(db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0");
+}
+
 TEST_CASE("pg: a commit that fails changes nothing and leaves its connection usable") {
     SKIP_WITHOUT_POSTGRES();
     const FieldCipher cipher = randomCipher();
