@@ -197,7 +197,8 @@ TEST_CASE("pg: a schema newer than this program is refused, changing nothing") {
     auto refused = repo->migrate();
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().code == SyncErrorCode::Internal);
-    CHECK(refused.error().message.find("update chasqui-server") != std::string::npos);
+    CHECK(refused.error().message.find("newer chasqui-server") != std::string::npos);
+    CHECK(refused.error().message.find("update this program") != std::string::npos);
     CHECK(db.scalar("SELECT version FROM schema_version") == "99");
     CHECK(db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == tables);
     CHECK(repo->schema()->current == 99);

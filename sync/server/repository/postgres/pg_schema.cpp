@@ -118,7 +118,7 @@ SyncResult<void> migratePgSchema(PgConnection& conn, int target) {
     if (*current > latestPgSchema())
         return syncFail(SyncErrorCode::Internal,
                         fmt::format("the PostgreSQL database was written by a newer chasqui-server (schema {} > {}); "
-                                    "update chasqui-server",
+                                    "update this program (chasqui-server) before it serves that database",
                                     *current, latestPgSchema()));
     for (int version = *current + 1; version <= target; ++version) {
         if (auto r = conn.execScript("BEGIN", "starting a migration"); !r) return r;
