@@ -187,8 +187,7 @@ SyncResult<void> PgConnection::pipeline(std::vector<Statement> statements) {
         std::vector<const char*> values;
         values.reserve(st.params.size());
         for (const auto& p : st.params) values.push_back(p ? p->c_str() : nullptr);
-        const std::string sql(st.sql);
-        if (PQsendQueryParams(m_conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+        if (PQsendQueryParams(m_conn, st.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
                               nullptr, 0) != 1) {
             first = failure(nullptr, st.what);
             break;

@@ -71,7 +71,7 @@ public:
     // transaction is left failed (the pool rolls it back). Only for
     // statements whose results are small (no rows are returned).
     struct Statement {
-        std::string_view sql;
+        std::string sql;
         Params params;
         std::string_view what;
     };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -193,6 +194,9 @@ public:
             }
             state.fields.insert_or_assign(std::move(field), std::move(stored));
         }
+        for (const auto& k : keys) {
+            if (!out.contains(k)) m_unseen.insert(k);
+        }
         return out;
     }
 
@@ -226,55 +230,80 @@ private:
              "storing record offices"});
     }
 
+    // Fields of records that records() found never seen (and that stay
+    // locked by this push) cannot exist yet: a plain INSERT, about half the
+    // cost of an upsert, which the others need.
     void writeFields(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
-        if (writes.fields.empty()) return;
+        std::vector<const FieldWrite*> fresh;
+        std::vector<const FieldWrite*> known;
+        for (const FieldWrite& w : writes.fields) (m_unseen.contains(w.key) ? fresh : known).push_back(&w);
+        if (!fresh.empty()) {
+            out.push_back(
+                {"INSERT INTO field_state (entity, record_id, field, value, sealed, birth_year, doc_hash, "
+                 "clock, base, author, elements) " +
+                     std::string(kFieldRows),
+                 fieldColumns(fresh), "storing field states"});
+        }
+        if (!known.empty()) {
+            out.push_back(
+                {"INSERT INTO field_state (entity, record_id, field, value, sealed, birth_year, doc_hash, "
+                 "clock, base, author, elements) " +
+                     std::string(kFieldRows) +
+                     " ON CONFLICT (entity, record_id, field) DO UPDATE SET value = excluded.value, sealed "
+                     "= excluded.sealed, birth_year = excluded.birth_year, doc_hash = excluded.doc_hash, "
+                     "clock = excluded.clock, base = excluded.base, author = excluded.author, elements = "
+                     "excluded.elements",
+                 fieldColumns(known), "storing field states"});
+        }
+    }
+
+    static constexpr std::string_view kFieldRows =
+        "SELECT e, r, f, v, decode(s, 'hex'), y::smallint, h, c, b, a, el FROM unnest($1::text[], $2::text[], "
+        "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
+        "$11::text[]) AS t(e, r, f, v, s, y, h, c, b, a, el)";
+
+    // The eleven arrays of kFieldRows: personal values sealed, with a birth
+    // date's year and a document number's keyed hash beside them.
+    Params fieldColumns(const std::vector<const FieldWrite*>& rows) const {
         using Column = std::vector<std::optional<std::string>>;
         std::vector<std::string> entities, ids, names, clocks, bases, authors, elements;
         Column values, sealed, years, docHashes;
-        for (const FieldWrite& w : writes.fields) {
-            entities.push_back(w.key.entity);
-            ids.push_back(w.key.record);
-            names.push_back(w.field);
-            clocks.push_back(w.state.clock);
-            bases.push_back(w.state.base);
-            authors.push_back(w.state.author);
-            elements.push_back(w.state.elements);
-            const FieldPrivacy privacy = fieldPrivacy(w.key.entity, w.field);
+        for (const FieldWrite* w : rows) {
+            entities.push_back(w->key.entity);
+            ids.push_back(w->key.record);
+            names.push_back(w->field);
+            clocks.push_back(w->state.clock);
+            bases.push_back(w->state.base);
+            authors.push_back(w->state.author);
+            elements.push_back(w->state.elements);
+            const FieldPrivacy privacy = fieldPrivacy(w->key.entity, w->field);
             if (privacy == FieldPrivacy::Plain) {
-                values.emplace_back(w.state.value);
+                values.emplace_back(w->state.value);
                 sealed.emplace_back();
                 years.emplace_back();
                 docHashes.emplace_back();
                 continue;
             }
             values.emplace_back();
-            sealed.emplace_back(toHex(m_cipher.seal(w.state.value, fieldPlace(w.key.entity, w.key.record, w.field))));
+            sealed.emplace_back(
+                toHex(m_cipher.seal(w->state.value, fieldPlace(w->key.entity, w->key.record, w->field))));
             std::optional<std::string> year;
             if (privacy == FieldPrivacy::BirthDate) {
-                if (const auto y = birthYearOf(w.state.value)) year = std::to_string(*y);
+                if (const auto y = birthYearOf(w->state.value)) year = std::to_string(*y);
             }
             years.push_back(std::move(year));
             std::optional<std::string> docHash;
             if (privacy == FieldPrivacy::DocNumber) {
-                if (auto text = jsonText(w.state.value)) {
+                if (auto text = jsonText(w->state.value)) {
                     docHash = m_cipher.lookupHash(*text);
                     storage::wipeString(*text);
                 }
             }
             docHashes.push_back(std::move(docHash));
         }
-        out.push_back(
-            {"INSERT INTO field_state (entity, record_id, field, value, sealed, birth_year, doc_hash, clock, base, "
-             "author, elements) SELECT e, r, f, v, decode(s, 'hex'), y::smallint, h, c, b, a, el FROM "
-             "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
-             "$9::text[], $10::text[], $11::text[]) AS t(e, r, f, v, s, y, h, c, b, a, el) "
-             "ON CONFLICT (entity, record_id, field) DO UPDATE SET value = excluded.value, sealed = excluded.sealed, "
-             "birth_year = excluded.birth_year, doc_hash = excluded.doc_hash, clock = excluded.clock, "
-             "base = excluded.base, author = excluded.author, elements = excluded.elements",
-             {arrayLiteral(entities), arrayLiteral(ids), arrayLiteral(names), arrayLiteral(values),
-              arrayLiteral(sealed), arrayLiteral(years), arrayLiteral(docHashes), arrayLiteral(clocks),
-              arrayLiteral(bases), arrayLiteral(authors), arrayLiteral(elements)},
-             "storing field states"});
+        return {arrayLiteral(entities), arrayLiteral(ids),     arrayLiteral(names),     arrayLiteral(values),
+                arrayLiteral(sealed),   arrayLiteral(years),   arrayLiteral(docHashes), arrayLiteral(clocks),
+                arrayLiteral(bases),    arrayLiteral(authors), arrayLiteral(elements)};
     }
 
     void writeQuarantine(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
@@ -353,6 +382,7 @@ private:
 
     PgPool::Lease m_lease;
     const FieldCipher& m_cipher;
+    std::set<RecordKey> m_unseen;  // read by records() and absent: locked, so still absent at commit
     bool m_done = false;
 };
 
