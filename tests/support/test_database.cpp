@@ -30,23 +30,27 @@ std::string schemaName(const fs::path& dataDir) {
     return "t_" + std::string(hex.data(), 16);
 }
 
-void createSchema(const std::string& url, const std::string& schema) {
-    static std::mutex mutex;
-    static std::set<std::string> made;
-    std::lock_guard lock(mutex);
-    if (made.contains(schema)) return;
+void execute(const std::string& url, const std::string& sql) {
     PGconn* conn = PQconnectdb(url.c_str());
     if (PQstatus(conn) != CONNECTION_OK) {
         const std::string why = PQerrorMessage(conn);
         PQfinish(conn);
         throw std::runtime_error("cannot reach the test database (CHASQUI_TEST_PG_URL): " + why);
     }
-    PGresult* r = PQexec(conn, ("CREATE SCHEMA IF NOT EXISTS " + schema).c_str());
+    PGresult* r = PQexec(conn, sql.c_str());
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     const std::string why = PQerrorMessage(conn);
     PQclear(r);
     PQfinish(conn);
-    if (!ok) throw std::runtime_error("cannot create the test schema " + schema + ": " + why);
+    if (!ok) throw std::runtime_error("test database: " + sql + ": " + why);
+}
+
+void createSchema(const std::string& url, const std::string& schema) {
+    static std::mutex mutex;
+    static std::set<std::string> made;
+    std::lock_guard lock(mutex);
+    if (made.contains(schema)) return;
+    execute(url, "CREATE SCHEMA IF NOT EXISTS " + schema);
     made.insert(schema);
 }
 
@@ -61,8 +65,28 @@ std::string testDatabaseFor(const fs::path& dataDir) {
     if (url.empty()) return {};
     const std::string schema = schemaName(dataDir);
     createSchema(url, schema);
+    return inSchema(url, schema);
+}
+
+std::string inSchema(const std::string& url, const std::string& schema) {
     // libpq's `options`: every connection of that server starts in its schema.
     return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
+
+std::string testSchemaFor(const fs::path& dataDir) {
+    return schemaName(dataDir);
+}
+
+std::string testClusterUrl() {
+    return baseUrl();
+}
+
+std::string createTestDatabase(const std::string& name) {
+    const std::string url = baseUrl();
+    execute(url, "CREATE DATABASE " + name);
+    const auto query = url.find('?');
+    const auto slash = url.rfind('/', query == std::string::npos ? url.size() : query);
+    return url.substr(0, slash + 1) + name + (query == std::string::npos ? "" : url.substr(query));
 }
 
 sync::ServerLocation serverLocationFor(const fs::path& dataDir) {

@@ -21,6 +21,14 @@ std::string testDatabaseFor(const std::filesystem::path& dataDir);
 
 sync::ServerLocation serverLocationFor(const std::filesystem::path& dataDir);
 
+// PostgreSQL only: the schema of `dataDir`'s server, the cluster's URL (no
+// schema), and a new empty database `name` in the cluster (its URL).
+std::string testSchemaFor(const std::filesystem::path& dataDir);
+std::string testClusterUrl();
+std::string createTestDatabase(const std::string& name);
+// `url` with every connection starting in `schema`.
+std::string inSchema(const std::string& url, const std::string& schema);
+
 // The environment a chasqui-server child needs for `args` ("--data DIR"
 // among them): CHASQUI_DATABASE_URL, or nothing for the embedded store.
 std::vector<std::string> serverEnvironmentFor(const std::vector<std::string>& args);

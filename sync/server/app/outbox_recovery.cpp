@@ -1,4 +1,5 @@
 #include "sync/server/app/outbox_recovery.hpp"
+#include "sync/server/app/server_cli.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -67,8 +68,8 @@ SyncResult<OpenedBatch> openBatch(ServerCore& store, const std::vector<DeviceInf
     return OpenedBatch{*device, std::move(*changes)};
 }
 
-int recover(const std::string& data, const std::vector<std::string>& files, const storage::Clock& clock) {
-    auto store = ServerCore::open(data, clock);
+int recover(const ServerLocation& where, const std::vector<std::string>& files, const storage::Clock& clock) {
+    auto store = ServerCore::open(where, clock);
     if (!store) {
         fmt::print(stderr, "chasqui-server: {}\n", store.error().message);
         return kFailure;
@@ -117,16 +118,16 @@ int recover(const std::string& data, const std::vector<std::string>& files, cons
 
 void addRecoverOutboxCommand(CLI::App& app, const storage::Clock& clock, int& exitCode) {
     struct Options {
-        std::string data;
+        ServerLocation where;
         std::vector<std::string> files;
     };
     auto options = std::make_shared<Options>();
     CLI::App* command = app.add_subcommand(
         "recover-outbox",
         "Bring in the unsent changes a revoked kiosk kept sealed (the files of its DIR/revoked-outbox/)");
-    command->add_option("--data", options->data, "Server data directory")->required();
+    addLocationOptions(*command, options->where);
     command->add_option("FILE", options->files, "Outbox batch files (.signed)")->required();
-    command->callback([options, &clock, &exitCode] { exitCode = recover(options->data, options->files, clock); });
+    command->callback([options, &clock, &exitCode] { exitCode = recover(options->where, options->files, clock); });
 }
 
 }  // namespace chasqui::sync

@@ -216,6 +216,16 @@ void addServerCommands(CLI::App& app, const storage::Clock& clock, int& exitCode
             storeKey = std::move(*key);
             config.storeKey = &storeKey;
         }
+        std::optional<FieldCipher> cipher;
+        if (!o.where.databaseUrl.empty()) {
+            auto opened = FieldCipher::openOrCreate(o.where.dataDir);
+            if (!opened) {
+                exitCode = reportServerError(opened.error());
+                return;
+            }
+            cipher.emplace(std::move(*opened));
+            config.fieldCipher = &*cipher;
+        }
         auto repo = openRepository(config);
         auto before = repo ? (*repo)->schema() : std::unexpected(repo.error());
         if (!before) {
@@ -236,7 +246,7 @@ void addServerCommands(CLI::App& app, const storage::Clock& clock, int& exitCode
 
     CLI::App* backup = app.add_subcommand(
         "backup", "Copy the embedded store while it serves: consistent and encrypted with DATA/server.db.key");
-    backup->add_option("--data", o.where.dataDir, "Server data directory")->required();
+    addLocationOptions(*backup, o.where);
     backup->add_option("--to", o.file, "The backup file to create (never overwritten)")->required();
     backup->callback([&] {
         withServer(o, clock, exitCode, [&](ServerCore& server) -> SyncResult<void> {

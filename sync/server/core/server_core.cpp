@@ -74,6 +74,11 @@ SyncResult<std::unique_ptr<ServerCore>> ServerCore::open(const ServerLocation& w
         if (!key) return std::unexpected(key.error());
         core->m_storeKey = std::move(*key);
         config.storeKey = &core->m_storeKey;
+    } else {
+        auto cipher = FieldCipher::openOrCreate(dir);
+        if (!cipher) return std::unexpected(cipher.error());
+        core->m_fieldCipher = std::make_unique<FieldCipher>(std::move(*cipher));
+        config.fieldCipher = core->m_fieldCipher.get();
     }
     auto box = serverSecretFile(dir / "server.box");
     if (!box) return std::unexpected(box.error());

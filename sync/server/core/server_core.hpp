@@ -24,6 +24,7 @@
 #include "storage/records/ids.hpp"
 #include "sync/protocol/batch_signature.hpp"
 #include "sync/protocol/sync_error.hpp"
+#include "sync/server/repository/field_cipher.hpp"
 #include "sync/server/repository/server_repository.hpp"
 
 namespace chasqui::sync {
@@ -137,6 +138,7 @@ private:
     storage::SecretBytes m_storeKey;
     std::string m_boxPublic;
     storage::SecretBytes m_boxSecret;
+    std::unique_ptr<FieldCipher> m_fieldCipher;  // PostgreSQL only; outlives m_repo
     std::unique_ptr<ServerRepository> m_repo;
     std::string m_epoch;     // changes when the store is recreated or restored: old cursors expire
     std::string m_serverId;  // device id the server signs its own changes (conflicts) with
