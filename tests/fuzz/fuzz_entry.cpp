@@ -14,9 +14,9 @@
 #include "sync/protocol/batch_signature.hpp"
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/sealed_box.hpp"
+#include "sync/server/core/server_core.hpp"
 #include "sync/server/http/http_api.hpp"
 #include "sync/server/http/request_router.hpp"
-#include "sync/server/core/server_core.hpp"
 
 namespace chasqui::test {
 

@@ -12,8 +12,8 @@
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/sealed_box.hpp"
 #include "sync/server/core/batch_verifier.hpp"
-#include "sync/server/http/http_errors.hpp"
 #include "sync/server/core/server_core.hpp"
+#include "sync/server/http/http_errors.hpp"
 
 namespace chasqui::test {
 

@@ -20,8 +20,8 @@
 #include <utility>
 #include <vector>
 
-#include "sync/server/http/request_limits.hpp"
 #include "sync/server/core/server_core.hpp"
+#include "sync/server/http/request_limits.hpp"
 
 namespace httplib {
 class Server;
