@@ -80,8 +80,9 @@ Kiosk makeKiosk(const fs::path& root, const Clock& clock) {
     init.adminPin = kPin;
     init.kdf = KdfParams::minimumForTests();  // sign-in cost is not what is measured here
     // Case codes carry the device number: distinct kiosks of one office need distinct numbers.
+    // (Counted over the whole bench; each concurrent run has a server of its own.)
     static int deviceNumber = 0;
-    init.deviceNumber = ++deviceNumber;
+    init.deviceNumber = deviceNumber++ % 999 + 1;
     if (auto r = PersonalStore::create(dir, init, clock); !r) die("cannot create a store: " + r.error().message);
     auto store = PersonalStore::signIn(dir, "bench", kPin, clock);
     if (!store) die("cannot sign in: " + store.error().message);
