@@ -166,7 +166,8 @@ std::string freshDatabaseSchema(const std::string& baseUrl, const std::string& n
         PQfinish(conn);
         die("cannot reach PostgreSQL at the --database URL: " + why);
     }
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
     PGresult* r = PQexec(conn, fmt::format("DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}", name).c_str());
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     const std::string why = PQerrorMessage(conn);
