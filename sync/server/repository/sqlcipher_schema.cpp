@@ -1,0 +1,75 @@
+// The embedded server store's schema, numbered in PRAGMA user_version.
+#include <array>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "sync/server/repository/sqlcipher_repository.hpp"
+
+namespace chasqui::sync {
+
+namespace {
+
+// Migration 1: the tables as the first servers made them, without numbering
+// (IF NOT EXISTS: such a store is at user_version 0 and already has them).
+constexpr std::string_view kMigration1 =
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, office TEXT NOT NULL, number INTEGER NOT NULL, "
+    "  token_hash TEXT NOT NULL UNIQUE, public_key BLOB NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, "
+    "  enrolled_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS enroll_codes (code_hash TEXT PRIMARY KEY, office TEXT NOT NULL, "
+    "  expires_at INTEGER NOT NULL, used_at INTEGER, device_id TEXT);"
+    "CREATE TABLE IF NOT EXISTS change_log (seq INTEGER PRIMARY KEY, change_id TEXT NOT NULL UNIQUE, "
+    "  payload_hash TEXT NOT NULL, office TEXT NOT NULL, origin_device TEXT NOT NULL, entity TEXT NOT NULL, "
+    "  record_id TEXT NOT NULL, payload TEXT NOT NULL, received_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS change_log_office ON change_log(office, seq);"
+    "CREATE TABLE IF NOT EXISTS field_state (entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, "
+    "  value TEXT NOT NULL, clock TEXT NOT NULL, base TEXT NOT NULL, author TEXT NOT NULL, "
+    "  PRIMARY KEY (entity, record_id, field)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS record_office (entity TEXT NOT NULL, record_id TEXT NOT NULL, office TEXT NOT NULL, "
+    "  PRIMARY KEY (entity, record_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS quarantine (id INTEGER PRIMARY KEY, change_id TEXT NOT NULL, device_id TEXT NOT NULL, "
+    "  code TEXT NOT NULL, message TEXT NOT NULL, payload TEXT NOT NULL, received_at INTEGER NOT NULL, "
+    "  UNIQUE (change_id, device_id, code));"
+    "CREATE TABLE IF NOT EXISTS catalog (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL, "
+    "  body TEXT NOT NULL, published_at INTEGER NOT NULL);";
+
+// Migration 2: the key each device signs its pushes with; empty for devices
+// enrolled before, whose pushes are refused until they enroll again.
+constexpr std::string_view kMigration2 = "ALTER TABLE devices ADD COLUMN signing_key BLOB NOT NULL DEFAULT x'';";
+
+// Migration 3: element clocks of set fields (sync/PROTOCOL.md 3.2), as JSON
+// {code: [added, removed]}; empty for other fields and for set fields that
+// have not been edited since (their elements count as added at the field's clock).
+constexpr std::string_view kMigration3 = "ALTER TABLE field_state ADD COLUMN elements TEXT NOT NULL DEFAULT '';";
+
+constexpr std::array<std::string_view, 3> kMigrations{kMigration1, kMigration2, kMigration3};
+
+}  // namespace
+
+int latestEmbeddedSchema() {
+    return static_cast<int>(kMigrations.size());
+}
+
+storage::Result<void> migrateEmbeddedSchema(storage::Db& db, int target) {
+    if (target < 0) target = latestEmbeddedSchema();
+    auto current = db.scalarInt("PRAGMA user_version");
+    if (!current) return std::unexpected(current.error());
+    if (*current > latestEmbeddedSchema())
+        return storage::fail(storage::ErrorCode::Damaged,
+                             fmt::format("server.db was written by a newer chasqui-server (schema {} > {}); update "
+                                         "this program",
+                                         *current, latestEmbeddedSchema()));
+    for (std::int64_t version = *current + 1; version <= target; ++version) {
+        storage::Transaction tx(db);
+        if (auto r = tx.begin(); !r) return r;
+        if (auto r = db.exec(kMigrations[static_cast<std::size_t>(version - 1)]); !r)
+            return storage::fail(storage::ErrorCode::Internal,
+                                 fmt::format("server schema migration {} failed: {}", version, r.error().message));
+        if (auto r = db.exec(fmt::format("PRAGMA user_version = {}", version)); !r) return r;
+        if (auto r = tx.commit(); !r) return r;
+    }
+    return {};
+}
+
+}  // namespace chasqui::sync
