@@ -211,16 +211,7 @@ TEST_CASE("migrate brings a store to this version, and a store of a newer server
     const auto second = runServer({"migrate", "--data", dir.path().string()});
     REQUIRE(second.exitCode == 0);
     CHECK(has(second.out, "nothing to do"));
-    {
-        const std::string keyBytes = readBytes(dir.path() / "server.db.key");
-        storage::SecretBytes key(32);
-        std::copy(keyBytes.begin(), keyBytes.end(), key.data());
-        storage::OpenOptions options;
-        options.rawKey = &key;
-        auto db = storage::Db::open((dir.path() / "server.db").string(), options);
-        REQUIRE(db.has_value());
-        REQUIRE(db->exec("PRAGMA user_version = 99").has_value());
-    }
+    REQUIRE(openEmbeddedServerDb(dir.path()).exec("PRAGMA user_version = 99").has_value());
     const auto newer = runServer({"migrate", "--data", dir.path().string()});
     CHECK(newer.exitCode == 1);
     CHECK(has(newer.err, "newer chasqui-server"));

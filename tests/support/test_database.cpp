@@ -1,5 +1,7 @@
 #include "tests/support/test_database.hpp"
 
+#include "tests/support/test_store.hpp"
+
 #include <libpq-fe.h>
 #include <sodium.h>
 
@@ -91,6 +93,18 @@ std::string createTestDatabase(const std::string& name) {
 
 sync::ServerLocation serverLocationFor(const fs::path& dataDir) {
     return {dataDir, testDatabaseFor(dataDir)};
+}
+
+storage::Db openEmbeddedServerDb(const fs::path& dataDir) {
+    const std::string keyBytes = readBytes(dataDir / "server.db.key");
+    if (keyBytes.size() != 32) throw std::runtime_error("server.db.key is not 32 bytes");
+    storage::SecretBytes key(32);
+    std::copy(keyBytes.begin(), keyBytes.end(), key.data());
+    storage::OpenOptions options;
+    options.rawKey = &key;
+    auto db = storage::Db::open((dataDir / "server.db").string(), options);
+    if (!db) throw std::runtime_error("server.db does not open: " + db.error().message);
+    return std::move(*db);
 }
 
 std::vector<std::string> serverEnvironmentFor(const std::vector<std::string>& args) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/base/sqlite_db.hpp"
 #include "sync/server/core/server_core.hpp"
 
 namespace chasqui::test {
@@ -28,6 +29,10 @@ std::string testClusterUrl();
 std::string createTestDatabase(const std::string& name);
 // `url` with every connection starting in `schema`.
 std::string inSchema(const std::string& url, const std::string& schema);
+
+// The embedded store of `dataDir` opened with its key file, as a test that
+// sets a store's state by hand needs it. Throws when it does not open.
+storage::Db openEmbeddedServerDb(const std::filesystem::path& dataDir);
 
 // The environment a chasqui-server child needs for `args` ("--data DIR"
 // among them): CHASQUI_DATABASE_URL, or nothing for the embedded store.

@@ -10,6 +10,7 @@
 #include "sync/server/core/server_core.hpp"
 #include "sync/server/repository/sqlcipher_repository.hpp"
 #include "tests/server/server_harness.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/support/test_store.hpp"
 
 namespace chasqui::test {
@@ -26,15 +27,9 @@ TEST_CASE("a server store at every earlier schema version migrates to the latest
             // first tables, without numbering).
             REQUIRE(sync::ServerCore::open(dir.path(), clock).has_value());
             for (const char* name : {"server.db", "server.db-wal", "server.db-shm"}) fs::remove(dir.path() / name);
-            const std::string keyBytes = readBytes(dir.path() / "server.db.key");
-            storage::SecretBytes key(32);
-            std::copy(keyBytes.begin(), keyBytes.end(), key.data());
-            storage::OpenOptions options;
-            options.rawKey = &key;
-            auto db = storage::Db::open((dir.path() / "server.db").string(), options);
-            REQUIRE(db.has_value());
-            REQUIRE(sync::migrateEmbeddedSchema(*db, std::max(version, 1)).has_value());
-            REQUIRE(db->exec(fmt::format("PRAGMA user_version = {}", version)).has_value());
+            storage::Db db = openEmbeddedServerDb(dir.path());
+            REQUIRE(sync::migrateEmbeddedSchema(db, std::max(version, 1)).has_value());
+            REQUIRE(db.exec(fmt::format("PRAGMA user_version = {}", version)).has_value());
         }
         auto server = sync::ServerCore::open(dir.path(), clock);
         REQUIRE_MESSAGE(server.has_value(), (server ? std::string() : server.error().message));
