@@ -58,16 +58,22 @@ class PushProcessor {
 public:
     PushProcessor(ServerCore& core, const DeviceInfo& device) : m_core(core), m_device(device) {}
 
-    SyncResult<PushSummary> run(PushTransaction& tx, const std::vector<nlohmann::json>& changes) {
-        // What can be checked without the store, change by change.
-        std::vector<Candidate> candidates;
-        std::vector<PushItemResult> results(changes.size());
+    // What can be checked without the store, change by change. Outside the
+    // push transaction: on the embedded store a transaction holds the one
+    // write connection, and two batches pushed at once should overlap here.
+    void screenAll(const std::vector<nlohmann::json>& changes) {
+        m_results.assign(changes.size(), PushItemResult{});
         for (std::size_t i = 0; i < changes.size(); ++i) {
-            if (auto c = screen(changes[i], results[i])) {
+            if (auto c = screen(changes[i], m_results[i])) {
                 c->index = i;
-                candidates.push_back(std::move(*c));
+                m_candidates.push_back(std::move(*c));
             }
         }
+    }
+
+    SyncResult<PushSummary> run(PushTransaction& tx, const std::vector<nlohmann::json>& changes) {
+        std::vector<Candidate>& candidates = m_candidates;
+        std::vector<PushItemResult>& results = m_results;
         // Everything the batch touches, locked and read at once.
         std::vector<RecordKey> keys;
         std::vector<std::string> ids;
@@ -307,6 +313,8 @@ private:
 
     ServerCore& m_core;
     const DeviceInfo& m_device;
+    std::vector<Candidate> m_candidates;                               // the changes that passed screening
+    std::vector<PushItemResult> m_results;                             // one per change of the batch
     std::unordered_map<std::string, std::string> m_known;              // change id -> payload hash, as the batch goes
     std::map<RecordKey, RecordState> m_records;                        // the batch's records, as the batch goes
     std::map<std::pair<RecordKey, std::string>, StoredField> m_dirty;  // the last write of each field
@@ -317,9 +325,10 @@ SyncResult<PushSummary> ServerCore::push(const DeviceInfo& device, const std::ve
     if (changes.size() > kMaxChangesPerList)
         return syncFail(SyncErrorCode::TooLarge,
                         fmt::format("a batch holds at most {} changes; send smaller batches", kMaxChangesPerList));
+    PushProcessor processor(*this, device);
+    processor.screenAll(changes);
     auto tx = m_repo->beginPush();
     if (!tx) return std::unexpected(tx.error());
-    PushProcessor processor(*this, device);
     return processor.run(**tx, changes);
 }
 
