@@ -300,6 +300,10 @@ CurlTransport::CurlTransport(CurlOptions options) : m_options(std::move(options)
     if (initCurlOnce() == CURLE_OK) m_curl = curl_easy_init();
 }
 
+std::unique_ptr<HttpTransport> CurlTransport::another() const {
+    return std::make_unique<CurlTransport>(m_options);
+}
+
 CurlTransport::~CurlTransport() {
     if (m_curl != nullptr) curl_easy_cleanup(static_cast<CURL*>(m_curl));
 }

@@ -53,6 +53,8 @@ public:
     // PinMismatch, TooLarge, BadResponse (undecodable answer), Internal (bad
     // URL or request, libcurl failure).
     SyncResult<HttpResponse> send(const HttpRequest& request) override;
+    // Same options (TLS trust, pin, limits, the run's deadline), its own handle.
+    std::unique_ptr<HttpTransport> another() const override;
 
 private:
     CurlOptions m_options;

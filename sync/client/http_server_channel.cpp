@@ -33,6 +33,20 @@ HttpServerChannel::HttpServerChannel(HttpTransport& transport, std::string baseU
     while (!m_base.empty() && m_base.back() == '/') m_base.pop_back();
 }
 
+HttpServerChannel::HttpServerChannel(std::unique_ptr<HttpTransport> own, std::string baseUrl, std::string deviceToken,
+                                     std::shared_ptr<ByteCounts> bytes)
+    : m_ownTransport(std::move(own)),
+      m_transport(*m_ownTransport),
+      m_base(std::move(baseUrl)),
+      m_token(std::move(deviceToken)),
+      m_bytes(std::move(bytes)) {}
+
+std::unique_ptr<ServerChannel> HttpServerChannel::companion() {
+    auto transport = m_transport.another();
+    if (!transport) return nullptr;
+    return std::unique_ptr<ServerChannel>(new HttpServerChannel(std::move(transport), m_base, m_token, m_bytes));
+}
+
 void HttpServerChannel::noteServerTime(const std::string& header) {
     // 13 digits: Unix ms between 2001 and 2286. Longer, signed or partial values are not a time.
     if (header.size() != 13 || header.find_first_not_of("0123456789") != std::string::npos) return;
@@ -45,8 +59,8 @@ SyncResult<HttpResponse> HttpServerChannel::exchange(HttpRequest request, std::s
     request.maxResponseBytes = maxAnswerBytes;
     auto response = m_transport.send(request);
     if (!response) return response;
-    m_sent += response->bytesSent;
-    m_received += response->bytesReceived;
+    m_bytes->sent += response->bytesSent;
+    m_bytes->received += response->bytesReceived;
     noteServerTime(response->header("Chasqui-Server-Time"));
     if (response->status >= 400) return std::unexpected(decodeErrorAnswer(*response));
     return response;

@@ -3,7 +3,10 @@
 // HttpTransport: health, enrollment, the ServerChannel used by syncNow and
 // the CatalogChannel used by pullCatalog. Every answer is decoded and checked
 // by sync/client/server_answers.hpp; each endpoint caps the bytes it reads.
-// Not thread-safe (the transport is not); owned by the sync worker.
+// Not thread-safe (the transport is not); owned by the sync worker. A
+// companion() has a transport of its own and may push on another thread.
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -31,20 +34,30 @@ public:
     // storage::kMaxCatalogBytes; BadResponse when the answer names no version.
     SyncResult<std::optional<FetchedCatalog>> fetchCatalog(const std::string& knownVersion) override;
 
-    std::uint64_t bytesSent() const { return m_sent; }
-    std::uint64_t bytesReceived() const { return m_received; }
+    std::unique_ptr<ServerChannel> companion() override;
+
+    // Its companions' bytes included.
+    std::uint64_t bytesSent() const { return m_bytes->sent; }
+    std::uint64_t bytesReceived() const { return m_bytes->received; }
     std::int64_t serverTimeMs() const override { return m_serverTimeMs; }
 
 private:
+    struct ByteCounts {
+        std::atomic<std::uint64_t> sent{0};
+        std::atomic<std::uint64_t> received{0};
+    };
+    HttpServerChannel(std::unique_ptr<HttpTransport> own, std::string baseUrl, std::string deviceToken,
+                      std::shared_ptr<ByteCounts> bytes);
+
     SyncResult<HttpResponse> exchange(HttpRequest request, std::size_t maxAnswerBytes);
     // Keeps a well-formed Chasqui-Server-Time header; anything else is ignored.
     void noteServerTime(const std::string& header);
     std::int64_t m_serverTimeMs = 0;
+    std::unique_ptr<HttpTransport> m_ownTransport;  // a companion's; empty otherwise
     HttpTransport& m_transport;
     std::string m_base;
     std::string m_token;
-    std::uint64_t m_sent = 0;
-    std::uint64_t m_received = 0;
+    std::shared_ptr<ByteCounts> m_bytes = std::make_shared<ByteCounts>();  // shared with companions
 };
 
 }  // namespace chasqui::sync

@@ -9,6 +9,7 @@
 // mid-body) - never a truncated body dressed up as success.
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -64,6 +65,10 @@ class HttpTransport {
 public:
     virtual ~HttpTransport() = default;
     virtual SyncResult<HttpResponse> send(const HttpRequest& request) = 0;
+    // A new transport with the same settings and a connection of its own, for
+    // one more exchange at the same time as this one's; nullptr when there
+    // can be none.
+    virtual std::unique_ptr<HttpTransport> another() const { return nullptr; }
 };
 
 }  // namespace chasqui::sync

@@ -4,6 +4,7 @@
 // real HTTP server (HttpServerChannel), or in process against a ServerCore
 // with injected faults in tests.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ public:
     // The server's clock (Unix ms) from its newest answer, 0 when none said it
     // (header Chasqui-Server-Time, PROTOCOL.md section 3.1).
     virtual std::int64_t serverTimeMs() const { return 0; }
+    // A second channel to the same server as the same device, so that one
+    // more batch can be pushed while this channel's push is under way (each
+    // channel used by one thread at a time; its bytes count as this one's).
+    // nullptr when this channel can have none: then pushes go one at a time.
+    virtual std::unique_ptr<ServerChannel> companion() { return nullptr; }
 };
 
 }  // namespace chasqui::sync

@@ -14,6 +14,7 @@
 #include "sync/client/change_applier.hpp"
 #include "sync/client/clock_ahead.hpp"
 #include "sync/client/device_keys.hpp"
+#include "sync/client/push_pipeline.hpp"
 #include "sync/client/spool_files.hpp"
 #include "sync/protocol/batch_signature.hpp"
 #include "sync/protocol/change_codec.hpp"
@@ -106,6 +107,21 @@ bool outboxAllSigned(const fs::path& folder, const std::string& deviceId, const 
     return true;
 }
 
+// Both sorted (OutboxBatch::records).
+bool sharesRecord(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    auto i = a.begin();
+    auto j = b.begin();
+    while (i != a.end() && j != b.end()) {
+        if (*i == *j) return true;
+        if (*i < *j) {
+            ++i;
+        } else {
+            ++j;
+        }
+    }
+    return false;
+}
+
 struct PushTally {
     int pushed = 0;
     int duplicates = 0;
@@ -177,6 +193,11 @@ void OutboxFeed::sealed() {
     m_changed.notify_all();
 }
 
+void OutboxFeed::poke() {
+    { std::lock_guard lock(m_mutex); }  // a waiter is either before its check or waiting
+    m_changed.notify_all();
+}
+
 void OutboxFeed::finished() {
     {
         std::lock_guard lock(m_mutex);
@@ -185,9 +206,9 @@ void OutboxFeed::finished() {
     m_changed.notify_all();
 }
 
-bool OutboxFeed::waitForMore() {
+bool OutboxFeed::waitForMore(const std::function<bool()>& unless) {
     std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [&] { return m_sealed != m_seen || m_finished; });
+    m_changed.wait(lock, [&] { return m_sealed != m_seen || m_finished || (unless && unless()); });
     if (m_sealed == m_seen) return false;
     m_seen = m_sealed;
     return true;
@@ -232,6 +253,8 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
         }
     }
     int batches = 0;
+    std::vector<std::string> previousRecords;  // of the batch sealed just before, in this call
+    std::int64_t previousLastSeq = -1;
     for (int round = 0; round < limits.maxRounds; ++round) {
         // Stored changes were validated when written; a byte that is not UTF-8
         // or JSON that does not parse here means the file was damaged.
@@ -250,15 +273,29 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
             return storage::fail(storage::ErrorCode::Damaged,
                                  "this kiosk's signing key is damaged (" + body.error().message + "); enroll it again");
         // File first, then the position: a crash in between re-spools the same
-        // changes into the same file name, and the server deduplicates anyway.
-        // The count in the name lets a locked kiosk show what waits without opening the batch.
-        const fs::path file = outbox / fmt::format("{:020}-{}{}", lastSeq, batch->changes, kSignedBatch);
+        // changes under the same number, and the server deduplicates anyway.
+        // The count in the name lets a locked kiosk show what waits without
+        // opening the batch; the last part says the batch shares no record
+        // with the one before it, so both may be pushed at once.
+        std::string name = fmt::format("{:020}-{}", lastSeq, batch->changes);
+        if (previousLastSeq >= 0 && !sharesRecord(previousRecords, batch->records))
+            name += fmt::format("-{:020}", previousLastSeq);
+        const fs::path file = outbox / (name + kSignedBatch);
+        if (round == 0) {
+            // What such a crash left under another name for the same changes.
+            for (const fs::path& old : outboxFiles(outbox)) {
+                std::error_code ec;
+                if (old != file && outboxName(old).lastSeq == lastSeq) fs::remove(old, ec);
+            }
+        }
         if (auto r = storage::writeFileAtomically(file, *body); !r) return std::unexpected(r.error());
         auto saved = store.writeVoid([&](storage::RecordWriter&) {
             return storage::writeMeta(db, "outbox_spooled_seq", std::to_string(lastSeq));
         });
         if (!saved) return std::unexpected(saved.error());
         after = lastSeq;
+        previousLastSeq = lastSeq;
+        previousRecords = std::move(batch->records);
         ++batches;
         if (onBatchSealed) onBatchSealed();
     }
@@ -302,25 +339,46 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
         return summary;
     }
     // Without a feed, the files found at the start; with one, also those sealed
-    // meanwhile, until the sealing side has finished.
+    // meanwhile, until the sealing side has finished. A batch may go while the
+    // one before it is still under way (PushPipeline says when); answers are
+    // handled oldest first.
+    PushPipeline pushes(channel, [feed] {
+        if (feed != nullptr) feed->poke();
+    });
+    bool sending = true;
+    const auto startWhatMay = [&] {
+        while (sending && !outbox.empty() && pushes.mayStart(outboxName(outbox.front()))) {
+            const fs::path file = outbox.front();
+            outbox.erase(outbox.begin());
+            const OutboxName name = outboxName(file);
+            handledUpTo = std::max(handledUpTo, name.lastSeq);
+            // Gone when a sign-in sealed the outbox again meanwhile: the next
+            // run sends the new files; what is under way is still answered.
+            auto body = storage::readSmallFile(file, 64 * 1024 * 1024);
+            if (!body) {
+                sending = false;
+                return;
+            }
+            pushes.start(file, name, std::move(*body));
+        }
+    };
     while (true) {
-        if (outbox.empty()) {
-            if (feed == nullptr || blocked || !feed->waitForMore()) break;
+        startWhatMay();
+        // While batches are still being sealed: whichever comes first, the
+        // oldest push's answer or a new batch to send.
+        if (sending && outbox.empty() && feed != nullptr && !blocked &&
+            feed->waitForMore([&] { return pushes.oldestArrived(); })) {
             outbox = toSend();
-            progress.batchesToSend = summary.batchesSent + static_cast<int>(outbox.size());
+            progress.batchesToSend = summary.batchesSent + static_cast<int>(pushes.size() + outbox.size());
             continue;
         }
-        const fs::path file = outbox.front();
-        outbox.erase(outbox.begin());
-        const OutboxName name = outboxName(file);
-        handledUpTo = std::max(handledUpTo, name.lastSeq);
-        // Gone when a sign-in sealed the outbox again meanwhile: the next run sends the new files.
-        auto body = storage::readSmallFile(file, 64 * 1024 * 1024);
-        if (!body) break;
-        auto results = channel.push(*body);
-        learnServerTime(channel, limits);
-        if (!results) return std::unexpected(results.error());
-        auto tally = tallyAnswer(*results, name.changes);
+        if (pushes.empty()) break;
+        PushPipeline::Answer answer = pushes.takeOldest();
+        // The next push is under way before this answer's files are written.
+        startWhatMay();
+        learnServerTime(*answer.via, limits);
+        if (!answer.items) return std::unexpected(answer.items.error());
+        auto tally = tallyAnswer(*answer.items, answer.name.changes);
         if (!tally) return std::unexpected(tally.error());
         // Refused for a clock that ran ahead: kept to be stamped again at the
         // next sign-in (sync/client/clock_ahead.hpp). The batch is acknowledged only
@@ -331,13 +389,13 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
         summary.duplicates += tally->duplicates;
         summary.quarantined += static_cast<int>(tally->problems.size());
         summary.problems.insert(summary.problems.end(), tally->problems.begin(), tally->problems.end());
-        const std::int64_t lastSeq = name.lastSeq;
+        const std::int64_t lastSeq = answer.name.lastSeq;
         if (lastSeq > readNumber(root / "acked_seq")) {
             if (auto r = storage::writeFileAtomically(root / "acked_seq", std::to_string(lastSeq)); !r)
                 return std::unexpected(fromStorage(r.error(), kSpoolFailed));
         }
         std::error_code ec;
-        fs::remove(file, ec);
+        fs::remove(answer.file, ec);
         ++summary.batchesSent;
         if (!report()) {
             summary.more = true;

@@ -99,8 +99,11 @@ public:
     // The sealing side: no more batches come in this run (also after a failure).
     void finished();
     // For syncSpool: blocks until a batch was sealed since the last call (true)
-    // or sealing finished with nothing new (false).
-    bool waitForMore();
+    // or sealing finished with nothing new (false), or, with `unless`, until
+    // that says there is something else to do (false; checked at each poke()).
+    bool waitForMore(const std::function<bool()>& unless = {});
+    // Wakes waitForMore to look at its `unless` again (a push's answer came).
+    void poke();
 
 private:
     std::mutex m_mutex;

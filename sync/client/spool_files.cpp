@@ -26,12 +26,22 @@ std::optional<OutboxName> parseOutboxName(std::string_view stem) {
         return OutboxName{*seq, -1};
     }
     const std::string_view seqText = stem.substr(0, dash);
-    const std::string_view countText = stem.substr(dash + 1);
-    if (seqText.ends_with('\n') || countText.ends_with('\n')) return std::nullopt;
+    std::string_view countText = stem.substr(dash + 1);
+    std::optional<std::string_view> independentText;
+    if (const auto second = countText.find('-'); second != std::string_view::npos) {
+        independentText = countText.substr(second + 1);
+        countText = countText.substr(0, second);
+    }
+    if (seqText.ends_with('\n') || countText.ends_with('\n') || (independentText && independentText->ends_with('\n')))
+        return std::nullopt;
     auto seq = parseSpoolNumber(seqText);
     auto count = parseSpoolNumber(countText);
     if (!seq || !count) return std::nullopt;
-    return OutboxName{*seq, *count};
+    if (!independentText) return OutboxName{*seq, *count, -1};
+    auto independentOf = parseSpoolNumber(*independentText);
+    // Only an earlier batch can have been sealed before this one.
+    if (!independentOf || *independentOf >= *seq) return std::nullopt;
+    return OutboxName{*seq, *count, *independentOf};
 }
 
 std::optional<InboxPage> parseInboxPage(std::string_view content) {

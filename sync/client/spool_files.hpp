@@ -15,11 +15,16 @@ namespace chasqui::sync {
 // newline (acked_seq, the parts of outbox names, inbox page numbers).
 std::optional<std::int64_t> parseSpoolNumber(std::string_view text);
 
-// outbox/<lastSeq>-<changes>.sealed; a legacy <lastSeq>.sealed has changes = -1.
-// nullopt for a name that is neither.
+// outbox/<lastSeq>-<changes>[-<independentOf>].sealed; a legacy
+// <lastSeq>.sealed has changes = -1. independentOf is the lastSeq of the batch
+// sealed right before this one when the two touch no record in common: then
+// the server may receive them in either order, and this one may be pushed
+// while that one is still under way (-1: not known, one after the other).
+// nullopt for a name that is none of these.
 struct OutboxName {
     std::int64_t lastSeq = 0;
     std::int64_t changes = -1;
+    std::int64_t independentOf = -1;
 };
 std::optional<OutboxName> parseOutboxName(std::string_view stem);
 

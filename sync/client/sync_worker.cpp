@@ -38,6 +38,7 @@ public:
     std::uint64_t bytesSent() const override { return m_channel.bytesSent(); }
     std::uint64_t bytesReceived() const override { return m_channel.bytesReceived(); }
     std::int64_t serverTimeMs() const override { return m_channel.serverTimeMs(); }
+    std::unique_ptr<ServerChannel> companion() override { return m_channel.companion(); }
     CatalogChannel* catalog() override { return &m_channel; }
 
 private:

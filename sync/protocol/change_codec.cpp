@@ -439,10 +439,13 @@ storage::Result<OutboxBatch> readOutboxBatch(storage::Db& db, std::int64_t after
             return damaged();
         if (!anySets && sets != "{}") anySets = nlohmann::json::parse(sets, nullptr, false) != nlohmann::json::object();
         if (batch.changes == 0) batch.firstId = std::move(id);
+        batch.records.push_back(stmt->text(2) + '\x1f' + stmt->text(3));
         ++batch.changes;
     }
     stmt->reset();
     if (batch.changes == 0) return batch;
+    std::sort(batch.records.begin(), batch.records.end());
+    batch.records.erase(std::unique(batch.records.begin(), batch.records.end()), batch.records.end());
     static constexpr std::array<std::string_view, kCount> kNames{
         "author", "base", "device", "entity", "fields", "hlc", "id", "office", "op", "record", "sets"};
     std::size_t size = 64 + batch.firstId.size();

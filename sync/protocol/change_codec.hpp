@@ -81,12 +81,15 @@ storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int6
 // stored texts. The stored JSON of fields, base and sets is checked (syntax
 // and UTF-8) but not built into a DOM, which was most of the cost of sealing
 // a batch. Empty `text` when there is nothing after `afterSeq`. Damaged when a
-// stored change is not valid JSON or UTF-8.
+// stored change is not valid JSON or UTF-8. `records` names the records the
+// batch touches ("entity\x1frecord id", sorted, once each), so the spool can
+// tell whether two batches may reach the server in either order.
 struct OutboxBatch {
     std::string text;
     std::string firstId;
     std::size_t changes = 0;
     std::int64_t lastSeq = 0;
+    std::vector<std::string> records;
 };
 storage::Result<OutboxBatch> readOutboxBatch(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
                                              const std::string& office);

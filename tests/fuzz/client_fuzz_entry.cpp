@@ -108,6 +108,8 @@ void files(std::string_view data, ClientFeedResult& out) {
     if (auto n = sync::parseSpoolNumber(data); n && *n < 0) problem("a negative spool number");
     if (auto name = sync::parseOutboxName(data); name && (name->lastSeq < 0 || name->changes < -1))
         problem("an outbox name with a negative number");
+    if (auto name = sync::parseOutboxName(data); name && name->independentOf >= name->lastSeq)
+        problem("an outbox name independent of a batch sealed after it");
     if (auto page = sync::parseInboxPage(data)) {
         ++out.accepted;
         if (!sync::isCursor(page->cursor)) problem("an inbox page accepted with a bad cursor");

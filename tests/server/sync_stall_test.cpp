@@ -89,12 +89,16 @@ TEST_SUITE("sync_e2e") {
         // libcurl judges speed over a ~5 s window: about 6 s here, far below the defaults.
         CHECK(seconds < 30.0);
         CHECK(k1.ackedCount() == 0);
+        // The batches whose answers stalled: the first, and the one pushed
+        // beside it when the two share no record (sync/client/push_pipeline.hpp).
+        const std::int64_t applied = server.changes();
+        CHECK((applied == 25 || applied == 50));
 
         proxy.setFaults({});
         auto healed = sync::syncNow(k1.store(), channel, limits);
         REQUIRE_MESSAGE(healed.has_value(), (healed ? std::string() : healed.error().message));
-        CHECK(healed->duplicates == 25);  // the batch whose answer stalled
-        CHECK(healed->pushed == total - 25);
+        CHECK(healed->duplicates == applied);
+        CHECK(healed->pushed == total - applied);
         CHECK(healed->quarantined == 0);
         CHECK(k1.pending() == 0);
         CHECK(server.changes() == total);

@@ -1,0 +1,72 @@
+#include "sync/client/push_pipeline.hpp"
+
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <system_error>
+
+namespace chasqui::sync {
+
+namespace {
+
+using PushAnswer = SyncResult<std::vector<PushItem>>;
+
+// Nothing may escape the push's thread: an exception is an error of the push.
+PushAnswer pushGuarded(ServerChannel& via, const std::string& body) {
+    try {
+        return via.push(body);
+    } catch (const std::exception& e) {
+        return syncFail(SyncErrorCode::Internal, std::string("a push failed inside the kiosk: ") + e.what());
+    }
+}
+
+}  // namespace
+
+PushPipeline::~PushPipeline() {
+    for (auto& f : m_flying)
+        if (f.thread.joinable()) f.thread.join();
+}
+
+bool PushPipeline::oldestArrived() const {
+    return !m_flying.empty() && m_flying.front().answer.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+bool PushPipeline::mayStart(const OutboxName& next) {
+    if (m_flying.empty()) return true;
+    if (m_flying.size() > 1 || next.independentOf < 0 || next.independentOf != m_flying.back().name.lastSeq)
+        return false;
+    if (!m_second && !m_noSecond) {
+        m_second = m_channel.companion();
+        m_noSecond = !m_second;
+    }
+    return m_second != nullptr;
+}
+
+void PushPipeline::start(std::filesystem::path file, const OutboxName& name, std::string body) {
+    // The channel the push under way does not use.
+    ServerChannel* via = m_flying.empty() || m_flying.back().via != &m_channel ? &m_channel : m_second.get();
+    InFlight f{std::move(file), name, via, {}, {}};
+    auto shared = std::make_shared<const std::string>(std::move(body));
+    auto promise = std::make_shared<std::promise<PushAnswer>>();
+    f.answer = promise->get_future();
+    const auto push = [via, shared, promise, onAnswer = m_onAnswer] {
+        promise->set_value(pushGuarded(*via, *shared));
+        if (onAnswer) onAnswer();  // after the answer is there to be taken
+    };
+    try {
+        f.thread = std::thread(push);
+    } catch (const std::system_error&) {
+        push();  // no thread to be had: this push runs here and now
+    }
+    m_flying.push_back(std::move(f));
+}
+
+PushPipeline::Answer PushPipeline::takeOldest() {
+    InFlight f = std::move(m_flying.front());
+    m_flying.pop_front();
+    auto items = f.answer.get();
+    if (f.thread.joinable()) f.thread.join();
+    return Answer{std::move(f.file), f.name, std::move(items), f.via};
+}
+
+}  // namespace chasqui::sync
