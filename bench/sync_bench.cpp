@@ -121,7 +121,8 @@ void fill(Kiosk& k, int cases, std::uint64_t seed) {
 
 // Times every push; optionally answers pulls locally with an empty page
 // (sealed to the kiosk's key like the server's), so the concurrent run
-// measures ingest alone.
+// measures ingest alone. Its companion (a second push under way) times into
+// the same list.
 class TimedChannel final : public sync::ServerChannel {
 public:
     TimedChannel(sync::ServerChannel& inner, std::string emptyPage = {})
@@ -129,18 +130,38 @@ public:
     sync::SyncResult<std::vector<sync::PushItem>> push(const std::string& sealedBatch) override {
         const auto start = Stopwatch::now();
         auto r = m_inner.push(sealedBatch);
-        pushMs.push_back(msSince(start));
+        const double ms = msSince(start);
+        std::lock_guard lock(m_times->mutex);
+        m_times->pushMs.push_back(ms);
         return r;
     }
     sync::SyncResult<sync::PulledPage> pull(const std::string& cursor, std::size_t limit) override {
         if (m_emptyPage.empty()) return m_inner.pull(cursor, limit);
         return sync::PulledPage{m_emptyPage, cursor.empty() ? "0.0" : cursor, false};
     }
-    std::vector<double> pushMs;
+    std::int64_t serverTimeMs() const override { return m_inner.serverTimeMs(); }
+    std::unique_ptr<sync::ServerChannel> companion() override {
+        auto inner = m_inner.companion();
+        if (!inner) return nullptr;
+        auto twin = std::make_unique<TimedChannel>(*inner, m_emptyPage);
+        twin->m_times = m_times;
+        twin->m_ownInner = std::move(inner);
+        return twin;
+    }
+    std::vector<double> pushMs() const {
+        std::lock_guard lock(m_times->mutex);
+        return m_times->pushMs;
+    }
 
 private:
+    struct Times {
+        std::mutex mutex;
+        std::vector<double> pushMs;
+    };
+    std::unique_ptr<sync::ServerChannel> m_ownInner;  // a companion's inner channel
     sync::ServerChannel& m_inner;
     std::string m_emptyPage;
+    std::shared_ptr<Times> m_times = std::make_shared<Times>();
 };
 
 struct SyncOutcome {
@@ -164,7 +185,7 @@ SyncOutcome timedSync(Kiosk& k, const std::string& url, test::FaultProxy& proxy,
     const auto stats = proxy.stats();
     o.up = stats.bytesUpstream;
     o.down = stats.bytesDownstream;
-    o.requests = static_cast<int>(timed.pushMs.size());
+    o.requests = static_cast<int>(timed.pushMs().size());
     return o;
 }
 
@@ -338,7 +359,8 @@ json runDevices(const ServerFleet& server, const fs::path& work, const Clock& cl
                     failed += r->quarantined;
                     changes += r->pushed + r->duplicates + r->quarantined;
                 }
-                pushMs.insert(pushMs.end(), timed.pushMs.begin(), timed.pushMs.end());
+                const std::vector<double> times = timed.pushMs();
+                pushMs.insert(pushMs.end(), times.begin(), times.end());
                 up += channel.bytesSent();
                 down += channel.bytesReceived();
             });
