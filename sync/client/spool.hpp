@@ -1,9 +1,10 @@
 #pragma once
 // The sync spool: plain files in DIR/sync/ that let a kiosk sync while no
 // staff member is signed in and its personal-data store is locked.
-//   outbox/<lastSeq>-<n>.signed  batches of n changes sealed to the server's key and signed
-//                                with the device's key while a session was open: the push
-//                                body (sync/protocol/batch_signature.hpp)
+//   outbox/<lastSeq>-<n>[-<prev>].signed  batches of n changes sealed to the server's key and
+//                                signed with the device's key while a session was open: the
+//                                push body (sync/protocol/batch_signature.hpp); <prev> when it
+//                                shares no record with the batch before it (spool_files.hpp)
 //   outbox/<lastSeq>[-<n>].sealed unsigned batches from before batches were signed: never
 //                                sent (the server refuses them); the next sign-in seals them again
 //   acked_seq                    the highest outbox seq the server acknowledged
