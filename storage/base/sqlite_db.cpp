@@ -61,6 +61,10 @@ Stmt& Stmt::bind(int index, std::string_view text) {
     sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     return *this;
 }
+Stmt& Stmt::bindBorrowed(int index, const std::string& text) {
+    sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    return *this;
+}
 Stmt& Stmt::bind(int index, std::int64_t value) {
     sqlite3_bind_int64(m_stmt, index, value);
     return *this;

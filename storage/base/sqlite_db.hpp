@@ -61,6 +61,18 @@ public:
         (bind(++index, values), ...);
         return *this;
     }
+    // As bindAll, without copying text: each string must stay alive and
+    // unchanged until the statement has run (run() resets it and clears its
+    // bindings). For bulk writes, where copying every value was a tenth of a
+    // server push's CPU.
+    template <typename... Values>
+    Stmt& bindAllBorrowed(const Values&... values) {
+        int index = 0;
+        (bindBorrowed(++index, values), ...);
+        return *this;
+    }
+    Stmt& bindBorrowed(int index, const std::string& text);
+    Stmt& bindBorrowed(int index, std::int64_t value) { return bind(index, value); }
     // The read-one-row steps: steps once and returns `read(*this)` for the
     // row, or std::nullopt when there is none. The statement is reset either
     // way, so it holds no read lock and can be bound again.

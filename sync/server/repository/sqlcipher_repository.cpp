@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "storage/base/data_dir.hpp"
+#include "sync/server/repository/wal_checkpointer.hpp"
 
 namespace chasqui::sync {
 
@@ -189,14 +190,18 @@ public:
 
     SyncResult<void> commit(const PushWrites& w) override {
         Db& db = m_turn.db();
-        // Each statement prepared once per push and bound per row.
+        // Each statement prepared once per push and bound per row (the rows
+        // outlive each run(), so their text is bound without copies).
         const auto each = [&](const std::string& sql, const auto& rows, const auto& bind) -> SyncResult<void> {
             if (rows.empty()) return {};
             auto stmt = db.prepare(sql);
             if (!stmt) return failed<void>(stmt.error());
             for (const auto& row : rows) {
                 bind(*stmt, row);
-                if (auto r = stmt->run(); !r) return failed<void>(r.error());
+                if (auto r = stmt->run(); !r) {
+                    stmt->reset();  // lets go of the row's text
+                    return failed<void>(r.error());
+                }
             }
             return {};
         };
@@ -205,8 +210,8 @@ public:
                 "payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 w.log,
                 [](Stmt& s, const LogEntry& e) {
-                    s.bindAll(e.changeId, e.payloadHash, e.office, e.originDevice, e.key.entity, e.key.record,
-                              e.payload, e.receivedAt);
+                    s.bindAllBorrowed(e.changeId, e.payloadHash, e.office, e.originDevice, e.key.entity, e.key.record,
+                                      e.payload, e.receivedAt);
                 });
             !r)
             return r;
@@ -228,8 +233,8 @@ public:
                 "excluded.elements",
                 w.fields,
                 [](Stmt& s, const FieldWrite& f) {
-                    s.bindAll(f.key.entity, f.key.record, f.field, f.state.value, f.state.clock, f.state.base,
-                              f.state.author, f.state.elements);
+                    s.bindAllBorrowed(f.key.entity, f.key.record, f.field, f.state.value, f.state.clock, f.state.base,
+                                      f.state.author, f.state.elements);
                 });
             !r)
             return r;
@@ -260,7 +265,7 @@ private:
 class SqlcipherRepository final : public ServerRepository {
 public:
     SqlcipherRepository(fs::path path, const storage::SecretBytes& key, Db db)
-        : m_path(std::move(path)), m_key(key), m_db(std::move(db)) {}
+        : m_path(std::move(path)), m_key(key), m_db(std::move(db)), m_checkpointer(m_db, m_path, m_key) {}
 
     std::string_view backend() const override { return "sqlcipher"; }
 
@@ -493,6 +498,7 @@ private:
     const storage::SecretBytes& m_key;
     std::mutex m_writeMutex;  // held for every use of m_db
     Db m_db;
+    WalCheckpointer m_checkpointer;  // after m_db: stopped before it closes
     std::mutex m_readersMutex;
     std::vector<std::unique_ptr<Db>> m_idleReaders;  // opened on demand, a few kept
 };
