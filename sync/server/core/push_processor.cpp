@@ -243,8 +243,9 @@ private:
     }
 
     void merge(const ChangeRecord& c, RecordState& record) {
-        nlohmann::json incoming = c.fields;
-        if (c.op == "delete") incoming = {{"deleted", 1}};
+        static const nlohmann::json kTombstone = {{"deleted", 1}};
+        const nlohmann::json& incoming = c.op == "delete" ? kTombstone : c.fields;
+        const std::string clock = c.clock();
         for (const auto& [name, value] : incoming.items()) {
             const auto found = record.fields.find(name);
             const StoredField* local = found == record.fields.end() ? nullptr : &found->second;
@@ -252,20 +253,25 @@ private:
                 mergeSet(c, record, name, value, local);
                 continue;
             }
-            const std::string base = c.base.value(name, std::string());
-            const std::string text = value.dump();
-            const MergeOutcome outcome =
-                decideField({local != nullptr ? local->clock : std::string(), local != nullptr ? local->base : ""},
-                            c.clock(), base);
-            // Copied before the write below replaces what `local` points at.
-            const StoredField before = local != nullptr ? *local : StoredField{};
-            if (outcome == MergeOutcome::Apply || outcome == MergeOutcome::ApplyLocalLoses)
-                write(c, record, name, {text, c.clock(), base, c.author, {}});
+            std::string base = c.base.value(name, std::string());
+            std::string text = value.dump();
+            const MergeOutcome outcome = decideField(
+                {local != nullptr ? local->clock : std::string(), local != nullptr ? local->base : ""}, clock, base);
             // Concurrent edits that ended on the same value are not conflicts.
-            if (isConflict(outcome) && before.value != text) {
+            const bool conflict = isConflict(outcome) && (local != nullptr ? local->value != text : !text.empty());
+            // Copied before the write below replaces what `local` points at.
+            const StoredField before = conflict && local != nullptr ? *local : StoredField{};
+            if (outcome == MergeOutcome::Apply || outcome == MergeOutcome::ApplyLocalLoses) {
+                if (!conflict) {
+                    write(c, record, name, {std::move(text), clock, std::move(base), c.author, {}});
+                    continue;
+                }
+                write(c, record, name, {text, clock, base, c.author, {}});
+            }
+            if (conflict) {
                 const bool localLost = outcome == MergeOutcome::ApplyLocalLoses;
-                const std::string& keptClock = localLost ? c.clock() : before.clock;
-                const std::string& lostClock = localLost ? before.clock : c.clock();
+                const std::string& keptClock = localLost ? clock : before.clock;
+                const std::string& lostClock = localLost ? before.clock : clock;
                 nlohmann::json fields = {{"entity", c.entity},
                                          {"record_id", c.record},
                                          {"field", name},
