@@ -65,8 +65,6 @@ struct FaultProxy::Direction {
     bool waitingWritable = false;
     bool stalled = false;
     std::uint64_t sinceFaults = 0;
-    double tokens = 0;
-    Clock::time_point lastRefill;
 };
 
 struct FaultProxy::Connection {
@@ -221,7 +219,7 @@ void FaultProxy::handleEvents(const std::vector<pollfd>& fds, const std::vector<
                 break;
             }
             case PollSlot::Kind::Listen:
-                acceptAll(now);
+                acceptAll();
                 break;
             case PollSlot::Kind::Read:
                 if (slot.connection->open()) readInto(*slot.connection, *slot.direction, now);
@@ -233,7 +231,7 @@ void FaultProxy::handleEvents(const std::vector<pollfd>& fds, const std::vector<
     }
 }
 
-void FaultProxy::acceptAll(Clock::time_point now) {
+void FaultProxy::acceptAll() {
     while (true) {
         const int clientFd = ::accept4(m_listenFd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (clientFd < 0) return;
@@ -266,9 +264,6 @@ void FaultProxy::acceptAll(Clock::time_point now) {
         up.upstream = true;
         down.srcFd = &connection->serverFd;
         down.dstFd = &connection->clientFd;
-        up.tokens = burstBytes(m_faults.upstreamBytesPerSecond);
-        down.tokens = burstBytes(m_faults.downstreamBytesPerSecond);
-        up.lastRefill = down.lastRefill = now;
         m_connections.push_back(std::move(connection));
     }
 }
@@ -300,13 +295,14 @@ void FaultProxy::flush(Connection& connection, Direction& direction, Clock::time
         targeted ? (direction.upstream ? m_faults.stallUpstreamAfter : m_faults.stallDownstreamAfter).value_or(kNever)
                  : kNever;
     const std::uint64_t rate = direction.upstream ? m_faults.upstreamBytesPerSecond : m_faults.downstreamBytesPerSecond;
+    Bucket& link = direction.upstream ? m_upLink : m_downLink;
     if (rate > 0) {
-        const double elapsed = std::chrono::duration<double>(now - direction.lastRefill).count();
-        direction.tokens = std::min(burstBytes(rate), direction.tokens + elapsed * static_cast<double>(rate));
+        const double elapsed = std::chrono::duration<double>(now - link.lastRefill).count();
+        link.tokens = std::min(burstBytes(rate), link.tokens + elapsed * static_cast<double>(rate));
     } else {
-        direction.tokens = 0;  // unlimited now; a cap set later starts from an empty bucket
+        link.tokens = 0;  // unlimited now; a cap set later starts from an empty bucket
     }
-    direction.lastRefill = now;
+    link.lastRefill = now;
 
     while (true) {
         if (direction.sinceFaults >= cut) return closeConnection(connection);
@@ -323,14 +319,13 @@ void FaultProxy::flush(Connection& connection, Direction& direction, Clock::time
             // Send in pieces of at least half a bucket so a slow cap does not
             // turn into a flood of one-byte writes.
             const double wanted = std::min(static_cast<double>(allowed), std::max(1.0, burstBytes(rate) / 2));
-            if (direction.tokens < wanted) {
-                const auto wait =
-                    std::chrono::duration<double>((wanted - direction.tokens) / static_cast<double>(rate));
+            if (link.tokens < wanted) {
+                const auto wait = std::chrono::duration<double>((wanted - link.tokens) / static_cast<double>(rate));
                 deadline = std::min(
                     deadline, now + std::chrono::duration_cast<Clock::duration>(wait) + std::chrono::microseconds(1));
                 break;
             }
-            allowed = std::min(allowed, static_cast<std::uint64_t>(direction.tokens));
+            allowed = std::min(allowed, static_cast<std::uint64_t>(link.tokens));
         }
         const ssize_t sent =
             ::send(*direction.dstFd, chunk.data.data() + chunk.offset, allowed, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -346,7 +341,7 @@ void FaultProxy::flush(Connection& connection, Direction& direction, Clock::time
         chunk.offset += bytes;
         direction.queued -= bytes;
         direction.sinceFaults += bytes;
-        if (rate > 0) direction.tokens -= static_cast<double>(bytes);
+        if (rate > 0) link.tokens -= static_cast<double>(bytes);
         (direction.upstream ? m_stats.bytesUpstream : m_stats.bytesDownstream) += bytes;
         if (chunk.offset == chunk.data.size()) direction.queue.pop_front();
     }

@@ -45,7 +45,9 @@ struct Faults {
     std::optional<std::uint64_t> stallDownstreamAfter{};
     // Apply cuts and stalls only to the K-th connection accepted (numbered
     // from 1 over the proxy's life; see stats().connectionsAccepted), or to
-    // every connection when 0. Bandwidth and latency always apply to all.
+    // every connection when 0. Bandwidth and latency always apply to all; the
+    // bandwidth cap is the link's, shared by the connections open at once (as
+    // on a real 2G link), not a cap per connection.
     int onlyConnection = 0;
 };
 
@@ -84,7 +86,7 @@ private:
 
     void run();
     void handleEvents(const std::vector<pollfd>& fds, const std::vector<PollSlot>& slots, Clock::time_point now);
-    void acceptAll(Clock::time_point now);
+    void acceptAll();
     void readInto(Connection& connection, Direction& direction, Clock::time_point now);
     void flush(Connection& connection, Direction& direction, Clock::time_point now, Clock::time_point& deadline);
     void closeConnection(Connection& connection);
@@ -99,6 +101,13 @@ private:
     mutable std::condition_variable m_changed;
     Faults m_faults;
     std::uint64_t m_faultsGeneration = 0;
+    // The link's token buckets, one per direction, shared by all connections.
+    struct Bucket {
+        double tokens = 0;
+        Clock::time_point lastRefill{};
+    };
+    Bucket m_upLink;
+    Bucket m_downLink;
     ProxyStats m_stats;
     bool m_stop = false;
     std::vector<std::unique_ptr<Connection>> m_connections;

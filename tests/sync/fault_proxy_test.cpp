@@ -284,6 +284,30 @@ TEST_SUITE("fault_proxy") {
         CHECK(seconds < 5.0);   // and it does flow
     }
 
+    TEST_CASE("the bandwidth cap is the link's: two connections at once share it") {
+        EchoServer echo;
+        FaultProxy proxy(echo.port(), Faults{.downstreamBytesPerSecond = 200'000});
+        Client first(proxy.port());
+        Client second(proxy.port());
+        const std::string data = pattern(50'000);
+        const auto start = SteadyClock::now();
+        std::thread writers([&] {
+            first.send(data);
+            second.send(data);
+        });
+        std::string backSecond;
+        std::thread reader([&] { backSecond = second.receive(data.size(), 20s); });
+        const std::string backFirst = first.receive(data.size(), 20s);
+        reader.join();
+        writers.join();
+        const double seconds = secondsSince(start);
+        CHECK(backFirst == data);
+        CHECK(backSecond == data);
+        // 100 kB in all at 200 kB/s: 0.5 s; two caps of their own would take 0.25 s.
+        CHECK(seconds >= 0.4);
+        CHECK(seconds < 5.0);
+    }
+
     TEST_CASE("a proxy whose target is down closes each client connection") {
         std::uint16_t closedPort = 0;
         {
