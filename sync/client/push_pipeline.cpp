@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <exception>
+
+#include <fmt/format.h>
 #include <memory>
 #include <system_error>
 
@@ -21,6 +23,30 @@ PushAnswer pushGuarded(ServerChannel& via, const std::string& body) {
 }
 
 }  // namespace
+
+SyncResult<PushTally> tallyAnswer(const std::vector<PushItem>& items, std::int64_t sent) {
+    PushTally tally;
+    std::int64_t total = 0;
+    for (const auto& item : items) {
+        if (item.count < 0 || (item.status == "quarantined" && item.count != 1))
+            return syncFail(SyncErrorCode::BadResponse, "the server's answer to a push is not valid");
+        total += item.count;
+        if (item.status == "applied") {
+            tally.pushed += item.count;
+        } else if (item.status == "duplicate") {
+            tally.duplicates += item.count;
+        } else if (item.status == "quarantined") {
+            tally.problems.push_back(item);
+        } else {
+            return syncFail(SyncErrorCode::BadResponse, "the server's answer to a push is not valid");
+        }
+    }
+    if (sent >= 0 && total != sent)
+        return syncFail(
+            SyncErrorCode::BadResponse,
+            fmt::format("the server answered for {} changes of a batch of {}; the batch stays queued", total, sent));
+    return tally;
+}
 
 PushPipeline::~PushPipeline() {
     for (auto& f : m_flying)

@@ -9,6 +9,7 @@
 //
 // Used by one thread (syncSpool's); each push runs on a thread of its own.
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -22,6 +23,17 @@
 #include "sync/client/spool_files.hpp"
 
 namespace chasqui::sync {
+
+// What the server's answer to one batch of `sent` changes says (-1: not
+// known, a legacy file name). An answer that does not account for every
+// change sent is refused: acknowledging the batch could lose the changes it
+// left out.
+struct PushTally {
+    int pushed = 0;
+    int duplicates = 0;
+    std::vector<PushItem> problems;
+};
+SyncResult<PushTally> tallyAnswer(const std::vector<PushItem>& items, std::int64_t sent);
 
 class PushPipeline {
 public:

@@ -122,39 +122,6 @@ bool sharesRecord(const std::vector<std::string>& a, const std::vector<std::stri
     return false;
 }
 
-struct PushTally {
-    int pushed = 0;
-    int duplicates = 0;
-    std::vector<PushItem> problems;
-};
-
-// Adds up the server's answer to one batch of `sent` changes (-1: not known,
-// a legacy file name). An answer that does not account for every change sent
-// is refused: acknowledging the batch could lose the changes it left out.
-SyncResult<PushTally> tallyAnswer(const std::vector<PushItem>& items, std::int64_t sent) {
-    PushTally tally;
-    std::int64_t total = 0;
-    for (const auto& item : items) {
-        if (item.count < 0 || (item.status == "quarantined" && item.count != 1))
-            return syncFail(SyncErrorCode::BadResponse, "the server's answer to a push is not valid");
-        total += item.count;
-        if (item.status == "applied") {
-            tally.pushed += item.count;
-        } else if (item.status == "duplicate") {
-            tally.duplicates += item.count;
-        } else if (item.status == "quarantined") {
-            tally.problems.push_back(item);
-        } else {
-            return syncFail(SyncErrorCode::BadResponse, "the server's answer to a push is not valid");
-        }
-    }
-    if (sent >= 0 && total != sent)
-        return syncFail(
-            SyncErrorCode::BadResponse,
-            fmt::format("the server answered for {} changes of a batch of {}; the batch stays queued", total, sent));
-    return tally;
-}
-
 // Every answer carries the server's time; a TrustedClock keeps it.
 void learnServerTime(const ServerChannel& channel, const SpoolLimits& limits) {
     if (limits.clock != nullptr && channel.serverTimeMs() > 0) limits.clock->observeServerTime(channel.serverTimeMs());
@@ -374,12 +341,14 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
         }
         if (pushes.empty()) break;
         PushPipeline::Answer answer = pushes.takeOldest();
-        // The next push is under way before this answer's files are written.
-        startWhatMay();
         learnServerTime(*answer.via, limits);
         if (!answer.items) return std::unexpected(answer.items.error());
         auto tally = tallyAnswer(*answer.items, answer.name.changes);
         if (!tally) return std::unexpected(tally.error());
+        // The next push is under way before this answer's files are written,
+        // and only once the answer is good: a batch that shares a record with
+        // this one must never reach the server if this one did not.
+        startWhatMay();
         // Refused for a clock that ran ahead: kept to be stamped again at the
         // next sign-in (sync/client/clock_ahead.hpp). The batch is acknowledged only
         // once these ids are safe on disk.

@@ -126,3 +126,39 @@ TEST_CASE("a merge while pulls go on leaves a damaged page and the cursor alone;
     CHECK_FALSE(fs::exists(root / "inbox" / "00000000000000000001.page"));
     CHECK_FALSE(fs::exists(root / "cursor"));  // nothing merged yet: the next pull starts over
 }
+
+// Fails the first push it is given; counts every push.
+class FailFirstChannel final : public sync::ServerChannel {
+public:
+    sync::SyncResult<std::vector<sync::PushItem>> push(const std::string&) override {
+        if (++pushes == 1) return sync::syncFail(sync::SyncErrorCode::Offline, "the link dropped (test)");
+        return std::vector<sync::PushItem>{};
+    }
+    sync::SyncResult<sync::PulledPage> pull(const std::string&, std::size_t) override {
+        return sync::PulledPage{std::string(64, 'p'), "e1.1", false};
+    }
+    int pushes = 0;
+};
+
+TEST_CASE("after a failed push, no later batch is sent in that run: one touching the same record would overtake it") {
+    test::TestStore kiosk;
+    const sync::BoxKeyPair serverKeys = sync::BoxKeyPair::generate();
+    REQUIRE(sync::setServerPublicKey(*kiosk, serverKeys.publicKey).has_value());
+    auto person = storage::PersonRepository(*kiosk).add(test::samplePerson());
+    REQUIRE(person.has_value());
+    auto edited = storage::PersonRepository(*kiosk).get(person->id);
+    REQUIRE(edited.has_value());
+    edited->givenNames = "Rosa";
+    REQUIRE(storage::PersonRepository(*kiosk).update(*edited).has_value());
+    sync::SpoolLimits limits;
+    limits.pushBatch = 1;  // the person's creation and its edit in batches of their own
+    auto sealed = sync::spoolOutbox(*kiosk, limits);
+    REQUIRE(sealed.has_value());
+    REQUIRE(*sealed >= 2);
+
+    FailFirstChannel channel;
+    auto sent = sync::syncSpool(kiosk.dataDir, channel, limits);
+    REQUIRE_FALSE(sent.has_value());
+    CHECK(channel.pushes == 1);
+    CHECK(sync::countSpool(kiosk.dataDir).outboxFiles == *sealed);
+}
