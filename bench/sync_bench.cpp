@@ -330,7 +330,8 @@ json runDevices(const ServerFleet& server, const fs::path& work, const Clock& cl
     std::vector<double> roundS, p95s, allPushMs;
     int errors = 0, changes = 0, pushes = 0;
     std::uint64_t up = 0, down = 0;
-    const sync::SpoolLimits spoolLimits{limits.pushBatch, limits.pullPage, limits.maxRounds};
+    const sync::SpoolLimits spoolLimits{
+        .pushBatch = limits.pushBatch, .pullPage = limits.pullPage, .maxRounds = limits.maxRounds};
     for (int round = 0; round < rounds; ++round) {
         for (int i = 0; i < devices; ++i) {
             Kiosk& k = kiosks[static_cast<std::size_t>(i)];

@@ -166,7 +166,7 @@ Result<void> setServerPublicKey(storage::PersonalStore& store, const std::string
 SyncResult<SyncSummary> syncNow(storage::PersonalStore& store, ServerChannel& channel, const SyncLimits& limits) {
     // The same path a locked kiosk takes, with the merges done right away:
     // settle what an earlier locked sync left, seal new changes, exchange, merge.
-    SpoolLimits spoolLimits{limits.pushBatch, limits.pullPage, limits.maxRounds};
+    SpoolLimits spoolLimits{.pushBatch = limits.pushBatch, .pullPage = limits.pullPage, .maxRounds = limits.maxRounds};
     spoolLimits.clock = &store.clock();
     SyncSummary summary;
     const auto addMerge = [&](const MergeSummary& m) {

@@ -225,7 +225,7 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
     for (int round = 0; round < limits.maxRounds; ++round) {
         // Stored changes were validated when written; a byte that is not UTF-8
         // or JSON that does not parse here means the file was damaged.
-        auto batch = readOutboxBatch(db, after, limits.pushBatch, store.session().officeCode);
+        auto batch = readOutboxBatch(db, after, limits.pushBatch, store.session().officeCode, limits.batchLookahead);
         if (!batch) return std::unexpected(batch.error());
         if (batch->changes == 0) break;
         const std::string& text = batch->text;

@@ -28,6 +28,10 @@ namespace chasqui::sync {
 
 struct SpoolLimits {
     std::size_t pushBatch = 1000;
+    // A batch may end earlier so that none of its records is touched in the
+    // next `batchLookahead` changes: the batch after it can then be pushed
+    // beside it (readOutboxBatch). 0 cuts at pushBatch changes exactly.
+    std::size_t batchLookahead = 64;
     std::size_t pullPage = 500;
     int maxRounds = 1000;
     // Budgets of one syncSpool run's pulls, against a hostile or broken server

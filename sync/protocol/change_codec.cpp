@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <iterator>
+#include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -392,8 +394,49 @@ void appendJsonString(std::string& out, std::string_view text) {
 
 }  // namespace
 
+std::size_t cleanBatchEnd(const std::vector<std::string>& records, std::size_t limit) {
+    const std::size_t n = records.size();
+    if (n <= limit) return n;
+    // A record touched first at f and last at l blocks every end c with
+    // f < c <= l: +1 at f + 1, -1 at l + 1, and a running sum of 0 is clean.
+    std::unordered_map<std::string_view, std::pair<std::size_t, std::size_t>> spans;
+    spans.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        auto [it, added] = spans.try_emplace(records[i], i, i);
+        if (!added) it->second.second = i;
+    }
+    std::vector<int> opens(n + 1, 0);
+    for (const auto& [name, span] : spans) {
+        if (span.first == span.second) continue;
+        ++opens[span.first + 1];
+        --opens[span.second + 1];
+    }
+    std::size_t end = limit;
+    int open = 0;
+    for (std::size_t c = 0; c <= limit; ++c) {
+        open += opens[c];
+        if (open == 0 && c > 0 && c >= limit / 2) end = c;
+    }
+    return end;
+}
+
 storage::Result<OutboxBatch> readOutboxBatch(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
-                                             const std::string& office) {
+                                             const std::string& office, std::size_t lookahead) {
+    if (lookahead > 0 && limit > 0) {
+        auto peek = db.prepare("SELECT entity, record_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
+        if (!peek) return std::unexpected(peek.error());
+        peek->bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit + lookahead));
+        std::vector<std::string> records;
+        records.reserve(limit + lookahead);
+        for (;;) {
+            auto row = peek->step();
+            if (!row) return std::unexpected(row.error());
+            if (!*row) break;
+            records.push_back(peek->text(0) + '\x1f' + peek->text(1));
+        }
+        peek->reset();
+        limit = cleanBatchEnd(records, limit);
+    }
     auto stmt = db.prepare(
         "SELECT seq, change_id, entity, record_id, op, fields, base, hlc, device, author, sets FROM changes "
         "WHERE seq > ? ORDER BY seq LIMIT ?");

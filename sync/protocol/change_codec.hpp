@@ -91,7 +91,17 @@ struct OutboxBatch {
     std::int64_t lastSeq = 0;
     std::vector<std::string> records;
 };
+// With `lookahead` > 0 the batch may end before `limit` changes: at the
+// latest point from which none of its records is touched again within the
+// next `lookahead` changes (but not below half of `limit`), so that the
+// batch after it shares no record with it and both may be pushed at once.
 storage::Result<OutboxBatch> readOutboxBatch(storage::Db& db, std::int64_t afterSeq, std::size_t limit,
-                                             const std::string& office);
+                                             const std::string& office, std::size_t lookahead = 0);
+
+// Where to end a batch over `records` (one name per change, oldest first; at
+// most `limit` of them go in the batch, the rest are the lookahead): the
+// largest count c in [limit / 2, limit] such that no record appears both
+// before and from c on; `limit` when there is none, everything when it all fits.
+std::size_t cleanBatchEnd(const std::vector<std::string>& records, std::size_t limit);
 
 }  // namespace chasqui::sync

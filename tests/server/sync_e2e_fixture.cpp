@@ -10,6 +10,7 @@
 #include "storage/records/record_writer.hpp"
 #include "sync/client/curl_transport.hpp"
 #include "sync/client/http_server_channel.hpp"
+#include "sync/client/spool_files.hpp"
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/sealed_box.hpp"
 
@@ -90,6 +91,19 @@ std::int64_t Kiosk::ackedCount() {
     return scalar(
         "SELECT count(*) FROM changes WHERE seq <= "
         "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_acked_seq')");
+}
+
+std::vector<std::int64_t> Kiosk::outboxBatchSizes() const {
+    std::vector<std::pair<std::int64_t, std::int64_t>> batches;  // lastSeq, changes
+    for (const auto& entry : std::filesystem::directory_iterator(m_dir.root / "sync" / "outbox")) {
+        const auto name = sync::parseOutboxName(entry.path().stem().string());
+        REQUIRE(name.has_value());
+        batches.emplace_back(name->lastSeq, name->changes);
+    }
+    std::sort(batches.begin(), batches.end());
+    std::vector<std::int64_t> sizes;
+    for (const auto& [lastSeq, changes] : batches) sizes.push_back(changes);
+    return sizes;
 }
 
 std::int64_t Kiosk::pending() {

@@ -63,6 +63,8 @@ public:
     // Change records the server has acknowledged to this kiosk.
     std::int64_t ackedCount();
     std::int64_t pending();
+    // The changes in each sealed batch waiting in the outbox, oldest first.
+    std::vector<std::int64_t> outboxBatchSizes() const;
 
     // One sync straight to the server (no proxy); must succeed.
     sync::SyncSummary syncDirect(const Server& server, const sync::SyncLimits& limits = {});
