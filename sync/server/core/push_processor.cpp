@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -96,7 +97,12 @@ public:
         for (auto& c : candidates) {
             if (auto r = apply(c, changes[c.index], results[c.index]); !r) return std::unexpected(r.error());
         }
-        for (auto& [place, state] : m_dirty) m_writes.fields.push_back({place.first, place.second, std::move(state)});
+        // The last state of each field written, in (record, field) order.
+        for (auto& [key, record] : m_records) {
+            for (auto& [name, state] : record.fields) {
+                if (m_dirty.contains(&state)) m_writes.fields.push_back({key, name, std::move(state)});
+            }
+        }
         {
             std::lock_guard lock(m_core.m_hlcMutex);
             m_writes.hlc = m_core.m_hlc.last().encode();
@@ -117,11 +123,21 @@ public:
     }
 
 private:
+    // A field of a change as the merge needs it, made outside the push
+    // transaction (the merge runs inside it, one push at a time).
+    struct IncomingField {
+        std::string name;
+        std::string text;  // the value as stored (JSON); empty for a set field
+        std::string base;  // the clock the kiosk edited over, if any
+        bool isSet = false;
+    };
+
     struct Candidate {
         std::size_t index;
         ChangeRecord change;
         std::string payload;
         std::string hash;
+        std::vector<IncomingField> fields;
     };
 
     // Decodes `raw` and checks what needs no stored state; nullopt when quarantined.
@@ -153,7 +169,23 @@ private:
         }
         std::string payload = encodeChange(c).dump();
         std::string hash = hashText(payload);
-        return Candidate{0, std::move(c), std::move(payload), std::move(hash)};
+        std::vector<IncomingField> fields = incomingFields(c);
+        return Candidate{0, std::move(c), std::move(payload), std::move(hash), std::move(fields)};
+    }
+
+    static std::vector<IncomingField> incomingFields(const ChangeRecord& c) {
+        static const nlohmann::json kTombstone = {{"deleted", 1}};
+        const nlohmann::json& incoming = c.op == "delete" ? kTombstone : c.fields;
+        std::vector<IncomingField> out;
+        out.reserve(incoming.size());
+        for (const auto& [name, value] : incoming.items()) {
+            if (storage::isSetColumn(c.entity, name)) {
+                out.push_back({name, {}, {}, true});
+            } else {
+                out.push_back({name, value.dump(), c.base.value(name, std::string()), false});
+            }
+        }
+        return out;
     }
 
     SyncResult<void> apply(Candidate& candidate, const nlohmann::json& raw, PushItemResult& result) {
@@ -189,7 +221,7 @@ private:
             record.office = c.office;
             m_writes.newOffices.push_back({{c.entity, c.record}, c.office});
         }
-        merge(c, record);
+        merge(c, candidate.fields, record);
         result.status = "applied";
         return {};
     }
@@ -210,9 +242,10 @@ private:
             {c.id, hash, c.office, c.device, {c.entity, c.record}, std::move(payload), m_core.nowMs()});
     }
 
-    void write(const ChangeRecord& c, RecordState& record, const std::string& name, StoredField state) {
-        record.fields[name] = state;
-        m_dirty[{RecordKey{c.entity, c.record}, name}] = std::move(state);
+    void write(RecordState& record, const std::string& name, StoredField state) {
+        StoredField& stored = record.fields[name];
+        stored = std::move(state);
+        m_dirty.insert(&stored);
     }
 
     // A set field merges element by element (PROTOCOL.md 3.2) and never
@@ -239,22 +272,22 @@ private:
                       newer ? c.author : local->author, storage::elementsToJson(*elements).dump()};
         if (local != nullptr && w.value == local->value && w.clock == local->clock && w.elements == local->elements)
             return;
-        write(c, record, name, std::move(w));
+        write(record, name, std::move(w));
     }
 
-    void merge(const ChangeRecord& c, RecordState& record) {
-        static const nlohmann::json kTombstone = {{"deleted", 1}};
-        const nlohmann::json& incoming = c.op == "delete" ? kTombstone : c.fields;
+    void merge(const ChangeRecord& c, std::vector<IncomingField>& incoming, RecordState& record) {
         const std::string clock = c.clock();
-        for (const auto& [name, value] : incoming.items()) {
+        for (IncomingField& field : incoming) {
+            const std::string& name = field.name;
             const auto found = record.fields.find(name);
             const StoredField* local = found == record.fields.end() ? nullptr : &found->second;
-            if (storage::isSetColumn(c.entity, name)) {
-                mergeSet(c, record, name, value, local);
+            if (field.isSet) {
+                const auto value = c.fields.find(name);
+                mergeSet(c, record, name, value != c.fields.end() ? *value : nlohmann::json(), local);
                 continue;
             }
-            std::string base = c.base.value(name, std::string());
-            std::string text = value.dump();
+            std::string base = std::move(field.base);
+            std::string text = std::move(field.text);
             const MergeOutcome outcome = decideField(
                 {local != nullptr ? local->clock : std::string(), local != nullptr ? local->base : ""}, clock, base);
             // Concurrent edits that ended on the same value are not conflicts.
@@ -263,10 +296,10 @@ private:
             const StoredField before = conflict && local != nullptr ? *local : StoredField{};
             if (outcome == MergeOutcome::Apply || outcome == MergeOutcome::ApplyLocalLoses) {
                 if (!conflict) {
-                    write(c, record, name, {std::move(text), clock, std::move(base), c.author, {}});
+                    write(record, name, {std::move(text), clock, std::move(base), c.author, {}});
                     continue;
                 }
-                write(c, record, name, {text, clock, base, c.author, {}});
+                write(record, name, {text, clock, base, c.author, {}});
             }
             if (conflict) {
                 const bool localLost = outcome == MergeOutcome::ApplyLocalLoses;
@@ -314,16 +347,16 @@ private:
         m_writes.newOffices.push_back({{conflict.entity, conflict.record}, conflict.office});
         RecordState& record = m_records[RecordKey{conflict.entity, conflict.record}];
         for (const auto& [name, value] : fields.items())
-            write(conflict, record, name, {value.dump(), conflict.clock(), "", conflict.author, {}});
+            write(record, name, {value.dump(), conflict.clock(), "", conflict.author, {}});
     }
 
     ServerCore& m_core;
     const DeviceInfo& m_device;
-    std::vector<Candidate> m_candidates;                               // the changes that passed screening
-    std::vector<PushItemResult> m_results;                             // one per change of the batch
-    std::unordered_map<std::string, std::string> m_known;              // change id -> payload hash, as the batch goes
-    std::map<RecordKey, RecordState> m_records;                        // the batch's records, as the batch goes
-    std::map<std::pair<RecordKey, std::string>, StoredField> m_dirty;  // the last write of each field
+    std::vector<Candidate> m_candidates;                   // the changes that passed screening
+    std::vector<PushItemResult> m_results;                 // one per change of the batch
+    std::unordered_map<std::string, std::string> m_known;  // change id -> payload hash, as the batch goes
+    std::map<RecordKey, RecordState> m_records;            // the batch's records, as the batch goes
+    std::unordered_set<const StoredField*> m_dirty;        // fields of m_records written
     PushWrites m_writes;
 };
 
