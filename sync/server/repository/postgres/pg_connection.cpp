@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -173,11 +174,16 @@ SyncResult<PgResult> PgConnection::exec(std::string_view sql, Params params, std
 }
 
 SyncResult<void> PgConnection::pipeline(std::vector<Statement> statements) {
+    const auto isBinary = [](const Statement& st, std::size_t i) { return i < st.binary.size() && st.binary[i]; };
     for (const auto& st : statements) {
-        for (const auto& p : st.params) {
-            if (p && p->find('\0') != std::string::npos)
+        for (std::size_t i = 0; i < st.params.size(); ++i) {
+            const auto& p = st.params[i];
+            if (p && !isBinary(st, i) && p->find('\0') != std::string::npos)
                 return syncFail(SyncErrorCode::Internal,
                                 fmt::format("a value for PostgreSQL holds a NUL byte while {}", st.what));
+            if (p && p->size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+                return syncFail(SyncErrorCode::TooLarge,
+                                fmt::format("a value for PostgreSQL is too large while {}", st.what));
         }
     }
     if (PQenterPipelineMode(m_conn) != 1) return std::unexpected(failure(nullptr, statements.front().what));
@@ -185,10 +191,17 @@ SyncResult<void> PgConnection::pipeline(std::vector<Statement> statements) {
     std::size_t sent = 0;
     for (const auto& st : statements) {
         std::vector<const char*> values;
+        std::vector<int> lengths;
+        std::vector<int> formats;
         values.reserve(st.params.size());
-        for (const auto& p : st.params) values.push_back(p ? p->c_str() : nullptr);
-        if (PQsendQueryParams(m_conn, st.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                              nullptr, 0) != 1) {
+        for (std::size_t i = 0; i < st.params.size(); ++i) {
+            const auto& p = st.params[i];
+            values.push_back(p ? p->c_str() : nullptr);
+            lengths.push_back(p ? static_cast<int>(p->size()) : 0);  // read for binary parameters only
+            formats.push_back(isBinary(st, i) ? 1 : 0);
+        }
+        if (PQsendQueryParams(m_conn, st.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                              lengths.data(), formats.data(), 0) != 1) {
             first = failure(nullptr, st.what);
             break;
         }
@@ -250,6 +263,51 @@ std::string arrayLiteral(const std::vector<std::string>& elements) {
     }
     out.push_back('}');
     return out;
+}
+
+namespace {
+
+void appendInt32(std::string& out, std::uint32_t value) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xFF));
+}
+
+// array_recv's layout: dimensions, a has-nulls flag, the element type, each
+// dimension's size and lower bound, then each element as length and bytes
+// (length -1 for NULL), every integer 4 bytes big-endian.
+template <typename Elements, typename Get>
+std::string binaryArrayOf(const Elements& elements, std::uint32_t elementOid, bool hasNulls, const Get& get) {
+    std::size_t size = 20;
+    for (const auto& e : elements) size += 4 + (get(e) != nullptr ? get(e)->size() : 0);
+    std::string out;
+    out.reserve(size);
+    appendInt32(out, elements.empty() ? 0 : 1);
+    appendInt32(out, hasNulls ? 1 : 0);
+    appendInt32(out, elementOid);
+    if (elements.empty()) return out;
+    appendInt32(out, static_cast<std::uint32_t>(elements.size()));
+    appendInt32(out, 1);
+    for (const auto& e : elements) {
+        const std::string* value = get(e);
+        if (value == nullptr) {
+            appendInt32(out, 0xFFFFFFFFU);
+            continue;
+        }
+        appendInt32(out, static_cast<std::uint32_t>(value->size()));
+        out += *value;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string binaryArray(const std::vector<std::string>& elements, std::uint32_t elementOid) {
+    return binaryArrayOf(elements, elementOid, false, [](const std::string& e) { return &e; });
+}
+
+std::string binaryArray(const std::vector<std::optional<std::string>>& elements, std::uint32_t elementOid) {
+    const bool hasNulls = std::any_of(elements.begin(), elements.end(), [](const auto& e) { return !e; });
+    return binaryArrayOf(elements, elementOid, hasNulls,
+                         [](const std::optional<std::string>& e) { return e ? &*e : nullptr; });
 }
 
 std::string acceptableText(std::string_view text) {

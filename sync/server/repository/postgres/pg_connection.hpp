@@ -74,6 +74,9 @@ public:
         std::string sql;
         Params params;
         std::string_view what;
+        // Parameters sent in binary format (binaryArray), by position; the
+        // others are text.
+        std::vector<bool> binary = {};
     };
     SyncResult<void> pipeline(std::vector<Statement> statements);
     // Several statements without parameters (migrations).
@@ -98,6 +101,15 @@ private:
 // `unnest($1::text[])`: every element quoted, quotes and backslashes escaped.
 std::string arrayLiteral(const std::vector<std::optional<std::string>>& elements);
 std::string arrayLiteral(const std::vector<std::string>& elements);
+// The same elements as a one-dimensional array in PostgreSQL's binary format,
+// for a parameter sent in binary (Statement::binary) and cast in the query as
+// $n::text[] (kTextOid) or $n::bytea[] (kByteaOid): no array literal for the
+// server to parse and no hex for bytes, which were most of a push's database
+// CPU. Text elements must hold no NUL byte and be UTF-8, as in a literal.
+inline constexpr std::uint32_t kTextOid = 25;
+inline constexpr std::uint32_t kByteaOid = 17;
+std::string binaryArray(const std::vector<std::string>& elements, std::uint32_t elementOid = kTextOid);
+std::string binaryArray(const std::vector<std::optional<std::string>>& elements, std::uint32_t elementOid = kTextOid);
 // `text` as PostgreSQL accepts it: NUL bytes and bytes that are not UTF-8
 // become '?'. For what is stored as received (a quarantined change's id,
 // cut at 64 bytes, perhaps inside a character), which must not fail the push.

@@ -226,8 +226,9 @@ private:
         out.push_back(
             {"INSERT INTO record_office (entity, record_id, office) SELECT * FROM unnest($1::text[], "
              "$2::text[], $3::text[]) ON CONFLICT DO NOTHING",
-             {arrayLiteral(entities), arrayLiteral(ids), arrayLiteral(offices)},
-             "storing record offices"});
+             {binaryArray(entities), binaryArray(ids), binaryArray(offices)},
+             "storing record offices",
+             allBinary(3)});
     }
 
     // Fields of records that records() found never seen (and that stay
@@ -242,7 +243,7 @@ private:
                 {"INSERT INTO field_state (entity, record_id, field, value, sealed, birth_year, doc_hash, "
                  "clock, base, author, elements) " +
                      std::string(kFieldRows),
-                 fieldColumns(fresh), "storing field states"});
+                 fieldColumns(fresh), "storing field states", allBinary(11)});
         }
         if (!known.empty()) {
             out.push_back(
@@ -253,14 +254,17 @@ private:
                      "= excluded.sealed, birth_year = excluded.birth_year, doc_hash = excluded.doc_hash, "
                      "clock = excluded.clock, base = excluded.base, author = excluded.author, elements = "
                      "excluded.elements",
-                 fieldColumns(known), "storing field states"});
+                 fieldColumns(known), "storing field states", allBinary(11)});
         }
     }
 
     static constexpr std::string_view kFieldRows =
-        "SELECT e, r, f, v, decode(s, 'hex'), y::smallint, h, c, b, a, el FROM unnest($1::text[], $2::text[], "
-        "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
+        "SELECT e, r, f, v, s, y::smallint, h, c, b, a, el FROM unnest($1::text[], $2::text[], "
+        "$3::text[], $4::text[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
         "$11::text[]) AS t(e, r, f, v, s, y, h, c, b, a, el)";
+
+    // Every parameter of kFieldRows goes in binary (binaryArray).
+    static std::vector<bool> allBinary(std::size_t count) { return std::vector<bool>(count, true); }
 
     // The eleven arrays of kFieldRows: personal values sealed, with a birth
     // date's year and a document number's keyed hash beside them.
@@ -285,8 +289,7 @@ private:
                 continue;
             }
             values.emplace_back();
-            sealed.emplace_back(
-                toHex(m_cipher.seal(w->state.value, fieldPlace(w->key.entity, w->key.record, w->field))));
+            sealed.emplace_back(m_cipher.seal(w->state.value, fieldPlace(w->key.entity, w->key.record, w->field)));
             std::optional<std::string> year;
             if (privacy == FieldPrivacy::BirthDate) {
                 if (const auto y = birthYearOf(w->state.value)) year = std::to_string(*y);
@@ -301,9 +304,17 @@ private:
             }
             docHashes.push_back(std::move(docHash));
         }
-        return {arrayLiteral(entities), arrayLiteral(ids),     arrayLiteral(names),     arrayLiteral(values),
-                arrayLiteral(sealed),   arrayLiteral(years),   arrayLiteral(docHashes), arrayLiteral(clocks),
-                arrayLiteral(bases),    arrayLiteral(authors), arrayLiteral(elements)};
+        return {binaryArray(entities),
+                binaryArray(ids),
+                binaryArray(names),
+                binaryArray(values),
+                binaryArray(sealed, kByteaOid),
+                binaryArray(years),
+                binaryArray(docHashes),
+                binaryArray(clocks),
+                binaryArray(bases),
+                binaryArray(authors),
+                binaryArray(elements)};
     }
 
     void writeQuarantine(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
@@ -353,7 +364,7 @@ private:
             origins.push_back(e.originDevice);
             entities.push_back(e.key.entity);
             records.push_back(e.key.record);
-            payloads.push_back(toHex(m_cipher.seal(e.payload, logPlace(e.changeId))));
+            payloads.push_back(m_cipher.seal(e.payload, logPlace(e.changeId)));
             times.push_back(std::to_string(e.receivedAt));
         }
         if (!writes.log.empty()) {
@@ -372,12 +383,13 @@ private:
         if (writes.log.empty()) return;
         out.push_back(
             {"INSERT INTO change_log (seq, change_id, payload_hash, office, origin_device, entity, record_id, payload, "
-             "received_at) SELECT nextval('change_log_seq'), c, h, o, d, e, r, decode(p, 'hex'), t::bigint FROM "
-             "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) "
+             "received_at) SELECT nextval('change_log_seq'), c, h, o, d, e, r, p, t::bigint FROM "
+             "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::text[]) "
              "WITH ORDINALITY AS l(c, h, o, d, e, r, p, t, n) ORDER BY n ON CONFLICT (change_id) DO NOTHING",
-             {arrayLiteral(ids), arrayLiteral(hashes), arrayLiteral(offices), arrayLiteral(origins),
-              arrayLiteral(entities), arrayLiteral(records), arrayLiteral(payloads), arrayLiteral(times)},
-             "appending to the change log"});
+             {binaryArray(ids), binaryArray(hashes), binaryArray(offices), binaryArray(origins), binaryArray(entities),
+              binaryArray(records), binaryArray(payloads, kByteaOid), binaryArray(times)},
+             "appending to the change log",
+             allBinary(8)});
     }
 
     PgPool::Lease m_lease;
