@@ -1,6 +1,7 @@
 // binaryArray: arrays sent to PostgreSQL in binary format arrive element for
 // element, with the characters a text literal would have to escape, NULLs,
 // and bytes (NUL and non-UTF-8 included) for bytea.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,12 +11,21 @@
 using namespace chasqui::test::pgtest;
 using chasqui::sync::pg::PgConnection;
 
+namespace {
+
+std::unique_ptr<PgConnection> connectWith(const TempDatabase& db, const std::string& table) {
+    auto conn = PgConnection::connect(db.url);
+    REQUIRE(conn.has_value());
+    REQUIRE((*conn)->execScript("CREATE TABLE " + table, "creating a table"));
+    return std::move(*conn);
+}
+
+}  // namespace
+
 TEST_CASE("text and bytea arrays sent in binary arrive element for element") {
     SKIP_WITHOUT_POSTGRES();
     TempDatabase db;
-    auto conn = PgConnection::connect(db.url);
-    REQUIRE(conn.has_value());
-    REQUIRE((*conn)->execScript("CREATE TABLE t (n bigint, x text, b bytea)", "creating a table"));
+    auto conn = connectWith(db, "t (n bigint, x text, b bytea)");
     const std::vector<std::optional<std::string>> texts{"plain",       "",     "a,b",     "{\"quoted\"}",
                                                         "back\\slash", "NULL", "ñandú ✓", std::nullopt};
     const std::vector<std::string> bytes{std::string("\0\xff\x01", 3), "", "x", "{}", "\\", ",", "\x80\x81", "z"};
@@ -31,9 +41,9 @@ TEST_CASE("text and bytea arrays sent in binary arrive element for element") {
                           {chasqui::sync::pg::binaryArray(std::vector<std::string>{})},
                           "inserting",
                           {true}});
-    REQUIRE((*conn)->pipeline(std::move(statements)));
+    REQUIRE(conn->pipeline(std::move(statements)));
 
-    auto rows = (*conn)->exec("SELECT n, x, b FROM t ORDER BY n", {}, "reading");
+    auto rows = conn->exec("SELECT n, x, b FROM t ORDER BY n", {}, "reading");
     REQUIRE(rows.has_value());
     REQUIRE(rows->rows() == static_cast<int>(texts.size()) + 1);
     for (int i = 0; i < static_cast<int>(texts.size()); ++i) {
@@ -49,15 +59,13 @@ TEST_CASE("text and bytea arrays sent in binary arrive element for element") {
 TEST_CASE("a binary array whose element type is not the query's is refused, not misread") {
     SKIP_WITHOUT_POSTGRES();
     TempDatabase db;
-    auto conn = PgConnection::connect(db.url);
-    REQUIRE(conn.has_value());
-    REQUIRE((*conn)->execScript("CREATE TABLE t (x text)", "creating a table"));
+    auto conn = connectWith(db, "t (x text)");
     std::vector<PgConnection::Statement> statements;
     statements.push_back({"INSERT INTO t SELECT unnest($1::text[])",
                           {chasqui::sync::pg::binaryArray(std::vector<std::string>{"a"}, chasqui::sync::pg::kByteaOid)},
                           "inserting",
                           {true}});
-    const auto result = (*conn)->pipeline(std::move(statements));
+    const auto result = conn->pipeline(std::move(statements));
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error().message.find("inserting") != std::string::npos);
 }
