@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <exception>
-
-#include <fmt/format.h>
 #include <memory>
 #include <system_error>
+
+#include <fmt/format.h>
 
 namespace chasqui::sync {
 

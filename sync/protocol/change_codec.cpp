@@ -392,6 +392,15 @@ void appendJsonString(std::string& out, std::string_view text) {
     out += '"';
 }
 
+// How OutboxBatch::records names a record.
+std::string recordName(std::string_view entity, std::string_view record) {
+    std::string name;
+    name.reserve(entity.size() + 1 + record.size());
+    name.append(entity).push_back('\x1f');
+    name.append(record);
+    return name;
+}
+
 }  // namespace
 
 std::size_t cleanBatchEnd(const std::vector<std::string>& records, std::size_t limit) {
@@ -432,7 +441,7 @@ storage::Result<OutboxBatch> readOutboxBatch(storage::Db& db, std::int64_t after
             auto row = peek->step();
             if (!row) return std::unexpected(row.error());
             if (!*row) break;
-            records.push_back(peek->text(0) + '\x1f' + peek->text(1));
+            records.push_back(recordName(peek->text(0), peek->text(1)));
         }
         peek->reset();
         limit = cleanBatchEnd(records, limit);
@@ -482,7 +491,7 @@ storage::Result<OutboxBatch> readOutboxBatch(storage::Db& db, std::int64_t after
             return damaged();
         if (!anySets && sets != "{}") anySets = nlohmann::json::parse(sets, nullptr, false) != nlohmann::json::object();
         if (batch.changes == 0) batch.firstId = std::move(id);
-        batch.records.push_back(stmt->text(2) + '\x1f' + stmt->text(3));
+        batch.records.push_back(recordName(stmt->text(2), stmt->text(3)));
         ++batch.changes;
     }
     stmt->reset();

@@ -35,12 +35,12 @@ TEST_CASE("text and bytea arrays sent in binary arrive element for element") {
          "u(x, b, n)",
          {chasqui::sync::pg::binaryArray(texts), chasqui::sync::pg::binaryArray(bytes, chasqui::sync::pg::kByteaOid)},
          "inserting",
-         {true, true}});
+         /*binary=*/true});
     // An empty array is one too.
     statements.push_back({"INSERT INTO t (n, x) SELECT 100, cardinality($1::text[])::text",
                           {chasqui::sync::pg::binaryArray(std::vector<std::string>{})},
                           "inserting",
-                          {true}});
+                          /*binary=*/true});
     REQUIRE(conn->pipeline(std::move(statements)));
 
     auto rows = conn->exec("SELECT n, x, b FROM t ORDER BY n", {}, "reading");
@@ -64,7 +64,7 @@ TEST_CASE("a binary array whose element type is not the query's is refused, not 
     statements.push_back({"INSERT INTO t SELECT unnest($1::text[])",
                           {chasqui::sync::pg::binaryArray(std::vector<std::string>{"a"}, chasqui::sync::pg::kByteaOid)},
                           "inserting",
-                          {true}});
+                          /*binary=*/true});
     const auto result = conn->pipeline(std::move(statements));
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error().message.find("inserting") != std::string::npos);

@@ -174,11 +174,9 @@ SyncResult<PgResult> PgConnection::exec(std::string_view sql, Params params, std
 }
 
 SyncResult<void> PgConnection::pipeline(std::vector<Statement> statements) {
-    const auto isBinary = [](const Statement& st, std::size_t i) { return i < st.binary.size() && st.binary[i]; };
     for (const auto& st : statements) {
-        for (std::size_t i = 0; i < st.params.size(); ++i) {
-            const auto& p = st.params[i];
-            if (p && !isBinary(st, i) && p->find('\0') != std::string::npos)
+        for (const auto& p : st.params) {
+            if (p && !st.binary && p->find('\0') != std::string::npos)
                 return syncFail(SyncErrorCode::Internal,
                                 fmt::format("a value for PostgreSQL holds a NUL byte while {}", st.what));
             if (p && p->size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
@@ -192,13 +190,11 @@ SyncResult<void> PgConnection::pipeline(std::vector<Statement> statements) {
     for (const auto& st : statements) {
         std::vector<const char*> values;
         std::vector<int> lengths;
-        std::vector<int> formats;
+        const std::vector<int> formats(st.params.size(), st.binary ? 1 : 0);
         values.reserve(st.params.size());
-        for (std::size_t i = 0; i < st.params.size(); ++i) {
-            const auto& p = st.params[i];
+        for (const auto& p : st.params) {
             values.push_back(p ? p->c_str() : nullptr);
             lengths.push_back(p ? static_cast<int>(p->size()) : 0);  // read for binary parameters only
-            formats.push_back(isBinary(st, i) ? 1 : 0);
         }
         if (PQsendQueryParams(m_conn, st.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                               lengths.data(), formats.data(), 0) != 1) {

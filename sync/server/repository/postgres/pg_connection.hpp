@@ -74,9 +74,8 @@ public:
         std::string sql;
         Params params;
         std::string_view what;
-        // Parameters sent in binary format (binaryArray), by position; the
-        // others are text.
-        std::vector<bool> binary = {};
+        // Every parameter in binary format (binaryArray), else all in text.
+        bool binary = false;
     };
     SyncResult<void> pipeline(std::vector<Statement> statements);
     // Several statements without parameters (migrations).

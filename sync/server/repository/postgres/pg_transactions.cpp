@@ -228,7 +228,7 @@ private:
              "$2::text[], $3::text[]) ON CONFLICT DO NOTHING",
              {binaryArray(entities), binaryArray(ids), binaryArray(offices)},
              "storing record offices",
-             allBinary(3)});
+             /*binary=*/true});
     }
 
     // Fields of records that records() found never seen (and that stay
@@ -243,7 +243,7 @@ private:
                 {"INSERT INTO field_state (entity, record_id, field, value, sealed, birth_year, doc_hash, "
                  "clock, base, author, elements) " +
                      std::string(kFieldRows),
-                 fieldColumns(fresh), "storing field states", allBinary(11)});
+                 fieldColumns(fresh), "storing field states", /*binary=*/true});
         }
         if (!known.empty()) {
             out.push_back(
@@ -254,7 +254,7 @@ private:
                      "= excluded.sealed, birth_year = excluded.birth_year, doc_hash = excluded.doc_hash, "
                      "clock = excluded.clock, base = excluded.base, author = excluded.author, elements = "
                      "excluded.elements",
-                 fieldColumns(known), "storing field states", allBinary(11)});
+                 fieldColumns(known), "storing field states", /*binary=*/true});
         }
     }
 
@@ -262,9 +262,6 @@ private:
         "SELECT e, r, f, v, s, y::smallint, h, c, b, a, el FROM unnest($1::text[], $2::text[], "
         "$3::text[], $4::text[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
         "$11::text[]) AS t(e, r, f, v, s, y, h, c, b, a, el)";
-
-    // Every parameter of kFieldRows goes in binary (binaryArray).
-    static std::vector<bool> allBinary(std::size_t count) { return std::vector<bool>(count, true); }
 
     // The eleven arrays of kFieldRows: personal values sealed, with a birth
     // date's year and a document number's keyed hash beside them.
@@ -389,7 +386,7 @@ private:
              {binaryArray(ids), binaryArray(hashes), binaryArray(offices), binaryArray(origins), binaryArray(entities),
               binaryArray(records), binaryArray(payloads, kByteaOid), binaryArray(times)},
              "appending to the change log",
-             allBinary(8)});
+             /*binary=*/true});
     }
 
     PgPool::Lease m_lease;
