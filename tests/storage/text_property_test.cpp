@@ -338,7 +338,10 @@ TEST_CASE("foldForSearch makes a clean, stable search key") {
         RC_ASSERT(foldForSearch(f) == f);
         RC_ASSERT(std::none_of(f.begin(), f.end(), [](char c) { return c >= 'A' && c <= 'Z'; }));
         RC_ASSERT(f.find("  ") == std::string::npos);
-        RC_ASSERT(f.empty() || (f.front() != ' ' && f.back() != ' '));
+        // RC_ASSERT captures its expression with overloaded operators, and an overloaded
+        // || does not short-circuit: without the inner parentheses f.back() would run on
+        // an empty key (a read before its buffer, caught by ASan).
+        RC_ASSERT((f.empty() || (f.front() != ' ' && f.back() != ' ')));
         RC_ASSERT(isValidUtf8(f));
         // splitWords and the single spaces agree: joining the words gives the key back.
         std::string rejoined;
