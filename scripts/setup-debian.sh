@@ -29,8 +29,11 @@ packages=(
 sqlcipher_min=4.6
 codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 
+# Prints the installed version, or nothing. dpkg-query fails for a package dpkg has
+# never seen (the usual case on a fresh machine), and under pipefail that failure
+# would end the script at the first plain assignment.
 installed_version() {
-  dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null | sed -n 's/^install ok installed //p'
+  { dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null || true; } | sed -n 's/^install ok installed //p'
 }
 
 missing=()
