@@ -49,9 +49,15 @@ TEST_CASE("a server store at every earlier schema version migrates to the latest
         Device d;
         d.id = deviceId;
         d.office = "TUM";
-        auto pushed = (*server)->push(*device, {sync::encodeChange(personPut(d, "Rosa"))});
+        const auto change = sync::encodeChange(personPut(d, "Rosa"));
+        auto pushed = (*server)->push(*device, {change});
         REQUIRE(pushed.has_value());
         CHECK(pushed->applied == 1);
+        // Sent again: found by its logged payload (migration 4 dropped the hashes).
+        auto again = (*server)->push(*device, {change});
+        REQUIRE(again.has_value());
+        CHECK(again->duplicates == 1);
+        CHECK(again->applied == 0);
         auto status = (*server)->status();
         REQUIRE(status.has_value());
         CHECK(status->counts.changes == 1);

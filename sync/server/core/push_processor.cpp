@@ -87,9 +87,9 @@ public:
         std::sort(keys.begin(), keys.end());
         keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
         if (auto r = tx.lockRecords(keys); !r) return std::unexpected(r.error());
-        auto known = tx.knownChanges(ids);
-        if (!known) return std::unexpected(known.error());
-        m_known = std::move(*known);
+        auto logged = tx.loggedPayloads(ids);
+        if (!logged) return std::unexpected(logged.error());
+        for (const auto& [id, payload] : *logged) m_known.emplace(id, hashText(payload));
         auto records = tx.records(keys);
         if (!records) return std::unexpected(records.error());
         m_records = std::move(*records);
@@ -216,7 +216,7 @@ private:
             m_core.m_hlc.observe(stamp);
         }
         m_known.emplace(c.id, candidate.hash);
-        log(c, std::move(candidate.payload), candidate.hash);
+        log(c, std::move(candidate.payload));
         if (record.office.empty()) {
             record.office = c.office;
             m_writes.newOffices.push_back({{c.entity, c.record}, c.office});
@@ -237,9 +237,8 @@ private:
         r.message = std::move(message);
     }
 
-    void log(const ChangeRecord& c, std::string payload, const std::string& hash) {
-        m_writes.log.push_back(
-            {c.id, hash, c.office, c.device, {c.entity, c.record}, std::move(payload), m_core.nowMs()});
+    void log(const ChangeRecord& c, std::string payload) {
+        m_writes.log.push_back({c.id, c.office, c.device, {c.entity, c.record}, std::move(payload), m_core.nowMs()});
     }
 
     void write(RecordState& record, const std::string& name, StoredField state) {
@@ -341,9 +340,8 @@ private:
         // The same conflict found again (a change pushed twice) is logged once.
         if (m_known.contains(conflict.id)) return;
         std::string payload = encodeChange(conflict).dump();
-        const std::string hash = hashText(payload);
-        m_known.emplace(conflict.id, hash);
-        log(conflict, std::move(payload), hash);
+        m_known.emplace(conflict.id, hashText(payload));
+        log(conflict, std::move(payload));
         m_writes.newOffices.push_back({{conflict.entity, conflict.record}, conflict.office});
         RecordState& record = m_records[RecordKey{conflict.entity, conflict.record}];
         for (const auto& [name, value] : fields.items())

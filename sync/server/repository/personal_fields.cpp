@@ -16,7 +16,7 @@ struct PersonalField {
     FieldPrivacy privacy;
 };
 
-constexpr std::array<PersonalField, 14> kPersonal{{
+constexpr std::array<PersonalField, 15> kPersonal{{
     {"person", "given_names", FieldPrivacy::Personal},
     {"person", "family_name_1", FieldPrivacy::Personal},
     {"person", "family_name_2", FieldPrivacy::Personal},
@@ -25,6 +25,7 @@ constexpr std::array<PersonalField, 14> kPersonal{{
     {"person", "doc_number", FieldPrivacy::DocNumber},
     {"person", "phone", FieldPrivacy::Personal},
     {"staff", "name", FieldPrivacy::Personal},
+    {"staff", "login", FieldPrivacy::Personal},  // usually made of the name (rosa.huaman)
     {"referral", "reason", FieldPrivacy::Personal},
     {"referral", "outcome", FieldPrivacy::Personal},
     {"referral_status", "comment", FieldPrivacy::Personal},

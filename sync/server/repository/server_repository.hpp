@@ -73,7 +73,6 @@ struct RecordState {
 // One entry of the change log: what kiosks of `office` pull.
 struct LogEntry {
     std::string changeId;
-    std::string payloadHash;
     std::string office;
     std::string originDevice;
     RecordKey key;
@@ -166,8 +165,11 @@ public:
     // process and in any other on the same database, until the transaction
     // ends; the reads below then see every push that committed before.
     virtual SyncResult<void> lockRecords(const std::vector<RecordKey>& keys) = 0;
-    // The payload hash of each of `changeIds` already in the log.
-    virtual SyncResult<std::unordered_map<std::string, std::string>> knownChanges(
+    // The payload, as logged, of each of `changeIds` already in the log. Read
+    // whole rather than by a stored hash: an unkeyed hash of a change beside
+    // its sealed payload would let a stolen PostgreSQL dump test guesses of
+    // the change's personal values (a phone number, a birth date).
+    virtual SyncResult<std::unordered_map<std::string, std::string>> loggedPayloads(
         const std::vector<std::string>& changeIds) = 0;
     // Office and fields of each of `keys`; a record never seen is absent.
     virtual SyncResult<std::map<RecordKey, RecordState>> records(const std::vector<RecordKey>& keys) = 0;

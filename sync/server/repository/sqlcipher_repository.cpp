@@ -146,10 +146,10 @@ public:
     // The write connection is this push's alone until it ends.
     SyncResult<void> lockRecords(const std::vector<RecordKey>&) override { return {}; }
 
-    SyncResult<std::unordered_map<std::string, std::string>> knownChanges(
+    SyncResult<std::unordered_map<std::string, std::string>> loggedPayloads(
         const std::vector<std::string>& changeIds) override {
         std::unordered_map<std::string, std::string> known;
-        auto stmt = m_turn.db().prepare("SELECT payload_hash FROM change_log WHERE change_id = ?");
+        auto stmt = m_turn.db().prepare("SELECT payload FROM change_log WHERE change_id = ?");
         if (!stmt) return std::unexpected(fromStorage(stmt.error()));
         for (const auto& id : changeIds) {
             stmt->bind(1, id);
@@ -205,14 +205,14 @@ public:
             }
             return {};
         };
-        if (auto r = each(
-                "INSERT OR IGNORE INTO change_log (change_id, payload_hash, office, origin_device, entity, record_id, "
-                "payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                w.log,
-                [](Stmt& s, const LogEntry& e) {
-                    s.bindAllBorrowed(e.changeId, e.payloadHash, e.office, e.originDevice, e.key.entity, e.key.record,
-                                      e.payload, e.receivedAt);
-                });
+        if (auto r =
+                each("INSERT OR IGNORE INTO change_log (change_id, office, origin_device, entity, record_id, payload, "
+                     "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     w.log,
+                     [](Stmt& s, const LogEntry& e) {
+                         s.bindAllBorrowed(e.changeId, e.office, e.originDevice, e.key.entity, e.key.record, e.payload,
+                                           e.receivedAt);
+                     });
             !r)
             return r;
         if (auto r =

@@ -43,7 +43,13 @@ constexpr std::string_view kMigration2 = "ALTER TABLE devices ADD COLUMN signing
 // have not been edited since (their elements count as added at the field's clock).
 constexpr std::string_view kMigration3 = "ALTER TABLE field_state ADD COLUMN elements TEXT NOT NULL DEFAULT '';";
 
-constexpr std::array<std::string_view, 3> kMigrations{kMigration1, kMigration2, kMigration3};
+// Migration 4: no payload hashes. Duplicates are found by comparing the
+// logged payload itself (ServerRepository::loggedPayloads), as on PostgreSQL,
+// where a hash beside the sealed payload would let a dump test guesses.
+// SQLite rewrites the table once to drop the column.
+constexpr std::string_view kMigration4 = "ALTER TABLE change_log DROP COLUMN payload_hash;";
+
+constexpr std::array<std::string_view, 4> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4};
 
 }  // namespace
 

@@ -22,9 +22,9 @@ TEST_CASE("personal fields: names, documents, phones and free texts are sealed; 
     // Every field of the list exists among the synced fields (a rename would show here).
     CHECK(personal == std::set<std::string>{"person.given_names", "person.family_name_1", "person.family_name_2",
                                             "person.gender_identity", "person.birth_date", "person.doc_number",
-                                            "person.phone", "staff.name", "referral.reason", "referral.outcome",
-                                            "referral_status.comment", "note.text", "conflict.kept_value",
-                                            "conflict.lost_value"});
+                                            "person.phone", "staff.name", "staff.login", "referral.reason",
+                                            "referral.outcome", "referral_status.comment", "note.text",
+                                            "conflict.kept_value", "conflict.lost_value"});
     CHECK(fieldPrivacy("person", "birth_date") == FieldPrivacy::BirthDate);
     CHECK(fieldPrivacy("person", "doc_number") == FieldPrivacy::DocNumber);
     for (const char* plain : {"sex", "nationality", "population_type", "arrival_date", "doc_type"})

@@ -13,7 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "sync/server/repository/personal_fields.hpp"
 #include "sync/server/repository/postgres/pg_schema.hpp"
+#include "sync/server/repository/postgres/pg_transactions.hpp"
 #include "tests/server/postgres/pg_test_database.hpp"
 
 using namespace chasqui;
@@ -58,18 +60,20 @@ TEST_CASE("pg: migrations from an empty database, from every earlier version, re
         TempDatabase db;
         auto repo = openRepo(db.url, cipher, false);
         CHECK(repo->schema()->current == 0);
-        CHECK(repo->schema()->latest == 3);
+        CHECK(repo->schema()->latest == 4);
         auto conn = db.connect();
-        REQUIRE(pg::migratePgSchema(*conn, from));
+        REQUIRE(pg::migratePgSchema(*conn, cipher, from));
         CHECK(repo->schema()->current == from);
         REQUIRE(repo->migrate());
-        CHECK(repo->schema()->current == 3);
+        CHECK(repo->schema()->current == 4);
         REQUIRE(repo->migrate());  // nothing left to do
-        CHECK(repo->schema()->current == 3);
+        CHECK(repo->schema()->current == 4);
         CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'devices' AND "
                         "column_name = 'signing_key'") == "1");
         CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'field_state' AND "
                         "column_name = 'elements'") == "1");
+        CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'change_log' AND "
+                        "column_name = 'payload_hash'") == "0");
     }
     // Several processes starting at once: one migrates, the others wait.
     TempDatabase db;
@@ -86,7 +90,45 @@ TEST_CASE("pg: migrations from an empty database, from every earlier version, re
     }
     for (auto& t : threads) t.join();
     CHECK(failures == 0);
-    CHECK(repos[0]->schema()->current == 3);
+    CHECK(repos[0]->schema()->current == 4);
+}
+
+TEST_CASE("pg: migration 4 seals staff logins kept in clear and drops payload hashes; old changes still dedupe") {
+    SKIP_WITHOUT_POSTGRES();
+    const FieldCipher cipher = randomCipher();
+    TempDatabase db;
+    auto repo = openRepo(db.url, cipher, false);
+    auto conn = db.connect();
+    REQUIRE(pg::migratePgSchema(*conn, cipher, 3));
+    // What a schema-3 server wrote: a login in clear, a change with its hash.
+    const std::string payload = R"({"login":"rosa.huaman"})";
+    REQUIRE(
+        conn->exec("INSERT INTO field_state (entity, record_id, field, value, clock, base, author) VALUES "
+                   "('staff', 's-1', 'login', $1, 'c', '', 'a'), ('staff', 's-1', 'role', '\"staff\"', 'c', '', "
+                   "'a')",
+                   {json("rosa.huaman")}, "test"));
+    REQUIRE(
+        conn->exec("INSERT INTO change_log (seq, change_id, payload_hash, office, origin_device, entity, record_id, "
+                   "payload, received_at) VALUES (nextval('change_log_seq'), 'ch-old', 'an unkeyed hash', 'TUM', "
+                   "'dev-a', 'staff', 's-1', $1::bytea, 1000)",
+                   {pg::byteaParam(cipher.seal(payload, logPlace("ch-old")))}, "test"));
+    REQUIRE(repo->migrate());
+    CHECK(repo->schema()->current == 4);
+    CHECK(
+        db.scalar("SELECT count(*) FROM field_state WHERE field = 'login' AND value IS NULL AND sealed IS NOT NULL") ==
+        "1");
+    CHECK(db.scalar("SELECT value FROM field_state WHERE field = 'role'") == "\"staff\"");  // not a personal field
+    const std::string dump = runCapture(fmt::format("{} --data-only --dbname='{}'", kPgDump, db.url));
+    CHECK(dump.find("rosa.huaman") == std::string::npos);
+    CHECK(dump.find("an unkeyed hash") == std::string::npos);
+    auto tx = repo->beginPush();
+    REQUIRE(tx.has_value());
+    const RecordKey staff{"staff", "s-1"};
+    REQUIRE((*tx)->lockRecords({staff}));
+    CHECK((*tx)->records({staff})->at(staff).fields.at("login").value == json("rosa.huaman"));
+    auto known = (*tx)->loggedPayloads({"ch-old"});
+    REQUIRE(known.has_value());
+    CHECK(known->at("ch-old") == payload);
 }
 
 TEST_CASE("pg: a schema newer than this program is refused, changing nothing") {
@@ -157,7 +199,7 @@ TEST_CASE("pg: a push round trip: locks, known changes, records, commit, pull pa
         auto tx = repo->beginPush();
         REQUIRE(tx.has_value());
         REQUIRE((*tx)->lockRecords({kase, person}));
-        CHECK((*tx)->knownChanges({"ch-1", "ch-2"})->empty());
+        CHECK((*tx)->loggedPayloads({"ch-1", "ch-2"})->empty());
         CHECK((*tx)->records({kase, person})->empty());
         REQUIRE((*tx)->commit(writes));
     }
@@ -173,10 +215,10 @@ TEST_CASE("pg: a push round trip: locks, known changes, records, commit, pull pa
     auto tx = repo->beginPush();
     REQUIRE(tx.has_value());
     REQUIRE((*tx)->lockRecords({kase, person, RecordKey{"person", "p-unknown"}}));
-    auto known = (*tx)->knownChanges({"ch-1", "ch-2", "ch-3"});
+    auto known = (*tx)->loggedPayloads({"ch-1", "ch-2", "ch-3"});
     REQUIRE(known.has_value());
     CHECK(known->size() == 2);
-    CHECK(known->at("ch-1") == "hash-ch-1");
+    CHECK(known->at("ch-1") == R"({"n":1})");  // opened: the log keeps no hash of it
     auto records = (*tx)->records({kase, person, RecordKey{"person", "p-unknown"}});
     REQUIRE(records.has_value());
     REQUIRE(records->size() == 2);
@@ -249,8 +291,8 @@ TEST_CASE("pg: two servers in two schemas of one database stay apart (search_pat
     };
     auto one = openRepo(inSchema("s_one"), cipher);
     auto two = openRepo(inSchema("s_two"), cipher);
-    CHECK(one->schema()->current == 3);
-    CHECK(two->schema()->current == 3);
+    CHECK(one->schema()->current == pg::latestPgSchema());
+    CHECK(two->schema()->current == pg::latestPgSchema());
     PushWrites writes;
     writes.log = {logEntry("ch-1", RecordKey{"person", "p-1"}, "{}")};
     push(*one, writes);
@@ -316,7 +358,8 @@ TEST_CASE("pg: a dump reveals no name, document number, phone or note; report fi
                      fieldWrite(person, "sex", json("M")),
                      fieldWrite(person, "nationality", json("VEN")),
                      fieldWrite(person, "population_type", json("refugee_claimant")),
-                     fieldWrite(note, "text", json(secrets[5]))};
+                     fieldWrite(note, "text", json(secrets[5])),
+                     fieldWrite(RecordKey{"staff", "s-7"}, "login", json("wilmer.quispe"))};
     writes.quarantine = {QuarantineEntry{"ch-q", "dev-a", "clock_ahead", "stamped ahead", payload, 1000}};
     push(*repo, writes);
 
@@ -327,6 +370,7 @@ TEST_CASE("pg: a dump reveals no name, document number, phone or note; report fi
         CHECK(dump.find(secret) == std::string::npos);
     }
     CHECK(dump.find("4471239") == std::string::npos);
+    CHECK(dump.find("wilmer.quispe") == std::string::npos);
     CHECK(dump.find("\"VEN\"") != std::string::npos);
     CHECK(dump.find("refugee_claimant") != std::string::npos);
     CHECK(dump.find("\t1987\t") != std::string::npos);  // the birth year, for age groups

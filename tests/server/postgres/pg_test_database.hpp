@@ -97,7 +97,7 @@ inline std::string json(const std::string& text) {
 
 inline LogEntry logEntry(const std::string& id, const RecordKey& key, const std::string& payload,
                          const std::string& device = "dev-a", const std::string& office = "TUM") {
-    return LogEntry{id, "hash-" + id, office, device, key, payload, 1000};
+    return LogEntry{id, office, device, key, payload, 1000};
 }
 
 inline FieldWrite fieldWrite(const RecordKey& key, const std::string& field, const std::string& value) {

@@ -35,7 +35,7 @@ SyncResult<SchemaVersion> PgRepository::schema() {
 SyncResult<void> PgRepository::migrate() {
     auto lease = m_pool->acquire();
     if (!lease) return std::unexpected(lease.error());
-    return pg::migratePgSchema(**lease);
+    return pg::migratePgSchema(**lease, m_cipher);
 }
 
 SyncResult<std::string> PgRepository::setting(const std::string& key, const std::string& fallback) {

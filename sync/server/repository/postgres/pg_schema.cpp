@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "sync/server/repository/personal_fields.hpp"
 #include "sync/server/repository/postgres/pg_locks.hpp"
+#include "sync/server/repository/postgres/pg_transactions.hpp"
 
 namespace chasqui::sync::pg {
 
@@ -59,7 +61,37 @@ constexpr std::string_view kMigration2 = "ALTER TABLE devices ADD COLUMN signing
 // text; empty for other fields and for set fields not edited since.
 constexpr std::string_view kMigration3 = "ALTER TABLE field_state ADD COLUMN elements text NOT NULL DEFAULT '';";
 
-constexpr std::array<std::string_view, 3> kMigrations{kMigration1, kMigration2, kMigration3};
+// Migration 4: no payload hashes. An unkeyed hash of a whole change beside
+// its sealed payload let a dump test guesses of the change's personal values
+// (a phone number, a birth date: the rest of the change is in clear beside
+// it); duplicates are now found by opening the logged payload. Dropping a
+// column only hides it: old rows keep the bytes on disk until they are
+// rewritten (README, "Upgrading": VACUUM FULL change_log).
+constexpr std::string_view kMigration4 = "ALTER TABLE change_log DROP COLUMN payload_hash;";
+
+constexpr std::array<std::string_view, 4> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4};
+
+// Migration 4's data step: staff logins joined the sealed fields (they are
+// usually made of the name: rosa.huaman). Logins stored in clear before are
+// sealed in place, in the migration's transaction; SQL alone cannot, the key
+// is not in the database.
+SyncResult<void> sealStaffLogins(PgConnection& conn, const FieldCipher& cipher) {
+    auto rows = conn.exec(
+        "SELECT record_id, value FROM field_state WHERE entity = 'staff' AND field = 'login' AND "
+        "value IS NOT NULL",
+        {}, "reading staff logins to seal");
+    if (!rows) return std::unexpected(rows.error());
+    for (int i = 0; i < rows->rows(); ++i) {
+        const std::string record(rows->text(i, 0));
+        const std::string sealed = cipher.seal(rows->text(i, 1), fieldPlace("staff", record, "login"));
+        if (auto r = conn.exec("UPDATE field_state SET value = NULL, sealed = $1::bytea WHERE entity = 'staff' AND "
+                               "record_id = $2 AND field = 'login'",
+                               {byteaParam(sealed), record}, "sealing a staff login");
+            !r)
+            return std::unexpected(r.error());
+    }
+    return {};
+}
 
 // Releases the session lock however the migration ends.
 class MigrationLock {
@@ -109,7 +141,7 @@ SyncResult<int> pgSchemaVersion(PgConnection& conn) {
     return static_cast<int>(*v);
 }
 
-SyncResult<void> migratePgSchema(PgConnection& conn, int target) {
+SyncResult<void> migratePgSchema(PgConnection& conn, const FieldCipher& cipher, int target) {
     if (target < 0 || target > latestPgSchema()) target = latestPgSchema();
     MigrationLock lock(conn);
     if (auto r = lock.take(); !r) return r;
@@ -126,6 +158,9 @@ SyncResult<void> migratePgSchema(PgConnection& conn, int target) {
                                      fmt::format("running schema migration {}", version));
             !r)
             return r;
+        if (version == 4) {
+            if (auto r = sealStaffLogins(conn, cipher); !r) return r;
+        }
         if (auto r = conn.exec("INSERT INTO schema_version (id, version) VALUES (1, $1) ON CONFLICT (id) DO UPDATE "
                                "SET version = excluded.version",
                                {std::to_string(version)}, "recording the schema version");

@@ -6,10 +6,13 @@
 //      states, record offices, quarantine, catalog)
 //   2  devices.signing_key
 //   3  field_state.elements
+//   4  change_log.payload_hash dropped (duplicates compare logged payloads);
+//      staff logins stored in clear are sealed (a data step, with the field key)
 // The version is the one row of schema_version. Migrations run under a
 // session advisory lock: several server processes starting at once migrate
 // once, the others wait and then find nothing to do.
 #include "sync/protocol/sync_error.hpp"
+#include "sync/server/repository/field_cipher.hpp"
 #include "sync/server/repository/postgres/pg_connection.hpp"
 
 namespace chasqui::sync::pg {
@@ -20,6 +23,7 @@ SyncResult<int> pgSchemaVersion(PgConnection& conn);
 // Brings the database to `target` (the latest when negative), each migration
 // in its own transaction. Internal, changing nothing, when the database was
 // written by a newer chasqui-server.
-SyncResult<void> migratePgSchema(PgConnection& conn, int target = -1);
+// `cipher` seals what a migration moves into the sealed fields.
+SyncResult<void> migratePgSchema(PgConnection& conn, const FieldCipher& cipher, int target = -1);
 
 }  // namespace chasqui::sync::pg

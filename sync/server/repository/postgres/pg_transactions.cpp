@@ -142,15 +142,24 @@ public:
         return {};
     }
 
-    SyncResult<std::unordered_map<std::string, std::string>> knownChanges(
+    SyncResult<std::unordered_map<std::string, std::string>> loggedPayloads(
         const std::vector<std::string>& changeIds) override {
         if (m_done) return std::unexpected(ended());
         std::unordered_map<std::string, std::string> known;
         if (changeIds.empty()) return known;
-        auto r = m_lease->exec("SELECT change_id, payload_hash FROM change_log WHERE change_id = ANY($1::text[])",
+        // Found only for a change sent again (a retry): new ids, the usual
+        // case, open nothing.
+        auto r = m_lease->exec("SELECT change_id, payload FROM change_log WHERE change_id = ANY($1::text[])",
                                {arrayLiteral(changeIds)}, "looking up change ids");
         if (!r) return std::unexpected(r.error());
-        for (int i = 0; i < r->rows(); ++i) known.emplace(r->text(i, 0), r->text(i, 1));
+        for (int i = 0; i < r->rows(); ++i) {
+            std::string id(r->text(i, 0));
+            const auto sealed = r->bytes(i, 1);
+            if (!sealed) return std::unexpected(damaged("log entry"));
+            auto payload = m_cipher.open(*sealed, logPlace(id));
+            if (!payload) return std::unexpected(payload.error());
+            known.emplace(std::move(id), std::move(*payload));
+        }
         return known;
     }
 
@@ -353,10 +362,9 @@ private:
     // in parallel before it. The server clock is kept inside the same turn,
     // since every push updates that one row anyway.
     void writeLog(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
-        std::vector<std::string> ids, hashes, offices, origins, entities, records, payloads, times;
+        std::vector<std::string> ids, offices, origins, entities, records, payloads, times;
         for (const LogEntry& e : writes.log) {
             ids.push_back(e.changeId);
-            hashes.push_back(e.payloadHash);
             offices.push_back(e.office);
             origins.push_back(e.originDevice);
             entities.push_back(e.key.entity);
@@ -379,12 +387,13 @@ private:
         }
         if (writes.log.empty()) return;
         out.push_back(
-            {"INSERT INTO change_log (seq, change_id, payload_hash, office, origin_device, entity, record_id, payload, "
-             "received_at) SELECT nextval('change_log_seq'), c, h, o, d, e, r, p, t::bigint FROM "
-             "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::text[]) "
-             "WITH ORDINALITY AS l(c, h, o, d, e, r, p, t, n) ORDER BY n ON CONFLICT (change_id) DO NOTHING",
-             {binaryArray(ids), binaryArray(hashes), binaryArray(offices), binaryArray(origins), binaryArray(entities),
-              binaryArray(records), binaryArray(payloads, kByteaOid), binaryArray(times)},
+            {"INSERT INTO change_log (seq, change_id, office, origin_device, entity, record_id, payload, received_at) "
+             "SELECT nextval('change_log_seq'), c, o, d, e, r, p, t::bigint FROM unnest($1::text[], $2::text[], "
+             "$3::text[], $4::text[], $5::text[], $6::bytea[], $7::text[]) WITH ORDINALITY AS l(c, o, d, e, r, p, t, "
+             "n) "
+             "ORDER BY n ON CONFLICT (change_id) DO NOTHING",
+             {binaryArray(ids), binaryArray(offices), binaryArray(origins), binaryArray(entities), binaryArray(records),
+              binaryArray(payloads, kByteaOid), binaryArray(times)},
              "appending to the change log",
              /*binary=*/true});
     }
