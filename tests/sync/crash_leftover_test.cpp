@@ -19,8 +19,6 @@
 #include "sync/client/kiosk_sync.hpp"
 #include "sync/client/spool.hpp"
 #include "sync/client/spool_files.hpp"
-#include "tests/support/test_database.hpp"
-#include "tests/support/test_store.hpp"
 #include "tests/sync/in_process_channel.hpp"
 
 using namespace chasqui;
@@ -52,24 +50,9 @@ void addPeople(test::TestStore& kiosk, int count) {
 }  // namespace
 
 TEST_CASE("a batch left behind by a crash and the batch sealed again in its place: every change logged once") {
-    test::TempDir serverDir;
-    storage::ManualClock serverClock{test::kTestNowMs};
-    auto opened = sync::ServerCore::open(test::serverLocationFor(serverDir.path() / "server"), serverClock);
-    REQUIRE_MESSAGE(opened.has_value(), (opened ? std::string() : opened.error().message));
-    std::unique_ptr<sync::ServerCore> server = std::move(*opened);
-    sync::ServerCore* serverPtr = server.get();
-
-    test::TestStore kiosk;
-    auto code = server->issueEnrollCode("TUM");
-    REQUIRE(code.has_value());
-    auto publicKey = sync::devicePublicKeys(*kiosk);
-    REQUIRE(publicKey.has_value());
-    auto enrolled = server->enroll(*code, kiosk->session().deviceId, *publicKey);
-    REQUIRE(enrolled.has_value());
-    REQUIRE(sync::setServerPublicKey(*kiosk, server->publicKey()).has_value());
-    auto device = server->authenticate(enrolled->token);
-    REQUIRE(device.has_value());
-    test::InProcessChannel channel(serverPtr, *device);
+    test::EnrolledKiosk enrolled;
+    test::TestStore& kiosk = enrolled.kiosk;
+    sync::ServerCore& server = *enrolled.server;
 
     sync::SpoolLimits limits;
     limits.pushBatch = 4;
@@ -109,7 +92,7 @@ TEST_CASE("a batch left behind by a crash and the batch sealed again in its plac
     const std::int64_t changes = changeCount(kiosk);
     REQUIRE(inFiles > changes);  // the overlap is sent twice
 
-    auto sent = sync::syncSpool(kiosk.dataDir, channel, limits);
+    auto sent = sync::syncSpool(kiosk.dataDir, *enrolled.channel, limits);
     REQUIRE_MESSAGE(sent.has_value(), sent.error().message);
     CHECK(sent->quarantined == 0);
     CHECK(sent->problems.empty());
@@ -118,7 +101,7 @@ TEST_CASE("a batch left behind by a crash and the batch sealed again in its plac
     CHECK(sync::countSpool(kiosk.dataDir).outboxFiles == 0);
     CHECK(sync::countSpool(kiosk.dataDir).pendingUp == 0);
 
-    auto status = server->status();
+    auto status = server.status();
     REQUIRE(status.has_value());
     CHECK(status->counts.changes == changes);  // every change logged, once; no conflict record added
     CHECK(status->counts.conflicts == 0);

@@ -3,17 +3,21 @@
 // batch's signature, sealing and opening exactly as the HTTP server does, with one-shot faults: the request
 // lost before the server saw it, the answer lost after the server applied it,
 // or the request delivered twice.
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "sync/client/kiosk_sync.hpp"
 #include "sync/client/server_channel.hpp"
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/sealed_box.hpp"
 #include "sync/server/core/batch_verifier.hpp"
 #include "sync/server/core/server_core.hpp"
 #include "sync/server/http/http_errors.hpp"
+#include "tests/support/test_database.hpp"
+#include "tests/support/test_store.hpp"
 
 namespace chasqui::test {
 
@@ -80,6 +84,35 @@ private:
     sync::ServerCore*& m_server;  // reopened by "server restarts"
     sync::DeviceInfo m_device;
     ChannelFault m_fault = ChannelFault::None;
+};
+
+// A real ServerCore in a temporary directory (on PostgreSQL under sync_pg)
+// and a kiosk store enrolled with it in `office`, ready to sync through
+// `channel`.
+struct EnrolledKiosk {
+    explicit EnrolledKiosk(const std::string& office = "TUM") {
+        auto opened = sync::ServerCore::open(serverLocationFor(serverDir.path() / "server"), serverClock);
+        REQUIRE_MESSAGE(opened.has_value(), (opened ? std::string() : opened.error().message));
+        server = std::move(*opened);
+        serverPtr = server.get();
+        auto code = server->issueEnrollCode(office);
+        REQUIRE(code.has_value());
+        auto publicKey = sync::devicePublicKeys(*kiosk);
+        REQUIRE(publicKey.has_value());
+        auto enrolled = server->enroll(*code, kiosk->session().deviceId, *publicKey);
+        REQUIRE(enrolled.has_value());
+        REQUIRE(sync::setServerPublicKey(*kiosk, server->publicKey()).has_value());
+        auto authenticated = server->authenticate(enrolled->token);
+        REQUIRE(authenticated.has_value());
+        channel = std::make_unique<InProcessChannel>(serverPtr, *authenticated);
+    }
+
+    TempDir serverDir;
+    storage::ManualClock serverClock{kTestNowMs};
+    std::unique_ptr<sync::ServerCore> server;
+    sync::ServerCore* serverPtr = nullptr;
+    TestStore kiosk;
+    std::unique_ptr<InProcessChannel> channel;
 };
 
 }  // namespace chasqui::test

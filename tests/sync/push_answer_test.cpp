@@ -320,24 +320,9 @@ TEST_SUITE("push answer and columns") {
     }
 
     TEST_CASE("a kiosk learns exactly which of its changes were quarantined, and counts the rest") {
-        test::TempDir serverDir;
-        storage::ManualClock serverClock{test::kTestNowMs};
-        auto opened = sync::ServerCore::open(test::serverLocationFor(serverDir.path() / "server"), serverClock);
-        REQUIRE(opened.has_value());
-        std::unique_ptr<sync::ServerCore> server = std::move(*opened);
-        sync::ServerCore* serverPtr = server.get();
-
-        test::TestStore kiosk;
-        auto code = server->issueEnrollCode("TUM");
-        REQUIRE(code.has_value());
-        auto publicKey = sync::devicePublicKeys(*kiosk);
-        REQUIRE(publicKey.has_value());
-        auto enrolled = server->enroll(*code, kiosk->session().deviceId, *publicKey);
-        REQUIRE(enrolled.has_value());
-        REQUIRE(sync::setServerPublicKey(*kiosk, server->publicKey()).has_value());
-        auto device = server->authenticate(enrolled->token);
-        REQUIRE(device.has_value());
-        test::InProcessChannel channel(serverPtr, *device);
+        test::EnrolledKiosk enrolled;
+        test::TestStore& kiosk = enrolled.kiosk;
+        test::InProcessChannel& channel = *enrolled.channel;
 
         REQUIRE(storage::PersonRepository(*kiosk).add(test::samplePerson()).has_value());
         auto seq = kiosk->db().scalarInt("SELECT max(seq) FROM changes");
