@@ -44,41 +44,7 @@ std::vector<fs::path> outboxFiles(const storage::DataDir& dir) {
 }
 
 // An in-process server with one enrolled kiosk (a TestStore), as the HTTP server sees it.
-struct Office {
-    test::TempDir serverDir;
-    storage::ManualClock serverClock{test::kTestNowMs};
-    std::unique_ptr<sync::ServerCore> server;
-    sync::ServerCore* serverPtr = nullptr;
-    test::TestStore kiosk;
-    sync::DeviceInfo device;
-
-    Office() {
-        auto opened = sync::ServerCore::open(test::serverLocationFor(serverDir.path() / "server"), serverClock);
-        REQUIRE(opened.has_value());
-        server = std::move(*opened);
-        serverPtr = server.get();
-        auto code = server->issueEnrollCode("TUM");
-        REQUIRE(code.has_value());
-        auto keys = sync::devicePublicKeys(*kiosk);
-        REQUIRE(keys.has_value());
-        auto enrolled = server->enroll(*code, kiosk->session().deviceId, *keys);
-        REQUIRE(enrolled.has_value());
-        REQUIRE(sync::setServerPublicKey(*kiosk, server->publicKey()).has_value());
-        auto found = server->authenticate(enrolled->token);
-        REQUIRE(found.has_value());
-        device = *found;
-    }
-    std::int64_t serverChanges() {
-        auto status = server->status();
-        REQUIRE(status.has_value());
-        return status->counts.changes;
-    }
-    std::int64_t kioskChanges() {
-        auto n = kiosk->db().scalarInt("SELECT count(*) FROM changes");
-        REQUIRE(n.has_value());
-        return *n;
-    }
-};
+using Office = test::EnrolledKiosk;
 
 }  // namespace
 

@@ -37,12 +37,6 @@ std::vector<sync::OutboxName> outboxNames(const storage::DataDir& dir) {
     return out;
 }
 
-std::int64_t changeCount(test::TestStore& kiosk) {
-    auto n = kiosk->db().scalarInt("SELECT count(*) FROM changes");
-    REQUIRE(n.has_value());
-    return *n;
-}
-
 void addPeople(test::TestStore& kiosk, int count) {
     for (int i = 0; i < count; ++i) REQUIRE(storage::PersonRepository(*kiosk).add(test::samplePerson()).has_value());
 }
@@ -60,7 +54,7 @@ TEST_CASE("a batch left behind by a crash and the batch sealed again in its plac
     addPeople(kiosk, 9);
     REQUIRE(sync::spoolOutbox(*kiosk, limits).has_value());
     const auto before = outboxNames(kiosk.dataDir);
-    CAPTURE(changeCount(kiosk));
+    CAPTURE(enrolled.kioskChanges());
     REQUIRE(before.size() >= 2);
     const sync::OutboxName leftover = before.back();
     // The last batch ended at the end of the outbox, short of a full batch: a
@@ -89,7 +83,7 @@ TEST_CASE("a batch left behind by a crash and the batch sealed again in its plac
 
     std::int64_t inFiles = 0;
     for (const auto& n : after) inFiles += n.changes;
-    const std::int64_t changes = changeCount(kiosk);
+    const std::int64_t changes = enrolled.kioskChanges();
     REQUIRE(inFiles > changes);  // the overlap is sent twice
 
     auto sent = sync::syncSpool(kiosk.dataDir, *enrolled.channel, limits);

@@ -104,7 +104,18 @@ struct EnrolledKiosk {
         REQUIRE(sync::setServerPublicKey(*kiosk, server->publicKey()).has_value());
         auto authenticated = server->authenticate(enrolled->token);
         REQUIRE(authenticated.has_value());
-        channel = std::make_unique<InProcessChannel>(serverPtr, *authenticated);
+        device = *authenticated;
+        channel = std::make_unique<InProcessChannel>(serverPtr, device);
+    }
+    std::int64_t serverChanges() const {
+        auto status = server->status();
+        REQUIRE(status.has_value());
+        return status->counts.changes;
+    }
+    std::int64_t kioskChanges() {
+        auto n = kiosk->db().scalarInt("SELECT count(*) FROM changes");
+        REQUIRE(n.has_value());
+        return *n;
     }
 
     TempDir serverDir;
@@ -112,6 +123,7 @@ struct EnrolledKiosk {
     std::unique_ptr<sync::ServerCore> server;
     sync::ServerCore* serverPtr = nullptr;
     TestStore kiosk;
+    sync::DeviceInfo device;  // as the server authenticated it
     std::unique_ptr<InProcessChannel> channel;
 };
 
