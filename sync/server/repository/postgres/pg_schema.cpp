@@ -66,7 +66,7 @@ constexpr std::string_view kMigration3 = "ALTER TABLE field_state ADD COLUMN ele
 // (a phone number, a birth date: the rest of the change is in clear beside
 // it); duplicates are now found by opening the logged payload. Dropping a
 // column only hides it: old rows keep the bytes on disk until they are
-// rewritten (README, "Upgrading": VACUUM FULL change_log).
+// rewritten (README, "Schema changes": VACUUM FULL after upgrading).
 constexpr std::string_view kMigration4 = "ALTER TABLE change_log DROP COLUMN payload_hash;";
 
 constexpr std::array<std::string_view, 4> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4};
