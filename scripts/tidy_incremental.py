@@ -5,7 +5,10 @@ Usage: tidy_incremental.py BUILD_DIR JOBS   (run by scripts/lint.sh)
 
 A unit's cache key is the SHA-256 of clang-tidy's version, .clang-tidy, the
 compile command and the unit's preprocessed text, so any change to the unit or
-to a header it includes checks it again. Only clean results are cached.
+to a header it includes checks it again. Only clean results are cached. The
+checkout's and the build directory's paths are taken out of the key first
+(they appear in include flags and in __FILE__), so a fresh clone of the same
+code elsewhere (CI) finds the units an earlier checkout already checked.
 """
 import concurrent.futures
 import hashlib
@@ -55,6 +58,14 @@ def main():
                if pathlib.Path(e["file"]).resolve().is_relative_to(repo)
                and not pathlib.Path(e["file"]).resolve().is_relative_to(build_dir)]
 
+    # The build directory first: it usually lies inside the checkout.
+    places = [(str(build_dir).encode(), b"<build>"), (str(repo).encode(), b"<repo>")]
+
+    def without_paths(data):
+        for path, placeholder in places:
+            data = data.replace(path, placeholder)
+        return data
+
     def key(entry):
         command = clang_command(entry)
         pre = subprocess.run(command + ["-E", "-P", entry["file"]], cwd=entry["directory"], capture_output=True)
@@ -62,7 +73,7 @@ def main():
             return None  # clang-tidy will report why
         h = hashlib.sha256()
         for part in (version, config, " ".join(command).encode(), pre.stdout):
-            h.update(hashlib.sha256(part).digest())
+            h.update(hashlib.sha256(without_paths(part)).digest())
         return h.hexdigest()
 
     def check(entry):
