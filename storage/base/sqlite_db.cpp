@@ -61,6 +61,10 @@ Stmt& Stmt::bind(int index, std::string_view text) {
     sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     return *this;
 }
+Stmt& Stmt::bindBlob(int index, std::string_view bytes) {
+    sqlite3_bind_blob(m_stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+}
 Stmt& Stmt::bindBorrowed(int index, const std::string& text) {
     sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
     return *this;
@@ -104,6 +108,11 @@ std::string Stmt::text(int column) const {
     const auto* data = sqlite3_column_text(m_stmt, column);
     if (data == nullptr) return {};
     return {reinterpret_cast<const char*>(data), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))};
+}
+std::string Stmt::blob(int column) const {
+    const auto* data = sqlite3_column_blob(m_stmt, column);
+    if (data == nullptr) return {};
+    return {static_cast<const char*>(data), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))};
 }
 std::optional<std::string> Stmt::optionalText(int column) const {
     if (isNull(column)) return std::nullopt;

@@ -42,11 +42,13 @@ public:
     Stmt& bind(int index, double value);
     Stmt& bindNull(int index);
     Stmt& bindOptional(int index, const std::optional<std::string>& text);
+    Stmt& bindBlob(int index, std::string_view bytes);  // copied, stored as a BLOB
     // Steps once: true while a row is available. Errors become Result failures.
     Result<bool> step();
     Result<void> run();  // steps to completion (for writes)
     std::string text(int column) const;
     std::optional<std::string> optionalText(int column) const;
+    std::string blob(int column) const;  // a BLOB's bytes (empty for NULL)
     std::int64_t integer(int column) const;
     double real(int column) const;
     bool isNull(int column) const;

@@ -4,12 +4,14 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "storage/base/data_dir.hpp"
+#include "sync/server/repository/record_fields_blob.hpp"
 #include "sync/server/repository/wal_checkpointer.hpp"
 
 namespace chasqui::sync {
@@ -161,29 +163,15 @@ public:
     }
 
     SyncResult<std::map<RecordKey, RecordState>> records(const std::vector<RecordKey>& keys) override {
-        Db& db = m_turn.db();
         std::map<RecordKey, RecordState> out;
-        auto office = db.prepare("SELECT office FROM record_office WHERE entity = ? AND record_id = ?");
-        if (!office) return std::unexpected(fromStorage(office.error()));
-        auto fields = db.prepare(
-            "SELECT field, value, clock, base, author, elements FROM field_state WHERE entity = ? AND record_id = ?");
-        if (!fields) return std::unexpected(fromStorage(fields.error()));
         for (const auto& key : keys) {
-            office->bind(1, key.entity).bind(2, key.record);
-            auto found = office->readOne([](const Stmt& s) { return s.text(0); });
-            if (!found) return std::unexpected(fromStorage(found.error()));
-            RecordState state;
-            if (*found) state.office = std::move(**found);
-            fields->bind(1, key.entity).bind(2, key.record);
-            for (;;) {
-                auto row = fields->step();
-                if (!row) return std::unexpected(fromStorage(row.error()));
-                if (!*row) break;
-                state.fields.emplace(fields->text(0), StoredField{fields->text(1), fields->text(2), fields->text(3),
-                                                                  fields->text(4), fields->text(5)});
-            }
-            fields->reset();
-            if (!state.office.empty() || !state.fields.empty()) out.emplace(key, std::move(state));
+            auto stored = readRecord(key);
+            if (!stored) return std::unexpected(stored.error());
+            if (!*stored) continue;
+            auto fields = decodeRecordFields((*stored)->blob);
+            if (!fields) return std::unexpected(fields.error());
+            out.emplace(key, RecordState{(*stored)->office, std::move(*fields)});
+            m_read.emplace(key, std::move(**stored));
         }
         return out;
     }
@@ -215,29 +203,7 @@ public:
                      });
             !r)
             return r;
-        if (auto r =
-                each("INSERT OR IGNORE INTO record_office (entity, record_id, office) VALUES (?, ?, ?)", w.newOffices,
-                     [](Stmt& s, const std::pair<RecordKey, std::string>& o) {
-                         s.bindAll(o.first.entity, o.first.record, o.second);
-                     });
-            !r)
-            return r;
-        // OR FAIL: the statement touches one row, so FAIL undoes as much as
-        // ABORT would, without a statement journal (SQLCipher encrypts every
-        // page copied there: it once was three quarters of a push's time); the
-        // transaction is rolled back on any error anyway.
-        if (auto r = each(
-                "INSERT OR FAIL INTO field_state (entity, record_id, field, value, clock, base, author, elements) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (entity, record_id, field) DO UPDATE SET value = "
-                "excluded.value, clock = excluded.clock, base = excluded.base, author = excluded.author, elements = "
-                "excluded.elements",
-                w.fields,
-                [](Stmt& s, const FieldWrite& f) {
-                    s.bindAllBorrowed(f.key.entity, f.key.record, f.field, f.state.value, f.state.clock, f.state.base,
-                                      f.state.author, f.state.elements);
-                });
-            !r)
-            return r;
+        if (auto r = writeRecords(w); !r) return r;
         if (auto r = each(
                 "INSERT OR IGNORE INTO quarantine (change_id, device_id, code, message, payload, received_at) VALUES "
                 "(?, ?, ?, ?, ?, ?)",
@@ -259,7 +225,64 @@ public:
     }
 
 private:
+    // A record_state row as stored: its office and its fields' blob.
+    struct StoredRecord {
+        std::string office;
+        std::string blob;
+    };
+
+    SyncResult<std::optional<StoredRecord>> readRecord(const RecordKey& key) {
+        auto stmt = m_turn.db().prepare("SELECT office, fields FROM record_state WHERE entity = ? AND record_id = ?");
+        if (!stmt) return failed<std::optional<StoredRecord>>(stmt.error());
+        stmt->bind(1, key.entity).bind(2, key.record);
+        auto row = stmt->readOne([](const Stmt& s) { return StoredRecord{s.text(0), s.blob(1)}; });
+        if (!row) return failed<std::optional<StoredRecord>>(row.error());
+        return *row;
+    }
+
+    // One row per record written: its stored blob (read by records(), or
+    // here for a record the core did not ask for, such as a conflict found
+    // again) with the push's field writes put in, and its office.
+    SyncResult<void> writeRecords(const PushWrites& w) {
+        std::map<RecordKey, std::vector<const FieldWrite*>> byRecord;
+        for (const FieldWrite& f : w.fields) byRecord[f.key].push_back(&f);
+        std::map<RecordKey, const std::string*> newOffices;
+        for (const auto& [key, office] : w.newOffices) {
+            newOffices.emplace(key, &office);
+            byRecord.try_emplace(key);
+        }
+        if (byRecord.empty()) return {};
+        auto stmt = m_turn.db().prepare(
+            "INSERT INTO record_state (entity, record_id, office, fields) VALUES (?1, ?2, ?3, ?4) "
+            "ON CONFLICT (entity, record_id) DO UPDATE SET office = excluded.office, fields = excluded.fields");
+        if (!stmt) return failed<void>(stmt.error());
+        for (auto& [key, writes] : byRecord) {
+            auto read = m_read.find(key);
+            if (read == m_read.end()) {
+                auto stored = readRecord(key);
+                if (!stored) return std::unexpected(stored.error());
+                read = m_read.emplace(key, stored->value_or(StoredRecord{})).first;
+            }
+            std::sort(writes.begin(), writes.end(),
+                      [](const FieldWrite* a, const FieldWrite* b) { return a->field < b->field; });
+            auto blob = patchRecordFields(read->second.blob, writes);
+            if (!blob) return std::unexpected(blob.error());
+            const auto office = newOffices.find(key);
+            // An office, once stored, stays (the core only names one for a record that had none).
+            const std::string& officeOf =
+                !read->second.office.empty() || office == newOffices.end() ? read->second.office : *office->second;
+            stmt->bindAllBorrowed(key.entity, key.record, officeOf);
+            stmt->bindBlob(4, *blob);
+            if (auto r = stmt->run(); !r) {
+                stmt->reset();
+                return failed<void>(r.error());
+            }
+        }
+        return {};
+    }
+
     WriteTurn m_turn;
+    std::map<RecordKey, StoredRecord> m_read;  // the records read in this push, as stored
 };
 
 class SqlcipherRepository final : public ServerRepository {
@@ -475,12 +498,12 @@ private:
         // Per office, from one statement: devices, log entries, persons,
         // cases and quarantined changes (by the office of the device that sent them).
         auto offices = db.prepare(
-            "WITH o(office) AS (SELECT office FROM devices UNION SELECT office FROM record_office) "
+            "WITH o(office) AS (SELECT office FROM devices UNION SELECT office FROM record_state WHERE office <> '') "
             "SELECT o.office, "
             " (SELECT count(*) FROM devices d WHERE d.office = o.office), "
             " (SELECT count(*) FROM change_log c WHERE c.office = o.office), "
-            " (SELECT count(*) FROM record_office r WHERE r.office = o.office AND r.entity = 'person'), "
-            " (SELECT count(*) FROM record_office r WHERE r.office = o.office AND r.entity = 'case'), "
+            " (SELECT count(*) FROM record_state r WHERE r.office = o.office AND r.entity = 'person'), "
+            " (SELECT count(*) FROM record_state r WHERE r.office = o.office AND r.entity = 'case'), "
             " (SELECT count(*) FROM quarantine q JOIN devices d ON d.id = q.device_id WHERE d.office = o.office) "
             "FROM o ORDER BY o.office");
         if (!offices) return failed<StoreCounts>(offices.error());

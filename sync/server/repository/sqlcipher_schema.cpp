@@ -1,9 +1,11 @@
 // The embedded server store's schema, numbered in PRAGMA user_version.
 #include <array>
+#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
 
+#include "sync/server/repository/record_fields_blob.hpp"
 #include "sync/server/repository/sqlcipher_repository.hpp"
 
 namespace chasqui::sync {
@@ -49,7 +51,60 @@ constexpr std::string_view kMigration3 = "ALTER TABLE field_state ADD COLUMN ele
 // SQLite rewrites the table once to drop the column.
 constexpr std::string_view kMigration4 = "ALTER TABLE change_log DROP COLUMN payload_hash;";
 
-constexpr std::array<std::string_view, 4> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4};
+// Migration 5: a record's fields in one row (record_state.fields, the blob of
+// record_fields_blob.hpp) with its office, in place of one field_state row
+// per field and a record_office row: a push writes a tenth of the rows. The
+// blobs are built by the data step below; SQL alone cannot make them.
+constexpr std::string_view kMigration5 =
+    "CREATE TABLE record_state (entity TEXT NOT NULL, record_id TEXT NOT NULL, office TEXT NOT NULL, "
+    "  fields BLOB NOT NULL, PRIMARY KEY (entity, record_id));"
+    "INSERT INTO record_state (entity, record_id, office, fields) "
+    "  SELECT entity, record_id, office, x'' FROM record_office;";
+
+// Every record of field_state, its fields in name order, into its record_state
+// row (a record with fields but no office row keeps an empty office, as
+// records() reported it before), then the old tables go.
+storage::Result<void> moveFieldsIntoRecords(storage::Db& db) {
+    auto rows = db.prepare(
+        "SELECT entity, record_id, field, value, clock, base, author, elements FROM field_state "
+        "ORDER BY entity, record_id, field");
+    if (!rows) return std::unexpected(rows.error());
+    auto store = db.prepare(
+        "INSERT INTO record_state (entity, record_id, office, fields) VALUES (?1, ?2, '', ?3) "
+        "ON CONFLICT (entity, record_id) DO UPDATE SET fields = excluded.fields");
+    if (!store) return std::unexpected(store.error());
+    std::optional<RecordKey> current;
+    RecordFields fields;
+    const auto flush = [&]() -> storage::Result<void> {
+        if (!current) return {};
+        store->bind(1, current->entity).bind(2, current->record).bindBlob(3, encodeRecordFields(fields));
+        fields.clear();
+        return store->run();
+    };
+    for (;;) {
+        auto row = rows->step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) break;
+        RecordKey key{rows->text(0), rows->text(1)};
+        if (current && key != *current) {
+            if (auto r = flush(); !r) return r;
+        }
+        current = std::move(key);
+        fields.insert_or_assign(rows->text(2),
+                                StoredField{rows->text(3), rows->text(4), rows->text(5), rows->text(6), rows->text(7)});
+    }
+    rows->reset();
+    if (auto r = flush(); !r) return r;
+    return db.exec("DROP TABLE field_state; DROP TABLE record_office;");
+}
+
+struct Migration {
+    std::string_view sql;
+    storage::Result<void> (*dataStep)(storage::Db&) = nullptr;  // run after `sql`, in its transaction
+};
+
+constexpr std::array<Migration, 5> kMigrations{
+    {{kMigration1}, {kMigration2}, {kMigration3}, {kMigration4}, {kMigration5, moveFieldsIntoRecords}}};
 
 }  // namespace
 
@@ -69,9 +124,12 @@ storage::Result<void> migrateEmbeddedSchema(storage::Db& db, int target) {
     for (std::int64_t version = *current + 1; version <= target; ++version) {
         storage::Transaction tx(db);
         if (auto r = tx.begin(); !r) return r;
-        if (auto r = db.exec(kMigrations[static_cast<std::size_t>(version - 1)]); !r)
-            return storage::fail(storage::ErrorCode::Internal,
-                                 fmt::format("server schema migration {} failed: {}", version, r.error().message));
+        const Migration& migration = kMigrations[static_cast<std::size_t>(version - 1)];
+        auto migrated = db.exec(migration.sql);
+        if (migrated && migration.dataStep != nullptr) migrated = migration.dataStep(db);
+        if (!migrated)
+            return storage::fail(storage::ErrorCode::Internal, fmt::format("server schema migration {} failed: {}",
+                                                                           version, migrated.error().message));
         if (auto r = db.exec(fmt::format("PRAGMA user_version = {}", version)); !r) return r;
         if (auto r = tx.commit(); !r) return r;
     }
