@@ -94,7 +94,7 @@ int recover(const ServerLocation& where, const std::vector<std::string>& files, 
             exitCode = kInvalidInput;
             continue;
         }
-        auto pushed = (*store)->push(batch->device, batch->changes);
+        auto pushed = (*store)->push(batch->device, std::move(batch->changes));
         if (!pushed) {
             fmt::print(stderr, "chasqui-server: {}: {}\n", file, pushed.error().message);
             return kFailure;

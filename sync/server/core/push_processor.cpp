@@ -23,6 +23,10 @@ namespace {
 // (PROTOCOL.md 3.1); kiosks re-stamp what they made beyond 2 minutes.
 constexpr std::int64_t kMaxClockAheadMs = 5 * 60 * 1000;
 
+// The keys every encoded change has (encodeChange): id, entity, record, op,
+// fields, hlc, device, author, office; base and sets only when not empty.
+constexpr std::size_t kChangeKeys = 9;
+
 std::string hashText(std::string_view text) {
     std::array<unsigned char, 16> digest{};
     crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
@@ -62,7 +66,7 @@ public:
     // What can be checked without the store, change by change. Outside the
     // push transaction: on the embedded store a transaction holds the one
     // write connection, and two batches pushed at once should overlap here.
-    void screenAll(const std::vector<nlohmann::json>& changes) {
+    void screenAll(std::vector<nlohmann::json>& changes) {
         m_results.assign(changes.size(), PushItemResult{});
         for (std::size_t i = 0; i < changes.size(); ++i) {
             if (auto c = screen(changes[i], m_results[i])) {
@@ -72,7 +76,7 @@ public:
         }
     }
 
-    SyncResult<PushSummary> run(PushTransaction& tx, const std::vector<nlohmann::json>& changes) {
+    SyncResult<PushSummary> run(PushTransaction& tx) {
         std::vector<Candidate>& candidates = m_candidates;
         std::vector<PushItemResult>& results = m_results;
         // Everything the batch touches, locked and read at once.
@@ -95,9 +99,10 @@ public:
         m_records = std::move(*records);
 
         for (auto& c : candidates) {
-            if (auto r = apply(c, changes[c.index], results[c.index]); !r) return std::unexpected(r.error());
+            if (auto r = apply(c, results[c.index]); !r) return std::unexpected(r.error());
         }
         // The last state of each field written, in (record, field) order.
+        m_writes.fields.reserve(m_dirty.size());
         for (auto& [key, record] : m_records) {
             for (auto& [name, state] : record.fields) {
                 if (m_dirty.contains(&state)) m_writes.fields.push_back({key, name, std::move(state)});
@@ -135,42 +140,60 @@ private:
     struct Candidate {
         std::size_t index;
         ChangeRecord change;
-        std::string payload;
+        std::string payload;   // the change's canonical text (encodeChange), as logged
+        std::string received;  // the change as received, when it is not `payload`
         std::string hash;
         std::vector<IncomingField> fields;
     };
 
-    // Decodes `raw` and checks what needs no stored state; nullopt when quarantined.
-    std::optional<Candidate> screen(const nlohmann::json& raw, PushItemResult& result) {
+    // Decodes `raw` (taking its values) and checks what needs no stored
+    // state; nullopt when quarantined.
+    std::optional<Candidate> screen(nlohmann::json& raw, PushItemResult& result) {
         result.id = raw.is_object() && raw.contains("id") && raw["id"].is_string() ? raw["id"].get<std::string>() : "";
         if (result.id.size() > 64) result.id.resize(64);
-        auto decoded = decodeChange(raw);
+        std::string text = raw.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        // A change holding exactly the keys encodeChange writes (as every change
+        // split from a batch's columns does) is its own canonical text: no
+        // second encoding, which was a tenth of a push's CPU.
+        const std::size_t keys = raw.is_object() ? raw.size() : 0;
+        const bool hasBase = raw.is_object() && raw.contains("base");
+        const bool hasSets = raw.is_object() && raw.contains("sets");
+        auto decoded = decodeChange(std::move(raw));
         if (!decoded) {
-            quarantine(result, raw, decoded.error().code, decoded.error().message);
+            quarantine(result, std::move(text), decoded.error().code, decoded.error().message);
             return std::nullopt;
         }
         ChangeRecord& c = *decoded;
         if (c.device != m_device.id) {
-            quarantine(result, raw, SyncErrorCode::WrongDevice, "a device may only push changes it made itself");
+            quarantine(result, std::move(text), SyncErrorCode::WrongDevice,
+                       "a device may only push changes it made itself");
             return std::nullopt;
         }
         if (c.office != m_device.office) {
-            quarantine(result, raw, SyncErrorCode::OutOfScope,
+            quarantine(result, std::move(text), SyncErrorCode::OutOfScope,
                        fmt::format("this device belongs to office {}", m_device.office));
             return std::nullopt;
         }
         storage::HlcStamp stamp;
         storage::HlcStamp::decode(c.hlc, stamp);
         if (stamp.wallMs > m_core.nowMs() + kMaxClockAheadMs) {
-            quarantine(result, raw, SyncErrorCode::ClockAhead,
+            quarantine(result, std::move(text), SyncErrorCode::ClockAhead,
                        "the change is stamped ahead of the server's clock; the kiosk stamps it again with the "
                        "server's time and sends it at its next sync (PROTOCOL.md 3.1)");
             return std::nullopt;
         }
-        std::string payload = encodeChange(c).dump();
+        std::string payload;
+        std::string received;
+        if (hasBase == !c.base.empty() && hasSets == !c.sets.empty() &&
+            keys == kChangeKeys + (hasBase ? 1 : 0) + (hasSets ? 1 : 0)) {
+            payload = std::move(text);
+        } else {
+            payload = encodeChange(c).dump();
+            received = std::move(text);
+        }
         std::string hash = hashText(payload);
         std::vector<IncomingField> fields = incomingFields(c);
-        return Candidate{0, std::move(c), std::move(payload), std::move(hash), std::move(fields)};
+        return Candidate{0, std::move(c), std::move(payload), std::move(received), std::move(hash), std::move(fields)};
     }
 
     static std::vector<IncomingField> incomingFields(const ChangeRecord& c) {
@@ -188,24 +211,25 @@ private:
         return out;
     }
 
-    SyncResult<void> apply(Candidate& candidate, const nlohmann::json& raw, PushItemResult& result) {
+    SyncResult<void> apply(Candidate& candidate, PushItemResult& result) {
         const ChangeRecord& c = candidate.change;
+        const auto received = [&] { return candidate.received.empty() ? candidate.payload : candidate.received; };
         if (auto it = m_known.find(c.id); it != m_known.end()) {
             if (it->second == candidate.hash) {
                 result.status = "duplicate";
             } else {
-                quarantine(result, raw, SyncErrorCode::IdReused,
+                quarantine(result, received(), SyncErrorCode::IdReused,
                            "a different change was already received with this id");
             }
             return {};
         }
         RecordState& record = m_records[RecordKey{c.entity, c.record}];
         if (!record.office.empty() && record.office != c.office) {
-            quarantine(result, raw, SyncErrorCode::OutOfScope, "this record belongs to another office");
+            quarantine(result, received(), SyncErrorCode::OutOfScope, "this record belongs to another office");
             return {};
         }
         if (isAppendOnly(c.entity) && !record.fields.empty()) {
-            quarantine(result, raw, SyncErrorCode::AppendOnly,
+            quarantine(result, received(), SyncErrorCode::AppendOnly,
                        fmt::format("{} records cannot change once written", c.entity));
             return {};
         }
@@ -226,8 +250,8 @@ private:
         return {};
     }
 
-    void quarantine(PushItemResult& r, const nlohmann::json& raw, SyncErrorCode code, std::string message) {
-        std::string payload = raw.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // `payload`: the change as received (dumped, invalid UTF-8 replaced).
+    void quarantine(PushItemResult& r, std::string payload, SyncErrorCode code, std::string message) {
         if (payload.size() > 64 * 1024) payload.resize(64 * 1024);
         // One entry per (change, device, code), as the store keeps them.
         m_writes.quarantine.push_back(
@@ -358,7 +382,7 @@ private:
     PushWrites m_writes;
 };
 
-SyncResult<PushSummary> ServerCore::push(const DeviceInfo& device, const std::vector<nlohmann::json>& changes) {
+SyncResult<PushSummary> ServerCore::push(const DeviceInfo& device, std::vector<nlohmann::json> changes) {
     if (changes.size() > kMaxChangesPerList)
         return syncFail(SyncErrorCode::TooLarge,
                         fmt::format("a batch holds at most {} changes; send smaller batches", kMaxChangesPerList));
@@ -366,7 +390,7 @@ SyncResult<PushSummary> ServerCore::push(const DeviceInfo& device, const std::ve
     processor.screenAll(changes);
     auto tx = m_repo->beginPush();
     if (!tx) return std::unexpected(tx.error());
-    return processor.run(**tx, changes);
+    return processor.run(**tx);
 }
 
 }  // namespace chasqui::sync

@@ -111,7 +111,7 @@ public:
     // Changes (push_processor.cpp and server_core.cpp).
     // TooLarge past kMaxChangesPerList changes; a bad change is quarantined
     // in the summary, never an error of the whole push.
-    SyncResult<PushSummary> push(const DeviceInfo& device, const std::vector<nlohmann::json>& changes);
+    SyncResult<PushSummary> push(const DeviceInfo& device, std::vector<nlohmann::json> changes);
     // CursorExpired for a cursor of another server database, BadRequest for a malformed one.
     SyncResult<PullPage> pull(const DeviceInfo& device, const std::string& cursor, std::size_t limit);
 

@@ -449,7 +449,7 @@ SyncResult<Reply> HttpApi::push(const Request& req, const std::string& body, Res
         return syncFail(SyncErrorCode::BadRequest, "\"columns\" must hold the batch's changes, one array per field");
     auto items = splitColumns(std::move(*columns));  // values moved out of the batch's DOM, not copied
     if (!items) return std::unexpected(items.error());
-    auto summary = m_store.push(*device, *items);
+    auto summary = m_store.push(*device, std::move(*items));
     if (!summary) return std::unexpected(summary.error());
     // Counts, and names only for what was not applied: echoing every id of a
     // batch would cost more than a fifth of what the batch itself costs on 2G.
