@@ -17,6 +17,7 @@
 #include "sync/server/core/server_core.hpp"
 #include "sync/server/http/http_api.hpp"
 #include "sync/server/http/request_router.hpp"
+#include "sync/server/repository/record_fields_blob.hpp"
 
 namespace chasqui::test {
 
@@ -193,6 +194,25 @@ std::expected<std::unique_ptr<FuzzEntry>, std::string> FuzzEntry::open(const std
     return std::unique_ptr<FuzzEntry>(new FuzzEntry(std::move(state)));
 }
 
+// The bytes as a record's fields blob of the embedded store, as a damaged
+// disk could hand it over: refused, or decoded to fields that survive
+// encoding again; a patch fails exactly when decoding does, and otherwise
+// holds the written field.
+void FuzzEntry::checkRecordBlob(std::string_view data, std::vector<std::string>& problems) {
+    auto fields = sync::decodeRecordFields(data);
+    const sync::FieldWrite write{{"person", "p"}, "given_names", {"\"Rosa\"", "0001@d", "", "a", ""}};
+    auto patched = sync::patchRecordFields(data, {&write});
+    if (fields.has_value() != patched.has_value())
+        return problems.push_back("a record blob decodes but cannot be patched, or the other way round");
+    if (!fields) return;
+    auto again = sync::decodeRecordFields(sync::encodeRecordFields(*fields));
+    if (!again || *again != *fields) problems.push_back("a record blob does not survive encoding again");
+    auto withWrite = sync::decodeRecordFields(*patched);
+    if (!withWrite || withWrite->at(write.field) != write.state ||
+        withWrite->size() != fields->size() + (fields->contains(write.field) ? 0 : 1))
+        problems.push_back("a patched record blob does not hold the write");
+}
+
 int FuzzEntry::decodeChanges(std::string_view text, std::vector<std::string>& problems) {
     const json parsed = json::parse(text, nullptr, false);
     if (parsed.is_discarded()) return 0;
@@ -213,6 +233,7 @@ FeedResult FuzzEntry::feed(std::string_view data) {
     result.decodedChanges += decodeChanges(data, result.problems);
     if (auto plain = sync::decompress(data, kMaxDecompressedBytes))
         result.decodedChanges += decodeChanges(*plain, result.problems);
+    checkRecordBlob(data, result.problems);
 
     s.send(result, "raw", std::string(data), false);
     s.send(result, "enroll", buildRequest("POST", "/v1/enroll", "", data), true);

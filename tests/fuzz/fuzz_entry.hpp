@@ -10,7 +10,8 @@
 //     device id in the path of an admin revoke;
 //   - as a whole raw HTTP request (request line, headers, body);
 // and through the decoders alone: JSON, change records (which must encode and
-// decode again to the same record), columns and zstd frames.
+// decode again to the same record), columns, zstd frames and the embedded
+// store's record blobs (as a damaged disk could hold them).
 //
 // The requests go through HttpApi installed on a real httplib::Server and are
 // read from memory instead of a socket, so httplib's request parsing, the
@@ -69,6 +70,7 @@ public:
     // batch or a page. Returns how many changes decoded; appends to
     // `problems` a change that does not encode and decode to itself.
     static int decodeChanges(std::string_view json, std::vector<std::string>& problems);
+    static void checkRecordBlob(std::string_view data, std::vector<std::string>& problems);
 
 private:
     struct State;
