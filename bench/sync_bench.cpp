@@ -498,12 +498,10 @@ int runSyncBench(const SyncBenchOptions& o) {
             "scripts/pg-test-cluster.sh start DIR makes a throwaway one");
     if (!postgres && o.backend != "sqlcipher") die("--backend is sqlcipher or postgresql");
     int runs = 0;
-    const auto database = [&] {
-        return postgres ? freshDatabaseSchema(o.database, fmt::format("bench_{}_{}", ::getpid(), ++runs))
-                        : std::string();
-    };
+    const auto schemaName = [&] { return fmt::format("bench_{}_{}", ::getpid(), ++runs); };
     if (loopback || shaped) {
-        fleet.databaseUrl = database();
+        const ScratchSchema schema(postgres ? o.database : std::string(), schemaName());
+        fleet.databaseUrl = schema.url();
         ServerFleet server(fleet);
         if (loopback) results.push_back(runLoopback(server, work, clock, opts, o.cases > 0 ? o.cases : 10000, limits));
         if (shaped) results.push_back(runShaped(server, work, clock, opts, o.cases > 0 ? o.cases : 2000, limits));
@@ -516,7 +514,8 @@ int runSyncBench(const SyncBenchOptions& o) {
         for (const int n : counts) {
             FleetOptions f = fleet;
             f.dataDir = work / fmt::format("server-{}", n);
-            f.databaseUrl = database();
+            const ScratchSchema schema(postgres ? o.database : std::string(), schemaName());
+            f.databaseUrl = schema.url();
             f.processes = n;
             f.nginx = !o.processes.empty();
             ServerFleet server(f);

@@ -159,22 +159,40 @@ std::string ServerFleet::url() const {
     return fmt::format("http://127.0.0.1:{}", m_port);
 }
 
-std::string freshDatabaseSchema(const std::string& baseUrl, const std::string& name) {
+namespace {
+
+// Runs `sql` on `baseUrl`'s database; the error, empty when it went through.
+std::string runSql(const std::string& baseUrl, const std::string& sql) {
     PGconn* conn = PQconnectdb(baseUrl.c_str());
     if (PQstatus(conn) != CONNECTION_OK) {
-        const std::string why = PQerrorMessage(conn);
+        std::string why = PQerrorMessage(conn);
         PQfinish(conn);
-        die("cannot reach PostgreSQL at the --database URL: " + why);
+        return "cannot reach PostgreSQL at the --database URL: " + why;
     }
     PQsetNoticeProcessor(
         conn, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
-    PGresult* r = PQexec(conn, fmt::format("DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}", name).c_str());
-    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    const std::string why = PQerrorMessage(conn);
+    PGresult* r = PQexec(conn, sql.c_str());
+    std::string why = PQresultStatus(r) == PGRES_COMMAND_OK ? std::string() : std::string(PQerrorMessage(conn));
     PQclear(r);
     PQfinish(conn);
-    if (!ok) die("cannot create schema " + name + ": " + why);
-    return baseUrl + (baseUrl.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + name;
+    return why;
+}
+
+}  // namespace
+
+ScratchSchema::ScratchSchema(std::string baseUrl, std::string name)
+    : m_baseUrl(std::move(baseUrl)), m_name(std::move(name)) {
+    if (m_baseUrl.empty()) return;
+    if (auto why = runSql(m_baseUrl, fmt::format("DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}", m_name));
+        !why.empty())
+        die("cannot create schema " + m_name + ": " + why);
+    m_url = m_baseUrl + (m_baseUrl.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + m_name;
+}
+
+ScratchSchema::~ScratchSchema() {
+    if (m_baseUrl.empty()) return;
+    if (auto why = runSql(m_baseUrl, fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", m_name)); !why.empty())
+        fmt::print(stderr, "chasqui-bench: schema {} was left behind: {}\n", m_name, why);
 }
 
 }  // namespace chasqui::bench

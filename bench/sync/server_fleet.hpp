@@ -43,8 +43,23 @@ private:
     std::string m_adminToken;
 };
 
-// A new, empty PostgreSQL schema in `baseUrl`'s database for one run; the URL
-// that puts a server's connections in it. Exits the bench when unreachable.
-std::string freshDatabaseSchema(const std::string& baseUrl, const std::string& name);
+// A new, empty PostgreSQL schema in `baseUrl`'s database for one run, dropped
+// again when this ends (after the servers using it have stopped: declare it
+// before their ServerFleet), so runs leave nothing behind. Exits the bench
+// when PostgreSQL is unreachable. Empty base URL: the embedded store, nothing to do.
+class ScratchSchema {
+public:
+    ScratchSchema(std::string baseUrl, std::string name);
+    ~ScratchSchema();
+    ScratchSchema(const ScratchSchema&) = delete;
+    ScratchSchema& operator=(const ScratchSchema&) = delete;
+    // The URL that puts a server's connections in the schema.
+    const std::string& url() const { return m_url; }
+
+private:
+    std::string m_baseUrl;
+    std::string m_name;
+    std::string m_url;
+};
 
 }  // namespace chasqui::bench
