@@ -187,11 +187,11 @@ SyncResult<StoreCounts> PgRepository::counts() {
     }
     if (!totals->isNull(0, 6)) s.catalogVersion = totals->text(0, 6);
     auto offices = conn.exec(
-        "WITH o AS (SELECT office FROM devices UNION SELECT office FROM record_office), "
+        "WITH o AS (SELECT office FROM devices UNION SELECT office FROM record_state WHERE office <> ''), "
         "d AS (SELECT office, count(*) AS n FROM devices GROUP BY office), "
         "c AS (SELECT office, count(*) AS n FROM change_log GROUP BY office), "
         "r AS (SELECT office, count(*) FILTER (WHERE entity = 'person') AS persons, "
-        "      count(*) FILTER (WHERE entity = 'case') AS cases FROM record_office GROUP BY office), "
+        "      count(*) FILTER (WHERE entity = 'case') AS cases FROM record_state GROUP BY office), "
         "q AS (SELECT d.office, count(*) AS n FROM quarantine q JOIN devices d ON d.id = q.device_id "
         "      GROUP BY d.office) "
         "SELECT o.office, coalesce(d.n, 0), coalesce(c.n, 0), coalesce(r.persons, 0), coalesce(r.cases, 0), "

@@ -8,6 +8,8 @@
 //   3  field_state.elements
 //   4  change_log.payload_hash dropped (duplicates compare logged payloads);
 //      staff logins stored in clear are sealed (a data step, with the field key)
+//   5  record_state: a record's office and fields in one row (fields jsonb)
+//      instead of field_state and record_office
 // The version is the one row of schema_version. Migrations run under a
 // session advisory lock: several server processes starting at once migrate
 // once, the others wait and then find nothing to do.

@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "sync/server/repository/personal_fields.hpp"
 #include "sync/server/repository/postgres/pg_locks.hpp"
+#include "sync/server/repository/postgres/pg_record_fields.hpp"
 
 namespace chasqui::sync::pg {
 
@@ -174,34 +176,17 @@ public:
             ids.push_back(k.record);
         }
         auto r = m_lease->exec(
-            "SELECT k.entity, k.record_id, o.office, f.field, f.value, f.sealed, f.clock, f.base, f.author, "
-            "f.elements FROM unnest($1::text[], $2::text[]) AS k(entity, record_id) "
-            "LEFT JOIN record_office o ON o.entity = k.entity AND o.record_id = k.record_id "
-            "LEFT JOIN field_state f ON f.entity = k.entity AND f.record_id = k.record_id",
+            "SELECT k.entity, k.record_id, s.office, s.fields::text FROM unnest($1::text[], $2::text[]) AS "
+            "k(entity, record_id) JOIN record_state s ON s.entity = k.entity AND s.record_id = k.record_id",
             {arrayLiteral(entities), arrayLiteral(ids)}, "reading records");
         if (!r) return std::unexpected(r.error());
         for (int i = 0; i < r->rows(); ++i) {
-            if (r->isNull(i, 2) && r->isNull(i, 3)) continue;  // never seen
             RecordKey key{std::string(r->text(i, 0)), std::string(r->text(i, 1))};
-            RecordState& state = out[key];
-            if (!r->isNull(i, 2)) state.office = r->text(i, 2);
-            if (r->isNull(i, 3)) continue;
-            std::string field(r->text(i, 3));
-            StoredField stored{{},
-                               std::string(r->text(i, 6)),
-                               std::string(r->text(i, 7)),
-                               std::string(r->text(i, 8)),
-                               std::string(r->text(i, 9))};
-            if (!r->isNull(i, 4)) {
-                stored.value = r->text(i, 4);
-            } else {
-                const auto sealed = r->bytes(i, 5);
-                if (!sealed) return std::unexpected(damaged("field value"));
-                auto opened = m_cipher.open(*sealed, fieldPlace(key.entity, key.record, field));
-                if (!opened) return std::unexpected(opened.error());
-                stored.value = std::move(*opened);
-            }
-            state.fields.insert_or_assign(std::move(field), std::move(stored));
+            auto fields = readRecordFields(m_cipher, key, r->text(i, 3));
+            if (!fields) return std::unexpected(fields.error());
+            RecordState& state = out[std::move(key)];
+            state.office = r->text(i, 2);
+            state.fields = std::move(*fields);
         }
         for (const auto& k : keys) {
             if (!out.contains(k)) m_unseen.insert(k);
@@ -215,8 +200,7 @@ public:
         // Every write and the COMMIT in one round trip: above all, no round
         // trip to this process while the log-position lock is held.
         std::vector<PgConnection::Statement> statements;
-        writeOffices(writes, statements);
-        writeFields(writes, statements);
+        writeRecords(writes, statements);
         writeQuarantine(writes, statements);
         writeLog(writes, statements);
         statements.push_back({"COMMIT", {}, "committing a push"});
@@ -224,104 +208,54 @@ public:
     }
 
 private:
-    void writeOffices(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
-        if (writes.newOffices.empty()) return;
-        std::vector<std::string> entities, ids, offices;
-        for (const auto& [key, office] : writes.newOffices) {
-            entities.push_back(key.entity);
-            ids.push_back(key.record);
-            offices.push_back(office);
+    // One row per record written: its office when first seen, and the fields
+    // this push wrote as one jsonb object merged into the stored one (`||`
+    // replaces the fields of the same name and keeps the others), so a push
+    // never needs a record's other fields. Records that records() found
+    // never seen (and that stay locked by this push) cannot exist yet: a
+    // plain INSERT, cheaper than the upsert the others need.
+    void writeRecords(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
+        struct Row {
+            std::string office;
+            std::string fields;
+        };
+        std::map<RecordKey, Row> rows;
+        for (const auto& [key, office] : writes.newOffices) rows[key].office = office;
+        for (const FieldWrite& w : writes.fields) {
+            std::string& fields = rows[w.key].fields;
+            fields.push_back(fields.empty() ? '{' : ',');
+            appendFieldEntry(fields, m_cipher, w.key, w.field, w.state);
         }
-        out.push_back(
-            {"INSERT INTO record_office (entity, record_id, office) SELECT * FROM unnest($1::text[], "
-             "$2::text[], $3::text[]) ON CONFLICT DO NOTHING",
-             {binaryArray(entities), binaryArray(ids), binaryArray(offices)},
-             "storing record offices",
-             /*binary=*/true});
+        Columns fresh;
+        Columns known;
+        for (auto& [key, row] : rows) {
+            Columns& columns = m_unseen.contains(key) ? fresh : known;
+            columns.entities.push_back(key.entity);
+            columns.ids.push_back(key.record);
+            columns.offices.push_back(std::move(row.office));
+            columns.fields.push_back(row.fields.empty() ? std::string("{}") : std::move(row.fields.append("}")));
+        }
+        static constexpr std::string_view kInsert =
+            "INSERT INTO record_state (entity, record_id, office, fields) SELECT e, r, o, f::jsonb FROM "
+            "unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(e, r, o, f)";
+        if (!fresh.entities.empty()) out.push_back(fresh.statement(std::string(kInsert)));
+        // A record stored before its first change arrived has no office yet.
+        if (!known.entities.empty())
+            out.push_back(known.statement(std::string(kInsert) +
+                                          " ON CONFLICT (entity, record_id) DO UPDATE SET office = CASE WHEN "
+                                          "record_state.office = '' THEN excluded.office ELSE record_state.office "
+                                          "END, fields = record_state.fields || excluded.fields"));
     }
 
-    // Fields of records that records() found never seen (and that stay
-    // locked by this push) cannot exist yet: a plain INSERT, about half the
-    // cost of an upsert, which the others need.
-    void writeFields(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
-        std::vector<const FieldWrite*> fresh;
-        std::vector<const FieldWrite*> known;
-        for (const FieldWrite& w : writes.fields) (m_unseen.contains(w.key) ? fresh : known).push_back(&w);
-        if (!fresh.empty()) {
-            out.push_back(
-                {"INSERT INTO field_state (entity, record_id, field, value, sealed, birth_year, doc_hash, "
-                 "clock, base, author, elements) " +
-                     std::string(kFieldRows),
-                 fieldColumns(fresh), "storing field states", /*binary=*/true});
+    struct Columns {
+        std::vector<std::string> entities, ids, offices, fields;
+        PgConnection::Statement statement(std::string sql) const {
+            return {std::move(sql),
+                    {binaryArray(entities), binaryArray(ids), binaryArray(offices), binaryArray(fields)},
+                    "storing records",
+                    /*binary=*/true};
         }
-        if (!known.empty()) {
-            out.push_back(
-                {"INSERT INTO field_state (entity, record_id, field, value, sealed, birth_year, doc_hash, "
-                 "clock, base, author, elements) " +
-                     std::string(kFieldRows) +
-                     " ON CONFLICT (entity, record_id, field) DO UPDATE SET value = excluded.value, sealed "
-                     "= excluded.sealed, birth_year = excluded.birth_year, doc_hash = excluded.doc_hash, "
-                     "clock = excluded.clock, base = excluded.base, author = excluded.author, elements = "
-                     "excluded.elements",
-                 fieldColumns(known), "storing field states", /*binary=*/true});
-        }
-    }
-
-    static constexpr std::string_view kFieldRows =
-        "SELECT e, r, f, v, s, y::smallint, h, c, b, a, el FROM unnest($1::text[], $2::text[], "
-        "$3::text[], $4::text[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
-        "$11::text[]) AS t(e, r, f, v, s, y, h, c, b, a, el)";
-
-    // The eleven arrays of kFieldRows: personal values sealed, with a birth
-    // date's year and a document number's keyed hash beside them.
-    Params fieldColumns(const std::vector<const FieldWrite*>& rows) const {
-        using Column = std::vector<std::optional<std::string>>;
-        std::vector<std::string> entities, ids, names, clocks, bases, authors, elements;
-        Column values, sealed, years, docHashes;
-        for (const FieldWrite* w : rows) {
-            entities.push_back(w->key.entity);
-            ids.push_back(w->key.record);
-            names.push_back(w->field);
-            clocks.push_back(w->state.clock);
-            bases.push_back(w->state.base);
-            authors.push_back(w->state.author);
-            elements.push_back(w->state.elements);
-            const FieldPrivacy privacy = fieldPrivacy(w->key.entity, w->field);
-            if (privacy == FieldPrivacy::Plain) {
-                values.emplace_back(w->state.value);
-                sealed.emplace_back();
-                years.emplace_back();
-                docHashes.emplace_back();
-                continue;
-            }
-            values.emplace_back();
-            sealed.emplace_back(m_cipher.seal(w->state.value, fieldPlace(w->key.entity, w->key.record, w->field)));
-            std::optional<std::string> year;
-            if (privacy == FieldPrivacy::BirthDate) {
-                if (const auto y = birthYearOf(w->state.value)) year = std::to_string(*y);
-            }
-            years.push_back(std::move(year));
-            std::optional<std::string> docHash;
-            if (privacy == FieldPrivacy::DocNumber) {
-                if (auto text = jsonText(w->state.value)) {
-                    docHash = m_cipher.lookupHash(*text);
-                    storage::wipeString(*text);
-                }
-            }
-            docHashes.push_back(std::move(docHash));
-        }
-        return {binaryArray(entities),
-                binaryArray(ids),
-                binaryArray(names),
-                binaryArray(values),
-                binaryArray(sealed, kByteaOid),
-                binaryArray(years),
-                binaryArray(docHashes),
-                binaryArray(clocks),
-                binaryArray(bases),
-                binaryArray(authors),
-                binaryArray(elements)};
-    }
+    };
 
     void writeQuarantine(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
         if (writes.quarantine.empty()) return;

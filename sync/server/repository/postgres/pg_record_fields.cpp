@@ -1,0 +1,177 @@
+#include "sync/server/repository/postgres/pg_record_fields.hpp"
+
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/base/secret.hpp"
+#include "sync/server/repository/personal_fields.hpp"
+
+namespace chasqui::sync::pg {
+
+namespace {
+
+SyncError damaged() {
+    return syncError(SyncErrorCode::Internal,
+                     "the PostgreSQL store returned a malformed record (record_state.fields); restore the database "
+                     "from a backup");
+}
+
+// jsonb keeps numbers as decimals: "1e+19" comes back "10000000000000000000"
+// (read as an integer), "-0.0" as "0.0". The core compares value texts, so
+// such a value keeps its exact text. Anything that does not look like the
+// JSON the core writes is kept as text too, never handed to jsonb to refuse.
+bool needsExactText(std::string_view value) {
+    if (value.empty()) return true;
+    const char first = value.front();
+    if (first == '"' || first == 'n' || first == 't' || first == 'f') return false;
+    if (first != '-' && (first < '0' || first > '9')) return true;
+    return value.find_first_of("eE") != std::string_view::npos || value.starts_with("-0");
+}
+
+std::string toBase64(std::string_view bytes) {
+    std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    out.resize(out.size() - 1);  // the terminating NUL
+    return out;
+}
+
+std::optional<std::string> fromBase64(std::string_view text) {
+    std::string out(text.size() / 4 * 3 + 3, '\0');
+    std::size_t length = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                          &length, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != text.data() + text.size())
+        return std::nullopt;
+    out.resize(length);
+    return out;
+}
+
+void appendMember(std::string& out, std::string_view name, std::string_view text) {
+    out += ",\"";
+    out += name;
+    out += "\":";
+    appendJsonString(out, text);
+}
+
+// A member of a field object that must be a string when present.
+std::optional<std::string> stringMember(const nlohmann::json& entry, const char* name, bool& ok) {
+    const auto it = entry.find(name);
+    if (it == entry.end()) return std::nullopt;
+    if (!it->is_string()) {
+        ok = false;
+        return std::nullopt;
+    }
+    return it->get<std::string>();
+}
+
+}  // namespace
+
+void appendJsonString(std::string& out, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    std::size_t plain = 0;  // start of the run of bytes copied as they are
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+        out.append(text.substr(plain, i - plain));
+        plain = i + 1;
+        if (byte >= 0x20) {
+            out.push_back('\\');
+            out.push_back(static_cast<char>(byte));
+        } else {
+            out += "\\u00";
+            out.push_back(kHex[byte >> 4]);
+            out.push_back(kHex[byte & 0xF]);
+        }
+    }
+    out.append(text.substr(plain));
+    out.push_back('"');
+}
+
+void appendFieldEntry(std::string& out, const FieldCipher& cipher, const RecordKey& key, std::string_view field,
+                      const StoredField& state) {
+    appendJsonString(out, field);
+    out += ":{\"c\":";
+    appendJsonString(out, state.clock);
+    const FieldPrivacy privacy = fieldPrivacy(key.entity, field);
+    if (privacy == FieldPrivacy::Plain) {
+        if (needsExactText(state.value)) {
+            appendMember(out, "t", state.value);
+        } else {
+            out += ",\"v\":";
+            out += state.value;
+        }
+    } else {
+        appendMember(out, "s", toBase64(cipher.seal(state.value, fieldPlace(key.entity, key.record, field))));
+        if (privacy == FieldPrivacy::BirthDate) {
+            if (const auto year = birthYearOf(state.value)) {
+                out += ",\"y\":";
+                out += std::to_string(*year);
+            }
+        }
+        if (privacy == FieldPrivacy::DocNumber) {
+            if (auto text = jsonText(state.value)) {
+                appendMember(out, "h", cipher.lookupHash(*text));
+                storage::wipeString(*text);
+            }
+        }
+    }
+    if (!state.base.empty()) appendMember(out, "b", state.base);
+    if (!state.author.empty()) appendMember(out, "a", state.author);
+    if (!state.elements.empty()) {
+        if (state.elements.front() == '{') {
+            out += ",\"e\":";
+            out += state.elements;
+        } else {
+            appendMember(out, "et", state.elements);  // not the object the core writes: kept as text
+        }
+    }
+    out.push_back('}');
+}
+
+SyncResult<RecordFieldMap> readRecordFields(const FieldCipher& cipher, const RecordKey& key,
+                                            std::string_view fieldsJson) {
+    const auto parsed = nlohmann::json::parse(fieldsJson, nullptr, false);
+    if (!parsed.is_object()) return std::unexpected(damaged());
+    RecordFieldMap out;
+    for (const auto& [name, entry] : parsed.items()) {
+        if (!entry.is_object()) return std::unexpected(damaged());
+        bool ok = true;
+        StoredField stored;
+        auto clock = stringMember(entry, "c", ok);
+        auto exact = stringMember(entry, "t", ok);
+        auto sealed = stringMember(entry, "s", ok);
+        auto base = stringMember(entry, "b", ok);
+        auto author = stringMember(entry, "a", ok);
+        auto exactElements = stringMember(entry, "et", ok);
+        if (!ok || !clock) return std::unexpected(damaged());
+        stored.clock = std::move(*clock);
+        if (base) stored.base = std::move(*base);
+        if (author) stored.author = std::move(*author);
+        if (exactElements) {
+            stored.elements = std::move(*exactElements);
+        } else if (const auto e = entry.find("e"); e != entry.end()) {
+            stored.elements = e->dump();
+        }
+        if (exact) {
+            stored.value = std::move(*exact);
+        } else if (sealed) {
+            const auto bytes = fromBase64(*sealed);
+            if (!bytes) return std::unexpected(damaged());
+            auto opened = cipher.open(*bytes, fieldPlace(key.entity, key.record, name));
+            if (!opened) return std::unexpected(opened.error());
+            stored.value = std::move(*opened);
+        } else if (const auto v = entry.find("v"); v != entry.end()) {
+            stored.value = v->dump();
+        } else {
+            stored.value = "null";  // a JSON null: the migration strips it
+        }
+        out.emplace(name, std::move(stored));
+    }
+    return out;
+}
+
+}  // namespace chasqui::sync::pg
