@@ -105,7 +105,9 @@ void appendFieldEntry(std::string& out, const FieldCipher& cipher, const RecordK
             out += state.value;
         }
     } else {
-        appendMember(out, "s", toBase64(cipher.seal(state.value, fieldPlace(key.entity, key.record, field))));
+        out += ",\"s\":\"";  // base64 needs no escaping
+        out += toBase64(cipher.seal(state.value, fieldPlace(key.entity, key.record, field)));
+        out.push_back('"');
         if (privacy == FieldPrivacy::BirthDate) {
             if (const auto year = birthYearOf(state.value)) {
                 out += ",\"y\":";

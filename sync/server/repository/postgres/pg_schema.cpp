@@ -77,7 +77,10 @@ constexpr std::string_view kMigration4 = "ALTER TABLE change_log DROP COLUMN pay
 // back as null), and a value whose jsonb text differs from the stored text
 // keeps its text in `t`. A value that is not JSON fails the migration, which
 // then changes nothing. Document numbers are found through an index on
-// their keyed hash (`fields #>> '{doc_number,h}'`).
+// their keyed hash (`fields #>> '{doc_number,h}'`). A person's or case's
+// fields pass the 2 kB at which PostgreSQL compresses a value: lz4 does it in
+// a fraction of the CPU of the default pglz (a PostgreSQL built without lz4
+// keeps pglz).
 constexpr std::string_view kMigration5 = R"sql(
 CREATE TABLE record_state (entity text NOT NULL, record_id text NOT NULL, office text NOT NULL,
   fields jsonb NOT NULL, PRIMARY KEY (entity, record_id));
@@ -102,6 +105,10 @@ DROP TABLE record_office;
 CREATE INDEX record_state_office ON record_state (office, entity);
 CREATE INDEX record_state_doc_hash ON record_state ((fields #>> '{doc_number,h}'))
   WHERE fields #>> '{doc_number,h}' IS NOT NULL;
+DO $$ BEGIN
+  ALTER TABLE record_state ALTER COLUMN fields SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN NULL;
+END $$;
 )sql";
 
 constexpr std::array<std::string_view, 5> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
