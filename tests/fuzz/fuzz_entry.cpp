@@ -17,6 +17,7 @@
 #include "sync/server/core/server_core.hpp"
 #include "sync/server/http/http_api.hpp"
 #include "sync/server/http/request_router.hpp"
+#include "sync/server/repository/postgres/pg_record_fields.hpp"
 #include "sync/server/repository/record_fields_blob.hpp"
 
 namespace chasqui::test {
@@ -213,6 +214,26 @@ void FuzzEntry::checkRecordBlob(std::string_view data, std::vector<std::string>&
         problems.push_back("a patched record blob does not hold the write");
 }
 
+// The same input as the `fields` of a PostgreSQL record_state row, which a
+// database could hand over: refused, or read to fields that, written again
+// (when their values are JSON, as the core's always are), read back the same.
+void FuzzEntry::checkPgRecordFields(std::string_view data, std::vector<std::string>& problems) {
+    static const auto cipher = sync::FieldCipher::fromKey(storage::SecretBytes(32));
+    if (!cipher) return problems.push_back("FieldCipher::fromKey failed");
+    const sync::RecordKey key{"case", "c"};
+    auto fields = sync::pg::readRecordFields(*cipher, key, data);
+    if (!fields) return;
+    std::string again = "{";
+    for (const auto& [name, state] : *fields) {
+        if (!json::accept(state.value)) return;
+        if (again.size() > 1) again.push_back(',');
+        sync::pg::appendFieldEntry(again, *cipher, key, name, state);
+    }
+    again.push_back('}');
+    auto reread = sync::pg::readRecordFields(*cipher, key, again);
+    if (!reread || *reread != *fields) problems.push_back("record_state fields do not survive writing again");
+}
+
 int FuzzEntry::decodeChanges(std::string_view text, std::vector<std::string>& problems) {
     const json parsed = json::parse(text, nullptr, false);
     if (parsed.is_discarded()) return 0;
@@ -234,6 +255,7 @@ FeedResult FuzzEntry::feed(std::string_view data) {
     if (auto plain = sync::decompress(data, kMaxDecompressedBytes))
         result.decodedChanges += decodeChanges(*plain, result.problems);
     checkRecordBlob(data, result.problems);
+    checkPgRecordFields(data, result.problems);
 
     s.send(result, "raw", std::string(data), false);
     s.send(result, "enroll", buildRequest("POST", "/v1/enroll", "", data), true);

@@ -71,6 +71,7 @@ public:
     // `problems` a change that does not encode and decode to itself.
     static int decodeChanges(std::string_view json, std::vector<std::string>& problems);
     static void checkRecordBlob(std::string_view data, std::vector<std::string>& problems);
+    static void checkPgRecordFields(std::string_view data, std::vector<std::string>& problems);
 
 private:
     struct State;
