@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libsodium-dev
+  # the programs' allocator (CMakeLists.txt, CHASQUI_JEMALLOC)
+  libjemalloc-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev
   doctest-dev librapidcheck-dev
   libcurl4-openssl-dev libcpp-httplib-dev libzstd-dev zlib1g-dev libssl-dev openssl
