@@ -122,18 +122,15 @@ std::string loggedPath(const Request& req) {
 }
 
 // nlohmann refuses invalid UTF-8 with a generic parse error, so it is looked
-// for first to answer with its own code. The DOM is built only after a SAX
-// pass counted what it would hold and the budget could pay for it.
+// for first to answer with its own code. The DOM is paid for as it is built
+// (parseLimitedJson).
 SyncResult<json> parseObject(std::string_view text, std::string_view what, const EndpointLimits& limits,
                              Reservation& cost, std::size_t domCopies = 1) {
     if (!storage::isValidUtf8(text))
         return syncFail(SyncErrorCode::InvalidUtf8, fmt::format("{} is not valid UTF-8", what));
-    auto shape = measureJson(text, limits, what);
-    if (!shape) return std::unexpected(shape.error());
-    if (!cost.grow(domBytes(*shape) * domCopies)) return std::unexpected(busyError());
-    json parsed = json::parse(text, nullptr, false);
-    if (parsed.is_discarded()) return syncFail(SyncErrorCode::BadRequest, fmt::format("{} is not valid JSON", what));
-    if (!parsed.is_object())
+    auto parsed = parseLimitedJson(text, limits, what, cost, domCopies);
+    if (!parsed) return std::unexpected(parsed.error());
+    if (!parsed->is_object())
         return syncFail(SyncErrorCode::BadRequest, fmt::format("{} must be a JSON object {{...}}", what));
     return parsed;
 }

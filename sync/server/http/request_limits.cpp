@@ -143,20 +143,84 @@ private:
     int m_depth = 0;
 };
 
+// nlohmann's own DOM builder behind the counter: each event is counted and
+// checked first, and the DOM's cost is paid as it grows, every kPayEvery
+// values, so a request the budget cannot pay for stops with at most that
+// many values built.
+class LimitedDom final : public nlohmann::json_sax<json> {
+public:
+    LimitedDom(json& root, const EndpointLimits& limits, Reservation& cost, std::size_t copies)
+        : counter(limits), m_dom(root, false), m_cost(cost), m_copies(copies) {}
+
+    bool null() override { return counter.null() && paid() && m_dom.null(); }
+    bool boolean(bool b) override { return counter.boolean(b) && paid() && m_dom.boolean(b); }
+    bool number_integer(number_integer_t n) override {
+        return counter.number_integer(n) && paid() && m_dom.number_integer(n);
+    }
+    bool number_unsigned(number_unsigned_t n) override {
+        return counter.number_unsigned(n) && paid() && m_dom.number_unsigned(n);
+    }
+    bool number_float(number_float_t n, const string_t& s) override {
+        return counter.number_float(n, s) && paid() && m_dom.number_float(n, s);
+    }
+    bool string(string_t& s) override { return counter.string(s) && paid() && m_dom.string(s); }
+    bool binary(binary_t& b) override { return counter.binary(b) && paid() && m_dom.binary(b); }
+    bool key(string_t& k) override { return counter.key(k) && m_dom.key(k); }
+    bool start_object(std::size_t n) override { return counter.start_object(n) && paid() && m_dom.start_object(n); }
+    bool end_object() override { return counter.end_object() && m_dom.end_object(); }
+    bool start_array(std::size_t n) override { return counter.start_array(n) && paid() && m_dom.start_array(n); }
+    bool end_array() override { return counter.end_array() && m_dom.end_array(); }
+    bool parse_error(std::size_t at, const std::string& token, const nlohmann::detail::exception& e) override {
+        counter.parse_error(at, token, e);
+        return m_dom.parse_error(at, token, e);
+    }
+
+    // Pays for what is left; false when the budget is spent.
+    bool settle() { return pay(); }
+
+    ShapeCounter counter;
+    bool busy = false;
+
+private:
+    static constexpr std::size_t kPayEvery = 4096;
+
+    bool paid() { return counter.shape.elements - m_paid.elements < kPayEvery || pay(); }
+    bool pay() {
+        const JsonShape due{counter.shape.elements - m_paid.elements, counter.shape.stringBytes - m_paid.stringBytes,
+                            0};
+        if (!m_cost.grow(domBytes(due) * m_copies)) {
+            busy = true;
+            return false;
+        }
+        m_paid = counter.shape;
+        return true;
+    }
+
+    nlohmann::detail::json_sax_dom_parser<json> m_dom;
+    Reservation& m_cost;
+    const std::size_t m_copies;
+    JsonShape m_paid;
+};
+
 }  // namespace
 
-SyncResult<JsonShape> measureJson(std::string_view text, const EndpointLimits& limits, std::string_view what) {
-    ShapeCounter counter(limits);
-    const bool complete = json::sax_parse(text, &counter, json::input_format_t::json, true, false);
+SyncResult<json> parseLimitedJson(std::string_view text, const EndpointLimits& limits, std::string_view what,
+                                  Reservation& cost, std::size_t domCopies) {
+    json root;
+    LimitedDom dom(root, limits, cost, domCopies);
+    const bool complete = json::sax_parse(text, &dom, json::input_format_t::json, true, false);
+    const ShapeCounter& counter = dom.counter;
     if (counter.tooDeep)
         return syncFail(SyncErrorCode::BadRequest,
                         fmt::format("{} is nested deeper than {} levels", what, limits.maxJsonDepth));
     if (counter.tooMany)
         return std::unexpected(
             tooLargeError(fmt::format("{} holds more than {} JSON values", what, limits.maxJsonElements)));
+    if (dom.busy) return std::unexpected(busyError());
     if (!complete || counter.invalid)
         return syncFail(SyncErrorCode::BadRequest, fmt::format("{} is not valid JSON", what));
-    return counter.shape;
+    if (!dom.settle()) return std::unexpected(busyError());
+    return root;
 }
 
 std::size_t domBytes(const JsonShape& shape) {

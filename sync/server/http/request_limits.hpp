@@ -2,13 +2,15 @@
 // What one request may cost the server, decided before it is parsed
 // (sync/PROTOCOL.md section 4, "Limits"): per endpoint, the body as sent, the
 // body once decompressed (gzip by HTTP, zstd inside a sealed push) and its
-// expansion ratio, and the JSON's element count and depth, counted by a SAX
-// pass before any DOM is built. On top, one MemoryBudget bounds the bytes
+// expansion ratio, and the JSON's element count and depth, counted as the DOM
+// is built, which stops at the first value over a limit. On top, one MemoryBudget bounds the bytes
 // held by all requests at once: a request that would pass it is answered 503
 // `busy` with Retry-After instead of running the process out of memory.
 #include <atomic>
 #include <cstddef>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "sync/protocol/sync_error.hpp"
 
@@ -78,9 +80,13 @@ struct JsonShape {
     int depth = 0;
 };
 
-// One SAX pass over `text`: its shape, or bad_request (not JSON, too deep) or
-// too_large (too many elements), stopping at the first element over a limit.
-SyncResult<JsonShape> measureJson(std::string_view text, const EndpointLimits& limits, std::string_view what);
+// `text` parsed in one pass, counting as it goes: bad_request (not JSON, too
+// deep) or too_large (too many elements), stopping at the first element over
+// a limit; the DOM's cost (domBytes, times `domCopies` for copies the caller
+// will make) is taken from `cost` as the DOM grows, and busy stops the parse
+// when the budget cannot pay.
+SyncResult<nlohmann::json> parseLimitedJson(std::string_view text, const EndpointLimits& limits, std::string_view what,
+                                            Reservation& cost, std::size_t domCopies = 1);
 
 // What nlohmann's DOM of that shape costs, over-estimated (map nodes,
 // string headers, vector slack).
