@@ -19,6 +19,7 @@
 
 #include "storage/base/clock.hpp"
 #include "storage/base/text.hpp"
+#include "storage/keys/key_wrap.hpp"
 #include "storage/records/ids.hpp"
 #include "sync/protocol/change_codec.hpp"
 #include "sync/protocol/sealed_box.hpp"
@@ -170,24 +171,14 @@ private:
 };
 
 std::string toBase64(std::string_view raw) {
-    std::string out(sodium_base64_encoded_len(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
-    out.resize(out.size() - 1);  // the terminating NUL
-    return out;
+    return storage::toBase64(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 // Exactly `size` bytes of standard base64, or nothing.
 std::optional<std::string> fromBase64(std::string_view text, std::size_t size) {
     if (text.size() > 4 * ((size + 2) / 3)) return std::nullopt;
-    std::string out(text.size(), '\0');
-    std::size_t length = 0;
-    const char* end = nullptr;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                          &length, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        end != text.data() + text.size() || length != size)
-        return std::nullopt;
-    out.resize(length);
+    std::string out;
+    if (!storage::fromBase64(text, out) || out.size() != size) return std::nullopt;
     return out;
 }
 

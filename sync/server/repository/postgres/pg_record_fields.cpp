@@ -1,10 +1,9 @@
 #include "sync/server/repository/postgres/pg_record_fields.hpp"
 
-#include <sodium.h>
-
 #include <nlohmann/json.hpp>
 
 #include "storage/base/secret.hpp"
+#include "storage/keys/key_wrap.hpp"
 #include "sync/server/repository/personal_fields.hpp"
 
 namespace chasqui::sync::pg {
@@ -27,26 +26,6 @@ bool needsExactText(std::string_view value) {
     if (first == '"' || first == 'n' || first == 't' || first == 'f') return false;
     if (first != '-' && (first < '0' || first > '9')) return true;
     return value.find_first_of("eE") != std::string_view::npos || value.starts_with("-0");
-}
-
-std::string toBase64(std::string_view bytes) {
-    std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
-    out.resize(out.size() - 1);  // the terminating NUL
-    return out;
-}
-
-std::optional<std::string> fromBase64(std::string_view text) {
-    std::string out(text.size() / 4 * 3 + 3, '\0');
-    std::size_t length = 0;
-    const char* end = nullptr;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                          &length, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        end != text.data() + text.size())
-        return std::nullopt;
-    out.resize(length);
-    return out;
 }
 
 void appendMember(std::string& out, std::string_view name, std::string_view text) {
@@ -106,7 +85,8 @@ void appendFieldEntry(std::string& out, const FieldCipher& cipher, const RecordK
         }
     } else {
         out += ",\"s\":\"";  // base64 needs no escaping
-        out += toBase64(cipher.seal(state.value, fieldPlace(key.entity, key.record, field)));
+        const std::string sealed = cipher.seal(state.value, fieldPlace(key.entity, key.record, field));
+        out += storage::toBase64(reinterpret_cast<const unsigned char*>(sealed.data()), sealed.size());
         out.push_back('"');
         if (privacy == FieldPrivacy::BirthDate) {
             if (const auto year = birthYearOf(state.value)) {
@@ -161,9 +141,9 @@ SyncResult<RecordFieldMap> readRecordFields(const FieldCipher& cipher, const Rec
         if (exact) {
             stored.value = std::move(*exact);
         } else if (sealed) {
-            const auto bytes = fromBase64(*sealed);
-            if (!bytes) return std::unexpected(damaged());
-            auto opened = cipher.open(*bytes, fieldPlace(key.entity, key.record, name));
+            std::string bytes;
+            if (!storage::fromBase64(*sealed, bytes)) return std::unexpected(damaged());
+            auto opened = cipher.open(bytes, fieldPlace(key.entity, key.record, name));
             if (!opened) return std::unexpected(opened.error());
             stored.value = std::move(*opened);
         } else if (const auto v = entry.find("v"); v != entry.end()) {
