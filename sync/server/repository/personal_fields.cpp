@@ -72,6 +72,8 @@ std::optional<int> birthYearOf(std::string_view jsonValue) {
     return year;
 }
 
+// "field_state" names the table sealed fields lived in until schema 5; it
+// stays in the associated data so that values sealed then still open.
 std::string fieldPlace(std::string_view entity, std::string_view record, std::string_view field) {
     return joinPlace({"field_state", entity, record, field});
 }
