@@ -3,9 +3,10 @@
 // (sync/PROTOCOL.md section 4, "Limits"): per endpoint, the body as sent, the
 // body once decompressed (gzip by HTTP, zstd inside a sealed push) and its
 // expansion ratio, and the JSON's element count and depth, counted as the DOM
-// is built, which stops at the first value over a limit. On top, one MemoryBudget bounds the bytes
-// held by all requests at once: a request that would pass it is answered 503
-// `busy` with Retry-After instead of running the process out of memory.
+// is built, which stops at the first value over a limit. On top, one
+// MemoryBudget bounds the bytes held by all requests at once: a request that
+// would pass it is answered 503 `busy` with Retry-After instead of running the
+// process out of memory.
 #include <atomic>
 #include <cstddef>
 #include <string_view>

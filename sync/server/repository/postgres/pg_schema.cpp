@@ -92,8 +92,7 @@ LEFT JOIN (SELECT entity, record_id, jsonb_object_agg(field, jsonb_strip_nulls(j
     'c', clock,
     'v', CASE WHEN value::jsonb::text = value THEN value::jsonb END,
     't', CASE WHEN value::jsonb::text <> value THEN value END,
-    's', replace(encode(sealed, 'base64'), E'
-', ''),
+    's', replace(encode(sealed, 'base64'), E'\n', ''),
     'y', birth_year,
     'h', doc_hash,
     'b', nullif(base, ''),
