@@ -1,7 +1,8 @@
 // The PostgreSQL store keeps a record's fields in one jsonb row
 // (record_state, pg_record_fields.hpp): what the core wrote comes back with
-// the same texts, a push merges its fields into the stored ones, migration 5
-// moves schema-4 field rows into it, and a damaged row is an error.
+// the same texts, a push merges its fields into the stored ones, a row names
+// the clock and author its fields share once (schema 6), migration 5 moves
+// schema-4 field rows into it, and a damaged row is an error.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -78,6 +79,10 @@ TEST_CASE("pg: record_state gives back every value text, base, author and elemen
         writes.fields.push_back(write(kase, "f" + std::to_string(100 + i), kValues[i]));
     writes.fields.push_back(write(kase, "needs", R"("food legal")", "0000000000a0-0000@dev-b",
                                   R"({"food":["0000000000a1-0000@dev-a",""],"legal":["x","y"]})"));
+    // Fields whose clock or author is not the row's: they name their own.
+    writes.fields.push_back(
+        {kase, "other_clock", StoredField{R"("late")", "0000000000a9-0003@dev-c", "", "staff-1", ""}});
+    writes.fields.push_back({kase, "no_author", StoredField{"3", "0000000000a1-0000@dev-a", "", "", ""}});
     // Personal fields, sealed, with the same texts.
     writes.fields.push_back(write(person, "given_names", kValues[1]));
     writes.fields.push_back(write(person, "phone", "null"));
@@ -100,6 +105,14 @@ TEST_CASE("pg: record_state gives back every value text, base, author and elemen
     CHECK(db.scalar("SELECT record_id FROM record_state WHERE fields #>> '{doc_number,h}' = '" +
                     cipher.lookupHash("AB12345") + "'") == "p-1");
     CHECK(db.scalar("SELECT fields::text LIKE '%ñandú%' FROM record_state WHERE record_id = 'p-1'") == "f");
+    // The clock and author most fields share are the row's, named once.
+    CHECK(db.scalar("SELECT field_clock || ' ' || field_author FROM record_state WHERE record_id = 'c-1'") ==
+          "0000000000a1-0000@dev-a staff-1");
+    CHECK(db.scalar("SELECT count(*) FROM record_state, jsonb_each(fields) AS f WHERE record_id = 'c-1' AND "
+                    "(f.value ? 'c' OR f.value ? 'a')") == "2");
+    CHECK(db.scalar("SELECT fields #>> '{other_clock,c}' FROM record_state WHERE record_id = 'c-1'") ==
+          "0000000000a9-0003@dev-c");
+    CHECK(db.scalar("SELECT fields #>> '{no_author,a}' FROM record_state WHERE record_id = 'c-1'") == "");
 }
 
 TEST_CASE("pg: a push merges its fields into the stored record and keeps the rest; a record gets its office once") {
@@ -137,6 +150,25 @@ TEST_CASE("pg: a push merges its fields into the stored record and keeps the res
     CHECK(counts->offices[0].cases == 1);
     CHECK(counts->offices[1].office == "TUM");
     CHECK(counts->offices[1].persons == 1);
+
+    // A later clock and author on a stored row: the row's own stay, for the
+    // fields that name none, and the new field names its own.
+    PushWrites third;
+    third.fields = {{person, "sex", StoredField{R"("F")", "0000000000b7-0001@dev-z", "", "staff-9", ""}}};
+    pushRead(*repo, third);
+    CHECK(db.scalar("SELECT field_clock || ' ' || field_author FROM record_state WHERE record_id = 'p-2'") ==
+          "0000000000a1-0000@dev-a staff-1");
+    auto after = readBack(*repo, {person}).at(person).fields;
+    CHECK(after.at("sex") == third.fields[0].state);
+    CHECK(after.at("given_names") == first.fields[0].state);
+    // A push that did not read the row first (the core's conflict records)
+    // names every clock and author, even an empty one, over the row's.
+    PushWrites blind;
+    blind.fields = {{person, "phone", StoredField{R"("+51 2")", "0000000000b8-0000@dev-z", "", "", ""}}};
+    push(*repo, blind);
+    after = readBack(*repo, {person}).at(person).fields;
+    CHECK(after.at("phone") == blind.fields[0].state);
+    CHECK(after.at("given_names") == first.fields[0].state);
 }
 
 TEST_CASE("pg: migration 5 moves schema-4 field rows and offices into record_state, sealed values as they were") {
@@ -194,8 +226,9 @@ TEST_CASE("pg: migration 5 moves schema-4 field rows and offices into record_sta
                          "('person', 'p-bare', 'PUN')",
                          "test"));
 
-    REQUIRE(repo->migrate());
-    CHECK(repo->schema()->current == 5);
+    REQUIRE(repo->migrate());  // and on through 6: the moved rows name every clock, with empty defaults
+    CHECK(repo->schema()->current == 6);
+    CHECK(db.scalar("SELECT count(*) FROM record_state WHERE field_clock <> '' OR field_author <> ''") == "0");
     CHECK(db.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('field_state', "
                     "'record_office')") == "0");
     CHECK(db.scalar("SELECT count(*) FROM record_state") == "4");
@@ -248,7 +281,9 @@ TEST_CASE("pg: a damaged record_state row is an Internal error that names the ta
                                               R"({"status": {"c": "x"}, "x": {"c": "x", "s": "***"}})"};
     for (const auto& damage : damages) {
         CAPTURE(damage);
-        REQUIRE(conn->exec("UPDATE record_state SET fields = $1::jsonb WHERE record_id = 'c-d'", {damage}, "test"));
+        // Empty defaults, as a row written before schema 6: a field must name its clock.
+        REQUIRE(conn->exec("UPDATE record_state SET fields = $1::jsonb, field_clock = '' WHERE record_id = 'c-d'",
+                           {damage}, "test"));
         auto tx = repo->beginPush();
         REQUIRE(tx.has_value());
         auto records = (*tx)->records({kase});

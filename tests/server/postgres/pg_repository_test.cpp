@@ -60,18 +60,20 @@ TEST_CASE("pg: migrations from an empty database, from every earlier version, re
         TempDatabase db;
         auto repo = openRepo(db.url, cipher, false);
         CHECK(repo->schema()->current == 0);
-        CHECK(repo->schema()->latest == 5);
+        CHECK(repo->schema()->latest == 6);
         auto conn = db.connect();
         REQUIRE(pg::migratePgSchema(*conn, cipher, from));
         CHECK(repo->schema()->current == from);
         REQUIRE(repo->migrate());
-        CHECK(repo->schema()->current == 5);
+        CHECK(repo->schema()->current == 6);
         REQUIRE(repo->migrate());  // nothing left to do
-        CHECK(repo->schema()->current == 5);
+        CHECK(repo->schema()->current == 6);
         CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'devices' AND "
                         "column_name = 'signing_key'") == "1");
         CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'record_state' AND "
                         "column_name = 'fields' AND data_type = 'jsonb'") == "1");
+        CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'record_state' AND "
+                        "column_name IN ('field_clock', 'field_author')") == "2");
         CHECK(db.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('field_state', "
                         "'record_office')") == "0");
         CHECK(db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'change_log' AND "
@@ -95,7 +97,7 @@ TEST_CASE("pg: migrations from an empty database, from every earlier version, re
     }
     for (auto& t : threads) t.join();
     CHECK(failures == 0);
-    CHECK(repos[0]->schema()->current == 5);
+    CHECK(repos[0]->schema()->current == 6);
 }
 
 TEST_CASE("pg: migration 4 seals staff logins kept in clear and drops payload hashes; old changes still dedupe") {

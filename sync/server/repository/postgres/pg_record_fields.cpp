@@ -1,5 +1,7 @@
 #include "sync/server/repository/postgres/pg_record_fields.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "storage/base/secret.hpp"
@@ -28,10 +30,16 @@ bool needsExactText(std::string_view value) {
     return value.find_first_of("eE") != std::string_view::npos || value.starts_with("-0");
 }
 
-void appendMember(std::string& out, std::string_view name, std::string_view text) {
-    out += ",\"";
+// Starts member `name` of a field object (the opening brace is already out).
+void startMember(std::string& out, std::string_view name) {
+    if (out.back() != '{') out.push_back(',');
+    out.push_back('"');
     out += name;
     out += "\":";
+}
+
+void appendMember(std::string& out, std::string_view name, std::string_view text) {
+    startMember(out, name);
     appendJsonString(out, text);
 }
 
@@ -70,27 +78,51 @@ void appendJsonString(std::string& out, std::string_view text) {
     out.push_back('"');
 }
 
+FieldDefaults commonDefaults(const std::vector<const StoredField*>& fields) {
+    // A handful of fields, nearly always one pair: counting in place is enough.
+    std::vector<std::pair<const StoredField*, std::size_t>> counts;
+    for (const StoredField* f : fields) {
+        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) {
+            return c.first->clock == f->clock && c.first->author == f->author;
+        });
+        if (it == counts.end()) {
+            counts.push_back({f, 1});
+        } else {
+            ++it->second;
+        }
+    }
+    const auto best = std::max_element(counts.begin(), counts.end(),
+                                       [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (best == counts.end()) return {};
+    return {best->first->clock, best->first->author};
+}
+
 void appendFieldEntry(std::string& out, const FieldCipher& cipher, const RecordKey& key, std::string_view field,
-                      const StoredField& state) {
+                      const StoredField& state, const FieldDefaults& defaults) {
     appendJsonString(out, field);
-    out += ":{\"c\":";
-    appendJsonString(out, state.clock);
+    out += ":{";
+    // Empty defaults (a row not read first, whose own defaults are unknown)
+    // leave nothing out: a field without a clock is damaged, and a stored
+    // row's author must not stand in for an empty one.
+    const bool nameAll = defaults.clock.empty();
+    if (nameAll || state.clock != defaults.clock) appendMember(out, "c", state.clock);
     const FieldPrivacy privacy = fieldPrivacy(key.entity, field);
     if (privacy == FieldPrivacy::Plain) {
         if (needsExactText(state.value)) {
             appendMember(out, "t", state.value);
         } else {
-            out += ",\"v\":";
+            startMember(out, "v");
             out += state.value;
         }
     } else {
-        out += ",\"s\":\"";  // base64 needs no escaping
+        startMember(out, "s");
+        out.push_back('"');  // base64 needs no escaping
         const std::string sealed = cipher.seal(state.value, fieldPlace(key.entity, key.record, field));
         out += storage::toBase64(reinterpret_cast<const unsigned char*>(sealed.data()), sealed.size());
         out.push_back('"');
         if (privacy == FieldPrivacy::BirthDate) {
             if (const auto year = birthYearOf(state.value)) {
-                out += ",\"y\":";
+                startMember(out, "y");
                 out += std::to_string(*year);
             }
         }
@@ -102,10 +134,10 @@ void appendFieldEntry(std::string& out, const FieldCipher& cipher, const RecordK
         }
     }
     if (!state.base.empty()) appendMember(out, "b", state.base);
-    if (!state.author.empty()) appendMember(out, "a", state.author);
+    if (nameAll || state.author != defaults.author) appendMember(out, "a", state.author);
     if (!state.elements.empty()) {
         if (state.elements.front() == '{') {
-            out += ",\"e\":";
+            startMember(out, "e");
             out += state.elements;
         } else {
             appendMember(out, "et", state.elements);  // not the object the core writes: kept as text
@@ -115,7 +147,7 @@ void appendFieldEntry(std::string& out, const FieldCipher& cipher, const RecordK
 }
 
 SyncResult<RecordFieldMap> readRecordFields(const FieldCipher& cipher, const RecordKey& key,
-                                            std::string_view fieldsJson) {
+                                            std::string_view fieldsJson, const FieldDefaults& defaults) {
     const auto parsed = nlohmann::json::parse(fieldsJson, nullptr, false);
     if (!parsed.is_object()) return std::unexpected(damaged());
     RecordFieldMap out;
@@ -129,10 +161,11 @@ SyncResult<RecordFieldMap> readRecordFields(const FieldCipher& cipher, const Rec
         auto base = stringMember(entry, "b", ok);
         auto author = stringMember(entry, "a", ok);
         auto exactElements = stringMember(entry, "et", ok);
-        if (!ok || !clock) return std::unexpected(damaged());
-        stored.clock = std::move(*clock);
+        if (!ok) return std::unexpected(damaged());
+        if (!clock && defaults.clock.empty()) return std::unexpected(damaged());
+        stored.clock = clock ? std::move(*clock) : defaults.clock;
         if (base) stored.base = std::move(*base);
-        if (author) stored.author = std::move(*author);
+        stored.author = author ? std::move(*author) : defaults.author;
         if (exactElements) {
             stored.elements = std::move(*exactElements);
         } else if (const auto e = entry.find("e"); e != entry.end()) {

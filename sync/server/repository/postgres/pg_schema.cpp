@@ -110,7 +110,16 @@ EXCEPTION WHEN feature_not_supported THEN NULL;
 END $$;
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
+// Migration 6: a row's default clock and author (pg_record_fields.hpp). Rows
+// written before name every field's clock and author and keep empty
+// defaults: nothing to rewrite, and adding a column with a constant default
+// does not rewrite the table.
+constexpr std::string_view kMigration6 =
+    "ALTER TABLE record_state ADD COLUMN field_clock text NOT NULL DEFAULT '', ADD COLUMN field_author text NOT "
+    "NULL DEFAULT '';";
+
+constexpr std::array<std::string_view, 6> kMigrations{kMigration1, kMigration2, kMigration3,
+                                                      kMigration4, kMigration5, kMigration6};
 
 // Migration 4's data step: staff logins joined the sealed fields (they are
 // usually made of the name: rosa.huaman). Logins stored in clear before are

@@ -176,17 +176,20 @@ public:
             ids.push_back(k.record);
         }
         auto r = m_lease->exec(
-            "SELECT k.entity, k.record_id, s.office, s.fields::text FROM unnest($1::text[], $2::text[]) AS "
-            "k(entity, record_id) JOIN record_state s ON s.entity = k.entity AND s.record_id = k.record_id",
+            "SELECT k.entity, k.record_id, s.office, s.field_clock, s.field_author, s.fields::text FROM "
+            "unnest($1::text[], $2::text[]) AS k(entity, record_id) JOIN record_state s ON s.entity = k.entity AND "
+            "s.record_id = k.record_id",
             {arrayLiteral(entities), arrayLiteral(ids)}, "reading records");
         if (!r) return std::unexpected(r.error());
         for (int i = 0; i < r->rows(); ++i) {
             RecordKey key{std::string(r->text(i, 0)), std::string(r->text(i, 1))};
-            auto fields = readRecordFields(m_cipher, key, r->text(i, 3));
+            FieldDefaults defaults{std::string(r->text(i, 3)), std::string(r->text(i, 4))};
+            auto fields = readRecordFields(m_cipher, key, r->text(i, 5), defaults);
             if (!fields) return std::unexpected(fields.error());
-            RecordState& state = out[std::move(key)];
+            RecordState& state = out[key];
             state.office = r->text(i, 2);
             state.fields = std::move(*fields);
+            m_defaults.insert_or_assign(std::move(key), std::move(defaults));
         }
         for (const auto& k : keys) {
             if (!out.contains(k)) m_unseen.insert(k);
@@ -217,27 +220,46 @@ private:
     void writeRecords(const PushWrites& writes, std::vector<PgConnection::Statement>& out) {
         struct Row {
             std::string office;
-            std::string fields;
+            std::vector<const FieldWrite*> fields;
         };
         std::map<RecordKey, Row> rows;
         for (const auto& [key, office] : writes.newOffices) rows[key].office = office;
-        for (const FieldWrite& w : writes.fields) {
-            std::string& fields = rows[w.key].fields;
-            fields.push_back(fields.empty() ? '{' : ',');
-            appendFieldEntry(fields, m_cipher, w.key, w.field, w.state);
-        }
+        for (const FieldWrite& w : writes.fields) rows[w.key].fields.push_back(&w);
         Columns fresh;
         Columns known;
+        std::vector<const StoredField*> states;
         for (auto& [key, row] : rows) {
-            Columns& columns = m_unseen.contains(key) ? fresh : known;
+            const bool unseen = m_unseen.contains(key);
+            Columns& columns = unseen ? fresh : known;
+            // A new row takes the clock and author its fields share. A stored
+            // row keeps its own (the upsert leaves them), and fields that
+            // differ name theirs; a row this push did not read (a conflict
+            // record) gets empty defaults, so every field names its own.
+            FieldDefaults defaults;
+            if (unseen) {
+                states.clear();
+                for (const FieldWrite* w : row.fields) states.push_back(&w->state);
+                defaults = commonDefaults(states);
+            } else if (const auto stored = m_defaults.find(key); stored != m_defaults.end()) {
+                defaults = stored->second;
+            }
+            std::string fields = "{";
+            for (const FieldWrite* w : row.fields) {
+                if (fields.size() > 1) fields.push_back(',');
+                appendFieldEntry(fields, m_cipher, key, w->field, w->state, defaults);
+            }
+            fields.push_back('}');
             columns.entities.push_back(key.entity);
             columns.ids.push_back(key.record);
             columns.offices.push_back(std::move(row.office));
-            columns.fields.push_back(row.fields.empty() ? std::string("{}") : std::move(row.fields.append("}")));
+            columns.clocks.push_back(std::move(defaults.clock));
+            columns.authors.push_back(std::move(defaults.author));
+            columns.fields.push_back(std::move(fields));
         }
         static constexpr std::string_view kInsert =
-            "INSERT INTO record_state (entity, record_id, office, fields) SELECT e, r, o, f::jsonb FROM "
-            "unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(e, r, o, f)";
+            "INSERT INTO record_state (entity, record_id, office, field_clock, field_author, fields) SELECT e, r, o, "
+            "c, a, f::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS "
+            "t(e, r, o, c, a, f)";
         if (!fresh.entities.empty()) out.push_back(fresh.statement(std::string(kInsert)));
         // A record stored before its first change arrived has no office yet.
         if (!known.entities.empty())
@@ -248,10 +270,11 @@ private:
     }
 
     struct Columns {
-        std::vector<std::string> entities, ids, offices, fields;
+        std::vector<std::string> entities, ids, offices, clocks, authors, fields;
         PgConnection::Statement statement(std::string sql) const {
             return {std::move(sql),
-                    {binaryArray(entities), binaryArray(ids), binaryArray(offices), binaryArray(fields)},
+                    {binaryArray(entities), binaryArray(ids), binaryArray(offices), binaryArray(clocks),
+                     binaryArray(authors), binaryArray(fields)},
                     "storing records",
                     /*binary=*/true};
         }
@@ -334,7 +357,8 @@ private:
 
     PgPool::Lease m_lease;
     const FieldCipher& m_cipher;
-    std::set<RecordKey> m_unseen;  // read by records() and absent: locked, so still absent at commit
+    std::set<RecordKey> m_unseen;                   // read by records() and absent: locked, so still absent at commit
+    std::map<RecordKey, FieldDefaults> m_defaults;  // of the rows records() found
     bool m_done = false;
 };
 
