@@ -14,9 +14,9 @@ BoxKeyPair BoxKeyPair::generate() {
     return pair;
 }
 
-std::string compress(std::string_view data) {
+std::string compress(std::string_view data, int level) {
     std::string out(ZSTD_compressBound(data.size()), '\0');
-    const std::size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 12);
+    const std::size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
     out.resize(ZSTD_isError(n) ? 0 : n);
     return out;
 }
@@ -50,11 +50,11 @@ SyncResult<std::string> decompress(std::string_view data, std::size_t maxBytes) 
     return out;
 }
 
-SyncResult<std::string> sealCompressed(std::string_view plaintext, std::string_view publicKey) {
+SyncResult<std::string> sealCompressed(std::string_view plaintext, std::string_view publicKey, int level) {
     storage::ensureSodium();
     if (publicKey.size() != crypto_box_PUBLICKEYBYTES)
         return syncFail(SyncErrorCode::Internal, "the public key has the wrong size");
-    const std::string packed = compress(plaintext);
+    const std::string packed = compress(plaintext, level);
     std::string sealed(packed.size() + crypto_box_SEALBYTES, '\0');
     crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()),
                     reinterpret_cast<const unsigned char*>(packed.data()), packed.size(),

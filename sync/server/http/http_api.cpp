@@ -491,7 +491,8 @@ SyncResult<Reply> HttpApi::pull(const Request& req) {
     if (!limit) return std::unexpected(limit.error());
     auto page = m_store.pull(*device, cursor, *limit);
     if (!page) return std::unexpected(page.error());
-    auto sealed = sealCompressed(dumpJson({{"columns", encodeColumns(page->changes)}}), device->publicKey);
+    auto sealed =
+        sealCompressed(dumpJson({{"columns", encodeColumns(page->changes)}}), device->publicKey, kPageLevel);
     if (!sealed) return syncFail(SyncErrorCode::Internal, "the page could not be sealed to this device's key");
     Reply reply;
     reply.body = std::move(*sealed);
