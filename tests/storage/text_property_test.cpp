@@ -297,6 +297,36 @@ TEST_CASE("isValidUtf8 agrees with the reference decoder") {
     }));
 }
 
+TEST_CASE("isValidUtf8 and hasControlChars see a bad byte anywhere in a long ASCII run") {
+    // The fast path reads ASCII eight bytes at a time: a bad or control byte
+    // at every offset, and a multi-byte sequence across a word's edge.
+    for (std::size_t length : {1u, 7u, 8u, 9u, 16u, 23u, 64u}) {
+        for (std::size_t at = 0; at < length; ++at) {
+            CAPTURE(length);
+            CAPTURE(at);
+            std::string text(length, 'a');
+            text[at] = '\x80';
+            CHECK_FALSE(isValidUtf8(text));
+            text[at] = '\x01';
+            CHECK(isValidUtf8(text));
+            CHECK(hasControlChars(text, true));
+            text[at] = '\x7F';
+            CHECK(hasControlChars(text, true));
+            text[at] = '\n';
+            CHECK_FALSE(hasControlChars(text, true));
+            CHECK(hasControlChars(text, false));
+            text[at] = 'b';
+            CHECK_FALSE(hasControlChars(text, false));
+            text.replace(at, 1, "\xC3\xAD");  // í, two bytes
+            CHECK(isValidUtf8(text));
+            CHECK_FALSE(hasControlChars(text, false));
+            CHECK_FALSE(isValidUtf8(text.substr(0, at + 1)));  // cut inside it
+            text.replace(at, 2, "\xC2\x85");                   // U+0085, a C1 control
+            CHECK(hasControlChars(text, true));
+        }
+    }
+}
+
 TEST_CASE("encoding any sequence of code points but surrogates gives valid UTF-8") {
     CHECK(rc::check("encoded scalar values are valid and counted right", [] {
         const auto cps = *rc::gen::container<std::vector<std::uint32_t>>(genScalar());
