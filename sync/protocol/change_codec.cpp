@@ -76,7 +76,7 @@ std::optional<SyncError> checkValue(const ColumnSpec& spec, const nlohmann::json
 }
 
 // The "sets" of a put: one edit per set field the change sets.
-std::optional<SyncError> checkSets(const ChangeRecord& c, const nlohmann::json& sets) {
+std::optional<SyncError> checkSets(std::string_view entity, const nlohmann::json& fields, const nlohmann::json& sets) {
     if (!sets.is_object() || sets.size() > 8)
         return syncError(SyncErrorCode::BadRequest, "change.sets must be an object of set-field edits");
     const auto code = [](const std::string& text) {
@@ -85,7 +85,7 @@ std::optional<SyncError> checkSets(const ChangeRecord& c, const nlohmann::json& 
     };
     for (const auto& [name, value] : sets.items()) {
         const std::string shown = name.substr(0, 40);
-        if (!storage::isSetColumn(c.entity, name) || !c.fields.contains(name))
+        if (!storage::isSetColumn(entity, name) || !fields.contains(name))
             return syncError(SyncErrorCode::BadRequest,
                              fmt::format("change.sets.{} must edit a set field the change sets", shown));
         const auto edit = storage::decodeEdit(value);
@@ -150,57 +150,58 @@ decltype(auto) taken(Value& value) {
 template <typename Json>
 SyncResult<ChangeRecord> decodeChangeFrom(Json&& j) {
     if (!j.is_object()) return bad(SyncErrorCode::BadRequest, "a change must be a JSON object");
-    const auto text = [&](const char* key, std::string& out) -> std::optional<SyncError> {
+    // Everything is checked before anything is taken: a change refused is
+    // left as it came, for the quarantine to keep its text.
+    static constexpr std::array<const char*, 8> kTexts{"id",  "entity", "record", "op",
+                                                       "hlc", "device", "author", "office"};
+    using Text = std::conditional_t<kMovable<Json>, std::string, const std::string>;
+    std::array<Text*, kTexts.size()> texts{};
+    for (std::size_t i = 0; i < kTexts.size(); ++i) {
+        const char* key = kTexts[i];
         auto it = j.find(key);
         if (it == j.end() || !it->is_string())
-            return syncError(SyncErrorCode::BadRequest, fmt::format("change.{} must be a string", key));
-        if constexpr (kMovable<Json>)
-            out = std::move(it->template get_ref<std::string&>());
-        else
-            out = it->template get<std::string>();
-        if (out.size() > 128) return syncError(SyncErrorCode::TooLarge, fmt::format("change.{} is too long", key));
-        if (!storage::isValidUtf8(out))
-            return syncError(SyncErrorCode::InvalidUtf8, fmt::format("change.{} is not valid UTF-8", key));
-        return std::nullopt;
-    };
-    ChangeRecord c;
-    for (const auto& [key, out] : {std::pair<const char*, std::string*>{"id", &c.id},
-                                   {"entity", &c.entity},
-                                   {"record", &c.record},
-                                   {"op", &c.op},
-                                   {"hlc", &c.hlc},
-                                   {"device", &c.device},
-                                   {"author", &c.author},
-                                   {"office", &c.office}}) {
-        if (auto e = text(key, *out)) return std::unexpected(*e);
+            return bad(SyncErrorCode::BadRequest, fmt::format("change.{} must be a string", key));
+        Text& text = it->template get_ref<Text&>();
+        if (text.size() > 128) return bad(SyncErrorCode::TooLarge, fmt::format("change.{} is too long", key));
+        if (!storage::isValidUtf8(text))
+            return bad(SyncErrorCode::InvalidUtf8, fmt::format("change.{} is not valid UTF-8", key));
+        texts[i] = &text;
     }
-    if (!storage::isUuid(c.id)) return bad(SyncErrorCode::BadRequest, "change.id must be a lower-case UUID");
-    if (!storage::isUuid(c.record)) return bad(SyncErrorCode::BadRequest, "change.record must be a lower-case UUID");
-    if (!storage::isUuid(c.device)) return bad(SyncErrorCode::BadRequest, "change.device must be a lower-case UUID");
-    if (!storage::isUuid(c.author) && c.author != "server")
+    const std::string& id = *texts[0];
+    const std::string& entity = *texts[1];
+    const std::string& record = *texts[2];
+    const std::string& op = *texts[3];
+    const std::string& hlc = *texts[4];
+    const std::string& device = *texts[5];
+    const std::string& author = *texts[6];
+    const std::string& office = *texts[7];
+    if (!storage::isUuid(id)) return bad(SyncErrorCode::BadRequest, "change.id must be a lower-case UUID");
+    if (!storage::isUuid(record)) return bad(SyncErrorCode::BadRequest, "change.record must be a lower-case UUID");
+    if (!storage::isUuid(device)) return bad(SyncErrorCode::BadRequest, "change.device must be a lower-case UUID");
+    if (!storage::isUuid(author) && author != "server")
         return bad(SyncErrorCode::BadRequest, "change.author must be a UUID");
-    if (!isHlc(c.hlc)) return bad(SyncErrorCode::BadRequest, "change.hlc must look like 0197734e9000-0001");
-    if (c.office.size() != 3 ||
-        !std::all_of(c.office.begin(), c.office.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+    if (!isHlc(hlc)) return bad(SyncErrorCode::BadRequest, "change.hlc must look like 0197734e9000-0001");
+    if (office.size() != 3 ||
+        !std::all_of(office.begin(), office.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
         return bad(SyncErrorCode::BadRequest, "change.office must be a 3-letter office code");
-    if (c.op != "put" && c.op != "delete") return bad(SyncErrorCode::BadRequest, "change.op must be put or delete");
-    const std::vector<ColumnSpec> columns = columnsOf(c.entity);
+    if (op != "put" && op != "delete") return bad(SyncErrorCode::BadRequest, "change.op must be put or delete");
+    const std::vector<ColumnSpec> columns = columnsOf(entity);
     if (columns.empty())
-        return bad(SyncErrorCode::UnknownEntity, fmt::format("unknown entity '{}'", c.entity.substr(0, 40)));
+        return bad(SyncErrorCode::UnknownEntity, fmt::format("unknown entity '{}'", entity.substr(0, 40)));
     auto fields = j.find("fields");
     if (fields == j.end() || !fields->is_object())
         return bad(SyncErrorCode::BadRequest, "change.fields must be an object");
     if (fields->size() > 40) return bad(SyncErrorCode::TooLarge, "a change sets at most 40 fields");
-    if (c.op == "delete" && !fields->empty()) return bad(SyncErrorCode::BadRequest, "a delete carries no fields");
-    if (c.op == "put" && fields->empty()) return bad(SyncErrorCode::BadRequest, "a put sets at least one field");
+    if (op == "delete" && !fields->empty()) return bad(SyncErrorCode::BadRequest, "a delete carries no fields");
+    if (op == "put" && fields->empty()) return bad(SyncErrorCode::BadRequest, "a put sets at least one field");
     for (const auto& [name, value] : fields->items()) {
         auto spec = std::find_if(columns.begin(), columns.end(), [&](const ColumnSpec& s) { return s.name == name; });
         if (spec == columns.end())
-            return bad(SyncErrorCode::UnknownField, fmt::format("{} has no field '{}'", c.entity, name.substr(0, 40)));
+            return bad(SyncErrorCode::UnknownField, fmt::format("{} has no field '{}'", entity, name.substr(0, 40)));
         if (auto e = checkValue(*spec, value)) return std::unexpected(*e);
     }
-    c.fields = taken<Json>(*fields);
-    if (auto base = j.find("base"); base != j.end()) {
+    auto base = j.find("base");
+    if (base != j.end()) {
         if (!base->is_object() || base->size() > 41)
             return bad(SyncErrorCode::BadRequest, "change.base must be an object");
         for (const auto& [name, value] : base->items()) {
@@ -210,12 +211,18 @@ SyncResult<ChangeRecord> decodeChangeFrom(Json&& j) {
                 return bad(SyncErrorCode::BadRequest,
                            fmt::format("change.base.{} must be a clock of a known field", name.substr(0, 40)));
         }
-        c.base = taken<Json>(*base);
     }
-    if (auto sets = j.find("sets"); sets != j.end()) {
-        if (auto e = checkSets(c, *sets)) return std::unexpected(*e);
-        c.sets = taken<Json>(*sets);
+    auto sets = j.find("sets");
+    if (sets != j.end()) {
+        if (auto e = checkSets(entity, *fields, *sets)) return std::unexpected(*e);
     }
+    ChangeRecord c;
+    const std::array<std::string*, kTexts.size()> outs{&c.id,  &c.entity, &c.record, &c.op,
+                                                       &c.hlc, &c.device, &c.author, &c.office};
+    for (std::size_t i = 0; i < kTexts.size(); ++i) *outs[i] = taken<Json>(*texts[i]);
+    c.fields = taken<Json>(*fields);
+    if (base != j.end()) c.base = taken<Json>(*base);
+    if (sets != j.end()) c.sets = taken<Json>(*sets);
     return c;
 }
 
@@ -356,11 +363,17 @@ storage::Result<std::vector<ChangeRecord>> readOutbox(storage::Db& db, std::int6
 
 namespace {
 
-// A JSON string as nlohmann::json's dump() writes it (UTF-8 kept as is).
+// A JSON string as nlohmann::json's dump() writes it (UTF-8 kept as is):
+// runs of plain bytes copied at once, the rest escaped.
 void appendJsonString(std::string& out, std::string_view text) {
     out += '"';
-    for (const char ch : text) {
-        switch (ch) {
+    std::size_t plain = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+        out.append(text.substr(plain, i - plain));
+        plain = i + 1;
+        switch (byte) {
             case '"':
                 out += "\\\"";
                 break;
@@ -383,13 +396,35 @@ void appendJsonString(std::string& out, std::string_view text) {
                 out += "\\t";
                 break;
             default:
-                if (static_cast<unsigned char>(ch) < 0x20)
-                    fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(ch));
-                else
-                    out += ch;
+                fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(byte));
         }
     }
+    out.append(text.substr(plain));
     out += '"';
+}
+
+// A value as dump() writes it: the scalars a change's fields hold written
+// here, anything else by nlohmann.
+void appendJsonValue(std::string& out, const nlohmann::json& value) {
+    switch (value.type()) {
+        case nlohmann::json::value_t::string:
+            appendJsonString(out, value.get_ref<const std::string&>());
+            return;
+        case nlohmann::json::value_t::number_integer:
+            fmt::format_to(std::back_inserter(out), "{}", value.get<std::int64_t>());
+            return;
+        case nlohmann::json::value_t::number_unsigned:
+            fmt::format_to(std::back_inserter(out), "{}", value.get<std::uint64_t>());
+            return;
+        case nlohmann::json::value_t::boolean:
+            out += value.get<bool>() ? "true" : "false";
+            return;
+        case nlohmann::json::value_t::null:
+            out += "null";
+            return;
+        default:
+            out += value.dump();
+    }
 }
 
 // How OutboxBatch::records names a record.
@@ -402,6 +437,64 @@ std::string recordName(std::string_view entity, std::string_view record) {
 }
 
 }  // namespace
+
+ChangeText changeText(const ChangeRecord& c) {
+    ChangeText out;
+    std::string& t = out.text;
+    t.reserve(160 + 48 * c.fields.size());
+    // The keys in the order dump() writes them (sorted).
+    const auto key = [&t](std::string_view name) {
+        t += t.empty() ? '{' : ',';
+        appendJsonString(t, name);
+        t += ':';
+    };
+    const auto object = [&](const nlohmann::json& members, bool spans) {
+        t += '{';
+        bool first = true;
+        for (const auto& [name, value] : members.items()) {
+            if (!first) t += ',';
+            first = false;
+            appendJsonString(t, name);
+            t += ':';
+            const std::size_t at = t.size();
+            appendJsonValue(t, value);
+            if (spans) out.values.emplace_back(at, t.size() - at);
+        }
+        t += '}';
+    };
+    key("author");
+    appendJsonString(t, c.author);
+    if (!c.base.empty()) {
+        key("base");
+        object(c.base, false);
+    }
+    key("device");
+    appendJsonString(t, c.device);
+    key("entity");
+    appendJsonString(t, c.entity);
+    key("fields");
+    if (c.fields.is_object()) {
+        object(c.fields, true);
+    } else {
+        t += c.fields.dump();
+    }
+    key("hlc");
+    appendJsonString(t, c.hlc);
+    key("id");
+    appendJsonString(t, c.id);
+    key("office");
+    appendJsonString(t, c.office);
+    key("op");
+    appendJsonString(t, c.op);
+    key("record");
+    appendJsonString(t, c.record);
+    if (!c.sets.empty()) {
+        key("sets");
+        t += c.sets.dump();
+    }
+    t += '}';
+    return out;
+}
 
 std::size_t cleanBatchEnd(const std::vector<std::string>& records, std::size_t limit) {
     const std::size_t n = records.size();

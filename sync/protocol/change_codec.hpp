@@ -47,9 +47,22 @@ bool isAppendOnly(std::string_view entity);
 bool isSyncedEntity(std::string_view entity);
 
 nlohmann::json encodeChange(const ChangeRecord& change);
+// BadRequest (or TooLarge, InvalidUtf8, UnknownEntity, UnknownField) for
+// anything that is not a valid change; the input is then left as it was.
 SyncResult<ChangeRecord> decodeChange(const nlohmann::json& json);
-// The same, moving the values out of `json` (left valid but unspecified).
+// The same, moving the values out of `json` when it is valid (left valid but
+// unspecified).
 SyncResult<ChangeRecord> decodeChange(nlohmann::json&& json);
+
+// encodeChange(c).dump() written straight from the record, and where each
+// field's value sits in that text (offset and size, in the order of
+// c.fields): a server writes one per change it receives. For a change
+// decodeChange made (its texts are valid UTF-8).
+struct ChangeText {
+    std::string text;
+    std::vector<std::pair<std::size_t, std::size_t>> values;
+};
+ChangeText changeText(const ChangeRecord& c);
 
 // A list of changes travels as columns (sync/PROTOCOL.md section 2.1): one
 // array per field of the change record, entry i of every array belonging to

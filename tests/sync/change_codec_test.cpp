@@ -1,10 +1,13 @@
-// decodeChange on values a device may not send; the push batch text written
-// straight from the outbox.
+// decodeChange on values a device may not send, and what it leaves of a
+// change it refuses; changeText against the DOM's text; the push batch text
+// written straight from the outbox.
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <rapidcheck.h>
 #include <nlohmann/json.hpp>
 
 #include "storage/demo/demo_population.hpp"
@@ -23,7 +26,144 @@ nlohmann::json personPut(const std::string& estimated) {
         R"("author":"0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a01","office":"TUM"})");
 }
 
+// changeText(c) is encodeChange(c).dump(), and each span is its value's dump.
+void checkChangeText(const chasqui::sync::ChangeRecord& c) {
+    const chasqui::sync::ChangeText t = chasqui::sync::changeText(c);
+    REQUIRE(t.text == chasqui::sync::encodeChange(c).dump());
+    REQUIRE(t.values.size() == c.fields.size());
+    std::size_t i = 0;
+    for (const auto& [name, value] : c.fields.items()) {
+        CAPTURE(name);
+        CHECK(t.text.substr(t.values[i].first, t.values[i].second) == value.dump());
+        ++i;
+    }
+}
+
 }  // namespace
+
+TEST_CASE("changeText writes encodeChange's dump byte for byte, and where each field's value sits") {
+    using namespace chasqui;
+    test::TestStore t;
+    storage::demo::DemoOptions demo;
+    demo.persons = 30;  // households, cases, needs (set fields with edits), referrals, assistance
+    REQUIRE(storage::demo::generateDemoPopulation(*t.store, demo));
+    std::int64_t lastSeq = 0;
+    auto changes = sync::readOutbox(t->db(), 0, 1000, "TUM", lastSeq);
+    REQUIRE(changes);
+    REQUIRE(changes->size() > 100);
+    for (const auto& c : *changes) checkChangeText(c);
+
+    // Escapes, numbers nlohmann writes its own way, a base, sets and a delete.
+    sync::ChangeRecord c = (*changes)[0];
+    c.fields = {{"quote \"a\" back\\slash", "ñandú 😀 \n\t\r\b\f \x01\x1f\x7f \xe2\x80\xa8 </>"},
+                {"float", 2.0},
+                {"big", 1e19},
+                {"small", 1.5e-7},
+                {"negative zero", -0.0},
+                {"negative", -7},
+                {"unsigned", 18446744073709551615ULL},
+                {"flag", true},
+                {"nothing", nullptr},
+                {"", ""}};
+    c.base = {{"sex", "0000000000a1-0000@0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a00"}};
+    c.sets = {{"languages", {{"add", {"es", "qu"}}, {"del", {{"ay", "0"}}}}}};
+    checkChangeText(c);
+    c.op = "delete";
+    c.fields = nlohmann::json::object();
+    c.sets = nlohmann::json::object();
+    checkChangeText(c);
+
+    CHECK(rc::check("any text and numbers, as any field", [] {
+        static const std::vector<std::string> pieces = {"a",  "Z",    " ",    "\"",   "\\", "/",  "\n",           "\t",
+                                                        "\r", "\x01", "\x1f", "\x7f", "ñ",  "😀", "\xe2\x80\xa8", "é",
+                                                        "0"};
+        const auto text = [] {
+            std::string out;
+            for (const auto& piece : *rc::gen::container<std::vector<std::string>>(rc::gen::elementOf(pieces)))
+                out += piece;
+            return out;
+        };
+        sync::ChangeRecord r;
+        r.id = text();
+        r.entity = "person";
+        r.record = text();
+        r.op = "put";
+        r.hlc = text();
+        r.device = text();
+        r.author = text();
+        r.office = text();
+        const int count = *rc::gen::inRange(0, 6);
+        for (int i = 0; i < count; ++i) {
+            switch (*rc::gen::inRange(0, 4)) {
+                case 0:
+                    r.fields[text()] = text();
+                    break;
+                case 1:
+                    r.fields[text()] = *rc::gen::arbitrary<std::int64_t>();
+                    break;
+                case 2:
+                    r.fields[text()] = *rc::gen::arbitrary<double>();
+                    break;
+                default:
+                    r.fields[text()] = *rc::gen::arbitrary<bool>();
+            }
+        }
+        if (*rc::gen::arbitrary<bool>()) r.base[text()] = text();
+        const sync::ChangeText written = sync::changeText(r);
+        RC_ASSERT(written.text == sync::encodeChange(r).dump());
+        std::size_t i = 0;
+        for (const auto& [name, value] : r.fields.items()) {
+            RC_ASSERT(written.text.substr(written.values[i].first, written.values[i].second) == value.dump());
+            ++i;
+        }
+    }));
+}
+
+TEST_CASE("a change decodeChange refuses is left as it came, even when given to keep") {
+    // The server quarantines a refused change with the text it came as.
+    const nlohmann::json good = [] {
+        nlohmann::json j = personPut("1");
+        j["fields"]["languages"] = "es qu";
+        j["fields"]["sex"] = "female";
+        j["base"] = {{"sex", "0193a1b2c3d0-0000@0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a00"}};
+        j["sets"] = {{"languages", {{"add", {"es", "qu"}}, {"del", nlohmann::json::object()}}}};
+        return j;
+    }();
+    {
+        nlohmann::json copy = good;
+        const auto decoded = chasqui::sync::decodeChange(std::move(copy));
+        REQUIRE_MESSAGE(decoded.has_value(), (decoded ? "" : decoded.error().message));
+    }
+    // One flaw at a time, the last checks last: nothing may be taken first.
+    const std::vector<std::function<void(nlohmann::json&)>> flaws = {
+        [](nlohmann::json& j) { j["id"] = "not-a-uuid"; },
+        [](nlohmann::json& j) { j["entity"] = "nope"; },
+        [](nlohmann::json& j) { j["record"] = 5; },
+        [](nlohmann::json& j) { j["op"] = "move"; },
+        [](nlohmann::json& j) { j["hlc"] = "yesterday"; },
+        [](nlohmann::json& j) { j["device"] = "0193A1B2-C3D4-7E5F-8A6B-1C2D3E4F5A00"; },
+        [](nlohmann::json& j) { j["author"] = "someone"; },
+        [](nlohmann::json& j) { j["office"] = "tum"; },
+        [](nlohmann::json& j) { j["office"] = std::string(200, 'A'); },
+        [](nlohmann::json& j) { j["office"] = "\xC3"; },
+        [](nlohmann::json& j) { j.erase("office"); },
+        [](nlohmann::json& j) { j["fields"]["no_such_field"] = 1; },
+        [](nlohmann::json& j) { j["fields"]["sex"] = 7; },
+        [](nlohmann::json& j) { j["base"]["sex"] = "not a clock"; },
+        [](nlohmann::json& j) { j["sets"]["languages"] = 5; },
+        [](nlohmann::json& j) {
+            j["sets"]["needs"] = {{"add", {"food"}}};
+        },
+    };
+    for (std::size_t i = 0; i < flaws.size(); ++i) {
+        CAPTURE(i);
+        nlohmann::json broken = good;
+        flaws[i](broken);
+        nlohmann::json given = broken;
+        CHECK_FALSE(chasqui::sync::decodeChange(std::move(given)).has_value());
+        CHECK(given == broken);
+    }
+}
 
 TEST_CASE("an integer out of range is refused, also above INT64_MAX where reading it as int64 wraps into range") {
     CHECK(chasqui::sync::decodeChange(personPut("1")).has_value());

@@ -151,61 +151,77 @@ private:
     std::optional<Candidate> screen(nlohmann::json& raw, PushItemResult& result) {
         result.id = raw.is_object() && raw.contains("id") && raw["id"].is_string() ? raw["id"].get<std::string>() : "";
         if (result.id.size() > 64) result.id.resize(64);
-        std::string text = raw.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        // A change holding exactly the keys encodeChange writes (as every change
-        // split from a batch's columns does) is its own canonical text: no
-        // second encoding, which was a tenth of a push's CPU.
-        const std::size_t keys = raw.is_object() ? raw.size() : 0;
-        const bool hasBase = raw.is_object() && raw.contains("base");
-        const bool hasSets = raw.is_object() && raw.contains("sets");
-        auto decoded = decodeChange(std::move(raw));
+        const auto dumped = [](const nlohmann::json& j) {
+            return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        };
+        // A change holding exactly the keys encodeChange writes (as every
+        // change split from a batch's columns does) was received as its own
+        // canonical text, which changeText writes from the decoded record.
+        // Any other shape keeps the text it came as, for the quarantine.
+        std::string received;
+        if (!hasCanonicalKeys(raw)) received = dumped(raw);
+        auto decoded = decodeChange(std::move(raw));  // `raw` is left as it came when refused
         if (!decoded) {
-            quarantine(result, std::move(text), decoded.error().code, decoded.error().message);
+            quarantine(result, received.empty() ? dumped(raw) : std::move(received), decoded.error().code,
+                       decoded.error().message);
             return std::nullopt;
         }
         ChangeRecord& c = *decoded;
+        ChangeText text = changeText(c);
+        const auto asReceived = [&] { return received.empty() ? text.text : received; };
         if (c.device != m_device.id) {
-            quarantine(result, std::move(text), SyncErrorCode::WrongDevice,
+            quarantine(result, asReceived(), SyncErrorCode::WrongDevice,
                        "a device may only push changes it made itself");
             return std::nullopt;
         }
         if (c.office != m_device.office) {
-            quarantine(result, std::move(text), SyncErrorCode::OutOfScope,
+            quarantine(result, asReceived(), SyncErrorCode::OutOfScope,
                        fmt::format("this device belongs to office {}", m_device.office));
             return std::nullopt;
         }
         storage::HlcStamp stamp;
         storage::HlcStamp::decode(c.hlc, stamp);
         if (stamp.wallMs > m_core.nowMs() + kMaxClockAheadMs) {
-            quarantine(result, std::move(text), SyncErrorCode::ClockAhead,
+            quarantine(result, asReceived(), SyncErrorCode::ClockAhead,
                        "the change is stamped ahead of the server's clock; the kiosk stamps it again with the "
                        "server's time and sends it at its next sync (PROTOCOL.md 3.1)");
             return std::nullopt;
         }
-        std::string payload;
-        std::string received;
-        if (hasBase == !c.base.empty() && hasSets == !c.sets.empty() &&
-            keys == kChangeKeys + (hasBase ? 1 : 0) + (hasSets ? 1 : 0)) {
-            payload = std::move(text);
-        } else {
-            payload = encodeChange(c).dump();
-            received = std::move(text);
-        }
-        std::string hash = hashText(payload);
-        std::vector<IncomingField> fields = incomingFields(c);
-        return Candidate{0, std::move(c), std::move(payload), std::move(received), std::move(hash), std::move(fields)};
+        std::string hash = hashText(text.text);
+        std::vector<IncomingField> fields = incomingFields(c, text);
+        return Candidate{
+            0, std::move(c), std::move(text.text), std::move(received), std::move(hash), std::move(fields)};
     }
 
-    static std::vector<IncomingField> incomingFields(const ChangeRecord& c) {
-        static const nlohmann::json kTombstone = {{"deleted", 1}};
-        const nlohmann::json& incoming = c.op == "delete" ? kTombstone : c.fields;
+    // The keys encodeChange writes, "base" and "sets" only when not empty.
+    static bool hasCanonicalKeys(const nlohmann::json& raw) {
+        if (!raw.is_object()) return false;
+        std::size_t expected = kChangeKeys;
+        for (const char* optional : {"base", "sets"}) {
+            const auto it = raw.find(optional);
+            if (it == raw.end()) continue;
+            if (!it->is_object() || it->empty()) return false;
+            ++expected;
+        }
+        return raw.size() == expected;
+    }
+
+    // A field's value text is taken from the change's text, where changeText
+    // wrote it; a delete sets only its tombstone.
+    static std::vector<IncomingField> incomingFields(const ChangeRecord& c, const ChangeText& text) {
         std::vector<IncomingField> out;
-        out.reserve(incoming.size());
-        for (const auto& [name, value] : incoming.items()) {
+        if (c.op == "delete") {
+            out.push_back({"deleted", "1", c.base.value("deleted", std::string()), false});
+            return out;
+        }
+        out.reserve(c.fields.size());
+        std::size_t i = 0;
+        for (const auto& [name, value] : c.fields.items()) {
+            const auto [at, size] = text.values[i++];
             if (storage::isSetColumn(c.entity, name)) {
                 out.push_back({name, {}, {}, true});
             } else {
-                out.push_back({name, value.dump(), c.base.value(name, std::string()), false});
+                out.push_back({name, text.text.substr(at, size), c.base.value(name, std::string()), false});
             }
         }
         return out;
