@@ -311,6 +311,13 @@ TEST_CASE("catalog import validates and publishes; the catalog is served with it
     CHECK(gz->status == 200);
     CHECK(gz->get_header_value("Content-Encoding") == "gzip");
     CHECK(gz->body.size() < r->body.size() / 2);
+    // A small reply is not worth compressing (a push's answer is one).
+    auto health = raw.Get("/v1/health", httplib::Headers{{"Accept-Encoding", "br, gzip"}});
+    REQUIRE(health);
+    CHECK(health->status == 200);
+    CHECK(health->get_header_value("Content-Encoding").empty());
+    CHECK(health->get_header_value("Content-Type") == "application/json; charset=utf-8");
+    CHECK(nlohmann::json::parse(health->body, nullptr, false).is_object());
 
     CHECK(adminStatus(f.client(), adminToken(f.data))["catalog_version"] == version);
     const CommandResult csv = runServer(

@@ -72,11 +72,19 @@ void sendError(Response& res, const SyncError& e) {
     sendError(res, e, wireErrorFor(e.code).status);
 }
 
+// httplib compresses every application/json reply the client accepts
+// compressed, with brotli at its highest quality: for a push's answer (a few
+// dozen bytes) that cost about a millisecond of CPU and saved nothing, 2 % of
+// a push. Small replies name their charset, a type httplib leaves as it is.
+constexpr std::size_t kCompressFromBytes = 1024;
+
 void send(Response& res, const SyncResult<Reply>& reply) {
     if (!reply) return sendError(res, reply.error());
     res.status = reply->status;
     for (const auto& [name, value] : reply->headers) res.set_header(name, value);
-    if (reply->status != 304) res.set_content(reply->body, reply->contentType);
+    if (reply->status == 304) return;
+    const bool small = reply->body.size() < kCompressFromBytes && reply->contentType == "application/json";
+    res.set_content(reply->body, small ? "application/json; charset=utf-8" : reply->contentType);
 }
 
 SyncError tooLarge() {
@@ -491,8 +499,7 @@ SyncResult<Reply> HttpApi::pull(const Request& req) {
     if (!limit) return std::unexpected(limit.error());
     auto page = m_store.pull(*device, cursor, *limit);
     if (!page) return std::unexpected(page.error());
-    auto sealed =
-        sealCompressed(dumpJson({{"columns", encodeColumns(page->changes)}}), device->publicKey, kPageLevel);
+    auto sealed = sealCompressed(dumpJson({{"columns", encodeColumns(page->changes)}}), device->publicKey, kPageLevel);
     if (!sealed) return syncFail(SyncErrorCode::Internal, "the page could not be sealed to this device's key");
     Reply reply;
     reply.body = std::move(*sealed);
