@@ -1,5 +1,6 @@
 #include "sync/client/push_pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -57,20 +58,41 @@ bool PushPipeline::oldestArrived() const {
     return !m_flying.empty() && m_flying.front().answer.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
 
+ServerChannel* PushPipeline::freeChannel() {
+    const auto inUse = [&](const ServerChannel* channel) {
+        return std::any_of(m_flying.begin(), m_flying.end(), [&](const InFlight& f) { return f.via == channel; });
+    };
+    if (!inUse(&m_channel)) return &m_channel;
+    for (const auto& companion : m_companions)
+        if (!inUse(companion.get())) return companion.get();
+    if (m_noCompanion) return nullptr;
+    auto companion = m_channel.companion();
+    if (!companion) {
+        m_noCompanion = true;
+        return nullptr;
+    }
+    m_companions.push_back(std::move(companion));
+    return m_companions.back().get();
+}
+
 bool PushPipeline::mayStart(const OutboxName& next) {
     if (m_flying.empty()) return true;
-    if (m_flying.size() > 1 || next.independentOf < 0 || next.independentOf != m_flying.back().name.lastSeq)
+    // Those under way are the batches sealed right before `next`, from the
+    // oldest of them on: `next` must share no record with any.
+    if (m_flying.size() >= kMaxPushesInFlight || next.independentOf < 0 ||
+        next.independentOf > m_flying.front().name.lastSeq)
         return false;
-    if (!m_second && !m_noSecond) {
-        m_second = m_channel.companion();
-        m_noSecond = !m_second;
-    }
-    return m_second != nullptr;
+    return freeChannel() != nullptr;
 }
 
 void PushPipeline::start(std::filesystem::path file, const OutboxName& name, std::string body) {
-    // The channel the push under way does not use.
-    ServerChannel* via = m_flying.empty() || m_flying.back().via != &m_channel ? &m_channel : m_second.get();
+    ServerChannel* via = freeChannel();
+    if (via == nullptr) {
+        // Called without mayStart's yes: the oldest push's channel, once that
+        // push is done with it (its answer is set after it returns).
+        m_flying.front().answer.wait();
+        via = m_flying.front().via;
+    }
     InFlight f{std::move(file), name, via, {}, {}};
     auto shared = std::make_shared<const std::string>(std::move(body));
     auto promise = std::make_shared<std::promise<PushAnswer>>();

@@ -1,11 +1,12 @@
 #pragma once
-// Pushes of outbox batches, up to two under way at once. A second push starts
-// only beside the batch sealed right before it, and only when the two touch
-// no record in common (OutboxName::independentOf): the server merges each
-// record's changes in the order the kiosk made them, so no false conflict is
-// ever recorded, and answers are taken oldest first, so the spool acknowledges
-// batches in order. The second push goes over the channel's companion(); a
-// channel without one pushes one batch at a time, as before.
+// Pushes of outbox batches, up to kMaxPushesInFlight under way at once. A
+// push starts beside others only when its batch touches no record any of
+// theirs touches (OutboxName::independentOf: they are the batches sealed
+// right before it): the server merges each record's changes in the order the
+// kiosk made them, so no false conflict is ever recorded, and answers are
+// taken oldest first, so the spool acknowledges batches in order. Each push
+// under way has a channel of its own (the channel's companion()s); a channel
+// without companions pushes one batch at a time.
 //
 // Used by one thread (syncSpool's); each push runs on a thread of its own.
 #include <cstddef>
@@ -23,6 +24,10 @@
 #include "sync/client/spool_files.hpp"
 
 namespace chasqui::sync {
+
+// Three keep a server's two halves (its own work, then the database's) busy
+// on both sides of every round trip; two left a sixth of the CPUs idle.
+constexpr std::size_t kMaxPushesInFlight = 3;
 
 // What the server's answer to one batch of `sent` changes says (-1: not
 // known, a legacy file name). An answer that does not account for every
@@ -50,8 +55,8 @@ public:
     std::size_t size() const { return m_flying.size(); }
     // The oldest push's answer has come (takeOldest will not wait).
     bool oldestArrived() const;
-    // True when `next` may start now: nothing is under way, or only the batch
-    // it is independent of, and a second channel is to be had.
+    // True when `next` may start now: nothing is under way, or fewer than
+    // kMaxPushesInFlight batches it is independent of, and a channel is free.
     bool mayStart(const OutboxName& next);
     // Starts pushing `body` (the file's content). Call only when mayStart.
     void start(std::filesystem::path file, const OutboxName& name, std::string body);
@@ -73,10 +78,14 @@ private:
         std::future<SyncResult<std::vector<PushItem>>> answer;
         std::thread thread;  // joined before the answer is taken
     };
+    // A channel no push under way uses: m_channel, or a companion of it
+    // (made when first needed); nullptr when there is none to be had.
+    ServerChannel* freeChannel();
+
     ServerChannel& m_channel;
     std::function<void()> m_onAnswer;
-    std::unique_ptr<ServerChannel> m_second;  // m_channel.companion(), made when first needed
-    bool m_noSecond = false;
+    std::vector<std::unique_ptr<ServerChannel>> m_companions;
+    bool m_noCompanion = false;  // m_channel.companion() gave none
     std::deque<InFlight> m_flying;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -220,8 +221,13 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
         }
     }
     int batches = 0;
-    std::vector<std::string> previousRecords;  // of the batch sealed just before, in this call
-    std::int64_t previousLastSeq = -1;
+    // The batches sealed just before, in this call, newest last: as many as
+    // may be under way beside the next one.
+    struct Sealed {
+        std::int64_t lastSeq;
+        std::vector<std::string> records;
+    };
+    std::deque<Sealed> recent;
     for (int round = 0; round < limits.maxRounds; ++round) {
         // Stored changes were validated when written; a byte that is not UTF-8
         // or JSON that does not parse here means the file was damaged.
@@ -242,11 +248,14 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
         // File first, then the position: a crash in between re-spools the same
         // changes under the same number, and the server deduplicates anyway.
         // The count in the name lets a locked kiosk show what waits without
-        // opening the batch; the last part says the batch shares no record
-        // with the one before it, so both may be pushed at once.
+        // opening the batch; the last part names the oldest of the batches
+        // sealed right before it that it shares no record with, nor with any
+        // after that one, so it may be pushed while they are.
         std::string name = fmt::format("{:020}-{}", lastSeq, batch->changes);
-        if (previousLastSeq >= 0 && !sharesRecord(previousRecords, batch->records))
-            name += fmt::format("-{:020}", previousLastSeq);
+        std::int64_t independentOf = -1;
+        for (auto it = recent.rbegin(); it != recent.rend() && !sharesRecord(it->records, batch->records); ++it)
+            independentOf = it->lastSeq;
+        if (independentOf >= 0) name += fmt::format("-{:020}", independentOf);
         const fs::path file = outbox / (name + kSignedBatch);
         if (round == 0) {
             // What such a crash left under another name for the same changes.
@@ -261,8 +270,8 @@ Result<int> spoolOutbox(storage::PersonalStore& store, const SpoolLimits& limits
         });
         if (!saved) return std::unexpected(saved.error());
         after = lastSeq;
-        previousLastSeq = lastSeq;
-        previousRecords = std::move(batch->records);
+        recent.push_back({lastSeq, std::move(batch->records)});
+        if (recent.size() >= kMaxPushesInFlight) recent.pop_front();
         ++batches;
         if (onBatchSealed) onBatchSealed();
     }

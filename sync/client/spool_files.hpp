@@ -16,10 +16,12 @@ namespace chasqui::sync {
 std::optional<std::int64_t> parseSpoolNumber(std::string_view text);
 
 // outbox/<lastSeq>-<changes>[-<independentOf>].sealed; a legacy
-// <lastSeq>.sealed has changes = -1. independentOf is the lastSeq of the batch
-// sealed right before this one when the two touch no record in common: then
-// the server may receive them in either order, and this one may be pushed
-// while that one is still under way (-1: not known, one after the other).
+// <lastSeq>.sealed has changes = -1. independentOf is the lastSeq of one of
+// the batches sealed right before this one: this one touches no record that
+// batch or any sealed after it touches, so the server may receive them in any
+// order, and this one may be pushed while they are still under way (-1: not
+// known, one after the other). Files written before three pushes could be
+// under way name the batch right before, which means the same.
 // nullopt for a name that is none of these.
 struct OutboxName {
     std::int64_t lastSeq = 0;

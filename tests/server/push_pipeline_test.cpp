@@ -1,8 +1,9 @@
-// Two pushes under way at once (sync/client/push_pipeline.hpp), against the
-// real chasqui-server: batches that share no record overlap, batches that
-// share one never do, every change arrives once and no false conflict is
-// made, and a first push that fails while the second went through leaves
-// nothing acknowledged that the server did not answer for.
+// Several pushes under way at once (sync/client/push_pipeline.hpp), against
+// the real chasqui-server: batches that share no record overlap, three at a
+// time, batches that share one never do, a batch waits for the one before
+// last when it shares a record with it, every change arrives once and no
+// false conflict is made, and a first push that fails while others went
+// through leaves nothing acknowledged that the server did not answer for.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -35,11 +36,12 @@ struct Watch {
     int underWay = 0;
     int most = 0;  // pushes under way at the same time, at most
     int started = 0;
-    // The first push waits this long for a second one to start: long enough
-    // that an overlap the spool allows is always seen. A wait with a deadline,
-    // never a sleep: it ends as soon as the second push starts.
-    std::chrono::milliseconds waitForSecond{0};
-    bool failFirst = false;  // the first push answers Offline (after the second started)
+    // The first push waits this long for `until` pushes to have started: long
+    // enough that an overlap the spool allows is always seen. A wait with a
+    // deadline, never a sleep: it ends as soon as they have.
+    std::chrono::milliseconds waitFor{0};
+    int until = 2;
+    bool failFirst = false;  // the first push answers Offline (after the others started)
 };
 
 class WatchedChannel final : public sync::ServerChannel {
@@ -55,7 +57,7 @@ public:
             m_watch->most = std::max(m_watch->most, ++m_watch->underWay);
             m_watch->changed.notify_all();
             if (number == 1)
-                m_watch->changed.wait_for(lock, m_watch->waitForSecond, [&] { return m_watch->started >= 2; });
+                m_watch->changed.wait_for(lock, m_watch->waitFor, [&] { return m_watch->started >= m_watch->until; });
         }
         auto answer = number == 1 && m_watch->failFirst
                           ? sync::syncFail(sync::SyncErrorCode::Offline, "the link dropped (test)")
@@ -115,16 +117,17 @@ std::vector<sync::OutboxName> outboxNames(Kiosk& kiosk) {
 }  // namespace
 
 TEST_SUITE("push_pipeline") {
-    TEST_CASE("batches that share no record are pushed two at a time, and every change arrives once") {
+    TEST_CASE("batches that share no record are pushed three at a time, and every change arrives once") {
         Server server;
         Kiosk kiosk("ana.admin", "Ana Admin");
         kiosk.enroll(server);
         addPersons(kiosk, 12);
         auto watch = std::make_shared<Watch>();
-        watch->waitForSecond = std::chrono::seconds(20);
+        watch->waitFor = std::chrono::seconds(20);
+        watch->until = 3;
         auto summary = syncWatched(kiosk, server, watch, 2);
         REQUIRE_MESSAGE(summary.has_value(), (summary ? std::string() : summary.error().message));
-        CHECK(watch->most == 2);
+        CHECK(watch->most == 3);
         CHECK(watch->started >= 6);
         CHECK(summary->pushed == kiosk.changeCount());
         CHECK(summary->duplicates == 0);
@@ -152,7 +155,7 @@ TEST_SUITE("push_pipeline") {
         });
         REQUIRE(written.has_value());
         auto watch = std::make_shared<Watch>();
-        watch->waitForSecond = std::chrono::seconds(1);  // a second push must not start meanwhile
+        watch->waitFor = std::chrono::seconds(1);  // a second push must not start meanwhile
         auto summary = syncWatched(kiosk, server, watch, 2);
         REQUIRE_MESSAGE(summary.has_value(), (summary ? std::string() : summary.error().message));
         CHECK(watch->most == 1);
@@ -162,19 +165,53 @@ TEST_SUITE("push_pipeline") {
         CHECK(kiosk.text("SELECT given_names FROM persons WHERE id = ?", id) == "Rosa 8");
     }
 
-    TEST_CASE("a first push that fails while the second went through: nothing is acknowledged past it") {
+    TEST_CASE("a batch that shares a record with the one before last waits for it, beside the one between") {
+        Server server;
+        Kiosk kiosk("ana.admin", "Ana Admin");
+        kiosk.enroll(server);
+        (void)kiosk.syncDirect(server);  // the kiosk's first changes (its staff)
+        std::string first;
+        auto written = kiosk.store().writeVoid([&](storage::RecordWriter& w) -> storage::Result<void> {
+            // In batches of two: [P1 P2] [P3 P4] [P1 again, P5].
+            for (int i = 1; i <= 4; ++i) {
+                storage::Person p = samplePerson();
+                p.givenNames = fmt::format("Persona {}", i);
+                auto made = storage::PersonRepository(kiosk.store()).add(w, p);
+                if (!made) return std::unexpected(made.error());
+                if (i == 1) first = made->id;
+            }
+            if (auto r = w.update("person", first, {{"given_names", "Persona 1 bis"}}); !r)
+                return std::unexpected(r.error());
+            auto last = storage::PersonRepository(kiosk.store()).add(w, samplePerson());
+            if (!last) return std::unexpected(last.error());
+            return {};
+        });
+        REQUIRE(written.has_value());
+        auto watch = std::make_shared<Watch>();
+        watch->waitFor = std::chrono::seconds(1);  // a third push must not start meanwhile
+        watch->until = 3;
+        auto summary = syncWatched(kiosk, server, watch, 2);
+        REQUIRE_MESSAGE(summary.has_value(), (summary ? std::string() : summary.error().message));
+        CHECK(watch->started == 3);
+        CHECK(watch->most == 2);
+        CHECK(server.changes() == kiosk.changeCount());
+        CHECK(kiosk.text("SELECT given_names FROM persons WHERE id = ?", first) == "Persona 1 bis");
+        CHECK(kiosk.pending() == 0);
+    }
+
+    TEST_CASE("a first push that fails while the others went through: nothing is acknowledged past it") {
         Server server;
         Kiosk kiosk("ana.admin", "Ana Admin");
         kiosk.enroll(server);
         addPersons(kiosk, 4);
         auto watch = std::make_shared<Watch>();
-        watch->waitForSecond = std::chrono::seconds(20);
+        watch->waitFor = std::chrono::seconds(20);
         watch->failFirst = true;
         auto failed = syncWatched(kiosk, server, watch, 2);
         REQUIRE_FALSE(failed.has_value());
         CHECK(failed.error().code == sync::SyncErrorCode::Offline);
-        CHECK(watch->most == 2);
-        // The second batch reached the server, yet no batch was acknowledged:
+        CHECK(watch->most >= 2);
+        // Later batches reached the server, yet no batch was acknowledged:
         // answers are taken in order and the first one never came.
         CHECK(server.changes() > 0);
         CHECK(kiosk.ackedCount() == 0);

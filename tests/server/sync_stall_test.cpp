@@ -89,14 +89,15 @@ TEST_SUITE("sync_e2e") {
         // libcurl judges speed over a ~5 s window: about 6 s here, far below the defaults.
         CHECK(seconds < 30.0);
         CHECK(k1.ackedCount() == 0);
-        // The batches whose answers stalled: the first, and the one pushed
-        // beside it when the two share no record (sync/client/push_pipeline.hpp).
-        // Batches end at 25 changes or a little before (a record never
-        // straddles two when that can be helped: change_codec.hpp).
+        // The batches whose answers stalled: the first, and the ones pushed
+        // beside it when they share no record (sync/client/push_pipeline.hpp,
+        // up to three under way). Batches end at 25 changes or a little before
+        // (a record never straddles two when that can be helped:
+        // change_codec.hpp).
         const std::vector<std::int64_t> sizes = k1.outboxBatchSizes();
-        REQUIRE(sizes.size() >= 2);
+        REQUIRE(sizes.size() >= 3);
         const std::int64_t applied = server.changes();
-        CHECK((applied == sizes[0] || applied == sizes[0] + sizes[1]));
+        CHECK((applied == sizes[0] || applied == sizes[0] + sizes[1] || applied == sizes[0] + sizes[1] + sizes[2]));
 
         proxy.setFaults({});
         auto healed = sync::syncNow(k1.store(), channel, limits);

@@ -11,7 +11,8 @@
 //   5  record_state: a record's office and fields in one row (fields jsonb)
 //      instead of field_state and record_office
 //   6  record_state.field_clock, field_author: the clock and author of the
-//      fields that name none (the embedded store's 6 changes nothing)
+//      fields that name none; no planner statistics on record_state.fields
+//      and change_log.payload (the embedded store's 6 changes nothing)
 // The version is the one row of schema_version. Migrations run under a
 // session advisory lock: several server processes starting at once migrate
 // once, the others wait and then find nothing to do.
