@@ -162,8 +162,9 @@ private:
         if (!hasCanonicalKeys(raw)) received = dumped(raw);
         auto decoded = decodeChange(std::move(raw));  // `raw` is left as it came when refused
         if (!decoded) {
-            quarantine(result, received.empty() ? dumped(raw) : std::move(received), decoded.error().code,
-                       decoded.error().message);
+            // decodeChange takes nothing from a change it refuses (change_codec.hpp).
+            std::string text = received.empty() ? dumped(raw) : std::move(received);  // NOLINT(bugprone-use-after-move)
+            quarantine(result, std::move(text), decoded.error().code, decoded.error().message);
             return std::nullopt;
         }
         ChangeRecord& c = *decoded;

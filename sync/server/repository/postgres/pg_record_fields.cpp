@@ -163,9 +163,17 @@ SyncResult<RecordFieldMap> readRecordFields(const FieldCipher& cipher, const Rec
         auto exactElements = stringMember(entry, "et", ok);
         if (!ok) return std::unexpected(damaged());
         if (!clock && defaults.clock.empty()) return std::unexpected(damaged());
-        stored.clock = clock ? std::move(*clock) : defaults.clock;
+        if (clock) {
+            stored.clock = std::move(*clock);
+        } else {
+            stored.clock = defaults.clock;
+        }
         if (base) stored.base = std::move(*base);
-        stored.author = author ? std::move(*author) : defaults.author;
+        if (author) {
+            stored.author = std::move(*author);
+        } else {
+            stored.author = defaults.author;
+        }
         if (exactElements) {
             stored.elements = std::move(*exactElements);
         } else if (const auto e = entry.find("e"); e != entry.end()) {
