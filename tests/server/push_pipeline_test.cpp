@@ -36,8 +36,9 @@ struct Watch {
     int underWay = 0;
     int most = 0;  // pushes under way at the same time, at most
     int started = 0;
-    // The first push waits this long for `until` pushes to have started: long
-    // enough that an overlap the spool allows is always seen. A wait with a
+    // Each of the first `until` pushes waits this long for `until` pushes to
+    // have started (none ends before the others could begin): long enough
+    // that an overlap the spool allows is always seen. A wait with a
     // deadline, never a sleep: it ends as soon as they have.
     std::chrono::milliseconds waitFor{0};
     int until = 2;
@@ -56,7 +57,7 @@ public:
             number = ++m_watch->started;
             m_watch->most = std::max(m_watch->most, ++m_watch->underWay);
             m_watch->changed.notify_all();
-            if (number == 1)
+            if (number < m_watch->until)
                 m_watch->changed.wait_for(lock, m_watch->waitFor, [&] { return m_watch->started >= m_watch->until; });
         }
         auto answer = number == 1 && m_watch->failFirst
