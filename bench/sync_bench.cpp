@@ -121,8 +121,8 @@ void fill(Kiosk& k, int cases, std::uint64_t seed) {
 
 // Times every push; optionally answers pulls locally with an empty page
 // (sealed to the kiosk's key like the server's), so the concurrent run
-// measures ingest alone. Its companion (a second push under way) times into
-// the same list.
+// measures ingest alone. Its companions (the other pushes under way) time
+// into the same list.
 class TimedChannel final : public sync::ServerChannel {
 public:
     TimedChannel(sync::ServerChannel& inner, std::string emptyPage = {})

@@ -316,7 +316,7 @@ SyncResult<LockedSyncSummary> syncSpool(const storage::DataDir& dir, ServerChann
     }
     // Without a feed, the files found at the start; with one, also those sealed
     // meanwhile, until the sealing side has finished. A batch may go while the
-    // one before it is still under way (PushPipeline says when); answers are
+    // ones before it are still under way (PushPipeline says when); answers are
     // handled oldest first.
     PushPipeline pushes(channel, [feed] {
         if (feed != nullptr) feed->poke();

@@ -31,7 +31,7 @@ TEST_CASE("outbox names that are none of those are refused") {
     CHECK_FALSE(parseOutboxName("00000000000000000042-7-x").has_value());
     CHECK_FALSE(parseOutboxName("00000000000000000042-7-35-1").has_value());
     CHECK_FALSE(parseOutboxName("00000000000000000042-7--35").has_value());
-    // Only a batch sealed before this one (a smaller last seq) can be the one before it.
+    // Only a batch sealed before this one (a smaller last seq) can be one it is independent of.
     CHECK_FALSE(parseOutboxName("00000000000000000042-7-00000000000000000042").has_value());
     CHECK_FALSE(parseOutboxName("00000000000000000042-7-00000000000000000050").has_value());
     CHECK_FALSE(parseOutboxName("00000000000000000042-7-35\n").has_value());
